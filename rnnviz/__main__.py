@@ -1,0 +1,3 @@
+from rnnviz.cli import main
+
+raise SystemExit(main())

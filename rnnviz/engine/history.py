@@ -1,0 +1,200 @@
+"""The run's bounded history: what the panels plot over training.
+
+- Scalar series for every step (loss, lr, gradient norms, metrics), in growable numpy arrays;
+  past ``max_points`` a series is thinned (every other point dropped) so memory stays bounded.
+- Full records kept at a thinning interval: at most ``max_records``; when full, every other
+  kept record is dropped (the interval doubles), the newest is always kept.
+- Sparse series (values known on recorded steps only): spectral radii, ||dL/dh_t|| rows for the
+  training-step x t heatmap, and the flattened weights (the trajectory for the PCA plane);
+  each bounded the same way.
+- A ring of parameter checkpoints so an earlier step's weights can be looked at again.
+- Events: (step, text) for marks on the loss curve (learning rate or clipping changed).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnviz.engine.record import StepRecord
+
+SCALARS = ("step", "loss", "lr", "grad_norm", "grad_norm_clipped", "clipped", "seconds")
+
+
+class _Series:
+    """An append-only float64 series that halves its resolution when it reaches ``cap``."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.data = np.empty(64)
+        self.n = 0
+
+    def append(self, value: float) -> None:
+        if self.n == self.data.size:
+            if self.n >= self.cap:
+                self.data[: self.n // 2] = self.data[1 : self.n : 2]  # keep odd points (newest)
+                self.n //= 2
+            else:
+                self.data = np.resize(self.data, min(2 * self.data.size, self.cap))
+        self.data[self.n] = value
+        self.n += 1
+
+    def view(self) -> np.ndarray:
+        return self.data[: self.n]
+
+
+class _Thinned:
+    """Keeps at most ``cap`` (step, item) pairs spread over the run, dropping every other
+    old item when full. Always holds the newest item."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = max(2, cap)
+        self.steps: list[int] = []
+        self.items: list = []
+
+    def append(self, step: int, item) -> None:
+        if len(self.items) >= self.cap:
+            self.steps = self.steps[1::2]
+            self.items = self.items[1::2]
+        self.steps.append(step)
+        self.items.append(item)
+
+    def nearest(self, step: int):
+        """The kept item with the largest step <= ``step`` (or the first one)."""
+        if not self.steps:
+            return None
+        i = int(np.searchsorted(self.steps, step, side="right")) - 1
+        return self.items[max(i, 0)]
+
+
+@dataclass(frozen=True)
+class Event:
+    step: int
+    text: str
+
+
+class History:
+    """Everything a run has produced so far, bounded in memory."""
+
+    def __init__(
+        self,
+        max_points: int = 200_000,
+        max_records: int = 200,
+        max_rows: int = 2_000,
+        max_trajectory: int = 256,
+        max_checkpoints: int = 32,
+    ) -> None:
+        self._max_points = max_points
+        self._series: dict[str, _Series] = {name: _Series(max_points) for name in SCALARS}
+        self._records = _Thinned(max_records)
+        self._sparse: dict[str, _Thinned] = {}
+        self._max_rows = max_rows
+        self.trajectory = _Thinned(max_trajectory)
+        self.checkpoints: deque[tuple[int, dict[str, np.ndarray]]] = deque(maxlen=max_checkpoints)
+        self.events: list[Event] = []
+        self.last: StepRecord | None = None
+
+    # -- writing ---------------------------------------------------------------------------
+    def append(self, record: StepRecord) -> None:
+        values = {
+            "step": record.step,
+            "loss": record.loss,
+            "lr": record.lr,
+            "grad_norm": record.grad_norm,
+            "grad_norm_clipped": record.grad_norm_clipped,
+            "clipped": float(record.clipped),
+            "seconds": record.seconds,
+        }
+        values.update({f"metric:{k}": v for k, v in record.metrics.items()})
+        for name, value in values.items():
+            series = self._series.get(name)
+            if series is None:  # a metric first seen now: pad the earlier steps with NaN
+                series = self._series[name] = _Series(self._max_points)
+                for _ in range(len(self) - 1):
+                    series.append(np.nan)
+            series.append(value)
+        for name, value in record.param_grad_norms.items():
+            self._sparse_append(f"param:{name}", record.step, value)
+        if record.full:
+            self._records.append(record.step, record)
+            for name, (radius, sigma) in record.spectral.items():
+                self._sparse_append(f"radius:{name}", record.step, radius)
+                self._sparse_append(f"sigma:{name}", record.step, sigma)
+            for chain, row in record.dh_norm.items():
+                self._sparse_append(f"dh:{chain}", record.step, row)
+            for chain, row in record.dc_norm.items():
+                self._sparse_append(f"dc:{chain}", record.step, row)
+        self.last = record
+
+    def _sparse_append(self, name: str, step: int, value) -> None:
+        store = self._sparse.get(name)
+        if store is None:
+            store = self._sparse[name] = _Thinned(self._max_rows)
+        store.append(step, value)
+
+    def add_event(self, step: int, text: str) -> None:
+        self.events.append(Event(step, text))
+
+    def add_checkpoint(self, step: int, weights: dict[str, np.ndarray]) -> None:
+        self.checkpoints.append((step, weights))
+
+    def add_trajectory_point(self, step: int, flat_weights: np.ndarray) -> None:
+        self.trajectory.append(step, flat_weights)
+
+    # -- reading ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._series["step"].n
+
+    def names(self) -> list[str]:
+        return list(self._series)
+
+    def series(self, name: str) -> np.ndarray:
+        """Values over steps (aligned with ``series("step")``); NaN where not defined."""
+        return self._series[name].view()
+
+    def metric_names(self) -> list[str]:
+        return [n.removeprefix("metric:") for n in self._series if n.startswith("metric:")]
+
+    def sparse(self, name: str) -> tuple[np.ndarray, list]:
+        """(steps, values) of a value known on some steps only, e.g. ``radius:L0.fwd W_hh``,
+        ``sigma:...``, ``dh:L0.fwd`` (rows [T]), ``dc:...``, ``param:L0.fwd W_hh (f)``."""
+        store = self._sparse.get(name)
+        if store is None:
+            return np.empty(0, dtype=np.int64), []
+        return np.asarray(store.steps, dtype=np.int64), list(store.items)
+
+    def sparse_names(self, prefix: str = "") -> list[str]:
+        return [n for n in self._sparse if n.startswith(prefix)]
+
+    def dh_map(self, chain: str, which: str = "dh") -> tuple[np.ndarray, np.ndarray]:
+        """Training step x t heatmap of ||dL/dh_t|| (``which="dc"``: memory cells).
+        Returns (steps [K], values [K, T]); rows of differing T (task changed) are dropped."""
+        steps, rows = self.sparse(f"{which}:{chain}")
+        if not rows:
+            return steps, np.empty((0, 0))
+        T = rows[-1].shape[0]
+        keep = [i for i, r in enumerate(rows) if r.shape[0] == T]
+        return steps[keep], np.stack([rows[i] for i in keep])
+
+    @property
+    def kept_steps(self) -> list[int]:
+        return list(self._records.steps)
+
+    def record_at(self, step: int) -> StepRecord | None:
+        """The kept full record nearest at or before ``step``."""
+        return self._records.nearest(step)
+
+    def checkpoint_at(self, step: int) -> tuple[int, dict[str, np.ndarray]] | None:
+        best = None
+        for s, weights in self.checkpoints:
+            if s <= step:
+                best = (s, weights)
+        return best
+
+    def trajectory_array(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps [K], flattened weights [K, P]) of the training path so far."""
+        if not self.trajectory.items:
+            return np.empty(0, dtype=np.int64), np.empty((0, 0), dtype=np.float32)
+        return np.asarray(self.trajectory.steps), np.stack(self.trajectory.items)

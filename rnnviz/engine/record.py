@@ -1,0 +1,77 @@
+"""The step record: the one immutable object every panel reads.
+
+Everything is numpy (or plain Python), never a live tensor, so a record can cross from the
+training thread to the UI, be kept in the history and be written to a file.
+
+Chain names: ``"L{layer}.fwd"`` and, for bidirectional models, ``"L{layer}.bwd"``.
+Shapes: T time steps of the displayed sequence, H hidden units, I inputs, O outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """The displayed sequence, its targets, the model's predictions and full trace.
+
+    ``x``: [T, I] inputs; ``y``: [T] class ids or [T, O] targets; ``y_hat``: [T, O] raw
+    outputs (logits for classification); ``mask``: [T] where targets count.
+    ``trace[chain][name]``: [T, H] internals, e.g. ``h``; LSTM ``z, g, z_i, i, z_f, f, z_o, o,
+    c``; GRU ``z_r, r, z_u, u, z_n, n``; Elman/Jordan/IRNN ``a`` (pre-activation).
+    ``input_tokens`` etc.: the task's text reading of the sample (SampleView).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    y_hat: np.ndarray
+    mask: np.ndarray
+    trace: dict[str, dict[str, np.ndarray]]
+    input_tokens: list[str]
+    target_tokens: list[str]
+    predicted_tokens: list[str]
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What one training step produced.
+
+    Scalars are always filled. ``dh_norm`` etc. and ``sample`` are filled on recorded steps
+    (``full`` is True) and are empty otherwise.
+
+    - ``grad_norm``: ||g|| of all trainable parameters before clipping; ``grad_norm_clipped``
+      after it (equal when clipping did not fire); ``clipped``: whether it fired.
+    - ``param_grad_norms``: per parameter group, e.g. ``"L0.fwd W_hh (i)"`` -> ||g||.
+    - ``dh_norm[chain]``: [T] ||dL/dh_t|| of the batch loss (Frobenius norm over B x H);
+      ``dc_norm`` the same for LSTM memory cells; ``dh_units[chain]``: [T, H] per unit (norm
+      over the batch), for colouring single units.
+    - ``spectral[name]``: (spectral radius, largest singular value) of each recurrent matrix
+      (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``).
+    - ``recurrent[name]``: that matrix itself, [H, H] (recorded steps only).
+    - ``diverged``: None, or a sentence saying what became NaN/inf at this step.
+    """
+
+    step: int
+    loss: float
+    lr: float
+    grad_norm: float
+    grad_norm_clipped: float
+    clipped: bool
+    metrics: dict[str, float] = field(default_factory=dict)
+    clip_mode: str = "none"
+    clip_threshold: float = 0.0
+    param_grad_norms: dict[str, float] = field(default_factory=dict)
+    spectral: dict[str, tuple[float, float]] = field(default_factory=dict)
+    full: bool = False
+    dh_norm: dict[str, np.ndarray] = field(default_factory=dict)
+    dc_norm: dict[str, np.ndarray] = field(default_factory=dict)
+    dh_units: dict[str, np.ndarray] = field(default_factory=dict)
+    recurrent: dict[str, np.ndarray] = field(default_factory=dict)
+    sample: SampleRecord | None = None
+    diverged: str | None = None
+    seconds: float = 0.0

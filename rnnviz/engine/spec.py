@@ -1,0 +1,111 @@
+"""The declarative model spec: plain data that presets and session files can name.
+
+A spec says *what* recurrent model to build; `rnnviz.engine.models.build_model(spec)` builds it.
+
+Kinds
+-----
+- ``elman``:  h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), f = ``activation``.
+- ``irnn``:   Elman with f = ReLU, W_hh initialised to the identity, b = 0 and small
+  input weights (Le, Jaitly & Hinton 2015).
+- ``jordan``: h_t = f(W_ih x_t + b_ih + W_yh y_{t-1} + b_hh), y_t = head(h_t): the previous
+  *output* feeds the hidden layer (single layer, unidirectional).
+- ``lstm``:   LSTM with forget gate; ``peephole``, ``forget_gate=False`` (Hochreiter &
+  Schmidhuber 1997) and the cell-input / cell-output activations are options.
+- ``gru``:    GRU with update and reset gates (torch's formulation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+HEADS = ("linear", "identity")
+COMBINES = ("concat", "sum")
+
+
+class SpecError(ValueError):
+    """An invalid setting; the message is one sentence a user can act on."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Plain-data description of a recurrent model.
+
+    ``head``: ``linear`` maps the top layer's (combined) hidden state to ``output_size``
+    values per time step; ``identity`` outputs the hidden state itself (output_size must
+    equal the top layer width), as the one-neuron toys of the lecture need.
+    ``h0``: a fixed initial hidden value for every unit (None: zeros).
+    """
+
+    kind: str = "lstm"
+    input_size: int = 1
+    hidden_size: int = 8
+    output_size: int = 1
+    num_layers: int = 1
+    bidirectional: bool = False
+    combine: str = "concat"
+    activation: str = "tanh"
+    peephole: bool = False
+    forget_gate: bool = True
+    cell_input_activation: str = "tanh"
+    cell_output_activation: str = "tanh"
+    head: str = "linear"
+    h0: float | None = None
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    @property
+    def num_directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def top_width(self) -> int:
+        """Width of what the head reads: H, or 2H for a concatenated bidirectional model."""
+        if self.bidirectional and self.combine == "concat":
+            return 2 * self.hidden_size
+        return self.hidden_size
+
+    @property
+    def is_lstm(self) -> bool:
+        return self.kind == "lstm"
+
+    def validate(self) -> None:
+        def need(cond: bool, msg: str) -> None:
+            if not cond:
+                raise SpecError(msg)
+
+        need(self.kind in KINDS, f"unknown model kind {self.kind!r}; choose one of {KINDS}")
+        for name in ("input_size", "hidden_size", "output_size", "num_layers"):
+            value = getattr(self, name)
+            need(
+                isinstance(value, int) and not isinstance(value, bool) and value >= 1,
+                f"{name} must be a whole number of at least 1 (got {value!r})",
+            )
+        need(self.hidden_size <= 1024, "hidden_size above 1024 is too large to visualise")
+        need(self.num_layers <= 8, "num_layers above 8 is too deep to visualise")
+        for name in ("activation", "cell_input_activation", "cell_output_activation"):
+            value = getattr(self, name)
+            need(value in ACTIVATIONS, f"{name} must be one of {ACTIVATIONS} (got {value!r})")
+        need(self.head in HEADS, f"head must be one of {HEADS} (got {self.head!r})")
+        need(self.combine in COMBINES, f"combine must be one of {COMBINES}")
+        if self.kind == "jordan":
+            need(self.num_layers == 1 and not self.bidirectional,
+                 "a Jordan network has one unidirectional layer (its output feeds back)")
+        if self.head == "identity":
+            need(self.output_size == self.top_width,
+                 f"an identity head needs output_size == {self.top_width} (the hidden width)")
+        if self.peephole or not self.forget_gate:
+            need(self.kind == "lstm", "peephole / no-forget-gate options apply to LSTM only")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelSpec:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SpecError(f"unknown model setting(s): {', '.join(unknown)}")
+        return cls(**data)

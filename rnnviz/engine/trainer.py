@@ -1,0 +1,353 @@
+"""A trainer with no GUI and no I/O: one optimiser step per ``step()`` call.
+
+Training uses the fused torch module where the model has one (``model.fused_available``), so
+a run's numbers do not depend on which steps were recorded; on a recorded step the explicit
+cells run the same batch once more to expose every internal and the total gradient
+dL/dh_t (and dL/dc_t) for each time step. Models without a fused form train on the explicit
+cells directly and record in the same pass.
+
+Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
+    norm:  g <- mu * g / ||g||   if ||g|| > mu
+    value: g_i <- clamp(g_i, -mu, mu)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from rnnviz.engine.history import History
+from rnnviz.engine.models import build_model
+from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.engine.spec import ModelSpec, SpecError
+from rnnviz.engine.tasks.base import Batch, Task
+from rnnviz.engine.train_config import TrainConfig
+
+#: parameters up to this count are added to the loss-surface trajectory at every step
+_TRAJECTORY_EVERY_STEP_MAX_PARAMS = 4096
+_CHECKPOINT_EVERY = 50
+
+_PARAM_RE = re.compile(r"rnn\.(weight|bias)_(ih|hh|yh|p[ifo])_l(\d+)(_reverse)?$")
+
+
+class DivergedError(RuntimeError):
+    """Raised by ``step()`` after a run diverged; ``reset()`` (or new settings) first."""
+
+
+def fit_spec_to_task(spec: ModelSpec, task: Task) -> ModelSpec:
+    """The spec with input/output sizes taken from the task (identity heads keep theirs)."""
+    changes = {"input_size": task.input_size}
+    if spec.head != "identity":
+        changes["output_size"] = task.output_size
+    elif spec.output_size != task.output_size:
+        raise SpecError(
+            f"the task '{task.name}' needs {task.output_size} output(s), but an identity head "
+            f"outputs the {spec.top_width} hidden value(s); use a linear head"
+        )
+    return replace(spec, **changes)
+
+
+class Trainer:
+    """Trains ``spec`` on ``task`` with ``config``; see the module docstring.
+
+    ``weights``: optional hand-set initial weights (name -> array), applied after the
+    seeded initialisation (e.g. the lecture's hand-wired LSTM).
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        task: Task,
+        config: TrainConfig,
+        weights: dict | None = None,
+    ) -> None:
+        self.spec = fit_spec_to_task(spec, task)
+        self.task = task
+        self.config = config
+        self.initial_weights = weights
+        self.reset()
+
+    @classmethod
+    def from_preset(cls, preset, **config_changes) -> Trainer:
+        from rnnviz.engine.tasks import make_task
+
+        config = replace(preset.train, **config_changes) if config_changes else preset.train
+        task = make_task(preset.task["kind"], seed=config.seed, **preset.task_options)
+        return cls(preset.model, task, config, weights=preset.weights)
+
+    # -- state -----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to step 0: the seed's initial weights, a fresh optimiser and history."""
+        self.model = build_model(self.spec, seed=self.config.seed)
+        if self.initial_weights:
+            self.model.set_weights(self.initial_weights)
+        unknown = set(self.config.freeze) - dict(self.model.named_parameters()).keys()
+        if unknown:
+            raise SpecError(f"cannot freeze unknown parameter(s): {', '.join(sorted(unknown))}")
+        self.params: dict[str, torch.nn.Parameter] = {}
+        for name, p in self.model.named_parameters():
+            p.requires_grad_(name not in self.config.freeze)
+            if p.requires_grad:
+                self.params[name] = p
+        self.optimizer = self._make_optimizer()
+        self.step_count = 0
+        self.history = History()
+        self.diverged: str | None = None
+        self.display_batch: Batch = self.task.eval_batch().select(0)
+        self._groups = self._param_groups()
+        self.history.add_checkpoint(0, self.weights())
+        self._add_trajectory_point(force=True)
+
+    def _make_optimizer(self) -> torch.optim.Optimizer:
+        c, params = self.config, list(self.params.values())
+        if c.optimizer == "sgd":
+            return torch.optim.SGD(params, lr=c.lr)
+        if c.optimizer == "momentum":
+            return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum)
+        if c.optimizer == "rmsprop":
+            return torch.optim.RMSprop(params, lr=c.lr)
+        return torch.optim.Adam(params, lr=c.lr)
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate between steps (marked as a history event)."""
+        new = replace(self.config, lr=lr)  # validates
+        if lr != self.config.lr:
+            self.history.add_event(self.step_count, f"lr {self.config.lr:g} -> {lr:g}")
+        self.config = new
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def set_clipping(self, mode: str, threshold: float) -> None:
+        """Switch gradient clipping at any step (marked as a history event)."""
+        new = replace(self.config, clip_mode=mode, clip_threshold=threshold)  # validates
+        if (mode, threshold) != (self.config.clip_mode, self.config.clip_threshold):
+            text = "clipping off" if mode == "none" else f"clip {mode} {threshold:g}"
+            self.history.add_event(self.step_count, text)
+        self.config = new
+
+    def set_bptt(self, bptt: int) -> None:
+        new = replace(self.config, bptt=bptt)  # validates
+        if bptt != self.config.bptt:
+            self.history.add_event(self.step_count, f"bptt {bptt or 'full'}")
+        self.config = new
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return {n: p.detach().cpu().numpy().copy() for n, p in self.model.named_parameters()}
+
+    def flat_weights(self) -> np.ndarray:
+        """All trained parameters as one float32 vector (order of ``self.params``)."""
+        with torch.no_grad():
+            return torch.cat([p.reshape(-1) for p in self.params.values()]).cpu().numpy()
+
+    @property
+    def chains(self) -> tuple[str, ...]:
+        return tuple(self.model.chains)
+
+    # -- one step --------------------------------------------------------------------------
+    def step(self, record: bool = True) -> StepRecord:
+        """One optimiser step on the next batch. ``record``: also expose every internal."""
+        if self.diverged:
+            raise DivergedError(self.diverged)
+        started = time.perf_counter()
+        c = self.config
+        batch = self.task.batch(self.step_count, c.batch_size)
+        step = self.step_count + 1
+        self.optimizer.zero_grad(set_to_none=True)
+        dh: dict[str, torch.Tensor] = {}
+        dc: dict[str, torch.Tensor] = {}
+        if self.model.fused_available:
+            y_hat = self.model.forward_fused(batch.x, truncate=c.bptt)  # [T, B, O]
+            loss = self.task.loss(y_hat, batch)
+            loss.backward()
+            if record:
+                dh, dc = self._state_gradients(batch, params=False)
+        else:
+            out = self.model(batch.x, truncate=c.bptt, keep_states=record)
+            y_hat = out.y
+            loss = self.task.loss(y_hat, batch)
+            if record:
+                dh, dc = self._backward_with_states(loss, out.states)
+            else:
+                loss.backward()
+        loss_value = float(loss.detach())
+        grads = [p.grad for p in self.params.values() if p.grad is not None]
+        grad_norm = float(torch.linalg.vector_norm(torch.stack(
+            [torch.linalg.vector_norm(g) for g in grads]))) if grads else 0.0
+        group_norms = self._group_norms() if record else {}
+        diverged = _divergence_message(step, loss_value, grad_norm)
+        clipped, grad_norm_clipped = False, grad_norm
+        if diverged is None:
+            clipped, grad_norm_clipped = self._clip(grads, grad_norm)
+            self.optimizer.step()
+        self.step_count = step
+        self.diverged = diverged
+        full = record and diverged is None
+        rec = StepRecord(
+            step=step,
+            loss=loss_value,
+            lr=c.lr,
+            grad_norm=grad_norm,
+            grad_norm_clipped=grad_norm_clipped,
+            clipped=clipped,
+            metrics=self._metrics(y_hat, batch),
+            clip_mode=c.clip_mode,
+            clip_threshold=c.clip_threshold,
+            param_grad_norms=group_norms,
+            full=full,
+            spectral=self._spectral() if full else {},
+            recurrent=self._recurrent() if full else {},
+            dh_norm={k: _norm_rows(v) for k, v in dh.items()} if full else {},
+            dc_norm={k: _norm_rows(v) for k, v in dc.items()} if full else {},
+            dh_units={k: _unit_norms(v) for k, v in dh.items()} if full else {},
+            sample=self._sample() if full else None,
+            diverged=diverged,
+            seconds=time.perf_counter() - started,
+        )
+        self.history.append(rec)
+        if diverged is None:
+            if step % _CHECKPOINT_EVERY == 0:
+                self.history.add_checkpoint(step, self.weights())
+            self._add_trajectory_point(force=record)
+        return rec
+
+    # -- gradients -------------------------------------------------------------------------
+    def _state_gradients(self, batch: Batch, params: bool):
+        """Explicit forward of ``batch`` and the total dL/dh_t, dL/dc_t ([T, B, H] per chain)."""
+        out = self.model(batch.x, truncate=self.config.bptt, keep_states=True)
+        loss = self.task.loss(out.y, batch)
+        return self._backward_with_states(loss, out.states, params=params)
+
+    def _backward_with_states(self, loss, states, params: bool = True):
+        names, tensors = [], []
+        for chain, kinds in states.items():
+            for kind, seq in kinds.items():
+                names.append((chain, kind, len(seq)))
+                tensors.extend(seq)
+        inputs = (list(self.params.values()) if params else []) + tensors
+        grads = torch.autograd.grad(loss, inputs, allow_unused=True)
+        if params:
+            for p, g in zip(self.params.values(), grads, strict=False):
+                p.grad = g if g is not None else torch.zeros_like(p)
+            grads = grads[len(self.params):]
+        dh, dc, i = {}, {}, 0
+        for chain, kind, n in names:
+            seq = [g if g is not None else torch.zeros_like(t)
+                   for g, t in zip(grads[i:i + n], tensors[i:i + n], strict=True)]
+            i += n
+            (dh if kind == "h" else dc)[chain] = torch.stack(seq)  # [T, B, H]
+        return dh, dc
+
+    def _clip(self, grads: list[torch.Tensor], grad_norm: float) -> tuple[bool, float]:
+        c = self.config
+        if c.clip_mode == "norm" and grad_norm > c.clip_threshold:
+            scale = c.clip_threshold / grad_norm
+            for g in grads:
+                g.mul_(scale)
+            return True, c.clip_threshold
+        if c.clip_mode == "value":
+            fired = any(bool((g.abs() > c.clip_threshold).any()) for g in grads)
+            if fired:
+                for g in grads:
+                    g.clamp_(-c.clip_threshold, c.clip_threshold)
+                norms = torch.stack([torch.linalg.vector_norm(g) for g in grads])
+                return True, float(torch.linalg.vector_norm(norms))
+        return False, grad_norm
+
+    def _param_groups(self) -> dict[str, list[tuple[str, slice | None]]]:
+        """Gradient-norm groups: per chain, weight kind and gate (``L0.fwd W_hh (f)``)."""
+        groups: dict[str, list[tuple[str, slice | None]]] = {}
+        gates = [g for g in self.model.gate_names if g]
+        for name, p in self.params.items():
+            m = _PARAM_RE.match(name)
+            if m is None:
+                label = {"head.weight": "head W", "head.bias": "head b"}.get(name, name)
+                groups.setdefault(label, []).append((name, None))
+                continue
+            kind, which, layer, rev = m.groups()
+            chain = f"L{layer}.{'bwd' if rev else 'fwd'}"
+            base = f"{chain} {'W' if kind == 'weight' else 'b'}_{which}"
+            if kind == "bias":
+                base = f"{chain} b"
+            if gates and which in ("ih", "hh") and p.shape[0] == len(gates) * self.spec.hidden_size:
+                H = self.spec.hidden_size
+                for k, gate in enumerate(gates):
+                    groups.setdefault(f"{base} ({gate})", []).append((name, slice(k * H, (k + 1) * H)))
+            else:
+                groups.setdefault(base, []).append((name, None))
+        return groups
+
+    def _group_norms(self) -> dict[str, float]:
+        out = {}
+        for label, parts in self._groups.items():
+            total = 0.0
+            for name, rows in parts:
+                g = self.params[name].grad
+                if g is not None:
+                    total += float((g if rows is None else g[rows]).pow(2).sum())
+            out[label] = math.sqrt(total)
+        return out
+
+    # -- what a record shows ---------------------------------------------------------------
+    def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
+        with torch.no_grad():
+            return self.task.metrics(y_hat.detach(), batch)
+
+    def _spectral(self) -> dict[str, tuple[float, float]]:
+        out = {}
+        for name, m in self._recurrent().items():
+            radius = float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
+            out[name] = (radius, float(np.linalg.norm(m, ord=2)))
+        return out
+
+    def _recurrent(self) -> dict[str, np.ndarray]:
+        with torch.no_grad():
+            return {n: m.detach().cpu().double().numpy() for n, m in self.model.recurrent_matrices().items()}
+
+    def _sample(self) -> SampleRecord:
+        b = self.display_batch
+        with torch.no_grad():
+            out = self.model(b.x, truncate=self.config.bptt)
+        trace = {chain: {k: v[:, 0].cpu().numpy() for k, v in kinds.items()}
+                 for chain, kinds in out.trace.items()}
+        x = b.x[:, 0].cpu().numpy()
+        y = b.y[:, 0].cpu().numpy()
+        y_hat = out.y[:, 0].cpu().numpy()
+        mask = b.mask[:, 0].cpu().numpy()
+        view = self.task.view(x, y, y_hat, mask)
+        return SampleRecord(
+            x=x, y=y, y_hat=y_hat, mask=mask, trace=trace,
+            input_tokens=view.input_tokens, target_tokens=view.target_tokens,
+            predicted_tokens=view.predicted_tokens, series=view.series, text=view.text,
+        )
+
+    def _add_trajectory_point(self, force: bool) -> None:
+        n = sum(p.numel() for p in self.params.values())
+        if force or n <= _TRAJECTORY_EVERY_STEP_MAX_PARAMS:
+            self.history.add_trajectory_point(self.step_count, self.flat_weights())
+
+
+def _norm_rows(g: torch.Tensor) -> np.ndarray:
+    """[T, B, H] -> [T]: the Frobenius norm of dL/dh_t over batch and units."""
+    return torch.linalg.vector_norm(g.flatten(1), dim=1).cpu().double().numpy()
+
+
+def _unit_norms(g: torch.Tensor) -> np.ndarray:
+    """[T, B, H] -> [T, H]: the norm over the batch, per unit."""
+    return torch.linalg.vector_norm(g, dim=1).cpu().double().numpy()
+
+
+def _divergence_message(step: int, loss: float, grad_norm: float) -> str | None:
+    if not math.isfinite(loss):
+        what = "NaN" if math.isnan(loss) else "infinite"
+        return (f"Loss became {what} at step {step}: the gradient exploded. "
+                "Try gradient clipping or a smaller learning rate.")
+    if not math.isfinite(grad_norm):
+        what = "NaN" if math.isnan(grad_norm) else "infinite"
+        return (f"The gradient norm became {what} at step {step}: the gradient exploded. "
+                "Try gradient clipping or a smaller learning rate.")
+    return None

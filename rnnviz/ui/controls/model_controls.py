@@ -1,0 +1,166 @@
+"""Model settings: which recurrent network, how wide and deep, which activations."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox
+
+from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, ModelSpec
+from rnnviz.ui.controls.widgets import combo, int_box, set_combo
+
+KIND_LABELS = {
+    "elman": "Simple RNN (Elman)",
+    "irnn": "IRNN (ReLU, identity init)",
+    "jordan": "Jordan network",
+    "lstm": "LSTM",
+    "gru": "GRU",
+}
+
+TIPS = {
+    "kind": "The recurrent cell: a simple RNN feeds h(t-1) back, Jordan feeds the previous "
+    "output back, LSTM and GRU add gates that decide what to remember and forget.",
+    "hidden_size": "Number of hidden units per layer: more units can remember more, but are "
+    "slower to train and harder to look at.",
+    "num_layers": "Stacked recurrent layers: each layer reads the hidden states of the one "
+    "below (a deep RNN).",
+    "bidirectional": "Adds a second chain that reads the sequence backwards, so every output "
+    "sees both past and future inputs.",
+    "combine": "How the forward and backward hidden states are merged before the output: "
+    "side by side (concat) or added (sum).",
+    "activation": "The squashing function f in h(t) = f(W x(t) + U h(t-1) + b) of a simple "
+    "RNN; tanh keeps values in (-1, 1), ReLU does not saturate but can explode.",
+    "peephole": "Lets the LSTM gates look at the memory cell c directly (peephole "
+    "connections, Gers & Schmidhuber 2000).",
+    "forget_gate": "Without a forget gate (the original 1997 LSTM) the memory cell can only "
+    "accumulate; the forget gate lets it erase.",
+    "cell_input_activation": "g, applied to the LSTM's candidate cell input z; the lecture's "
+    "worked example uses a linear g.",
+    "cell_output_activation": "h, applied to the memory cell before the output gate; the "
+    "lecture's worked example uses a linear h.",
+    "head": "The output layer: a learned linear map from the hidden state, or the hidden "
+    "state itself (identity) as in the one-neuron toy examples.",
+}
+
+
+class ModelControls(QGroupBox):
+    """Edits a ModelSpec (input and output sizes come from the task)."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Model", parent)
+        form = QFormLayout(self)
+        self.kind = combo(KINDS, TIPS["kind"], KIND_LABELS)
+        self.hidden_size = int_box(1, 256, TIPS["hidden_size"])
+        self.num_layers = int_box(1, 8, TIPS["num_layers"])
+        self.bidirectional = QCheckBox("bidirectional")
+        self.bidirectional.setToolTip(TIPS["bidirectional"])
+        self.combine = combo(COMBINES, TIPS["combine"])
+        self.activation = combo(ACTIVATIONS, TIPS["activation"])
+        self.peephole = QCheckBox("peephole connections")
+        self.peephole.setToolTip(TIPS["peephole"])
+        self.forget_gate = QCheckBox("forget gate")
+        self.forget_gate.setToolTip(TIPS["forget_gate"])
+        self.cell_input_activation = combo(ACTIVATIONS, TIPS["cell_input_activation"])
+        self.cell_output_activation = combo(ACTIVATIONS, TIPS["cell_output_activation"])
+        self.head = combo(HEADS, TIPS["head"])
+        form.addRow("cell", self.kind)
+        form.addRow("hidden units", self.hidden_size)
+        form.addRow("layers", self.num_layers)
+        form.addRow("", self.bidirectional)
+        form.addRow("combine", self.combine)
+        form.addRow("activation", self.activation)
+        form.addRow("", self.peephole)
+        form.addRow("", self.forget_gate)
+        form.addRow("cell input g", self.cell_input_activation)
+        form.addRow("cell output h", self.cell_output_activation)
+        form.addRow("output", self.head)
+        self._form = form
+        self._base = ModelSpec()
+        for box in (self.kind, self.combine, self.activation, self.head):
+            box.currentIndexChanged.connect(self._edited)
+        for box in (self.cell_input_activation, self.cell_output_activation):
+            box.currentIndexChanged.connect(self._edited)
+        for box in (self.hidden_size, self.num_layers):
+            box.valueChanged.connect(self._edited)
+        for box in (self.bidirectional, self.peephole, self.forget_gate):
+            box.toggled.connect(self._edited)
+
+    def load(self, spec: ModelSpec) -> None:
+        self._base = spec
+        widgets = (
+            self.kind,
+            self.hidden_size,
+            self.num_layers,
+            self.bidirectional,
+            self.combine,
+            self.activation,
+            self.peephole,
+            self.forget_gate,
+            self.cell_input_activation,
+            self.cell_output_activation,
+            self.head,
+        )
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            set_combo(self.kind, spec.kind)
+            self.hidden_size.setValue(spec.hidden_size)
+            self.num_layers.setValue(spec.num_layers)
+            self.bidirectional.setChecked(spec.bidirectional)
+            set_combo(self.combine, spec.combine)
+            set_combo(self.activation, spec.activation)
+            self.peephole.setChecked(spec.peephole)
+            self.forget_gate.setChecked(spec.forget_gate)
+            set_combo(self.cell_input_activation, spec.cell_input_activation)
+            set_combo(self.cell_output_activation, spec.cell_output_activation)
+            set_combo(self.head, spec.head)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._update_visibility()
+
+    def values(self) -> dict:
+        """The edited settings (not validated; ModelSpec(**...) validates)."""
+        data = self._base.to_dict()
+        data.update(
+            kind=self.kind.currentData(),
+            hidden_size=self.hidden_size.value(),
+            num_layers=self.num_layers.value(),
+            bidirectional=self.bidirectional.isChecked(),
+            combine=self.combine.currentData(),
+            activation=self.activation.currentData(),
+            peephole=self.peephole.isChecked(),
+            forget_gate=self.forget_gate.isChecked(),
+            cell_input_activation=self.cell_input_activation.currentData(),
+            cell_output_activation=self.cell_output_activation.currentData(),
+            head=self.head.currentData(),
+        )
+        return data
+
+    def spec_for(self, input_size: int, output_size: int) -> ModelSpec:
+        """Build the spec for a task's sizes; raises SpecError with the reason."""
+        data = self.values()
+        data.update(input_size=input_size, output_size=output_size)
+        return ModelSpec(**data)
+
+    def _edited(self) -> None:
+        self._update_visibility()
+        self.changed.emit()
+
+    def _update_visibility(self) -> None:
+        kind = self.kind.currentData()
+        lstm = kind == "lstm"
+        simple = kind in ("elman", "jordan")
+        self._set_row_visible(self.activation, simple)
+        for w in (
+            self.peephole,
+            self.forget_gate,
+            self.cell_input_activation,
+            self.cell_output_activation,
+        ):
+            self._set_row_visible(w, lstm)
+        self._set_row_visible(self.combine, self.bidirectional.isChecked())
+
+    def _set_row_visible(self, widget, visible: bool) -> None:
+        self._form.setRowVisible(widget, visible)

@@ -1,0 +1,43 @@
+"""Dockable panels. The main window builds one dock per registered Panel class.
+
+To add a panel, write a Panel subclass in this package (unique ``key``, a ``title``) and add
+one line to ``default_panel_classes`` below -- or call ``register_panel(MyPanel)`` before the
+window is built (e.g. from a plugin). Order = default dock order.
+"""
+
+from __future__ import annotations
+
+from rnnviz.ui.panels.base import Panel, RunContext
+
+_EXTRA: list[type[Panel]] = []
+
+
+def register_panel(panel_class: type[Panel]) -> type[Panel]:
+    """Add a panel class to every main window built after this call (usable as a decorator)."""
+    if not (isinstance(panel_class, type) and issubclass(panel_class, Panel)):
+        raise TypeError(f"{panel_class!r} is not a Panel subclass")
+    if panel_class not in _EXTRA:
+        _EXTRA.append(panel_class)
+    return panel_class
+
+
+def default_panel_classes() -> list[type[Panel]]:
+    """The panels a main window shows, in default order. Add new panels here (one line)."""
+    from rnnviz.ui.panels.loss import LossPanel
+    from rnnviz.ui.panels.predictions import PredictionsPanel
+
+    classes: list[type[Panel]] = [
+        LossPanel,
+        PredictionsPanel,
+    ]
+    for extra in _EXTRA:
+        if extra not in classes:
+            classes.append(extra)
+    keys = [c.key for c in classes]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise ValueError(f"panel keys must be unique; repeated: {sorted(duplicates)}")
+    return classes
+
+
+__all__ = ["Panel", "RunContext", "register_panel", "default_panel_classes"]

@@ -1,0 +1,52 @@
+"""The panel contract: a dockable view of step records that follows the shared cursor.
+
+The main window owns one Cursor and calls, on the GUI thread, at display rate:
+- ``panel.reset(context)`` when a new model / task / run starts (history cleared);
+- ``panel.show_record(record, history)`` with the record to draw (the live newest, or the kept
+  record of the step the cursor selects) and the run's History (scalar series so far).
+Panels build their plot items once and update them with setData; they never train or block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+from rnnviz.engine.spec import ModelSpec
+from rnnviz.engine.tasks.base import Task
+from rnnviz.ui.cursor import Cursor
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a panel may need to know about the run it shows (read-only)."""
+
+    spec: ModelSpec
+    task: Task
+    chains: tuple[str, ...]  # e.g. ("L0.fwd", "L0.bwd", "L1.fwd", "L1.bwd")
+    config: object  # rnnviz.engine.trainer.TrainConfig
+
+
+class Panel(QWidget):
+    """Base class for dockable panels. Subclasses set ``title`` and override the hooks."""
+
+    title = "Panel"
+    #: object name used to save / restore the dock layout; must be unique and stable
+    key = "panel"
+    #: default dock area in the main window: "right", "bottom" or "left" (users can move it)
+    area = "right"
+
+    def __init__(self, cursor: Cursor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cursor = cursor
+        self.context: RunContext | None = None
+
+    def reset(self, context: RunContext) -> None:
+        """A new run starts: forget drawn data, rebuild what depends on the model shape."""
+        self.context = context
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        """Draw ``record`` (full or scalar-only) and the run's history so far."""

@@ -1,0 +1,63 @@
+"""What a run is made of (model, task, training), as the window applies it to a Trainer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from rnnviz.engine.spec import ModelSpec
+from rnnviz.engine.train_config import TrainConfig
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Plain data for one run. ``weights``: hand-set initial weights of a preset; they (and
+    ``config.freeze``) only make sense for the preset's model, so edits drop them."""
+
+    spec: ModelSpec
+    task_kind: str
+    task_options: dict = field(default_factory=dict)
+    config: TrainConfig = field(default_factory=TrainConfig)
+    weights: dict | None = None
+    preset_name: str | None = None
+    title: str = ""
+    description: str = ""
+
+    @classmethod
+    def from_preset(cls, preset) -> RunSettings:
+        return cls(
+            spec=preset.model,
+            task_kind=preset.task_kind,
+            task_options=dict(preset.task_options),
+            config=preset.train,
+            weights=preset.weights,
+            preset_name=preset.name,
+            title=preset.title,
+            description=preset.description,
+        )
+
+    def make_task(self):
+        from rnnviz.engine.tasks import make_task
+
+        return make_task(self.task_kind, seed=self.config.seed, **self.task_options)
+
+    def make_trainer(self):
+        """A Trainer for these settings; raises SpecError with a readable reason."""
+        from rnnviz.engine.trainer import Trainer
+
+        return Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
+
+    def edited(self, spec: ModelSpec, task_kind: str, task_options: dict, config: TrainConfig):
+        """These settings with the user's edits; drops preset-only weights if the model or
+        task changed."""
+        same_model = spec == self.spec and task_kind == self.task_kind
+        if not same_model:
+            config = replace(config, freeze=())
+        return replace(
+            self,
+            spec=spec,
+            task_kind=task_kind,
+            task_options=dict(task_options),
+            config=config,
+            weights=self.weights if same_model else None,
+            preset_name=self.preset_name if same_model else None,
+        )

@@ -1,0 +1,191 @@
+"""The training worker: runs ``trainer.step`` on a background thread and publishes records.
+
+Nothing crosses to the GUI as a signal per step. The worker keeps a single "newest record"
+slot (and the newest *full* record), overwritten at every step; the window's display timer
+takes what is there at display rate. So drawing never queues a backlog and training speed
+does not depend on drawing speed.
+
+Full records (``trainer.step(record=True)``, with the sample and its internals) are asked for
+at most ``FULL_RECORD_HZ`` times per second; the steps in between are scalar-only (fast).
+
+Changes to the trainer while it runs (learning rate, clipping) are queued with ``submit`` and
+applied by the worker between two steps, so the trainer is only ever touched by one thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rnnviz.engine.record import StepRecord
+
+FULL_RECORD_HZ = 30.0
+
+
+@dataclass(frozen=True)
+class WorkerError:
+    """An exception raised on the worker thread, for the window to show."""
+
+    message: str
+    details: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the display timer takes from the worker in one tick."""
+
+    newest: StepRecord | None  # the newest record, if a new one arrived since the last take
+    newest_full: StepRecord | None  # the newest full record, if a new one arrived
+    steps_done: int  # steps the worker has completed since it was created
+    error: WorkerError | None
+    finished: bool  # the run loop ended since the last take (paused, limit, divergence, error)
+
+
+class TrainingWorker:
+    """Owns the training thread for one trainer. Create a new worker for a new trainer."""
+
+    _live: set[TrainingWorker] = set()  # workers with a running thread (tests check it)
+
+    def __init__(self, trainer) -> None:
+        self.trainer = trainer
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._commands: deque[Callable[[], None]] = deque()
+        self._steps_per_second: float | None = None  # None: as fast as possible
+        self._newest: StepRecord | None = None
+        self._newest_full: StepRecord | None = None
+        self._error: WorkerError | None = None
+        self._finished = False
+        self._steps_done = 0
+
+    # -- control (GUI thread) ----------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Target pace; None or <= 0 trains as fast as possible. Applies from the next step."""
+        with self._lock:
+            self._steps_per_second = steps_per_second if steps_per_second else None
+
+    def start(self, max_steps: int | None = None) -> bool:
+        """Start training (up to ``max_steps`` more steps). False if already running."""
+        if self.running:
+            return False
+        self._stop.clear()
+        with self._lock:
+            self._finished = False
+        self._thread = threading.Thread(
+            target=self._run, args=(max_steps,), name="rnnviz-training", daemon=True
+        )
+        TrainingWorker._live.add(self)
+        self._thread.start()
+        return True
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Ask the loop to end after the current step and wait for it. True when it ended."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                return False
+            self._thread = None
+        TrainingWorker._live.discard(self)
+        self._drain_commands()
+        return True
+
+    def submit(self, command: Callable[[], None]) -> None:
+        """Run ``command()`` against the trainer between two steps (now, when idle)."""
+        with self._lock:
+            if self.running:
+                self._commands.append(command)
+                return
+        command()
+
+    def take(self) -> Published:
+        """Take (and clear) what was published since the last take."""
+        with self._lock:
+            out = Published(
+                newest=self._newest,
+                newest_full=self._newest_full,
+                steps_done=self._steps_done,
+                error=self._error,
+                finished=self._finished,
+            )
+            self._newest = None
+            self._newest_full = None
+            self._error = None
+            self._finished = False
+        return out
+
+    # -- the loop (worker thread) ------------------------------------------------------------
+    def _drain_commands(self) -> None:
+        while True:
+            with self._lock:
+                if not self._commands:
+                    return
+                command = self._commands.popleft()
+            command()
+
+    def _wait_for_pace(self, last_step_at: float) -> bool:
+        """Sleep until the next step is due at the current speed. False when asked to stop."""
+        while not self._stop.is_set():
+            with self._lock:
+                sps = self._steps_per_second
+            if sps is None:
+                return True
+            remaining = last_step_at + 1.0 / sps - time.monotonic()
+            if remaining <= 0:
+                return True
+            # wake at least every 50 ms so a speed change or stop is seen promptly
+            self._stop.wait(min(remaining, 0.05))
+        return False
+
+    def _run(self, max_steps: int | None) -> None:
+        trainer = self.trainer
+        full_interval = 1.0 / FULL_RECORD_HZ
+        last_full = -1e9
+        last_step_at = -1e9
+        done = 0
+        try:
+            while not self._stop.is_set():
+                self._drain_commands()
+                if max_steps is not None and done >= max_steps:
+                    break
+                if not self._wait_for_pace(last_step_at):
+                    break
+                self._drain_commands()
+                now = time.monotonic()
+                last_step_at = now
+                is_last = max_steps is not None and done == max_steps - 1
+                full = is_last or now - last_full >= full_interval
+                record = trainer.step(record=full)
+                if record.full:
+                    last_full = now
+                done += 1
+                with self._lock:
+                    self._newest = record
+                    if record.full:
+                        self._newest_full = record
+                    self._steps_done += 1
+                if record.diverged:
+                    break
+        except Exception as exc:  # shown in the window, never swallowed
+            error = WorkerError(
+                message=f"{type(exc).__name__}: {exc}", details=traceback.format_exc()
+            )
+            with self._lock:
+                self._error = error
+        finally:
+            try:
+                self._drain_commands()
+            finally:
+                with self._lock:
+                    self._finished = True
