@@ -56,8 +56,8 @@ class _Thinned:
 
     def append(self, step: int, item) -> None:
         if len(self.items) >= self.cap:
-            self.steps = self.steps[1::2]
-            self.items = self.items[1::2]
+            self.steps = self.steps[::2]
+            self.items = self.items[::2]
         self.steps.append(step)
         self.items.append(item)
 

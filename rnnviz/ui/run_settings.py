@@ -46,18 +46,23 @@ class RunSettings:
 
         return Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
 
-    def edited(self, spec: ModelSpec, task_kind: str, task_options: dict, config: TrainConfig):
-        """These settings with the user's edits; drops preset-only weights if the model or
-        task changed."""
-        same_model = spec == self.spec and task_kind == self.task_kind
-        if not same_model:
-            config = replace(config, freeze=())
+    def edited(
+        self,
+        spec: ModelSpec,
+        task_kind: str,
+        task_options: dict,
+        config: TrainConfig,
+        model_changed: bool,
+    ) -> RunSettings:
+        """These settings with the user's edits. A changed model or task drops the preset's
+        hand-set weights and frozen parameters (they belong to the preset's model)."""
+        keep = not model_changed and task_kind == self.task_kind
         return replace(
             self,
-            spec=spec,
+            spec=self.spec if keep else spec,
             task_kind=task_kind,
             task_options=dict(task_options),
-            config=config,
-            weights=self.weights if same_model else None,
-            preset_name=self.preset_name if same_model else None,
+            config=config if keep else replace(config, freeze=()),
+            weights=self.weights if keep else None,
+            preset_name=self.preset_name if keep else None,
         )

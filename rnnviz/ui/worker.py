@@ -62,6 +62,9 @@ class TrainingWorker:
         self._error: WorkerError | None = None
         self._finished = False
         self._steps_done = 0
+        self._trainer_lock = threading.Lock()  # held while a step or a request uses it
+        self._results: list[tuple[Callable, object]] = []
+        self._helpers: list[threading.Thread] = []
 
     # -- control (GUI thread) ----------------------------------------------------------------
     @property
@@ -97,6 +100,11 @@ class TrainingWorker:
             if thread.is_alive():
                 return False
             self._thread = None
+        for helper in self._helpers:
+            helper.join(timeout)
+        self._helpers = [t for t in self._helpers if t.is_alive()]
+        if self._helpers:
+            return False
         TrainingWorker._live.discard(self)
         self._drain_commands()
         return True
@@ -107,7 +115,37 @@ class TrainingWorker:
             if self.running:
                 self._commands.append(command)
                 return
-        command()
+        with self._trainer_lock:
+            command()
+
+    def request(self, fn: Callable, callback: Callable) -> None:
+        """Run ``fn(trainer)`` off the GUI thread (between steps while training); its result
+        (or exception) is handed to ``callback`` by ``deliver_results`` on the GUI thread."""
+
+        def job() -> None:
+            try:
+                with self._trainer_lock:
+                    result = fn(self.trainer)
+            except Exception as exc:  # handed to the callback, which shows it
+                result = exc
+            with self._lock:
+                self._results.append((callback, result))
+
+        with self._lock:
+            if self.running:
+                self._commands.append(job)
+                return
+        self._helpers = [t for t in self._helpers if t.is_alive()]
+        helper = threading.Thread(target=job, name="rnnviz-request", daemon=True)
+        self._helpers.append(helper)
+        helper.start()
+
+    def deliver_results(self) -> None:
+        """Call the callbacks of finished requests (GUI thread)."""
+        with self._lock:
+            results, self._results = self._results, []
+        for callback, result in results:
+            callback(result)
 
     def take(self) -> Published:
         """Take (and clear) what was published since the last take."""
@@ -166,7 +204,8 @@ class TrainingWorker:
                 last_step_at = now
                 is_last = max_steps is not None and done == max_steps - 1
                 full = is_last or now - last_full >= full_interval
-                record = trainer.step(record=full)
+                with self._trainer_lock:
+                    record = trainer.step(record=full)
                 if record.full:
                     last_full = now
                 done += 1

@@ -97,14 +97,22 @@ class Task:
         resolved = dict(cls.option_defaults)
         for key, value in options.items():
             if key not in cls.option_defaults:
-                known = ", ".join(cls.option_defaults) or "none"
-                raise SpecError(f"unknown option {key!r} for task {cls.name!r}; its options are: {known}")
+                if not cls.option_defaults:
+                    raise SpecError(f"task {cls.name!r} takes no options (got {key!r})")
+                known = ", ".join(cls.option_defaults)
+                raise SpecError(
+                    f"unknown option {key!r} for task {cls.name!r}; its options are: {known}"
+                )
             resolved[key] = _coerce_option(cls.name, key, value, cls.option_defaults[key])
             low, high = cls.option_bounds.get(key, (None, None))
             if low is not None and resolved[key] < low:
-                raise SpecError(f"option {key!r} of task {cls.name!r} must be at least {low}, got {value!r}")
+                raise SpecError(
+                    f"option {key!r} of task {cls.name!r} must be at least {low}, got {value!r}"
+                )
             if high is not None and resolved[key] > high:
-                raise SpecError(f"option {key!r} of task {cls.name!r} must be at most {high}, got {value!r}")
+                raise SpecError(
+                    f"option {key!r} of task {cls.name!r} must be at most {high}, got {value!r}"
+                )
         return resolved
 
     def __init__(self, seed: int = 0, **options) -> None:

@@ -122,8 +122,8 @@ class SlotFillingTask(BuiltinTask):
     def describe(self) -> str:
         return (
             "Slot filling, as in a travel-booking assistant: label every word of a sentence as "
-            "a destination, an origin, a time or other. In \"arrive Taipei on November 2nd\" "
-            "Taipei is the destination, but in \"leave Taipei on November 2nd\" it is the "
+            'a destination, an origin, a time or other. In "arrive Taipei on November 2nd" '
+            'Taipei is the destination, but in "leave Taipei on November 2nd" it is the '
             "origin: the same word needs a different label depending on the verb seen before, "
             "which is why a network with memory (an RNN) is needed. Words are one-hot vectors "
             f"over a vocabulary of {len(VOCAB)} words; sentences of different lengths are padded "

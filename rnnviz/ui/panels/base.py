@@ -3,12 +3,14 @@
 The main window owns one Cursor and calls, on the GUI thread, at display rate:
 - ``panel.reset(context)`` when a new model / task / run starts (history cleared);
 - ``panel.show_record(record, history)`` with the record to draw (the live newest, or the kept
-  record of the step the cursor selects) and the run's History (scalar series so far).
+  record of the step the cursor selects) and the run's History (scalar series so far);
+- ``panel.show_compare(label, record, history)`` in compare mode, for the second run.
 Panels build their plot items once and update them with setData; they never train or block.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
@@ -28,6 +30,10 @@ class RunContext:
     task: Task
     chains: tuple[str, ...]  # e.g. ("L0.fwd", "L0.bwd", "L1.fwd", "L1.bwd")
     config: object  # rnnviz.engine.trainer.TrainConfig
+    #: ``request(fn, callback)``: run ``fn(trainer)`` where the trainer lives (the training
+    #: thread, between two steps) and call ``callback(result)`` on the GUI thread later;
+    #: ``result`` is the exception if ``fn`` raised. None outside a main window.
+    request: Callable[[Callable, Callable], None] | None = None
 
 
 class Panel(QWidget):
@@ -50,3 +56,8 @@ class Panel(QWidget):
 
     def show_record(self, record: StepRecord, history: History) -> None:
         """Draw ``record`` (full or scalar-only) and the run's history so far."""
+
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        """Compare mode: a second run (same task and seed, trained in lockstep) to overlay,
+        named ``label``; called after ``show_record``. ``record is None`` ends compare mode.
+        Panels that have nothing to overlay ignore it."""

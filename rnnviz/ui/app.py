@@ -1,0 +1,84 @@
+"""QApplication start-up for the ``rnnviz`` window command (the CLI calls ``run_app``)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+SCREENSHOT_TIMEOUT_S = 300.0
+
+
+def get_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("rnnviz")
+        app.setOrganizationName("rnnviz")
+    return app
+
+
+def run_app(
+    preset_name: str | None,
+    screenshot: str | None = None,
+    steps: int = 0,
+    size=(1600, 1000),
+    exit_after: float | None = None,
+) -> int:
+    """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
+
+    ``screenshot``: train ``steps`` steps (as fast as possible), save the window to that PNG
+    and exit (status 0 when written). ``exit_after``: close the window after that many
+    seconds (smoke tests). Returns the process exit status.
+    """
+    from rnnviz.ui.window import MainWindow
+
+    app = get_app()
+    window = MainWindow(preset_name)
+    window.resize(int(size[0]), int(size[1]))
+    window.show()
+    status = {"code": 0}
+    timers: list[QTimer] = []
+
+    def later(seconds: float, slot) -> None:
+        timer = QTimer(window)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        timer.start(int(seconds * 1000))
+        timers.append(timer)
+
+    if screenshot:
+        _schedule_screenshot(window, screenshot, max(0, int(steps)), status, later)
+    if exit_after is not None:
+        later(max(0.0, float(exit_after)), window.close)
+    app.exec()
+    window.close()
+    return status["code"]
+
+
+def _schedule_screenshot(window, path: str, steps: int, status: dict, later) -> None:
+    """Train ``steps`` steps, then (once drawn) grab the window to ``path`` and close."""
+    window.transport.set_speed(None)
+    if steps:
+        window.run_steps(steps)
+    poll = {"waited": 0.0}
+
+    def check() -> None:
+        if window.running and poll["waited"] < SCREENSHOT_TIMEOUT_S:
+            poll["waited"] += 0.05
+            later(0.05, check)
+            return
+        later(0.3, shoot)  # let the last record be drawn and laid out
+
+    def shoot() -> None:
+        ok = window.save_screenshot(path)
+        if window.last_error is not None or not ok:
+            status["code"] = 1
+        if not ok:
+            print(f"rnnviz: could not write the screenshot {path}", file=sys.stderr)
+        else:
+            print(f"rnnviz: screenshot written to {path} (step {window.shown_step})")
+        window.close()
+
+    later(0.2, check)

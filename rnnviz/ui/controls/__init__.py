@@ -1,0 +1,1 @@
+"""The window's controls: model, task and training settings, and the transport bar."""

@@ -1,0 +1,176 @@
+"""The control sidebar: model, task and training settings, with Apply / Revert.
+
+Settings that need a new model (everything but learning rate and clipping) are edited freely
+and validated as you go; the sidebar then says that applying them resets training and offers
+"Apply (reset)". Invalid values are refused with the engine's reason shown in red.
+Learning rate and clipping are applied to the running trainer at once (``live_changed``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnnviz.engine.spec import SpecError
+from rnnviz.ui.controls.model_controls import ModelControls
+from rnnviz.ui.controls.task_controls import TaskControls
+from rnnviz.ui.controls.training_controls import LIVE_FIELDS, TrainingControls
+from rnnviz.ui.run_settings import RunSettings
+
+
+def _structural(training_values: dict) -> dict:
+    return {k: v for k, v in training_values.items() if k not in LIVE_FIELDS}
+
+
+class Sidebar(QScrollArea):
+    """Emits ``apply_requested(RunSettings)`` and ``live_changed(TrainConfig)``."""
+
+    apply_requested = Signal(object)
+    live_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.title = QLabel()
+        self.title.setObjectName("presetTitle")
+        self.title.setWordWrap(True)
+        self.model = ModelControls()
+        self.task = TaskControls()
+        self.training = TrainingControls()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("settingsMessage")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.apply_button = QPushButton("Apply (resets training)")
+        self.apply_button.setToolTip(
+            "Build the model with these settings and start again from step 0."
+        )
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Go back to the settings of the current run.")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply_button, 2)
+        buttons.addWidget(self.revert_button, 1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.model)
+        layout.addWidget(self.task)
+        layout.addWidget(self.training)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.setMinimumWidth(320)
+
+        self._applied: RunSettings | None = None
+        self._snapshot: tuple | None = None
+        self.model.changed.connect(self._edited)
+        self.task.changed.connect(self._edited)
+        self.training.changed.connect(self._edited)
+        self.training.live_changed.connect(self._live_edited)
+        self.apply_button.clicked.connect(self._apply)
+        self.revert_button.clicked.connect(self.revert)
+        self._set_message("", "")
+
+    # -- state -------------------------------------------------------------------------------
+    def load(self, settings: RunSettings) -> None:
+        """Show the settings of the run now in the window (nothing pending)."""
+        self._applied = settings
+        self.title.setText(settings.title or "Custom settings")
+        self.title.setToolTip(settings.description)
+        self.model.load(settings.spec)
+        self.task.load(settings.task_kind, settings.task_options)
+        self.training.load(settings.config)
+        self._snapshot = self._current()
+        self._set_message("", "")
+
+    def revert(self) -> None:
+        if self._applied is not None:
+            self.load(self._applied)
+
+    def _current(self) -> tuple:
+        kind, options = self.task.values()
+        return (self.model.values(), kind, options, _structural(self.training.values()))
+
+    @property
+    def pending(self) -> bool:
+        return self._snapshot is not None and self._current() != self._snapshot
+
+    def edited_settings(self) -> RunSettings:
+        """The settings as edited; raises SpecError with the reason when invalid."""
+        assert self._applied is not None
+        kind, options = self.task.values()
+        config = self.training.config()
+        probe = replace(self._applied, task_kind=kind, task_options=options, config=config)
+        task = probe.make_task()  # validates the task options
+        model_changed = self.model.values() != self._snapshot[0]
+        spec = self.model.spec_for(task.input_size, task.output_size)
+        settings = self._applied.edited(spec, kind, options, config, model_changed)
+        if model_changed or kind != self._applied.task_kind:
+            settings = _with_custom_title(settings)
+        return settings
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _edited(self) -> None:
+        if not self.pending:
+            self._set_message("", "")
+            return
+        try:
+            self.edited_settings()
+        except SpecError as exc:
+            self._set_message(f"Not applied: {exc}", "error")
+            self.apply_button.setEnabled(False)
+            return
+        self._set_message(
+            "These changes need a new model: Apply resets training to step 0.", "pending"
+        )
+
+    def _live_edited(self) -> None:
+        try:
+            config = self.training.config()
+        except SpecError as exc:
+            self._set_message(f"Not applied: {exc}", "error")
+            return
+        if self._applied is not None:
+            live = {k: getattr(config, k) for k in LIVE_FIELDS}
+            self._applied = replace(self._applied, config=replace(self._applied.config, **live))
+        self.live_changed.emit(config)
+        if not self.pending:
+            self._set_message("", "")
+
+    def _apply(self) -> None:
+        try:
+            settings = self.edited_settings()
+        except SpecError as exc:
+            self._set_message(f"Not applied: {exc}", "error")
+            return
+        self.apply_requested.emit(settings)
+
+    def show_error(self, text: str) -> None:
+        """Show a refusal from the window (e.g. the trainer could not be built)."""
+        self._set_message(f"Not applied: {text}", "error")
+
+    def _set_message(self, text: str, kind: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.message.setProperty("kind", kind)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        pending = kind in ("pending", "error") and self.pending
+        self.apply_button.setEnabled(kind == "pending")
+        self.revert_button.setEnabled(pending)
+
+
+def _with_custom_title(settings: RunSettings) -> RunSettings:
+    base = settings.title.removesuffix(" (modified)") if settings.title else "Custom"
+    return replace(settings, title=f"{base} (modified)")

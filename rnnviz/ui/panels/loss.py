@@ -1,0 +1,198 @@
+"""Loss and metrics over training steps, with marks where the learning rate or clipping changed.
+
+Click the curve to look at an earlier training step (all panels follow); the "Live" button
+goes back to following the newest step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
+from rnnviz.ui.panels.base import Panel, RunContext
+
+METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
+
+
+def smoothed(values: np.ndarray) -> np.ndarray:
+    """Moving average over ~1% of the run (at least 1 point), NaN-tolerant, O(n)."""
+    n = values.size
+    window = max(1, n // 100)
+    if window == 1 or n == 0:
+        return values
+    finite = np.isfinite(values)
+    clean = np.where(finite, values, 0.0)
+    csum = np.concatenate(([0.0], np.cumsum(clean)))
+    ccount = np.concatenate(([0], np.cumsum(finite)))
+    lo = np.maximum(np.arange(n) - window + 1, 0)
+    hi = np.arange(1, n + 1)
+    counts = ccount[hi] - ccount[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, (csum[hi] - csum[lo]) / counts, np.nan)
+
+
+class LossPanel(Panel):
+    title = "Loss & metrics"
+    key = "loss"
+    area = "right"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        self.summary = QLabel("")
+        self.summary.setObjectName("panelSummary")
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.setToolTip(
+            "A logarithmic loss axis shows both the early plunge and the slow late progress."
+        )
+        self.live_button = QPushButton("Live")
+        self.live_button.setToolTip("Follow the newest training step again.")
+        self.live_button.setVisible(False)
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.log_scale)
+        header.addWidget(self.live_button)
+        layout.addLayout(header)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        layout.addWidget(self.plots, 1)
+        self.loss_plot = self.plots.addPlot(row=0, col=0)
+        self.loss_plot.setLabel("left", "loss")
+        self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
+        self.raw_curve = self.loss_plot.plot(
+            pen=pg.mkPen("#7986cb", width=1), name="loss (each step)"
+        )
+        self.smooth_curve = self.loss_plot.plot(
+            pen=pg.mkPen("#ffd54f", width=3), name="loss (moving average)"
+        )
+        for curve in (self.raw_curve, self.smooth_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self.metric_plot = self.plots.addPlot(row=1, col=0)
+        self.metric_plot.setLabel("left", "metric")
+        self.metric_plot.setLabel("bottom", "training step")
+        self.metric_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.metric_plot.setXLink(self.loss_plot)
+        self.metric_plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
+        self.plots.ci.layout.setRowStretchFactor(0, 3)
+        self.plots.ci.layout.setRowStretchFactor(1, 1)
+        for plot in (self.loss_plot, self.metric_plot):
+            style.style_plot(plot)
+        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=2))
+        self.cursor_line.setVisible(False)
+        self.loss_plot.addItem(self.cursor_line, ignoreBounds=True)
+        self._metric_curves: dict[str, pg.PlotDataItem] = {}
+        self._event_lines: list[pg.InfiniteLine] = []
+        self._drawn_len = -1
+        self._drawn_events = 0
+
+        self.log_scale.toggled.connect(self._log_toggled)
+        self.live_button.clicked.connect(lambda: self.cursor.set_step(None))
+        self.loss_plot.scene().sigMouseClicked.connect(self._clicked)
+        self.cursor.step_changed.connect(self._step_changed)
+
+    # -- Panel hooks ---------------------------------------------------------------------------
+    def reset(self, context: RunContext) -> None:
+        super().reset(context)
+        self.raw_curve.setData([], [])
+        self.smooth_curve.setData([], [])
+        for curve in self._metric_curves.values():
+            self.metric_plot.removeItem(curve)
+        self._metric_curves.clear()
+        self.metric_plot.legend.clear()
+        for line in self._event_lines:
+            self.loss_plot.removeItem(line)
+        self._event_lines.clear()
+        self._drawn_len = -1
+        self._drawn_events = 0
+        self.metric_plot.setVisible(False)
+        self.summary.setText("step 0")
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        n = len(history)
+        if n != self._drawn_len:
+            self._draw_series(history)
+            self._drawn_len = n
+        if len(history.events) != self._drawn_events:
+            self._draw_events(history)
+        last = history.last
+        if last is not None:
+            parts = [f"step {last.step}", f"loss {last.loss:.4g}"]
+            parts += [f"{k} {v:.3g}" for k, v in last.metrics.items()]
+            self.summary.setText("   ".join(parts))
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _draw_series(self, history: History) -> None:
+        # the worker may append while we read: copy and trim every series to one length
+        steps = history.series("step").copy()
+        loss = history.series("loss").copy()
+        metrics = {m: history.series(f"metric:{m}").copy() for m in history.metric_names()}
+        n = min([steps.size, loss.size] + [v.size for v in metrics.values()])
+        steps, loss = steps[:n], loss[:n]
+        shown = np.where(np.isfinite(loss) & (loss > 0), loss, np.nan)
+        if self.log_scale.isChecked():
+            shown = np.where(shown > 0, shown, np.nan)
+        self.raw_curve.setData(steps, shown, connect="finite")
+        self.smooth_curve.setData(steps, smoothed(shown), connect="finite")
+        for i, (name, values) in enumerate(metrics.items()):
+            curve = self._metric_curves.get(name)
+            if curve is None:
+                colour = METRIC_COLOURS[i % len(METRIC_COLOURS)]
+                curve = self.metric_plot.plot(pen=pg.mkPen(colour, width=2), name=name)
+                curve.setDownsampling(auto=True, method="peak")
+                curve.setClipToView(True)
+                self._metric_curves[name] = curve
+            curve.setData(steps, values[:n], connect="finite")
+        self.metric_plot.setVisible(bool(metrics))
+
+    def _draw_events(self, history: History) -> None:
+        for event in history.events[self._drawn_events :]:
+            line = pg.InfiniteLine(
+                pos=event.step,
+                angle=90,
+                pen=pg.mkPen("#80cbc4", width=2, style=Qt.PenStyle.DashLine),
+                label=event.text,
+                labelOpts={
+                    "position": 0.9,
+                    "color": "#80cbc4",
+                    "fill": (0, 0, 0, 160),
+                    "movable": False,
+                },
+            )
+            line.label.setFont(style.plot_font())
+            self.loss_plot.addItem(line, ignoreBounds=True)
+            self._event_lines.append(line)
+        self._drawn_events = len(history.events)
+
+    # -- interaction ---------------------------------------------------------------------------
+    def _log_toggled(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        self._drawn_len = -1
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._drawn_len <= 0:
+            return
+        vb = self.loss_plot.vb
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        step = int(round(vb.mapSceneToView(event.scenePos()).x()))
+        self.cursor.set_step(max(1, min(step, self._drawn_len_last_step())))
+
+    def _drawn_len_last_step(self) -> int:
+        x, _ = self.raw_curve.getData()
+        return int(x[-1]) if x is not None and len(x) else 1
+
+    def _step_changed(self, step) -> None:
+        self.cursor_line.setVisible(step is not None)
+        self.live_button.setVisible(step is not None)
+        if step is not None:
+            self.cursor_line.setPos(step)

@@ -1,0 +1,255 @@
+"""What the network answers on the displayed sample, against what it should answer.
+
+Task-aware by what the sample holds: a token table (words and their slot labels, or the
+lecture's inputs and outputs) with right answers in green and wrong ones in red; a plot of
+numeric series (target against prediction: sine, adding problem, lecture memory); coloured
+text for long character sequences; and, for the character language model, text the network
+generates itself, refreshed every few seconds.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.ui import style
+from rnnviz.ui.panels.base import Panel, RunContext
+
+MAX_TABLE_STEPS = 24
+GOOD, BAD = QColor("#2e7d32"), QColor("#b71c1c")
+SERIES_PENS = {
+    "target": pg.mkPen("#f5f5f5", width=3, style=Qt.PenStyle.DashLine),
+    "prediction": pg.mkPen("#ffd54f", width=3),
+}
+OTHER_COLOURS = ("#4fc3f7", "#aed581", "#ba68c8", "#ff8a65")
+GENERATE_EVERY_S = 4.0
+
+
+class PredictionsPanel(Panel):
+    title = "Predictions"
+    key = "predictions"
+    area = "right"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.heading = QLabel("")
+        self.heading.setObjectName("panelSummary")
+        self.heading.setWordWrap(True)
+        self.table = QTableWidget(3, 0)
+        self.table.setVerticalHeaderLabels(["input", "target", "predicted"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setDefaultSectionSize(72)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
+        row_h = self.table.verticalHeader().defaultSectionSize()
+        header_h = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(header_h + 3 * row_h + 24)
+        self.table.setMaximumHeight(header_h + 3 * row_h + 40)
+        self.plot = pg.PlotWidget()
+        self.plot.setMinimumHeight(160)
+        self.plot.setLabel("bottom", "time step t")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
+        style.style_plot(self.plot.getPlotItem())
+        self.t_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=1))
+        self.plot.addItem(self.t_line, ignoreBounds=True)
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSize(style.PLOT_FONT_PT + 1)
+        self.text.setFont(mono)
+        self.generated = QLabel("")
+        self.generated.setWordWrap(True)
+        self.generated.setFont(mono)
+        self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.text)
+        layout.addWidget(self.generated)
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._last_generate = 0.0
+        self._generating = False
+        self.table.currentCellChanged.connect(lambda _r, col, *_: self.cursor.set_t(col))
+        self.cursor.t_changed.connect(self._t_changed)
+        self._clear()
+
+    # -- Panel hooks ---------------------------------------------------------------------------
+    def reset(self, context: RunContext) -> None:
+        super().reset(context)
+        self._clear()
+        task = context.task
+        self.heading.setText(getattr(task, "title", ""))
+        self.heading.setToolTip(_describe(task))
+        self._last_generate = 0.0
+        self._generating = False
+        self.generated.setVisible(hasattr(task, "sample_text"))
+        if hasattr(task, "sample_text"):
+            self.generated.setText("<i>Generated text appears here once training runs.</i>")
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        sample = record.sample
+        if sample is None:
+            return
+        self._show_tokens(sample)
+        self._show_series(sample)
+        self._show_text(sample)
+        self._maybe_generate()
+
+    # -- pieces --------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.table.setColumnCount(0)
+        self.table.setVisible(False)
+        for curve in self._curves.values():
+            self.plot.removeItem(curve)
+        self._curves.clear()
+        self.plot.getPlotItem().legend.clear()
+        self.plot.setVisible(False)
+        self.text.setText("")
+        self.generated.setText("")
+        self.generated.setVisible(False)
+
+    def _show_tokens(self, sample: SampleRecord) -> None:
+        tokens = sample.input_tokens
+        if not tokens or len(tokens) > MAX_TABLE_STEPS:
+            self.table.setVisible(False)
+            return
+        self.table.setVisible(True)
+        T = len(tokens)
+        if self.table.columnCount() != T:
+            self.table.setColumnCount(T)
+            self.table.setHorizontalHeaderLabels([f"t={t}" for t in range(T)])
+        for t in range(T):
+            target = _at(sample.target_tokens, t)
+            predicted = _at(sample.predicted_tokens, t)
+            self._set_cell(0, t, tokens[t], None)
+            self._set_cell(1, t, target, None)
+            colour = None
+            if target and predicted:
+                colour = GOOD if _agrees(target, predicted) else BAD
+            self._set_cell(2, t, predicted, colour)
+        self.table.resizeColumnsToContents()
+
+    def _set_cell(self, row: int, col: int, text: str, colour: QColor | None) -> None:
+        item = self.table.item(row, col)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.table.setItem(row, col, item)
+        if item.text() != text:
+            item.setText(text)
+        item.setBackground(QBrush(colour) if colour is not None else QBrush())
+
+    def _show_series(self, sample: SampleRecord) -> None:
+        series = {k: np.asarray(v, dtype=float) for k, v in sample.series.items()}
+        if not series:
+            self.plot.setVisible(False)
+            return
+        self.plot.setVisible(True)
+        mask = np.asarray(sample.mask, dtype=float) if sample.mask is not None else None
+        sparse = mask is not None and mask.sum() <= 2  # many-to-one: show points, not lines
+        for i, (name, values) in enumerate(series.items()):
+            curve = self._curves.get(name)
+            if curve is None:
+                pen = SERIES_PENS.get(name) or pg.mkPen(
+                    OTHER_COLOURS[i % len(OTHER_COLOURS)], width=2
+                )
+                curve = self.plot.plot(pen=pen, name=name)
+                self._curves[name] = curve
+            t = np.arange(values.size)
+            if sparse and name in ("target", "prediction") and mask.size == values.size:
+                keep = mask > 0
+                symbol = "o" if name == "target" else "x"
+                curve.setData(t[keep], values[keep], pen=None, symbol=symbol, symbolSize=16,
+                              symbolBrush=SERIES_PENS[name].color(),
+                              symbolPen=SERIES_PENS[name].color())
+            else:
+                curve.setData(t, values, connect="finite")
+
+    def _show_text(self, sample: SampleRecord) -> None:
+        tokens = sample.input_tokens
+        if tokens and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
+            self.text.setText(_coloured_characters(sample))
+        else:
+            self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
+        self.text.setVisible(bool(self.text.text()))
+
+    # -- generated text (character language model) ------------------------------------------
+    def _maybe_generate(self) -> None:
+        context = self.context
+        request = getattr(context, "request", None)
+        if request is None or not hasattr(context.task, "sample_text") or self._generating:
+            return
+        now = time.monotonic()
+        if now - self._last_generate < GENERATE_EVERY_S:
+            return
+        self._last_generate = now
+        self._generating = True
+        task = context.task
+
+        def generate(trainer) -> str:
+            return task.sample_text(trainer.model, length=160, temperature=0.8, rng=0)
+
+        request(generate, self._generated)
+
+    def _generated(self, result) -> None:
+        self._generating = False
+        if isinstance(result, BaseException):
+            self.generated.setText(f"<i>generation failed: {html.escape(str(result))}</i>")
+            return
+        self.generated.setText(
+            "<b>Generated (temperature 0.8):</b><br>" + html.escape(result).replace("\n", "⏎ ")
+        )
+
+    def _t_changed(self, t: int) -> None:
+        self.t_line.setPos(t)
+
+
+def _at(items: list[str], t: int) -> str:
+    return items[t] if t < len(items) else ""
+
+
+def _agrees(target: str, predicted: str) -> bool:
+    if target == predicted:
+        return True
+    try:
+        return abs(float(target) - float(predicted)) < 0.5
+    except ValueError:
+        return False
+
+
+def _coloured_characters(sample: SampleRecord) -> str:
+    """Input text, and underneath it the predicted next characters: green right, red wrong."""
+    inputs = "".join(html.escape(s) for s in sample.input_tokens)
+    cells = []
+    for t, predicted in enumerate(sample.predicted_tokens):
+        target = _at(sample.target_tokens, t)
+        colour = "#66bb6a" if predicted == target else "#ef5350"
+        cells.append(f'<span style="color:{colour}">{html.escape(predicted) or " "}</span>')
+    return f"<b>input</b><br>{inputs}<br><b>predicted next character</b><br>{''.join(cells)}"
+
+
+def _describe(task) -> str:
+    try:
+        return task.describe()
+    except Exception:  # a description is nice to have, never worth failing for
+        return ""

@@ -1,0 +1,478 @@
+"""The main window: transport bar, control sidebar, dockable panels, status bar.
+
+Training runs on a TrainingWorker thread. A display timer (``DISPLAY_HZ``) takes the newest
+record the worker published and hands it to every panel; nothing is queued per step.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QToolBar,
+    QWidget,
+)
+
+from rnnviz.engine.record import StepRecord
+from rnnviz.engine.spec import SpecError
+from rnnviz.ui import style
+from rnnviz.ui.controls.sidebar import Sidebar
+from rnnviz.ui.controls.transport import TransportBar
+from rnnviz.ui.cursor import Cursor
+from rnnviz.ui.panels import Panel, RunContext, default_panel_classes
+from rnnviz.ui.run_settings import RunSettings
+from rnnviz.ui.worker import TrainingWorker, WorkerError
+
+DISPLAY_HZ = 30
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """The rnnviz window. ``preset``: a preset name (default: the engine's default demo)."""
+
+    def __init__(
+        self,
+        preset: str | None = None,
+        settings: QSettings | None = None,
+        panel_classes: list[type[Panel]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        app = QApplication.instance()
+        if app is not None and not app.property("rnnviz_styled"):
+            style.apply_app_style(app)
+            app.setProperty("rnnviz_styled", True)
+        self.setWindowTitle("rnnviz — watch recurrent networks learn")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.settings = settings if settings is not None else QSettings("rnnviz", "rnnviz")
+        self.cursor = Cursor(self)
+        self.trainer = None
+        self.worker: TrainingWorker | None = None
+        self.run_settings: RunSettings | None = None
+        self.last_error: WorkerError | None = None
+        self._shown: StepRecord | None = None  # the newest record drawn
+        self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
+
+        self.transport = TransportBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+        self.addToolBarBreak()
+        self.banner_bar = QToolBar("Messages", self)
+        self.banner_bar.setObjectName("messages")
+        self.banner_bar.setMovable(False)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+        self.banner_bar.setVisible(False)
+
+        self.sidebar = Sidebar()
+        self.sidebar_dock = self._add_dock("controls", "Controls", self.sidebar, "left")
+        self.panels: dict[str, Panel] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        for cls in panel_classes if panel_classes is not None else default_panel_classes():
+            self.add_panel(cls)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+
+        self.display_timer = QTimer(self)
+        self.display_timer.setInterval(int(1000 / DISPLAY_HZ))
+        self.display_timer.timeout.connect(self._tick)
+        self.display_timer.start()
+
+        self.resize(1600, 1000)
+        self._default_sizes()
+        self._restore_layout()
+        self.load_preset(preset)
+
+    # -- building --------------------------------------------------------------------------
+    def _add_dock(self, key: str, title: str, widget: QWidget, area: str) -> QDockWidget:
+        dock = QDockWidget(title.replace("&", "&&"), self)
+        dock.setObjectName(f"dock:{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        areas = {
+            "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+            "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+        }
+        self.addDockWidget(areas.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        return dock
+
+    def add_panel(self, panel_class: type[Panel]) -> Panel:
+        """Build a panel and its dock (also usable after start-up, e.g. by a plugin)."""
+        panel = panel_class(self.cursor)
+        existing = [d for k, d in self.docks.items() if self.panels[k].area == panel.area]
+        dock = self._add_dock(panel.key, panel.title, panel, panel.area)
+        if len(existing) >= 2:  # two panels per area side by side, the rest as tabs
+            self.tabifyDockWidget(existing[-1], dock)
+        self.panels[panel.key] = panel
+        self.docks[panel.key] = dock
+        if hasattr(self, "view_menu"):
+            self.view_menu.addAction(dock.toggleViewAction())
+        if self.trainer is not None:
+            panel.reset(self._context())
+        return panel
+
+    def _default_sizes(self) -> None:
+        self.resizeDocks([self.sidebar_dock], [400], Qt.Orientation.Horizontal)
+        right = [d for k, d in self.docks.items() if self.panels[k].area == "right"][:2]
+        if len(right) == 2:
+            self.resizeDocks(right, [500, 500], Qt.Orientation.Vertical)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_state = QLabel("paused")
+        self.status_step = QLabel("step 0")
+        self.status_loss = QLabel("loss –")
+        self.status_rate = QLabel("0 steps/s")
+        for label in (self.status_state, self.status_step, self.status_loss, self.status_rate):
+            bar.addPermanentWidget(label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        shot = QAction("Save &screenshot…", self)
+        shot.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        shot.triggered.connect(self._screenshot_dialog)
+        file_menu.addAction(shot)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        train_menu = menu.addMenu("&Training")
+        for action in (
+            self.transport.run_action,
+            self.transport.step_action,
+            self.transport.reset_action,
+        ):
+            train_menu.addAction(action)
+
+        self.presets_menu = menu.addMenu("&Presets")
+        self._fill_presets_menu()
+
+        self.view_menu = menu.addMenu("&View")
+        self.view_menu.addAction(self.transport.toggleViewAction())
+        self.view_menu.addAction(self.sidebar_dock.toggleViewAction())
+        for dock in self.docks.values():
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        reset_layout = QAction("Reset layout", self)
+        reset_layout.triggered.connect(self.reset_layout)
+        self.view_menu.addAction(reset_layout)
+
+    def _fill_presets_menu(self) -> None:
+        from rnnviz.engine.presets import list_presets, load_preset
+
+        self.presets_menu.setToolTipsVisible(True)
+        for name in list_presets():
+            try:
+                preset = load_preset(name)
+            except SpecError as exc:  # a broken preset file: say so, keep the others
+                action = self.presets_menu.addAction(f"{name} (broken: {exc})")
+                action.setEnabled(False)
+                continue
+            action = self.presets_menu.addAction(preset.title or name)
+            action.setToolTip(preset.description)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.load_preset(n))
+
+    def _connect(self) -> None:
+        t = self.transport
+        t.run_action.toggled.connect(self._run_toggled)
+        t.step_action.triggered.connect(self.step_once)
+        t.reset_action.triggered.connect(self.reset)
+        t.speed_changed.connect(self._speed_changed)
+        self.sidebar.apply_requested.connect(self.apply_settings)
+        self.sidebar.live_changed.connect(self._live_changed)
+        self.cursor.step_changed.connect(lambda _step: self._draw(force=True))
+
+    # -- runs ------------------------------------------------------------------------------
+    def load_preset(self, name: str | None) -> None:
+        """Open a preset (None: the default demo) and get ready to train from step 0."""
+        from rnnviz.engine.presets import DEFAULT_PRESET, load_preset
+
+        preset = load_preset(name or DEFAULT_PRESET)
+        self.apply_settings(RunSettings.from_preset(preset))
+
+    def apply_settings(self, settings: RunSettings) -> bool:
+        """Build a trainer for ``settings`` (stopping the current run). False if refused."""
+        try:
+            trainer = settings.make_trainer()
+        except SpecError as exc:
+            self.sidebar.show_error(str(exc))
+            return False
+        self._stop_worker()
+        self.trainer = trainer
+        self.run_settings = settings
+        self.worker = TrainingWorker(trainer)
+        self.worker.set_speed(self.transport.steps_per_second)
+        self.sidebar.load(settings)
+        self._start_over()
+        self.statusBar().showMessage(f"Ready: {settings.title or 'custom settings'}", 5000)
+        return True
+
+    def _start_over(self) -> None:
+        """A new run (or a reset one): clear what panels show and what the window shows."""
+        self._shown = None
+        self._rate_samples.clear()
+        self.last_error = None
+        self.hide_banner()
+        self.cursor.set_step(None)
+        context = self._context()
+        for panel in self.panels.values():
+            panel.reset(context)
+        self.transport.set_running(False)
+        self._update_status(None)
+
+    def _context(self) -> RunContext:
+        trainer = self.trainer
+        return RunContext(
+            spec=trainer.spec,
+            task=trainer.task,
+            chains=tuple(trainer.chains),
+            config=trainer.config,
+            request=self._request,
+        )
+
+    def _request(self, fn, callback) -> None:
+        if self.worker is not None:
+            self.worker.request(fn, callback)
+
+    # -- transport -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.running
+
+    def run(self) -> None:
+        self._start(None)
+
+    def pause(self) -> None:
+        self._stop_worker()
+
+    def step_once(self) -> None:
+        if not self.running:
+            self._start(1)
+
+    def run_steps(self, n: int) -> None:
+        """Train ``n`` more steps at the current speed, then pause (screenshots, tests)."""
+        self._start(n)
+
+    def reset(self) -> None:
+        """Back to step 0 with the seed's initial weights."""
+        stopped = self._stop_worker()
+        if self.trainer is None:
+            return
+        if stopped:
+            self.trainer.reset()
+        else:  # never touch a trainer a stuck thread may still use
+            self.trainer = self.run_settings.make_trainer()
+        self.worker = TrainingWorker(self.trainer)
+        self.worker.set_speed(self.transport.steps_per_second)
+        self._start_over()
+        self.statusBar().showMessage("Reset to step 0", 3000)
+
+    def _start(self, max_steps: int | None) -> None:
+        if self.worker is None or self.running:
+            return
+        if self.trainer.diverged:
+            self.show_banner(f"{self.trainer.diverged}  Press Reset (R) to start again.")
+            self.transport.set_running(False)
+            return
+        self.cursor.set_step(None)
+        self.worker.start(max_steps)
+        self.transport.set_running(max_steps is None or max_steps > 1)
+        self.status_state.setText("running")
+
+    def _run_toggled(self, on: bool) -> None:
+        if on:
+            self.run()
+        else:
+            self.pause()
+
+    def _stop_worker(self) -> bool:
+        """Stop training; False if the thread did not end within a second."""
+        stopped = True
+        if self.worker is not None:
+            stopped = self.worker.stop(timeout=1.0)
+            if not stopped:
+                print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
+            self._tick()  # draw what the last steps produced
+        self.transport.set_running(False)
+        self.status_state.setText("diverged" if self._diverged() else "paused")
+        return stopped
+
+    def _speed_changed(self, speed) -> None:
+        if self.worker is not None:
+            self.worker.set_speed(speed)
+
+    def _live_changed(self, config) -> None:
+        if self.worker is None:
+            return
+        trainer = self.trainer
+
+        def apply() -> None:
+            trainer.set_lr(config.lr)
+            trainer.set_clipping(config.clip_mode, config.clip_threshold)
+
+        self.worker.submit(apply)
+        if not self.running:
+            self._draw(force=True)  # show the event mark now
+
+    # -- display ---------------------------------------------------------------------------
+    def _tick(self) -> None:
+        worker = self.worker
+        if worker is None:
+            return
+        published = worker.take()
+        worker.deliver_results()
+        if published.newest is not None:
+            self._rate_samples.append((time.monotonic(), published.newest.step))
+        record = published.newest_full or published.newest
+        if record is not None:
+            self._shown = published.newest or record
+            self._draw(record)
+            self._update_status(published.newest or record)
+        if published.error is not None:
+            self.show_error(published.error)
+        if published.finished and not worker.running:
+            worker.stop()
+            self.transport.set_running(False)
+            self.status_state.setText("diverged" if self._diverged() else "paused")
+        newest = published.newest
+        if newest is not None and newest.diverged:
+            self.show_banner(f"⚠  {newest.diverged}  Press Reset (R) to start again.")
+
+    def _draw(self, record: StepRecord | None = None, force: bool = False) -> None:
+        trainer = self.trainer
+        if trainer is None:
+            return
+        history = trainer.history
+        if self.cursor.step is not None:
+            record = history.record_at(self.cursor.step)
+        elif record is None and force:
+            record = history.record_at(trainer.step_count) or history.last
+        if record is None:
+            return
+        for key, panel in self.panels.items():
+            if not self.docks[key].isVisible():
+                continue
+            try:
+                panel.show_record(record, history)
+            except Exception as exc:  # one broken panel must not stop the others or training
+                self._panel_failed(panel, exc)
+
+    def _panel_failed(self, panel: Panel, exc: Exception) -> None:
+        import traceback
+
+        traceback.print_exc()
+        self.show_banner(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")
+
+    def _update_status(self, record: StepRecord | None) -> None:
+        if record is None:
+            self.status_step.setText("step 0")
+            self.status_loss.setText("loss –")
+            self.status_rate.setText("0 steps/s")
+            self.status_state.setText("paused")
+            return
+        self.status_step.setText(f"step {record.step}")
+        self.status_loss.setText(f"loss {record.loss:.4g}")
+        self.status_rate.setText(f"{self.steps_per_second:.0f} steps/s")
+
+    @property
+    def steps_per_second(self) -> float:
+        samples = [s for s in self._rate_samples if time.monotonic() - s[0] < 2.0]
+        if len(samples) < 2 or samples[-1][0] <= samples[0][0]:
+            return 0.0
+        return (samples[-1][1] - samples[0][1]) / (samples[-1][0] - samples[0][0])
+
+    @property
+    def shown_step(self) -> int:
+        """The newest training step the window has drawn (0 before any)."""
+        return self._shown.step if self._shown is not None else 0
+
+    def _diverged(self) -> bool:
+        return self.trainer is not None and bool(self.trainer.diverged)
+
+    # -- messages --------------------------------------------------------------------------
+    def show_banner(self, text: str, details: str = "") -> None:
+        self.banner.setText(text)
+        self.banner.setToolTip(details)
+        self.banner_bar.setVisible(True)
+
+    def hide_banner(self) -> None:
+        self.banner.setText("")
+        self.banner_bar.setVisible(False)
+
+    @property
+    def banner_text(self) -> str:
+        return self.banner.text() if self.banner_bar.isVisible() else ""
+
+    def show_error(self, error: WorkerError) -> None:
+        self.last_error = error
+        print(f"rnnviz: training failed:\n{error.details}", file=sys.stderr)
+        self.show_banner(f"Training stopped: {error.message}", error.details)
+
+    # -- screenshots and layout -----------------------------------------------------------
+    def save_screenshot(self, path: str | Path) -> bool:
+        """Grab the whole window into a PNG."""
+        self._draw(force=True)
+        QApplication.processEvents()
+        return self.grab().save(str(path), "PNG")
+
+    def _screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save screenshot", "rnnviz.png", "PNG image (*.png)"
+        )
+        if path:
+            ok = self.save_screenshot(path)
+            self.statusBar().showMessage(
+                f"Saved {path}" if ok else f"Could not write {path}", 5000
+            )
+
+    def _restore_layout(self) -> None:
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.sidebar_dock, *self.docks.values()):
+            dock.setVisible(True)
+            dock.setFloating(False)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.display_timer.stop()
+        if self.worker is not None:
+            self.worker.stop(timeout=1.0)
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,58 @@
+"""The bounded history: scalars for every step, thinned full records, flat memory."""
+
+import tracemalloc
+
+import numpy as np
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+
+
+def _record(step: int, full: bool) -> StepRecord:
+    return StepRecord(
+        step=step, loss=1.0 / step, lr=0.01, grad_norm=2.0, grad_norm_clipped=1.0,
+        clipped=True, metrics={"accuracy": 0.5}, full=full,
+        dh_norm={"L0.fwd": np.ones(50)} if full else {},
+        spectral={"L0.fwd W_hh": (0.9, 1.1)} if full else {},
+    )
+
+
+def test_scalars_for_every_step_and_records_thinned():
+    h = History(max_records=16)
+    for step in range(1, 1001):
+        h.append(_record(step, full=step % 3 == 0))
+    assert len(h) == 1000
+    np.testing.assert_array_equal(h.series("step"), np.arange(1, 1001))
+    np.testing.assert_allclose(h.series("loss"), 1.0 / np.arange(1, 1001))
+    assert h.metric_names() == ["accuracy"]
+    kept = h.kept_steps
+    assert len(kept) <= 16 and kept[-1] == 999
+    assert kept == sorted(kept) and kept[0] < 200  # spread over the whole run
+    assert h.record_at(500).step <= 500
+    steps, rows = h.dh_map("L0.fwd")
+    assert rows.shape[1] == 50 and len(steps) == rows.shape[0]
+
+
+def test_memory_stays_flat_over_50000_steps():
+    h = History(max_records=50, max_rows=200, max_points=20_000)
+    for step in range(1, 25_001):  # past the caps: every store has reached its bound
+        h.append(_record(step, full=step % 10 == 0))
+    tracemalloc.start()
+    base, _ = tracemalloc.get_traced_memory()
+    for step in range(25_001, 50_001):
+        h.append(_record(step, full=step % 10 == 0))
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert len(h.kept_steps) <= 50
+    assert len(h.series("loss")) <= 20_000
+    assert h.series("step")[-1] == 50_000
+    # 25,000 more steps (2,500 of them full records with [50] arrays) add under 200 kB.
+    assert grown < 200_000, grown
+
+
+def test_checkpoints_are_a_ring():
+    h = History(max_checkpoints=3)
+    for s in range(0, 500, 50):
+        h.add_checkpoint(s, {"w": np.full(2, s)})
+    assert [s for s, _ in h.checkpoints] == [350, 400, 450]
+    assert h.checkpoint_at(420)[0] == 400

@@ -1,0 +1,169 @@
+"""The trainer against independent references: autograd on torch.nn.LSTM, clipping rules,
+determinism, divergence, truncation."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.spec import ModelSpec, SpecError
+from rnnviz.engine.tasks import make_task
+from rnnviz.engine.train_config import TrainConfig
+from rnnviz.engine.trainer import DivergedError, Trainer
+
+
+def _lstm_trainer(**config):
+    task = make_task("adding", seed=3, seq_len=12)
+    spec = ModelSpec(kind="lstm", hidden_size=6)
+    return Trainer(spec, task, TrainConfig(batch_size=5, seed=3, **config))
+
+
+def _reference_dh(weights, batch, task, hidden):
+    """||dL/dh_t|| with torch.nn.LSTM stepped one time step at a time (independent path)."""
+    lstm = torch.nn.LSTM(batch.x.shape[-1], hidden)
+    lstm.load_state_dict({k.removeprefix("rnn."): torch.tensor(v) for k, v in weights.items()
+                          if k.startswith("rnn.")})
+    head = torch.nn.Linear(hidden, task.output_size)
+    head.load_state_dict({"weight": torch.tensor(weights["head.weight"]),
+                          "bias": torch.tensor(weights["head.bias"])})
+    state, hs, ys = None, [], []
+    for t in range(batch.x.shape[0]):
+        _, state = lstm(batch.x[t : t + 1], state)
+        hs.append(state[0])  # [1, B, H]: the very tensor the next step reads
+        ys.append(head(state[0][0]))
+    loss = task.loss(torch.stack(ys), batch)
+    grads = torch.autograd.grad(loss, hs)
+    return np.array([float(g.norm()) for g in grads]), float(loss)
+
+
+def test_dh_norm_equals_independent_autograd():
+    trainer = _lstm_trainer()
+    weights = trainer.weights()
+    batch = trainer.task.batch(0, trainer.config.batch_size)
+    expected, loss = _reference_dh(weights, batch, trainer.task, 6)
+    rec = trainer.step(record=True)
+    assert rec.loss == pytest.approx(loss, rel=1e-5)
+    np.testing.assert_allclose(rec.dh_norm["L0.fwd"], expected, rtol=1e-4, atol=1e-9)
+    assert rec.dc_norm["L0.fwd"].shape == (12,)
+    assert rec.dh_units["L0.fwd"].shape == (12, 6)
+
+
+def test_record_contents():
+    trainer = _lstm_trainer()
+    rec = trainer.step(record=True)
+    assert rec.full and rec.step == 1 and rec.sample is not None
+    s = rec.sample
+    assert s.x.shape == (12, 2) and s.y_hat.shape == (12, 1)
+    assert set(s.trace["L0.fwd"]) >= {"i", "f", "o", "c", "h", "z"}
+    assert s.trace["L0.fwd"]["h"].shape == (12, 6)
+    assert {"L0.fwd W_hh (i)", "L0.fwd W_hh (f)"} <= set(rec.spectral)
+    radius, sigma = rec.spectral["L0.fwd W_hh (f)"]
+    m = rec.recurrent["L0.fwd W_hh (f)"]
+    assert radius == pytest.approx(np.abs(np.linalg.eigvals(m)).max())
+    assert sigma == pytest.approx(np.linalg.svd(m, compute_uv=False)[0])
+    assert any(k.startswith("L0.fwd W_hh") for k in rec.param_grad_norms)
+    total = math.sqrt(sum(v**2 for v in rec.param_grad_norms.values()))
+    assert total == pytest.approx(rec.grad_norm, rel=1e-5)
+    light = trainer.step(record=False)
+    assert not light.full and light.sample is None and light.step == 2
+
+
+def test_same_seed_same_run_whatever_is_recorded():
+    a, b = _lstm_trainer(), _lstm_trainer()
+    la = [a.step(record=(i % 2 == 0)).loss for i in range(8)]
+    lb = [b.step(record=(i % 3 == 0)).loss for i in range(8)]
+    assert la == lb
+    a.reset()
+    assert [a.step(record=False).loss for _ in range(8)] == la
+
+
+def test_reset_restores_the_seed_initial_weights():
+    trainer = _lstm_trainer()
+    initial = trainer.weights()
+    for _ in range(3):
+        trainer.step(record=False)
+    assert not np.allclose(trainer.weights()["rnn.weight_hh_l0"], initial["rnn.weight_hh_l0"])
+    trainer.reset()
+    assert trainer.step_count == 0 and len(trainer.history) == 0
+    for name, value in initial.items():
+        np.testing.assert_array_equal(trainer.weights()[name], value)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
+def test_optimizers_reduce_the_loss(optimizer):
+    lr = {"sgd": 0.5, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}[optimizer]
+    task = make_task("sine", seed=0, seq_len=20)
+    trainer = Trainer(ModelSpec(kind="gru", hidden_size=8), task,
+                      TrainConfig(optimizer=optimizer, lr=lr, batch_size=16))
+    losses = [trainer.step(record=False).loss for _ in range(60)]
+    assert np.mean(losses[-10:]) < np.mean(losses[:5])
+
+
+def test_clip_by_norm_rescales_to_the_threshold():
+    trainer = _lstm_trainer(clip_mode="norm", clip_threshold=1e-3)
+    rec = trainer.step(record=True)
+    assert rec.grad_norm > 1e-3 and rec.clipped
+    assert rec.grad_norm_clipped == pytest.approx(1e-3)
+    grads = torch.cat([p.grad.reshape(-1) for p in trainer.params.values()])
+    assert float(grads.norm()) == pytest.approx(1e-3, rel=1e-4)
+
+
+def test_clip_by_value_clamps_each_component():
+    trainer = _lstm_trainer(clip_mode="value", clip_threshold=1e-4, optimizer="sgd", lr=1.0)
+    before = trainer.weights()
+    rec = trainer.step(record=False)
+    assert rec.clipped
+    after = trainer.weights()
+    # SGD with lr 1 moves each weight by exactly its clipped gradient: at most the threshold.
+    for name in trainer.params:
+        assert np.abs(after[name] - before[name]).max() <= 1e-4 + 1e-7
+
+
+def test_learning_rate_and_clipping_change_mid_run():
+    trainer = _lstm_trainer()
+    trainer.step(record=False)
+    trainer.set_lr(0.001)
+    trainer.set_clipping("norm", 0.5)
+    rec = trainer.step(record=False)
+    assert rec.lr == 0.001 and rec.clip_mode == "norm"
+    assert trainer.optimizer.param_groups[0]["lr"] == 0.001
+    assert [e.step for e in trainer.history.events] == [1, 1]
+    with pytest.raises(SpecError):
+        trainer.set_lr(-1.0)
+
+
+def test_divergence_is_reported_and_not_continued():
+    trainer = Trainer.from_preset(load_preset("exploding_linear"), lr=10.0)
+    rec = None
+    for _ in range(20):
+        rec = trainer.step(record=True)
+        if rec.diverged:
+            break
+    assert rec.diverged and f"step {rec.step}" in rec.diverged
+    assert "clipping" in rec.diverged
+    with pytest.raises(DivergedError):
+        trainer.step()
+    trainer.reset()
+    assert trainer.step().diverged is None
+
+
+def test_truncated_bptt_cuts_the_gradient():
+    # Adding problem: the loss is at the last step only, so with truncation k the gradient is
+    # exactly zero for every h_t before the last chunk.
+    task = make_task("adding", seed=0, seq_len=12)
+    trainer = Trainer(ModelSpec(kind="lstm", hidden_size=4), task, TrainConfig(bptt=4, batch_size=4))
+    rec = trainer.step(record=True)
+    dh = rec.dh_norm["L0.fwd"]
+    assert np.all(dh[:8] == 0) and np.all(dh[8:] > 0)
+
+
+def test_frozen_parameters_do_not_move():
+    trainer = Trainer.from_preset(load_preset("exploding_linear_clipped"))
+    before = trainer.weights()
+    for _ in range(3):
+        trainer.step()
+    after = trainer.weights()
+    assert after["rnn.weight_ih_l0"] == before["rnn.weight_ih_l0"]
+    assert after["rnn.weight_hh_l0"] != before["rnn.weight_hh_l0"]
