@@ -32,15 +32,20 @@ class BenchTask(Task):
     def make_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
         x = rng.standard_normal((T, batch_size, I)).astype(np.float32)
         y = np.cumsum(x[:, :, :1], 0) / np.arange(1, T + 1)[:, None, None]
-        return Batch(torch.from_numpy(x), torch.from_numpy(y.astype(np.float32)),
-                     torch.ones(T, batch_size))
+        return Batch(
+            torch.from_numpy(x), torch.from_numpy(y.astype(np.float32)), torch.ones(T, batch_size)
+        )
 
     def view(self, x, y, y_hat, mask):
         from rnnviz.engine.tasks.base import SampleView
 
         n = len(x)
-        return SampleView([f"{v:.2f}" for v in x[:, 0]], [""] * n, [""] * n,
-                          {"target": y[:, 0], "prediction": y_hat[:, 0]})
+        return SampleView(
+            [f"{v:.2f}" for v in x[:, 0]],
+            [""] * n,
+            [""] * n,
+            {"target": y[:, 0], "prediction": y_hat[:, 0]},
+        )
 
 
 def plain_loop_ms(seconds: float) -> float:
@@ -71,8 +76,11 @@ def _time_per_call(fn, seconds: float) -> float:
 
 
 def trainer() -> Trainer:
-    return Trainer(ModelSpec(kind="lstm", hidden_size=H), BenchTask(seed=0),
-                   TrainConfig(optimizer="adam", lr=1e-3, batch_size=B))
+    return Trainer(
+        ModelSpec(kind="lstm", hidden_size=H),
+        BenchTask(seed=0),
+        TrainConfig(optimizer="adam", lr=1e-3, batch_size=B),
+    )
 
 
 def throughput_with_records(seconds: float, rate: float = 30.0) -> tuple[float, int]:
@@ -100,14 +108,20 @@ def main() -> None:
     recorded = _time_per_call(lambda i: tr.step(record=True), args.seconds)
     scalar = _time_per_call(lambda i: tr.step(record=False), args.seconds)
     steps_per_s, records = throughput_with_records(args.seconds)
-    print(f"LSTM input {I}, hidden {H}, T {T}, batch {B}, Adam; torch threads "
-          f"{torch.get_num_threads()}")
+    print(
+        f"LSTM input {I}, hidden {H}, T {T}, batch {B}, Adam; torch threads "
+        f"{torch.get_num_threads()}"
+    )
     print(f"plain nn.LSTM loop          {plain:7.2f} ms/step")
     print(f"trainer, scalar-only step   {scalar:7.2f} ms/step   ratio {scalar / plain:5.2f}x")
-    print(f"trainer, recorded step      {recorded:7.2f} ms/step   ratio {recorded / plain:5.2f}x"
-          "   (target <= 2x)")
-    print(f"throughput, records at 30/s {steps_per_s:7.1f} steps/s ({records / args.seconds:.0f} "
-          f"records/s)   ratio {steps_per_s * plain / 1000:5.2f}x of plain   (target >= 0.8x)")
+    print(
+        f"trainer, recorded step      {recorded:7.2f} ms/step   ratio {recorded / plain:5.2f}x"
+        "   (target <= 2x)"
+    )
+    print(
+        f"throughput, records at 30/s {steps_per_s:7.1f} steps/s ({records / args.seconds:.0f} "
+        f"records/s)   ratio {steps_per_s * plain / 1000:5.2f}x of plain   (target >= 0.8x)"
+    )
 
 
 if __name__ == "__main__":

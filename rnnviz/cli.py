@@ -13,26 +13,45 @@ from rnnviz.engine.spec import SpecError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rnnviz", description="Watch recurrent neural networks learn.")
-    parser.add_argument("--preset", default=None,
-                        help=f"preset to open in the window (default {DEFAULT_PRESET})")
-    parser.add_argument("--screenshot", metavar="PNG",
-                        help="train --steps steps, save the window as PNG and exit")
-    parser.add_argument("--steps", type=int, default=0,
-                        help="training steps before the screenshot (default 0)")
+        prog="rnnviz", description="Watch recurrent neural networks learn."
+    )
+    parser.add_argument(
+        "--preset", default=None, help=f"preset to open in the window (default {DEFAULT_PRESET})"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="train --steps steps, save the window as PNG and exit"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=0, help="training steps before the screenshot (default 0)"
+    )
     parser.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
-    parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
-                        help="close the window after this many seconds (demos, smoke tests)")
+    parser.add_argument(
+        "--exit-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="close the window after this many seconds (demos, smoke tests)",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("presets", help="list the presets")
     train = sub.add_parser("train", help="train headless with a progress bar")
     train.add_argument("--preset", dest="train_preset", default=DEFAULT_PRESET)
     train.add_argument("--steps", dest="train_steps", type=int, default=200)
-    train.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
-                       help="override a setting, e.g. train.lr=0.001 or model.hidden_size=32")
+    train.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting, e.g. train.lr=0.001 or model.hidden_size=32",
+    )
     train.add_argument("--out", help="write the run's history to this .npz file")
-    train.add_argument("--record-every", type=int, default=10,
-                       help="record every internal each N steps (default 10)")
+    train.add_argument(
+        "--record-every",
+        type=int,
+        default=10,
+        help="record every internal each N steps (default 10)",
+    )
     return parser
 
 
@@ -79,14 +98,21 @@ def _train(args) -> int:
                 break
     h = trainer.history
     metrics = ", ".join(f"{k} {v:.3f}" for k, v in rec.metrics.items())
-    print(f"{preset.name}: {rec.step} steps, loss {first:.4g} -> {rec.loss:.4g}"
-          + (f", {metrics}" if metrics else "")
-          + f", clipped on {int(h.series('clipped').sum())} step(s)")
+    print(
+        f"{preset.name}: {rec.step} steps, loss {first:.4g} -> {rec.loss:.4g}"
+        + (f", {metrics}" if metrics else "")
+        + f", clipped on {int(h.series('clipped').sum())} step(s)"
+    )
     if rec.sample is not None and rec.sample.text:
         print(rec.sample.text)
     if args.out:
-        meta = {"preset": preset.name, "steps": rec.step, "model": trainer.spec.to_dict(),
-                "task": preset.task, "train": trainer.config.to_dict()}
+        meta = {
+            "preset": preset.name,
+            "steps": rec.step,
+            "model": trainer.spec.to_dict(),
+            "task": preset.task,
+            "train": trainer.config.to_dict(),
+        }
         path = save_history(args.out, h, meta)
         print(f"history written to {path}")
     if rec.diverged:
@@ -104,8 +130,13 @@ def _window(args) -> int:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
     from rnnviz.ui.app import run_app
 
-    return run_app(args.preset, screenshot=args.screenshot, steps=args.steps,
-                   size=(width, height), exit_after=args.exit_after)
+    return run_app(
+        args.preset,
+        screenshot=args.screenshot,
+        steps=args.steps,
+        size=(width, height),
+        exit_after=args.exit_after,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,8 +58,15 @@ class Preset:
         train = replace(self.train, **self.compare.get("train", {}))
         label = self.compare.get("label", model.kind.upper())
         weights = self.weights if self.compare.get("keep_weights") else None
-        return replace(self, name=f"{self.name}:{label}", title=label, model=model, train=train,
-                       weights=weights, compare=None)
+        return replace(
+            self,
+            name=f"{self.name}:{label}",
+            title=label,
+            model=model,
+            train=train,
+            weights=weights,
+            compare=None,
+        )
 
     def with_settings(self, settings: dict[str, object]) -> Preset:
         """Apply ``section.key=value`` overrides (``model.hidden_size``, ``train.lr``,
@@ -70,16 +77,19 @@ class Preset:
             section, _, field = key.rpartition(".")
             if section:
                 if section not in sections:
-                    raise SpecError(f"unknown setting section {section!r} in {key!r}; "
-                                    "use model., task. or train.")
+                    raise SpecError(
+                        f"unknown setting section {section!r} in {key!r}; "
+                        "use model., task. or train."
+                    )
                 target = sections[section]
                 if section != "task" and field not in target:
                     raise SpecError(f"unknown setting {key!r}")
             else:
                 target = next((s for s in (train, model) if field in s), task)
             target[field] = value
-        return replace(self, model=ModelSpec.from_dict(model), task=task,
-                       train=TrainConfig.from_dict(train))
+        return replace(
+            self, model=ModelSpec.from_dict(model), task=task, train=TrainConfig.from_dict(train)
+        )
 
 
 def list_presets(directory: Path = PRESET_DIR) -> list[str]:

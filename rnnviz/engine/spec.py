@@ -91,11 +91,15 @@ class ModelSpec:
         need(self.head in HEADS, f"head must be one of {HEADS} (got {self.head!r})")
         need(self.combine in COMBINES, f"combine must be one of {COMBINES}")
         if self.kind == "jordan":
-            need(self.num_layers == 1 and not self.bidirectional,
-                 "a Jordan network has one unidirectional layer (its output feeds back)")
+            need(
+                self.num_layers == 1 and not self.bidirectional,
+                "a Jordan network has one unidirectional layer (its output feeds back)",
+            )
         if self.head == "identity":
-            need(self.output_size == self.top_width,
-                 f"an identity head needs output_size == {self.top_width} (the hidden width)")
+            need(
+                self.output_size == self.top_width,
+                f"an identity head needs output_size == {self.top_width} (the hidden width)",
+            )
         if self.peephole or not self.forget_gate:
             need(self.kind == "lstm", "peephole / no-forget-gate options apply to LSTM only")
 

@@ -52,7 +52,9 @@ class TrainConfig:
             _positive(self.clip_threshold),
             f"clipping threshold must be a positive number (got {self.clip_threshold!r})",
         )
-        need(_whole(self.bptt, 0), f"bptt must be 0 (full) or a positive step count ({self.bptt!r})")
+        need(
+            _whole(self.bptt, 0), f"bptt must be 0 (full) or a positive step count ({self.bptt!r})"
+        )
         need(_whole(self.batch_size, 1), f"batch_size must be at least 1 (got {self.batch_size!r})")
         need(self.batch_size <= 4096, "batch_size above 4096 is too large for interactive use")
         need(_whole(self.seed, 0), f"seed must be a non-negative whole number (got {self.seed!r})")

@@ -176,8 +176,13 @@ class Trainer:
                 loss.backward()
         loss_value = float(loss.detach())
         grads = [p.grad for p in self.params.values() if p.grad is not None]
-        grad_norm = float(torch.linalg.vector_norm(torch.stack(
-            [torch.linalg.vector_norm(g) for g in grads]))) if grads else 0.0
+        grad_norm = (
+            float(
+                torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+            )
+            if grads
+            else 0.0
+        )
         group_norms = self._group_norms() if record else {}
         diverged = _divergence_message(step, loss_value, grad_norm)
         clipped, grad_norm_clipped = False, grad_norm
@@ -233,11 +238,13 @@ class Trainer:
         if params:
             for p, g in zip(self.params.values(), grads, strict=False):
                 p.grad = g if g is not None else torch.zeros_like(p)
-            grads = grads[len(self.params):]
+            grads = grads[len(self.params) :]
         dh, dc, i = {}, {}, 0
         for chain, kind, n in names:
-            seq = [g if g is not None else torch.zeros_like(t)
-                   for g, t in zip(grads[i:i + n], tensors[i:i + n], strict=True)]
+            seq = [
+                g if g is not None else torch.zeros_like(t)
+                for g, t in zip(grads[i : i + n], tensors[i : i + n], strict=True)
+            ]
             i += n
             (dh if kind == "h" else dc)[chain] = torch.stack(seq)  # [T, B, H]
         return dh, dc
@@ -276,7 +283,9 @@ class Trainer:
             if gates and which in ("ih", "hh") and p.shape[0] == len(gates) * self.spec.hidden_size:
                 H = self.spec.hidden_size
                 for k, gate in enumerate(gates):
-                    groups.setdefault(f"{base} ({gate})", []).append((name, slice(k * H, (k + 1) * H)))
+                    groups.setdefault(f"{base} ({gate})", []).append(
+                        (name, slice(k * H, (k + 1) * H))
+                    )
             else:
                 groups.setdefault(base, []).append((name, None))
         return groups
@@ -300,29 +309,43 @@ class Trainer:
     def _spectral(self) -> dict[str, tuple[float, float]]:
         out = {}
         for name, m in self._recurrent().items():
-            radius = float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
+            radius = (
+                float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
+            )
             out[name] = (radius, float(np.linalg.norm(m, ord=2)))
         return out
 
     def _recurrent(self) -> dict[str, np.ndarray]:
         with torch.no_grad():
-            return {n: m.detach().cpu().double().numpy() for n, m in self.model.recurrent_matrices().items()}
+            return {
+                n: m.detach().cpu().double().numpy()
+                for n, m in self.model.recurrent_matrices().items()
+            }
 
     def _sample(self) -> SampleRecord:
         b = self.display_batch
         with torch.no_grad():
             out = self.model(b.x, truncate=self.config.bptt)
-        trace = {chain: {k: v[:, 0].cpu().numpy() for k, v in kinds.items()}
-                 for chain, kinds in out.trace.items()}
+        trace = {
+            chain: {k: v[:, 0].cpu().numpy() for k, v in kinds.items()}
+            for chain, kinds in out.trace.items()
+        }
         x = b.x[:, 0].cpu().numpy()
         y = b.y[:, 0].cpu().numpy()
         y_hat = out.y[:, 0].cpu().numpy()
         mask = b.mask[:, 0].cpu().numpy()
         view = self.task.view(x, y, y_hat, mask)
         return SampleRecord(
-            x=x, y=y, y_hat=y_hat, mask=mask, trace=trace,
-            input_tokens=view.input_tokens, target_tokens=view.target_tokens,
-            predicted_tokens=view.predicted_tokens, series=view.series, text=view.text,
+            x=x,
+            y=y,
+            y_hat=y_hat,
+            mask=mask,
+            trace=trace,
+            input_tokens=view.input_tokens,
+            target_tokens=view.target_tokens,
+            predicted_tokens=view.predicted_tokens,
+            series=view.series,
+            text=view.text,
         )
 
     def _add_trajectory_point(self, force: bool) -> None:
@@ -344,10 +367,14 @@ def _unit_norms(g: torch.Tensor) -> np.ndarray:
 def _divergence_message(step: int, loss: float, grad_norm: float) -> str | None:
     if not math.isfinite(loss):
         what = "NaN" if math.isnan(loss) else "infinite"
-        return (f"Loss became {what} at step {step}: the gradient exploded. "
-                "Try gradient clipping or a smaller learning rate.")
+        return (
+            f"Loss became {what} at step {step}: the gradient exploded. "
+            "Try gradient clipping or a smaller learning rate."
+        )
     if not math.isfinite(grad_norm):
         what = "NaN" if math.isnan(grad_norm) else "infinite"
-        return (f"The gradient norm became {what} at step {step}: the gradient exploded. "
-                "Try gradient clipping or a smaller learning rate.")
+        return (
+            f"The gradient norm became {what} at step {step}: the gradient exploded. "
+            "Try gradient clipping or a smaller learning rate."
+        )
     return None

@@ -6,7 +6,9 @@ takes what is there at display rate. So drawing never queues a backlog and train
 does not depend on drawing speed.
 
 Full records (``trainer.step(record=True)``, with the sample and its internals) are asked for
-at most ``FULL_RECORD_HZ`` times per second; the steps in between are scalar-only (fast).
+at most ``FULL_RECORD_HZ`` times per second, and less often when they are slow, so that they
+take at most ``FULL_RECORD_SHARE`` of the training time; the steps in between are
+scalar-only (fast). At slow speeds every step is a full record.
 
 Changes to the trainer while it runs (learning rate, clipping) are queued with ``submit`` and
 applied by the worker between two steps, so the trainer is only ever touched by one thread.
@@ -24,6 +26,8 @@ from dataclasses import dataclass
 from rnnviz.engine.record import StepRecord
 
 FULL_RECORD_HZ = 30.0
+#: full records may take at most this share of the training thread's time
+FULL_RECORD_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,8 @@ class TrainingWorker:
 
     def _run(self, max_steps: int | None) -> None:
         trainer = self.trainer
-        full_interval = 1.0 / FULL_RECORD_HZ
+        min_interval = 1.0 / FULL_RECORD_HZ
+        full_interval = min_interval
         last_full = -1e9
         last_step_at = -1e9
         done = 0
@@ -206,8 +211,10 @@ class TrainingWorker:
                 full = is_last or now - last_full >= full_interval
                 with self._trainer_lock:
                     record = trainer.step(record=full)
-                if record.full:
+                if full:
                     last_full = now
+                    took = time.monotonic() - now
+                    full_interval = max(min_interval, took / FULL_RECORD_SHARE)
                 done += 1
                 with self._lock:
                     self._newest = record

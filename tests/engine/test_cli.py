@@ -18,9 +18,23 @@ def test_presets_lists_names(capsys):
 
 def test_train_writes_a_history_that_reads_back(tmp_path, capsys):
     out_file = tmp_path / "run.npz"
-    code = main(["train", "--preset", "sine_gru", "--steps", "12", "--record-every", "4",
-                 "--set", "train.batch_size=8", "--set", "model.hidden_size=4",
-                 "--out", str(out_file)])
+    code = main(
+        [
+            "train",
+            "--preset",
+            "sine_gru",
+            "--steps",
+            "12",
+            "--record-every",
+            "4",
+            "--set",
+            "train.batch_size=8",
+            "--set",
+            "model.hidden_size=4",
+            "--out",
+            str(out_file),
+        ]
+    )
     assert code == 0
     summary = capsys.readouterr().out
     assert "12 steps" in summary and "loss" in summary
@@ -48,8 +62,11 @@ def test_invalid_settings_exit_with_one_line(args, reason, capsys):
 
 
 def test_no_traceback_from_the_installed_command():
-    result = subprocess.run([sys.executable, "-m", "rnnviz", "train", "--preset", "nope"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnviz", "train", "--preset", "nope"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().startswith("rnnviz: error: unknown preset")
     assert "Traceback" not in result.stderr

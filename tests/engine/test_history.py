@@ -10,8 +10,14 @@ from rnnviz.engine.record import StepRecord
 
 def _record(step: int, full: bool) -> StepRecord:
     return StepRecord(
-        step=step, loss=1.0 / step, lr=0.01, grad_norm=2.0, grad_norm_clipped=1.0,
-        clipped=True, metrics={"accuracy": 0.5}, full=full,
+        step=step,
+        loss=1.0 / step,
+        lr=0.01,
+        grad_norm=2.0,
+        grad_norm_clipped=1.0,
+        clipped=True,
+        metrics={"accuracy": 0.5},
+        full=full,
         dh_norm={"L0.fwd": np.ones(50)} if full else {},
         spectral={"L0.fwd W_hh": (0.9, 1.1)} if full else {},
     )

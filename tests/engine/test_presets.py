@@ -9,9 +9,20 @@ from rnnviz.engine.presets import list_presets, load_preset, preset_from_dict
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.trainer import Trainer
 
-REQUIRED = {"lecture_lstm", "slot_filling_lstm", "slot_filling_bilstm", "adding_rnn", "adding_lstm",
-            "adding_gru", "adding_irnn", "exploding_linear", "cliff", "cliff_clipped",
-            "char_lstm", "sine_gru"}
+REQUIRED = {
+    "lecture_lstm",
+    "slot_filling_lstm",
+    "slot_filling_bilstm",
+    "adding_rnn",
+    "adding_lstm",
+    "adding_gru",
+    "adding_irnn",
+    "exploding_linear",
+    "cliff",
+    "cliff_clipped",
+    "char_lstm",
+    "sine_gru",
+}
 
 
 def test_required_presets_exist():

@@ -127,6 +127,16 @@ def test_parity_labels():
     assert torch.equal(batch.y[-1], bits.sum(0).long() % 2)
 
 
+def test_majority_labels_the_unique_most_frequent_symbol():
+    task = make_task("majority", seed=2, n_symbols=3, seq_len=6)  # short: ties are common
+    batch = task.batch(0, 100)
+    assert batch.x.sum(-1).eq(1).all()
+    counts = batch.x.sum(0)  # [B, 3]
+    top = counts.max(-1).values
+    assert (counts == top[:, None]).sum(-1).eq(1).all(), "the winner is unique"
+    assert torch.equal(batch.y[-1], counts.argmax(-1))
+
+
 def test_one_to_many_class_patterns():
     T = 24
     task = make_task("one_to_many", seed=0, n_classes=4, seq_len=T)

@@ -23,11 +23,17 @@ def _lstm_trainer(**config):
 def _reference_dh(weights, batch, task, hidden):
     """||dL/dh_t|| with torch.nn.LSTM stepped one time step at a time (independent path)."""
     lstm = torch.nn.LSTM(batch.x.shape[-1], hidden)
-    lstm.load_state_dict({k.removeprefix("rnn."): torch.tensor(v) for k, v in weights.items()
-                          if k.startswith("rnn.")})
+    lstm.load_state_dict(
+        {
+            k.removeprefix("rnn."): torch.tensor(v)
+            for k, v in weights.items()
+            if k.startswith("rnn.")
+        }
+    )
     head = torch.nn.Linear(hidden, task.output_size)
-    head.load_state_dict({"weight": torch.tensor(weights["head.weight"]),
-                          "bias": torch.tensor(weights["head.bias"])})
+    head.load_state_dict(
+        {"weight": torch.tensor(weights["head.weight"]), "bias": torch.tensor(weights["head.bias"])}
+    )
     state, hs, ys = None, [], []
     for t in range(batch.x.shape[0]):
         _, state = lstm(batch.x[t : t + 1], state)
@@ -35,7 +41,7 @@ def _reference_dh(weights, batch, task, hidden):
         ys.append(head(state[0][0]))
     loss = task.loss(torch.stack(ys), batch)
     grads = torch.autograd.grad(loss, hs)
-    return np.array([float(g.norm()) for g in grads]), float(loss)
+    return np.array([float(g.norm()) for g in grads]), float(loss.detach())
 
 
 def test_dh_norm_equals_independent_autograd():
@@ -95,8 +101,11 @@ def test_reset_restores_the_seed_initial_weights():
 def test_optimizers_reduce_the_loss(optimizer):
     lr = {"sgd": 0.5, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}[optimizer]
     task = make_task("sine", seed=0, seq_len=20)
-    trainer = Trainer(ModelSpec(kind="gru", hidden_size=8), task,
-                      TrainConfig(optimizer=optimizer, lr=lr, batch_size=16))
+    trainer = Trainer(
+        ModelSpec(kind="gru", hidden_size=8),
+        task,
+        TrainConfig(optimizer=optimizer, lr=lr, batch_size=16),
+    )
     losses = [trainer.step(record=False).loss for _ in range(60)]
     assert np.mean(losses[-10:]) < np.mean(losses[:5])
 
@@ -153,7 +162,9 @@ def test_truncated_bptt_cuts_the_gradient():
     # Adding problem: the loss is at the last step only, so with truncation k the gradient is
     # exactly zero for every h_t before the last chunk.
     task = make_task("adding", seed=0, seq_len=12)
-    trainer = Trainer(ModelSpec(kind="lstm", hidden_size=4), task, TrainConfig(bptt=4, batch_size=4))
+    trainer = Trainer(
+        ModelSpec(kind="lstm", hidden_size=4), task, TrainConfig(bptt=4, batch_size=4)
+    )
     rec = trainer.step(record=True)
     dh = rec.dh_norm["L0.fwd"]
     assert np.all(dh[:8] == 0) and np.all(dh[8:] > 0)

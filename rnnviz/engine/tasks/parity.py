@@ -56,8 +56,9 @@ class ParityTask(BuiltinTask):
             f"{self.seq_len} random bits, one per step, and only at the last step says whether "
             "the number of ones was even or odd. Every bit matters, so the network has to keep "
             "a running parity in its state -- a flip-flop it must learn from the sequence-level "
-            "label alone. A hard one: no single bit (nor any group short of all of them) says anything "
-            "about the answer, so the loss can sit on a flat plateau at ln 2 for a long time; "
-            "short sequences (4-6 bits) learn more readily. Loss: cross-entropy at the last "
-            "step only."
+            "label alone. A hard one: no single bit (nor any group short of all of them) "
+            "says anything about the answer, so the loss can sit on a flat plateau at ln 2 for "
+            "thousands of steps (compare the majority task, which learns quickly). Loss: "
+            "cross-entropy at the "
+            "last step only."
         )

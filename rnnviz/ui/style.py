@@ -1,0 +1,66 @@
+"""Look and feel: a dark theme with large text, readable on a projector at the back of a room."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+
+APP_FONT_PT = 12
+PLOT_FONT_PT = 12
+BACKGROUND = "#1e1f24"
+
+STYLESHEET = """
+QMainWindow, QWidget { background: #26272d; color: #e8e8ea; }
+QDockWidget { font-weight: bold; }
+QDockWidget::title { background: #33353d; padding: 6px; }
+QGroupBox { font-weight: bold; border: 1px solid #44464f; border-radius: 6px;
+            margin-top: 14px; padding-top: 6px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #ffd54f; }
+QToolBar { spacing: 8px; padding: 4px; border: none; background: #2d2f36; }
+QToolBar QToolButton { font-size: 14pt; font-weight: bold; padding: 6px 14px;
+                       border: 1px solid #50535e; border-radius: 6px; background: #383b44; }
+QToolBar QToolButton:checked { background: #2e7d32; }
+QToolBar QToolButton:disabled { color: #777; }
+QPushButton { padding: 6px 10px; border: 1px solid #50535e; border-radius: 5px;
+              background: #383b44; }
+QPushButton:disabled { color: #777; }
+QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit { background: #1e1f24; padding: 3px;
+              border: 1px solid #50535e; border-radius: 4px; }
+QLabel#presetTitle { font-size: 14pt; font-weight: bold; color: #ffd54f; }
+QLabel#settingsMessage[kind="error"] { color: #ff8a80; font-weight: bold; }
+QLabel#settingsMessage[kind="pending"] { color: #ffd54f; }
+QLabel#banner { font-size: 15pt; font-weight: bold; color: white; background: #b71c1c;
+                padding: 8px 12px; border-radius: 4px; }
+QLabel#panelSummary { font-size: 13pt; font-weight: bold; }
+QStatusBar { font-size: 13pt; background: #2d2f36; }
+QStatusBar QLabel { padding: 0 10px; }
+QTableWidget { gridline-color: #44464f; font-size: 14pt; }
+QHeaderView::section { background: #33353d; padding: 4px; }
+QToolTip { color: #111; background: #fff8dc; border: 1px solid #999; font-size: 11pt; }
+"""
+
+
+def apply_app_style(app) -> None:
+    """Fonts, stylesheet and pyqtgraph defaults for the whole application."""
+    font = app.font()
+    font.setPointSize(APP_FONT_PT)
+    app.setFont(font)
+    app.setStyleSheet(STYLESHEET)
+    pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground="#d0d0d4")
+
+
+def plot_font() -> QFont:
+    font = QFont()
+    font.setPointSize(PLOT_FONT_PT)
+    return font
+
+
+def style_plot(plot: pg.PlotItem) -> None:
+    """Large tick and label fonts on a PlotItem; plain numbers (no SI prefixes)."""
+    font = plot_font()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.label.setFont(font)
+        axis.setTextPen("#d0d0d4")
+        axis.enableAutoSIPrefix(False)

@@ -1,0 +1,68 @@
+"""Qt test set-up: a private settings location, a window factory, and a fixture that fails
+any test leaving a thread running."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_settings(tmp_path_factory):
+    """Never touch the user's QSettings (window layout) from tests."""
+    path = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, path)
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, path)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    yield path
+
+
+def _foreign_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left(request):
+    """Fail the test if it leaves a (Python) thread or a training worker running."""
+    from rnnviz.ui.worker import TrainingWorker
+
+    before = set(threading.enumerate())
+    yield
+    # this fixture is set up first, so it is torn down last: qtbot has closed the widgets
+    left = _foreign_threads(before)
+    workers = [w for w in TrainingWorker._live if w.running]
+    TrainingWorker._live.clear()
+    for t in left:  # don't let one leak cascade into later tests
+        t.join(2.0)
+    if left or workers:
+        names = [t.name for t in left]
+        pytest.fail(f"test left threads running: {names} (workers: {len(workers)})")
+
+
+@pytest.fixture
+def settings_file(tmp_path):
+    return str(tmp_path / "rnnviz.ini")
+
+
+@pytest.fixture
+def make_window(qtbot, settings_file):
+    """Build a shown MainWindow on a preset, with its own settings file."""
+    from rnnviz.ui.window import MainWindow
+
+    def make(preset: str = "lecture_lstm", **kwargs):
+        settings = QSettings(settings_file, QSettings.Format.IniFormat)
+        window = MainWindow(preset, settings=settings, **kwargs)
+        qtbot.addWidget(window)
+        window.resize(1200, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
