@@ -2,9 +2,10 @@
 
 Training uses the fused torch module where the model has one (``model.fused_available``), so
 a run's numbers do not depend on which steps were recorded; on a recorded step the explicit
-cells run the same batch once more to expose every internal and the total gradient
-dL/dh_t (and dL/dc_t) for each time step. Models without a fused form train on the explicit
-cells directly and record in the same pass.
+cells run the same batch once more, without a graph, to expose every internal, and the total
+gradient dL/dh_t (and dL/dc_t) for each time step is computed by hand from that trace and the
+fused dL/dy (``bptt.py``). Models without a fused form train on the explicit cells directly
+and get dL/dh_t from autograd in the same backward pass.
 
 Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
     norm:  g <- mu * g / ||g||   if ||g|| > mu
@@ -21,6 +22,7 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import SampleRecord, StepRecord
@@ -162,10 +164,14 @@ class Trainer:
         dc: dict[str, torch.Tensor] = {}
         if self.model.fused_available:
             y_hat = self.model.forward_fused(batch.x, truncate=c.bptt)  # [T, B, O]
+            if record:
+                y_hat.retain_grad()
             loss = self.task.loss(y_hat, batch)
             loss.backward()
-            if record:
-                dh, dc = self._state_gradients(batch, params=False)
+            if record:  # internals from the explicit cells, gradients by hand (bptt.py)
+                with torch.no_grad():
+                    trace = self.model(batch.x, truncate=c.bptt).trace
+                dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=record)
             y_hat = out.y
@@ -221,24 +227,18 @@ class Trainer:
         return rec
 
     # -- gradients -------------------------------------------------------------------------
-    def _state_gradients(self, batch: Batch, params: bool):
-        """Explicit forward of ``batch`` and the total dL/dh_t, dL/dc_t ([T, B, H] per chain)."""
-        out = self.model(batch.x, truncate=self.config.bptt, keep_states=True)
-        loss = self.task.loss(out.y, batch)
-        return self._backward_with_states(loss, out.states, params=params)
-
-    def _backward_with_states(self, loss, states, params: bool = True):
+    def _backward_with_states(self, loss, states):
+        """One backward pass for the parameters and every per-step state (explicit path)."""
         names, tensors = [], []
         for chain, kinds in states.items():
             for kind, seq in kinds.items():
                 names.append((chain, kind, len(seq)))
                 tensors.extend(seq)
-        inputs = (list(self.params.values()) if params else []) + tensors
+        inputs = list(self.params.values()) + tensors
         grads = torch.autograd.grad(loss, inputs, allow_unused=True)
-        if params:
-            for p, g in zip(self.params.values(), grads, strict=False):
-                p.grad = g if g is not None else torch.zeros_like(p)
-            grads = grads[len(self.params) :]
+        for p, g in zip(self.params.values(), grads, strict=False):
+            p.grad = g if g is not None else torch.zeros_like(p)
+        grads = grads[len(self.params) :]
         dh, dc, i = {}, {}, 0
         for chain, kind, n in names:
             seq = [

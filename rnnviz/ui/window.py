@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.run_settings: RunSettings | None = None
         self.last_error: WorkerError | None = None
         self._shown: StepRecord | None = None  # the newest record drawn
+        self._active = False  # a run was started and its end not yet drawn
         self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
 
         self.transport = TransportBar(self)
@@ -262,7 +263,8 @@ class MainWindow(QMainWindow):
     # -- transport -------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.worker is not None and self.worker.running
+        """Training, or finished but not yet drawn (False: everything trained is shown)."""
+        return self._active
 
     def run(self) -> None:
         self._start(None)
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
         self._stop_worker()
 
     def step_once(self) -> None:
-        if not self.running:
+        if not self.worker or not self.worker.running:
             self._start(1)
 
     def run_steps(self, n: int) -> None:
@@ -293,13 +295,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Reset to step 0", 3000)
 
     def _start(self, max_steps: int | None) -> None:
-        if self.worker is None or self.running:
+        if self.worker is None or self.worker.running:
             return
         if self.trainer.diverged:
             self.show_banner(f"{self.trainer.diverged}  Press Reset (R) to start again.")
             self.transport.set_running(False)
             return
         self.cursor.set_step(None)
+        self._active = True
         self.worker.start(max_steps)
         self.transport.set_running(max_steps is None or max_steps > 1)
         self.status_state.setText("running")
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
             if not stopped:
                 print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
             self._tick()  # draw what the last steps produced
+        self._active = False
         self.transport.set_running(False)
         self.status_state.setText("diverged" if self._diverged() else "paused")
         return stopped
@@ -355,8 +359,9 @@ class MainWindow(QMainWindow):
             self._update_status(published.newest or record)
         if published.error is not None:
             self.show_error(published.error)
-        if published.finished and not worker.running:
+        if published.finished:  # the loop has ended; its thread is exiting
             worker.stop()
+            self._active = False
             self.transport.set_running(False)
             self.status_state.setText("diverged" if self._diverged() else "paused")
         newest = published.newest
@@ -474,5 +479,6 @@ class MainWindow(QMainWindow):
         self.display_timer.stop()
         if self.worker is not None:
             self.worker.stop(timeout=1.0)
+        self._active = False
         self.save_layout()
         super().closeEvent(event)

@@ -1,0 +1,88 @@
+"""The gates of an LSTM (input i, forget f, output o) or a GRU (update u, reset r) as time x
+unit heatmaps on one colour scale [0, 1], the selected unit's gates over t, and how saturated
+the gates are (values below 0.1 are shut, above 0.9 wide open).
+
+    LSTM: i = f(z_i), f = f(z_f), o = f(z_o);  GRU: u = f(z_u), r = f(z_r);  f = sigmoid
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from rnnviz.ui.panels.base import RunContext
+from rnnviz.ui.panels.heatmap import HeatmapPanel, HeatRow
+
+SHUT, OPEN = 0.1, 0.9
+LSTM_GATES = (
+    HeatRow("i", "input gate i = f(z_i)", "#4fc3f7"),
+    HeatRow("f", "forget gate f = f(z_f)", "#ffb74d"),
+    HeatRow("o", "output gate o = f(z_o)", "#aed581"),
+)
+GRU_GATES = (
+    HeatRow("u", "update gate u = f(z_u)", "#4fc3f7"),
+    HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
+)
+KIND_NAMES = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}
+
+
+def saturation(values: np.ndarray) -> tuple[float, float]:
+    """Fractions of finite gate values below ``SHUT`` and above ``OPEN``."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 0.0
+    return float(np.mean(finite < SHUT)), float(np.mean(finite > OPEN))
+
+
+class GatesPanel(HeatmapPanel):
+    title = "Gates"
+    key = "gates"
+    area = "bottom"
+
+    def rows_for(self, context: RunContext) -> list[HeatRow] | None:
+        if context.spec.kind == "lstm":
+            # the 1997 LSTM has no forget gate
+            return [g for g in LSTM_GATES if g.key != "f" or context.spec.forget_gate]
+        if context.spec.kind == "gru":
+            return list(GRU_GATES)
+        return None
+
+    def note_for(self, context: RunContext) -> str:
+        name = KIND_NAMES.get(context.spec.kind, f"A {context.spec.kind} network")
+        return (
+            f"{name} has no gates: every step it overwrites its whole state,\n"
+            "h_t = f(W_x x_t + W_h h_(t-1) + b).\n\n"
+            "Choose an LSTM (input, forget and output gates) or a GRU (update and reset\n"
+            "gates) to see gates open and close."
+        )
+
+    def build_stack(self) -> None:
+        self.stack.build(
+            self.rows,
+            pg.colormap.get("viridis"),
+            bar_label="gate value",
+            trace_label="gate",
+            trace_y_range=(0.0, 1.0),
+        )
+
+    def draw(self, trace: dict[str, np.ndarray]) -> None:
+        self.stack.set_images(trace)
+        parts = []
+        for row in self.rows:
+            shut, wide = saturation(trace[row.key])
+            name = row.title.split(" gate")[0]
+            parts.append(
+                f"<span style='color:{row.colour}'><b>{name}</b></span> "
+                f"{100 * (shut + wide):.0f}% "
+                f"<span style='color:#9e9e9e'>({100 * shut:.0f}% shut, {100 * wide:.0f}% open)"
+                "</span>"
+            )
+        self.summary.setText(f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts))
+
+    def selection_title(self, unit: int, t: int) -> str:
+        trace = self.trace()
+        values = "  ".join(
+            f"<span style='color:{row.colour}'>{row.key} = {trace[row.key][t, unit]:.2f}</span>"
+            for row in self.rows
+        )
+        return f"unit {unit} at {self.time_name(t)}:&nbsp; {values}"

@@ -1,0 +1,154 @@
+"""Memory cells: the LSTM's memory c_t and its output h_t (other models: h_t) as time x unit
+heatmaps on a diverging colour scale centred on 0, the selected unit's values over t, and for
+text tasks the input text coloured by the selected unit's value, as in Karpathy's "The
+Unreasonable Effectiveness of Recurrent Neural Networks" (2015): blue negative, red positive.
+Click a token to select its time step.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea
+
+from rnnviz.ui.panels.base import RunContext
+from rnnviz.ui.panels.heatmap import (
+    HeatmapPanel,
+    HeatRow,
+    finite_abs_max,
+    is_text_task,
+    plot_font,
+)
+
+CELL = HeatRow("c", "memory cell c_t", "#ffb74d")
+HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")
+DIVERGING = "CET-D1"
+
+
+def token_colour(colour_map: pg.ColorMap, value: float, scale: float) -> tuple[str, str]:
+    """(background, text) colours for ``value`` on the symmetric scale [-scale, scale]."""
+    if not np.isfinite(value):
+        return "#616161", "#ffffff"
+    position = 0.5 + 0.5 * float(np.clip(value / scale, -1.0, 1.0))
+    colour = colour_map.map(position, mode=pg.ColorMap.QCOLOR)
+    light = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue() > 140
+    return colour.name(), "#000000" if light else "#ffffff"
+
+
+class MemoryPanel(HeatmapPanel):
+    title = "Memory cells"
+    key = "memory"
+    area = "bottom"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        self.colour_map = pg.colormap.get(DIVERGING)
+        self.text_row = QHBoxLayout()
+        self.text_caption = QLabel("")
+        self.text_caption.setFont(plot_font())
+        self.colour_by = QComboBox()
+        self.colour_by.setFont(plot_font())
+        self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
+        self.text_row.addWidget(self.text_caption, 1)
+        self.text_row.addWidget(self.colour_by)
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text.setFont(plot_font(4))
+        self.text.linkActivated.connect(self._token_clicked)
+        self.text_scroll = QScrollArea()
+        self.text_scroll.setWidgetResizable(True)
+        self.text_scroll.setWidget(self.text)
+        self.text_scroll.setMinimumHeight(90)
+        layout = self.layout()
+        layout.addLayout(self.text_row)
+        layout.addWidget(self.text_scroll, 1)
+        self.colour_by.currentIndexChanged.connect(lambda _i: self._selection_moved(0))
+        self._show_text(False)
+        #: the HTML of the coloured text now shown (for tests)
+        self.text_html = ""
+
+    def _show_text(self, on: bool) -> None:
+        self.text_caption.setVisible(on)
+        self.colour_by.setVisible(on)
+        self.text_scroll.setVisible(on)
+
+    def rows_for(self, context: RunContext) -> list[HeatRow] | None:
+        return [CELL, HIDDEN] if context.spec.kind == "lstm" else [HIDDEN]
+
+    def reset(self, context: RunContext) -> None:
+        self.colour_by.blockSignals(True)
+        self.colour_by.clear()
+        for row in self.rows_for(context):
+            self.colour_by.addItem(f"colour by {row.key}", row.key)
+        self.colour_by.blockSignals(False)
+        self._show_text(is_text_task(context.task))
+        self.text_html = ""
+        self.text.setText("")
+        super().reset(context)
+
+    def build_stack(self) -> None:
+        self.stack.build(
+            self.rows,
+            self.colour_map,
+            bar_label=None,
+            trace_label="value",
+            trace_y_range=None,
+        )
+
+    def draw(self, trace: dict[str, np.ndarray]) -> None:
+        self.stack.set_images(trace)
+        parts = []
+        for row in self.rows:
+            scale = finite_abs_max(trace[row.key])
+            self.stack.set_levels(row.key, -scale, scale)
+            parts.append(f"<span style='color:{row.colour}'><b>{row.key}</b></span> ±{scale:.3g}")
+        kind = self.context.spec.kind
+        what = "memory c_t and output h_t" if kind == "lstm" else "hidden state h_t"
+        self.summary.setText(
+            f"{what}; colour scale centred on 0:&nbsp; " + "&nbsp;&nbsp; ".join(parts)
+        )
+
+    def selection_title(self, unit: int, t: int) -> str:
+        trace = self.trace()
+        values = "  ".join(
+            f"<span style='color:{row.colour}'>{row.key} = {trace[row.key][t, unit]:.3g}</span>"
+            for row in self.rows
+        )
+        return f"unit {unit} at {self.time_name(t)}:&nbsp; {values}"
+
+    def selection_changed(self, trace: dict[str, np.ndarray], t: int, unit: int) -> None:
+        if self.sample is None or not self.text_scroll.isVisibleTo(self):
+            return
+        key = self.colour_by.currentData() or self.rows[-1].key
+        values = trace[key][:, unit]
+        scale = finite_abs_max(values)
+        self.text_caption.setText(
+            f"input coloured by unit {unit}'s {key} (blue -{scale:.2g} … white 0 … "
+            f"red +{scale:.2g}); click a token to select it"
+        )
+        self.text_html = self.coloured_text(self.sample.input_tokens, values, scale, t)
+        self.text.setText(self.text_html)
+
+    def coloured_text(self, tokens: list[str], values: np.ndarray, scale: float, t: int) -> str:
+        words = any(len(tok) > 1 for tok in tokens) or self.context.task.name == "slot_filling"
+        spans = []
+        for k, token in enumerate(tokens[: len(values)]):
+            if token == "":
+                continue
+            back, fore = token_colour(self.colour_map, float(values[k]), scale)
+            shown = html.escape(token).replace(" ", "&nbsp;").replace("\n", "↵")
+            border = "text-decoration: underline; font-weight: bold;" if k == t else ""
+            spans.append(
+                f"<a href='t:{k}' style='background-color:{back}; color:{fore}; "
+                f"text-decoration: none; {border}'>{shown}</a>"
+            )
+        return ("&nbsp;" if words else "").join(spans)
+
+    def _token_clicked(self, link: str) -> None:
+        if link.startswith("t:"):
+            self.cursor.set_t(int(link[2:]))
