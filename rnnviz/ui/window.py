@@ -34,6 +34,8 @@ from rnnviz.ui.run_settings import RunSettings
 from rnnviz.ui.worker import TrainingWorker, WorkerError
 
 DISPLAY_HZ = 30
+#: the display interval backs off to this when drawing cannot keep up (a busy machine)
+SLOWEST_DISPLAY_MS = 250
 LAYOUT_VERSION = 1
 
 
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.last_error: WorkerError | None = None
         self._shown: StepRecord | None = None  # the newest record drawn
         self._active = False  # a run was started and its end not yet drawn
+        self._last_tick: float | None = None
         self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
 
         self.transport = TransportBar(self)
@@ -344,10 +347,28 @@ class MainWindow(QMainWindow):
             self._draw(force=True)  # show the event mark now
 
     # -- display ---------------------------------------------------------------------------
+    def _adapt_display_rate(self) -> None:
+        """Draw less often while the event loop runs late (drawing plus painting costs more
+        than the interval), so the GUI stays responsive and the trainer keeps its CPU."""
+        now = time.perf_counter()
+        last, self._last_tick = self._last_tick, now
+        if last is None:
+            return
+        interval = self.display_timer.interval()
+        late = (now - last) * 1000 - interval
+        if late > 0.5 * interval:
+            interval = min(SLOWEST_DISPLAY_MS, int(interval * 1.5))
+        elif late < 0.1 * interval:
+            interval = max(int(1000 / DISPLAY_HZ), interval - 5)
+        if interval != self.display_timer.interval():
+            self.display_timer.setInterval(interval)
+
     def _tick(self) -> None:
         worker = self.worker
         if worker is None:
             return
+        if self.sender() is self.display_timer:
+            self._adapt_display_rate()
         published = worker.take()
         worker.deliver_results()
         if published.newest is not None:
@@ -451,9 +472,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             ok = self.save_screenshot(path)
-            self.statusBar().showMessage(
-                f"Saved {path}" if ok else f"Could not write {path}", 5000
-            )
+            self.statusBar().showMessage(f"Saved {path}" if ok else f"Could not write {path}", 5000)
 
     def _restore_layout(self) -> None:
         self._default_state = self.saveState(LAYOUT_VERSION)

@@ -21,7 +21,7 @@ from the plane, ``||theta - theta(a, b)||``, so a path that is not on the drawn 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -193,7 +193,7 @@ def pca_plane(weights: np.ndarray, trajectory: np.ndarray) -> Plane:
     )
     coords, _ = plane.project(traj)
     half = np.maximum(np.abs(coords).max(0) * 1.25, 1e-3)  # [2]
-    return Plane(**{**plane.__dict__, "fit": (float(half[0]), float(half[1]))})
+    return replace(plane, fit=(float(half[0]), float(half[1])))
 
 
 # -- the path on a plane ---------------------------------------------------------------------

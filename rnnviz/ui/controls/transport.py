@@ -34,7 +34,9 @@ class TransportBar(QToolBar):
         self.run_action.setToolTip("Train continuously (Space); press again to pause.")
         self.step_action = QAction("Step  →", self)
         self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Right))
-        self.step_action.setToolTip("One training step: forward, backward through time, update (→).")
+        self.step_action.setToolTip(
+            "One training step: forward, backward through time, update (→)."
+        )
         self.reset_action = QAction("⟲  Reset", self)
         self.reset_action.setShortcut(QKeySequence(Qt.Key.Key_R))
         self.reset_action.setToolTip(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -33,11 +33,15 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui.panels.base import Panel, RunContext
-from rnnviz.ui.panels.heatmap import ChainSelector, display_token, plot_font
+from rnnviz.ui.panels.heatmap import ChainSelector, display_token, is_text_task, plot_font
 
-BOX_W, BOX_H = 130, 74
+#: scene geometry (the view scales the whole drawing to fit the panel, text included)
+BOX_W, BOX_H, OP_R = 200, 104, 28
+CAPTION_PX, VALUE_PX, OP_PX = 21, 36, 34
 LINE = QColor("#b0bec5")
 TEXT = QColor("#eceff1")
+CAPTION = QColor("#b0bec5")
+MEMORY = QColor("#ffb74d")
 VALUE_FILL, GATE_OPEN, GATE_SHUT = QColor("#263238"), QColor("#2e7d32"), QColor("#37474f")
 ACTIVATIONS = {
     "tanh": np.tanh,
@@ -45,6 +49,13 @@ ACTIVATIONS = {
     "relu": lambda v: np.maximum(v, 0.0),
     "linear": lambda v: v,
 }
+
+
+def pixel_font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
 
 
 def fmt(value: float) -> str:
@@ -59,7 +70,8 @@ def fmt(value: float) -> str:
 
 @dataclass(frozen=True)
 class Node:
-    """A box in the drawing: ``key`` into the values, ``caption`` above the number."""
+    """A box in the drawing: ``key`` into the values, ``caption`` over the number; (x, y)
+    is the top-left corner of the box."""
 
     key: str
     caption: str
@@ -68,21 +80,22 @@ class Node:
     shape: str = "value"  # "value", "gate" (fill shows how open), "op" (a small x / + circle)
 
 
+L2, L1, MID, R1, R2 = -110, 130, 370, 610, 850  # columns
 LSTM_NODES = (
-    Node("a", "output a = h(c') f(z_o)", 300, 20),
-    Node("x_out", "×", 300, 120, "op"),
-    Node("h(c')", "h(c')", 300, 220),
-    Node("c'", "new memory c'", 300, 320),
-    Node("c", "memory c (before)", 300, 450),
-    Node("x_in", "×", 300, 560, "op"),
-    Node("g(z)", "g(z)", 300, 660),
-    Node("z", "cell input z", 300, 770),
-    Node("z_o", "z_o", -20, 120),
-    Node("f(z_o)", "output gate f(z_o)", 130, 120, "gate"),
-    Node("z_i", "z_i", -20, 560),
-    Node("f(z_i)", "input gate f(z_i)", 130, 560, "gate"),
-    Node("z_f", "z_f", 620, 385),
-    Node("f(z_f)", "forget gate f(z_f)", 470, 385, "gate"),
+    Node("a", "output a", MID, 0),
+    Node("x_out", "×", MID, 130, "op"),
+    Node("h(c')", "h(c')", MID, 260),
+    Node("c'", "new memory c'", MID, 420),
+    Node("c", "old memory c", MID, 590),
+    Node("x_in", "×", MID, 730, "op"),
+    Node("g(z)", "g(z)", MID, 860),
+    Node("z", "cell input z", MID, 1010),
+    Node("z_o", "z_o", L2, 130),
+    Node("f(z_o)", "output gate f(z_o)", L1, 130, "gate"),
+    Node("z_i", "z_i", L2, 730),
+    Node("f(z_i)", "input gate f(z_i)", L1, 730, "gate"),
+    Node("z_f", "z_f", R2, 505),
+    Node("f(z_f)", "forget gate f(z_f)", R1, 505, "gate"),
 )
 LSTM_EDGES = (
     ("z", "g(z)"),
@@ -100,18 +113,18 @@ LSTM_EDGES = (
     ("x_out", "a"),
 )
 GRU_NODES = (
-    Node("h'", "new state h' = (1-u) n + u h", 300, 20),
-    Node("plus", "+", 300, 130, "op"),
-    Node("x_n", "×", 300, 280, "op"),
-    Node("n", "candidate n = tanh(z_n)", 300, 410),
-    Node("z_n", "z_n (sees r · h)", 300, 540),
-    Node("h", "state h (before)", 560, 540),
-    Node("x_h", "×", 560, 280, "op"),
-    Node("1-u", "1 - u", 130, 280, "gate"),
-    Node("u", "update gate u = f(z_u)", 760, 280, "gate"),
-    Node("z_u", "z_u", 760, 130),
-    Node("z_r", "z_r", -30, 540),
-    Node("r", "reset gate r = f(z_r)", 130, 540, "gate"),
+    Node("h'", "new state h'", MID, 0),
+    Node("plus", "+", MID, 140, "op"),
+    Node("x_n", "×", MID, 310, "op"),
+    Node("n", "candidate n", MID, 450),
+    Node("z_n", "z_n (sees r · h)", MID, 620),
+    Node("h", "old state h", R1, 620),
+    Node("x_h", "×", R1, 310, "op"),
+    Node("1-u", "1 - u", L1, 310, "gate"),
+    Node("u", "update gate u", R2, 310, "gate"),
+    Node("z_u", "z_u", R2, 140),
+    Node("z_r", "z_r", L2, 620),
+    Node("r", "reset gate r", L1, 620, "gate"),
 )
 GRU_EDGES = (
     ("h", "z_n"),
@@ -244,42 +257,42 @@ class CellDiagramPanel(Panel):
         pen = QPen(LINE, 2.5)
         for start, end in edges:
             self._arrow(self.nodes[start], self.nodes[end], pen)
-        caption_font, value_font, op_font = plot_font(0), plot_font(8), plot_font(10)
-        value_font.setBold(True)
+        caption_font, value_font, op_font = (
+            pixel_font(CAPTION_PX),
+            pixel_font(VALUE_PX, True),
+            pixel_font(OP_PX),
+        )
         for node in nodes:
-            if node.shape == "op":
-                box = self.scene.addEllipse(
-                    self._rect(node), QPen(LINE, 2.5), QBrush(QColor("#455a64"))
-                )
-                self._centre_text(node.caption, op_font, self._centre(node), TEXT)
-                continue
-            box = self.scene.addRect(self._rect(node), QPen(LINE, 2), QBrush(VALUE_FILL))
-            self._boxes[node.key] = box
-            caption = self.scene.addSimpleText(node.caption, caption_font)
-            caption.setBrush(QBrush(QColor("#b0bec5")))
             rect = self._rect(node)
-            width = caption.boundingRect().width()
-            caption.setPos(rect.center().x() - width / 2, rect.top() - caption.boundingRect().height())
-            value = self._centre_text("", value_font, self._centre(node), TEXT)
-            self._value_items[node.key] = value
+            if node.shape == "op":
+                self.scene.addEllipse(rect, QPen(LINE, 3), QBrush(QColor("#455a64")))
+                self._centre_text(node.caption, op_font, rect.center(), TEXT)
+                continue
+            self._boxes[node.key] = self.scene.addRect(rect, QPen(LINE, 2), QBrush(VALUE_FILL))
+            top = QPointF(rect.center().x(), rect.top() + 6 + CAPTION_PX * 0.6)
+            self._centre_text(node.caption, caption_font, top, CAPTION)
+            centre = QPointF(rect.center().x(), rect.center().y() + CAPTION_PX * 0.5)
+            self._value_items[node.key] = self._centre_text("", value_font, centre, TEXT)
         if nodes:
             frame = self._memory_frame()
             if frame is not None:
-                self.scene.addRect(frame, QPen(QColor("#ffb74d"), 2, Qt.PenStyle.DashLine))
+                self.scene.addRect(frame, QPen(MEMORY, 3, Qt.PenStyle.DashLine))
+                label = self.scene.addSimpleText("memory cell", pixel_font(CAPTION_PX))
+                label.setBrush(QBrush(MEMORY))
+                label.setPos(frame.right() + 8, frame.top())
             self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
         self._fit()
 
     def _memory_frame(self) -> QRectF | None:
         if "c'" in self.nodes and "c" in self.nodes:
-            return self._rect(self.nodes["c'"]).united(self._rect(self.nodes["c"])).adjusted(
-                -14, -30, 14, 10
-            )
+            both = self._rect(self.nodes["c'"]).united(self._rect(self.nodes["c"]))
+            return both.adjusted(-16, -16, 16, 16)
         return None
 
     @staticmethod
     def _rect(node: Node) -> QRectF:
         if node.shape == "op":
-            return QRectF(node.x + BOX_W / 2 - 24, node.y + BOX_H / 2 - 24, 48, 48)
+            return QRectF(node.x + BOX_W / 2 - OP_R, node.y + BOX_H / 2 - OP_R, 2 * OP_R, 2 * OP_R)
         return QRectF(node.x, node.y, BOX_W, BOX_H)
 
     @staticmethod
@@ -298,7 +311,7 @@ class CellDiagramPanel(Panel):
     def _place(item: QGraphicsSimpleTextItem) -> None:
         centre = item.data(0)
         bounds = item.boundingRect()
-        item.setPos(centre.x() - bounds.width() / 2, centre.y() - bounds.height() / 2 + 4)
+        item.setPos(centre.x() - bounds.width() / 2, centre.y() - bounds.height() / 2)
 
     def _arrow(self, start: Node, end: Node, pen: QPen) -> None:
         a, b = self._rect(start), self._rect(end)
@@ -371,7 +384,10 @@ class CellDiagramPanel(Panel):
         self._colour_gates(numbers)
         steps = trace["h"].shape[0]
         tokens = self.sample.input_tokens
-        token = f"   input {display_token(tokens[t], 16)}" if t < len(tokens) else ""
+        token = ""
+        if t < len(tokens):
+            shown = display_token(tokens[t], 16) if is_text_task(self.context.task) else tokens[t]
+            token = f"   input {shown}"
         self.where.setText(f"t = {t + 1} of {steps}   unit {unit}{token}")
         self.equations.setText(self._equations())
         self.prev_button.setEnabled(t > 0)

@@ -50,9 +50,9 @@ class GatesPanel(HeatmapPanel):
     def note_for(self, context: RunContext) -> str:
         name = KIND_NAMES.get(context.spec.kind, f"A {context.spec.kind} network")
         return (
-            f"{name} has no gates: every step it overwrites its whole state,\n"
+            f"{name} has no gates: every step it overwrites its whole state, "
             "h_t = f(W_x x_t + W_h h_(t-1) + b).\n\n"
-            "Choose an LSTM (input, forget and output gates) or a GRU (update and reset\n"
+            "Choose an LSTM (input, forget and output gates) or a GRU (update and reset "
             "gates) to see gates open and close."
         )
 
@@ -64,6 +64,8 @@ class GatesPanel(HeatmapPanel):
             trace_label="gate",
             trace_y_range=(0.0, 1.0),
         )
+        ticks = [(v, f"{v:g}") for v in (0.0, 0.5, 1.0)]
+        self.stack.trace_plot.getAxis("left").setTicks([ticks, []])
 
     def draw(self, trace: dict[str, np.ndarray]) -> None:
         self.stack.set_images(trace)
@@ -77,7 +79,9 @@ class GatesPanel(HeatmapPanel):
                 f"<span style='color:#9e9e9e'>({100 * shut:.0f}% shut, {100 * wide:.0f}% open)"
                 "</span>"
             )
-        self.summary.setText(f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts))
+        self.summary.setText(
+            f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts)
+        )
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
 TEXT_TASKS = frozenset({"char_lm", "slot_filling"})
 NICE_STRIDES = (1, 2, 5)
 CURSOR_COLOUR = "#ef5350"
+AXIS_TEXT = "#cfd8dc"
 
 
 # -- style helpers (follow rnnviz.ui.style when it is there) ----------------------------------
@@ -54,7 +55,7 @@ def style_plot(plot: pg.PlotItem) -> None:
 
 
 def label_css() -> dict:
-    return {"font-size": f"{plot_font_pt()}pt"}
+    return {"color": AXIS_TEXT, "font-size": f"{plot_font_pt()}pt"}
 
 
 # -- tokens and chains ------------------------------------------------------------------------
@@ -134,11 +135,14 @@ class IndexAxis(pg.AxisItem):
         metrics = QFontMetrics(self.style.get("tickFont") or QFont())
         if self.orientation in ("left", "right"):
             return metrics.height() + 2
-        widest = max((metrics.horizontalAdvance(s) for s in self.labels[first : last + 1]), default=8)
+        widest = max(
+            (metrics.horizontalAdvance(s) for s in self.labels[first : last + 1]), default=8
+        )
         return widest + metrics.horizontalAdvance("  ")
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
         n = len(self.labels)
+        minVal, maxVal = sorted((minVal, maxVal))  # noqa: N806 (an inverted view swaps them)
         if n == 0 or size <= 0 or maxVal <= minVal:
             return []
         first = max(0, int(math.floor(minVal)))

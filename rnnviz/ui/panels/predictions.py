@@ -135,6 +135,8 @@ class PredictionsPanel(Panel):
             return
         self.table.setVisible(True)
         T = len(tokens)
+        while T > 1 and not tokens[T - 1] and not _at(sample.target_tokens, T - 1):
+            T -= 1  # padding at the end of a short sentence
         if self.table.columnCount() != T:
             self.table.setColumnCount(T)
             self.table.setHorizontalHeaderLabels([f"t={t}" for t in range(T)])
@@ -177,11 +179,17 @@ class PredictionsPanel(Panel):
                 self._curves[name] = curve
             t = np.arange(values.size)
             if sparse and name in ("target", "prediction") and mask.size == values.size:
-                keep = mask > 0
+                keep = (mask > 0) & np.isfinite(values)
                 symbol = "o" if name == "target" else "x"
-                curve.setData(t[keep], values[keep], pen=None, symbol=symbol, symbolSize=16,
-                              symbolBrush=SERIES_PENS[name].color(),
-                              symbolPen=SERIES_PENS[name].color())
+                curve.setData(
+                    t[keep],
+                    values[keep],
+                    pen=None,
+                    symbol=symbol,
+                    symbolSize=16,
+                    symbolBrush=SERIES_PENS[name].color(),
+                    symbolPen=SERIES_PENS[name].color(),
+                )
             else:
                 curve.setData(t, values, connect="finite")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from rnnviz.engine.history import History
@@ -53,7 +54,8 @@ def _token_text(token: str) -> str:
 
 
 def _hex(rgb) -> str:
-    return "#%02x%02x%02x" % tuple(int(v) for v in rgb[:3])
+    r, g, b = (int(v) for v in rgb[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 class UnrolledPanel(Panel):
@@ -92,7 +94,8 @@ class UnrolledPanel(Panel):
         self.all_steps = QCheckBox("all steps")
         self.all_steps.setToolTip(
             f"Sequences longer than {geo.MAX_SHOWN_STEPS} steps show their first and last "
-            "steps around '\u2026'; tick to draw every step (scroll to zoom, drag to pan)."
+            f"steps around '\u2026'; tick to draw every step, up to {geo.ALL_STEPS_LIMIT} "
+            "(scroll to zoom, drag to pan)."
         )
         self.animate_button = QPushButton("Animate step")
         self.animate_button.setToolTip(
@@ -108,6 +111,7 @@ class UnrolledPanel(Panel):
 
         self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(200)
+        self.plot.setBackground(style.BACKGROUND)
         item = self.plot.getPlotItem()
         style.style_plot(item)
         item.hideButtons()
@@ -182,7 +186,7 @@ class UnrolledPanel(Panel):
         kind = spec.kind if spec is not None else "elman"
         layers = spec.num_layers if spec is not None else 1
         bidirectional = bool(spec.bidirectional) if spec is not None else False
-        max_steps = 0 if self.all_steps.isChecked() else geo.MAX_SHOWN_STEPS
+        max_steps = geo.ALL_STEPS_LIMIT if self.all_steps.isChecked() else geo.MAX_SHOWN_STEPS
         graph = geo.build_layout(kind, max(T, 1), layers, bidirectional, max_steps)
         self.graph = graph
         self._fwd_depth = geo.forward_depth(graph)
@@ -253,7 +257,11 @@ class UnrolledPanel(Panel):
             if t is None or col % stride == 0 or col == graph.n_cols - 1
         ]
         self.plot.getAxis("bottom").setTicks([ticks])
-        self.plot.getAxis("left").setTicks([[(y, label) for y, label in graph.rows]])
+        left = self.plot.getAxis("left")
+        left.setTicks([[(y, label) for y, label in graph.rows]])
+        # a fixed width that fits the longest row label (auto-expansion lags one paint behind)
+        metrics = QFontMetrics(style.plot_font())
+        left.setWidth(max(metrics.horizontalAdvance(label) for _, label in graph.rows) + 14)
 
     def _fit(self) -> None:
         graph = self.graph
@@ -334,15 +342,9 @@ class UnrolledPanel(Panel):
         record = self.record
         if record is None or self.graph is None:
             return
-        if self._mode() == "unit":
-            what = f"unit {self.cursor.unit}"
-        else:
-            what = "norm over units"
-        g_max = geo.gradient_max(record.dh_norm, record.dc_norm)
-        self.summary.setText(
-            f"step {record.step}   t = {self.cursor.t}   nodes: {what}   "
-            f"brightest edge ||dL/dh|| = {g_max:.2g}"
-        )
+        what = f"unit {self.cursor.unit}" if self._mode() == "unit" else "norm over units"
+        self.summary.setText(f"step {record.step}   t = {self.cursor.t}   nodes: {what}")
+        self.legend.setText(self._legend_html(geo.gradient_max(record.dh_norm, record.dc_norm)))
 
     def _show_selection(self, t: int) -> None:
         graph = self.graph
@@ -358,17 +360,18 @@ class UnrolledPanel(Panel):
         self._update_summary()
 
     @staticmethod
-    def _legend_html() -> str:
+    def _legend_html(g_max: float | None = None) -> str:
         stops = geo.DIVERGING_STOPS
         neg, zero, pos = (_hex(stops[i, 1:]) for i in (0, 2, 4))
         strong, weak = _hex(geo.EDGE_STOPS[-1, 1:]), _hex(geo.EDGE_STOPS[1, 1:])
+        largest = "" if g_max is None else f" ({g_max:.2g})"
         return (
             f"nodes (x \u25a0, h \u25cf, c \u25c6, y \u2b22): "
             f"<span style='color:{neg}'>\u25cf negative</span> "
             f"<span style='color:{zero}'>\u25cf 0</span> "
             f"<span style='color:{pos}'>\u25cf positive</span> &nbsp; "
             f"edges: gradient flowing back, log scale: "
-            f"<b style='color:{strong}'>\u2501 largest</b> "
+            f"<b style='color:{strong}'>\u2501 largest</b>{largest} "
             f"<span style='color:{weak}'>\u2501 fading</span> "
             f"(gone at 10<sup>-{int(geo.DECADES)}</sup> \u00d7 largest) &nbsp; "
             f"<span style='color:#ffd54f'>\u25ef</span> loss counted"
@@ -452,7 +455,7 @@ class UnrolledPanel(Panel):
             edge_lit = lit[dst] & lit[src] if len(dst) else np.zeros(0, dtype=bool)
             rgba = np.where(edge_lit[:, None], FORWARD_EDGE, DIM_EDGE).astype(np.uint8)
             self._set_edges(rgba.reshape(-1, 4), np.where(edge_lit, 2.0, 0.6))
-            self.summary.setText(f"forward pass: step {self._frames_done('fwd')}")
+            self.summary.setText(f"forward pass {self._frames_done('fwd')}")
         elif phase == "bwd":
             self._set_nodes(np.ones(len(self.graph.nodes), dtype=bool))
             edge_lit = self._bwd_depth[dst] <= k if len(dst) else np.zeros(0, dtype=bool)

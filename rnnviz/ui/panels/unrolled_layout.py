@@ -33,6 +33,8 @@ import numpy as np
 RECURRENT_KINDS = ("rec_h", "rec_c", "rec_y")
 #: sequences longer than this are drawn as their first and last steps around a gap
 MAX_SHOWN_STEPS = 40
+#: "all steps" still elides beyond this many (a graph of 10^5 columns helps nobody)
+ALL_STEPS_LIMIT = 1000
 #: how many powers of ten below the largest gradient an edge fades out completely
 DECADES = 6.0
 EDGE_MIN_WIDTH = 0.6
@@ -136,12 +138,12 @@ def _offsets(lstm: bool, bidirectional: bool) -> tuple[dict, float, float]:
     band's height and the node scale."""
     if not bidirectional:
         if lstm:
-            return {"fwd": ((0.0, 0.0), (-0.38, 0.5))}, 0.5, 0.6
+            return {"fwd": ((0.0, 0.0), (-0.38, 0.5))}, 0.5, 0.75
         return {"fwd": ((0.0, 0.0), None)}, 0.0, 1.0
     if lstm:
         offsets = {"fwd": ((-0.16, 0.0), (-0.4, 0.42)), "bwd": ((0.16, 0.84), (0.4, 1.26))}
-        return offsets, 1.26, 0.42
-    return {"fwd": ((-0.16, 0.0), None), "bwd": ((0.16, 0.6), None)}, 0.6, 0.55
+        return offsets, 1.26, 0.6
+    return {"fwd": ((-0.16, 0.0), None), "bwd": ((0.16, 0.6), None)}, 0.6, 0.7
 
 
 def build_layout(
@@ -314,6 +316,11 @@ def edge_strength(
     return strength
 
 
+def _is_one_hot(x: np.ndarray) -> bool:
+    x = np.asarray(x).reshape(len(x), -1)
+    return x.shape[1] > 1 and bool(np.isin(x, (0.0, 1.0)).all() and (x.sum(axis=1) <= 1).all())
+
+
 def _row_value(kind: str, array: np.ndarray, t: int, mode: str, unit: int) -> float:
     row = array[t]
     if kind in ("h", "c") and mode == "unit":
@@ -329,10 +336,14 @@ def _row_value(kind: str, array: np.ndarray, t: int, mode: str, unit: int) -> fl
 
 def node_raw_values(layout: UnrolledLayout, sample, mode: str = "unit", unit: int = 0):
     """[N] the value each node shows: h / c the selected unit (``mode="unit"``) or the norm
-    over units (``"norm"``); x the input (its norm when I > 1); y the output (classification:
-    the largest softmax probability)."""
+    over units (``"norm"``); x the input (its norm when I > 1, 0 for one-hot tokens); y the
+    output (classification: the largest softmax probability)."""
     out = np.full(len(layout.nodes), np.nan)
+    one_hot = _is_one_hot(sample.x)
     for i, node in enumerate(layout.nodes):
+        if node.kind == "x" and one_hot:
+            out[i] = 0.0  # one-hot tokens: a neutral colour (the token is written underneath)
+            continue
         if node.kind == "x":
             array = sample.x
         elif node.kind == "y":

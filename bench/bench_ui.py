@@ -1,0 +1,219 @@
+"""UI benchmark: training speed in the window against headless, event-loop lateness, a soak.
+
+Run under a display (Xvfb):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python bench/bench_ui.py
+    xvfb-run -a ... .venv/bin/python bench/bench_ui.py --soak 180
+
+Prints, measured in one run on this machine:
+(a) steps/s with the window open and training, as a ratio to the same preset trained
+    headless (i) scalar-only and (ii) with full records at the worker's cadence;
+(b) lateness of a 10 ms QTimer (p50 / p99 / max) while training, and while idle;
+(c) ``--soak S``: trains live for S seconds with all panels visible, prints memory growth.
+No thresholds: the issue's targets (ratio >= 0.8, p99 <= 20 ms) are printed for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rnnviz.engine.presets import load_preset  # noqa: E402
+from rnnviz.engine.trainer import Trainer  # noqa: E402
+from rnnviz.ui.worker import FULL_RECORD_HZ, FULL_RECORD_SHARE  # noqa: E402
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def headless(preset: str, seconds: float, cadence: bool) -> float:
+    """Steps/s of the bare trainer; ``cadence``: full records as the worker asks for them."""
+    trainer = Trainer.from_preset(load_preset(preset))
+    for _ in range(3):  # warm up
+        trainer.step(record=True)
+    min_interval = 1.0 / FULL_RECORD_HZ
+    interval, last_full, steps = min_interval, -1e9, 0
+    start = time.monotonic()
+    while (now := time.monotonic()) - start < seconds:
+        full = cadence and now - last_full >= interval
+        trainer.step(record=full)
+        if full:
+            last_full = now
+            interval = max(min_interval, (time.monotonic() - now) / FULL_RECORD_SHARE)
+        steps += 1
+    return steps / (time.monotonic() - start)
+
+
+class LatenessProbe:
+    """A 10 ms PreciseTimer; records how late each timeout fires."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.lateness: list[float] = []
+        self._last = None
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._fired)
+
+    def start(self) -> None:
+        self.lateness.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _fired(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000 - 10.0))
+        self._last = now
+
+    def summary(self) -> str:
+        a = np.asarray(self.lateness)
+        if a.size == 0:
+            return "no samples"
+        return (
+            f"p50 {np.percentile(a, 50):5.1f} ms  p99 {np.percentile(a, 99):5.1f} ms  "
+            f"max {a.max():5.1f} ms  ({a.size} samples)"
+        )
+
+    def p99(self) -> float:
+        return float(np.percentile(self.lateness, 99)) if self.lateness else float("nan")
+
+
+def spin(app, seconds: float) -> None:
+    """Run the event loop for ``seconds`` (the app stays responsive)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def windowed(app, preset: str, seconds: float):
+    from rnnviz.ui.window import MainWindow
+
+    window = MainWindow(preset)
+    window.resize(1600, 1000)
+    window.show()
+    probe = LatenessProbe()
+    spin(app, 1.0)
+    probe.start()
+    spin(app, min(3.0, seconds))
+    probe.stop()
+    idle = probe.summary()
+    window.run()
+    spin(app, 1.0)  # warm up
+    steps0, t0 = window.trainer.step_count, time.monotonic()
+    probe.start()
+    spin(app, seconds)
+    probe.stop()
+    rate = (window.trainer.step_count - steps0) / (time.monotonic() - t0)
+    window.pause()
+    error = window.last_error
+    window.close()
+    return rate, idle, probe, error
+
+
+def soak(app, preset: str, seconds: float) -> int:
+    from rnnviz.ui.window import MainWindow
+
+    window = MainWindow(preset)
+    window.resize(1600, 1000)
+    window.show()
+    for dock in window.docks.values():
+        dock.setVisible(True)
+    spin(app, 1.0)
+    window.run()
+    spin(app, 5.0)
+    start_rss, start = rss_mib(), time.monotonic()
+    print(f"soak: {preset}, {seconds:.0f} s, all {len(window.panels)} panels visible")
+    print(f"  t=   0 s  step {window.trainer.step_count:7d}  rss {start_rss:7.1f} MiB")
+    while (elapsed := time.monotonic() - start) < seconds:
+        spin(app, min(15.0, seconds - elapsed))
+        print(
+            f"  t={time.monotonic() - start:4.0f} s  step {window.trainer.step_count:7d}  "
+            f"rss {rss_mib():7.1f} MiB  {window.steps_per_second:6.0f} steps/s",
+            flush=True,
+        )
+        if not window.running:
+            break
+    end_rss = rss_mib()
+    ok = window.last_error is None and not window.trainer.diverged
+    steps = window.trainer.step_count
+    window.close()
+    print(
+        f"soak: memory growth {end_rss - start_rss:+.1f} MiB over {steps} steps "
+        f"({start_rss:.0f} -> {end_rss:.0f} MiB); "
+        + ("ended cleanly" if ok else f"ERROR: {window.last_error or window.trainer.diverged}")
+    )
+    return 0 if ok else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="slot_filling_lstm")
+    parser.add_argument("--seconds", type=float, default=8.0, help="each measurement")
+    parser.add_argument(
+        "--soak",
+        type=float,
+        nargs="?",
+        const=180.0,
+        default=None,
+        metavar="SECONDS",
+        help="soak mode: train live this long (default 180 s) and report memory growth",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        metavar="S",
+        help="override sys.setswitchinterval (the GIL hand-over period) for a comparison",
+    )
+    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads")
+    args = parser.parse_args(argv)
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
+    print(f"GIL switch interval {sys.getswitchinterval() * 1000:.2f} ms")
+
+    from rnnviz.ui.app import get_app
+
+    app = get_app()
+    if args.soak is not None:
+        return soak(app, args.preset, args.soak)
+
+    print(f"preset {args.preset}, {args.seconds:.0f} s per measurement")
+    scalar = headless(args.preset, args.seconds, cadence=False)
+    cadence = headless(args.preset, args.seconds, cadence=True)
+    rate, idle, probe, error = windowed(app, args.preset, args.seconds)
+    print(f"headless, scalar-only steps     {scalar:8.1f} steps/s")
+    print(f"headless, full records at cadence {cadence:6.1f} steps/s")
+    print(f"window open and training        {rate:8.1f} steps/s")
+    print(f"(a) ratio window / headless scalar-only    {rate / scalar:5.2f}  (target >= 0.8)")
+    print(f"    ratio window / headless same cadence   {rate / cadence:5.2f}")
+    print(f"(b) 10 ms timer lateness, idle:     {idle}")
+    print(f"    10 ms timer lateness, training: {probe.summary()}  (target p99 <= 20 ms)")
+    if error is not None:
+        print(f"ERROR in the worker: {error.message}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""The model evaluated at G weight settings at once: the grid dimension stacked into the batch.
+
+For Elman / IRNN / LSTM / GRU models (any layers, directions, activations, peepholes, the
+1997 LSTM) every time step is one batched matmul ``baddbmm(xp_t [G, B, k], h [G, B, H],
+W_hh^T [G, H, k])`` instead of G model calls; the same equations as the explicit cells in
+``rnnviz.engine.models`` (tests check the losses against the model to 1e-5). Other models
+(Jordan) go through ``torch.func.vmap`` over ``functional_call`` of the model itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import Tensor
+
+from rnnviz.engine.models import RecurrentModel, get_activation
+
+STACKED_KINDS = ("elman", "irnn", "lstm", "gru")
+
+
+def stacked_supported(model: RecurrentModel) -> bool:
+    return model.spec.kind in STACKED_KINDS
+
+
+def stacked_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+    """Outputs [G, T, B, O] of ``model`` with parameters ``params`` (name -> [G, *shape]; any
+    parameter not given keeps the model's value). ``x``: [T, B, I]."""
+    spec = model.spec
+    G = next(iter(params.values())).shape[0]
+    full = {n: p.detach().expand(G, *p.shape) for n, p in model.named_parameters()}
+    full.update(params)
+    T, B, _ = x.shape
+    layer_input = x.reshape(T * B, -1)  # [T*B, I] shared by every grid point
+    outs: list[Tensor] = []
+    for layer in range(spec.num_layers):
+        outs = []
+        for direction in range(spec.num_directions):
+            sfx = f"_l{layer}{'_reverse' if direction else ''}"
+            outs.append(_run_chain(spec, full, sfx, layer_input, T, B))  # [T, G, B, H]
+        top = outs[0] if len(outs) == 1 else torch.cat(outs, -1)  # [T, G, B, D*H]
+        layer_input = top.permute(1, 0, 2, 3).reshape(G, T * B, -1)  # [G, T*B, D*H]
+    if len(outs) == 1:
+        top = outs[0]
+    elif spec.combine == "sum":
+        top = outs[0] + outs[1]
+    else:
+        top = torch.cat(outs, -1)  # [T, G, B, 2H]
+    top = top.transpose(0, 1)  # [G, T, B, W]
+    if model.head is None:
+        return top
+    w, b = full["head.weight"], full["head.bias"]  # [G, O, W], [G, O]
+    y = torch.matmul(top.reshape(G, T * B, -1), w.transpose(1, 2))  # [G, T*B, O]
+    return (y + b[:, None, :]).reshape(G, T, B, -1)
+
+
+def _run_chain(spec, p: dict[str, Tensor], sfx: str, inp: Tensor, T: int, B: int) -> Tensor:
+    """One layer and direction for G weight settings. ``inp``: [T*B, I] or [G, T*B, I].
+    Returns h for every step, time-ordered: [T, G, B, H]."""
+    w_ih, w_hh = p[f"rnn.weight_ih{sfx}"], p[f"rnn.weight_hh{sfx}"]  # [G, k, I], [G, k, H]
+    b_ih, b_hh = p[f"rnn.bias_ih{sfx}"], p[f"rnn.bias_hh{sfx}"]  # [G, k]
+    G, H = w_hh.shape[0], spec.hidden_size
+    bias = b_ih if spec.kind == "gru" else b_ih + b_hh  # GRU keeps b_hh inside r * (...)
+    xp = torch.matmul(inp, w_ih.transpose(1, 2)) + bias[:, None, :]  # [G, T*B, k]
+    xp = xp.reshape(G, T, B, -1).transpose(0, 1).contiguous()  # [T, G, B, k]
+    h0 = xp.new_full((G, B, H), 0.0 if spec.h0 is None else float(spec.h0))  # [G, B, H]
+    order = range(T - 1, -1, -1) if sfx.endswith("_reverse") else range(T)
+    w_hh_t = w_hh.transpose(1, 2)  # [G, H, k]
+    if spec.kind == "lstm":
+        step = _lstm_step(spec, p, sfx, w_hh_t, H)
+    elif spec.kind == "gru":
+        step = _gru_step(w_hh_t, b_hh, H)
+    else:
+        act = get_activation("relu" if spec.kind == "irnn" else spec.activation)
+
+        def step(xp_t, h, c):
+            return act(torch.baddbmm(xp_t, h, w_hh_t)), c
+
+    hs: list[Tensor] = [h0] * T
+    h, c = h0, torch.zeros_like(h0)
+    for t in order:
+        h, c = step(xp[t], h, c)
+        hs[t] = h
+    return torch.stack(hs)  # [T, G, B, H]
+
+
+def _lstm_step(spec, p, sfx, w_hh_t, H) -> Callable:
+    act_g = get_activation(spec.cell_input_activation)
+    act_h = get_activation(spec.cell_output_activation)
+    forget = spec.forget_gate
+    peep = None
+    if spec.peephole:
+        p_f = p[f"rnn.weight_pf{sfx}"][:, None, :] if forget else None  # [G, 1, H]
+        peep = (p[f"rnn.weight_pi{sfx}"][:, None, :], p_f, p[f"rnn.weight_po{sfx}"][:, None, :])
+
+    def step(xp_t, h, c):
+        z = torch.baddbmm(xp_t, h, w_hh_t)  # [G, B, G4*H]
+        if forget:
+            z_i, z_f, z_g, z_o = z.split(H, -1)
+        else:
+            z_i, z_g, z_o = z.split(H, -1)
+        if peep is not None:
+            z_i = z_i + peep[0] * c
+        i = torch.sigmoid(z_i)
+        g = act_g(z_g)
+        if forget:
+            if peep is not None:
+                z_f = z_f + peep[1] * c
+            c = torch.addcmul(torch.sigmoid(z_f) * c, i, g)  # f*c + i*g
+        else:
+            c = torch.addcmul(c, i, g)  # c + i*g
+        if peep is not None:
+            z_o = z_o + peep[2] * c
+        return torch.sigmoid(z_o) * act_h(c), c
+
+    return step
+
+
+def _gru_step(w_hh_t, b_hh, H) -> Callable:
+    b = b_hh[:, None, :]  # [G, 1, 3H]
+
+    def step(xp_t, h, c):
+        gh = torch.baddbmm(b, h, w_hh_t)  # [G, B, 3H]
+        r, u = torch.sigmoid(xp_t[..., : 2 * H] + gh[..., : 2 * H]).chunk(2, -1)
+        n = torch.tanh(torch.addcmul(xp_t[..., 2 * H :], r, gh[..., 2 * H :]))
+        return torch.lerp(n, h, u), c  # (1-u)*n + u*h
+
+    return step
+
+
+def vmapped_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+    """Outputs [G, T, B, O] through ``vmap(functional_call(model, ...))`` (any model)."""
+    from torch.func import functional_call, vmap
+
+    def one(p: dict[str, Tensor]) -> Tensor:
+        return functional_call(model, p, (x,)).y
+
+    return vmap(one)(params)
+
+
+def looped_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+    """Outputs [G, T, B, O], one model call per weight setting (the naive way; a fallback)."""
+    from torch.func import functional_call
+
+    G = next(iter(params.values())).shape[0]
+    ys = [functional_call(model, {n: v[g] for n, v in params.items()}, (x,)).y for g in range(G)]
+    return torch.stack(ys)

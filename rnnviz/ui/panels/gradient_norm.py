@@ -1,0 +1,336 @@
+"""The gradient norm over training, before and after clipping, and per parameter group.
+
+Top (log scale): ||g|| of all trained parameters before clipping and after it, the clipping
+threshold mu as a horizontal line (norm clipping: g <- mu * g / ||g|| when ||g|| > mu), and a
+marker on every step where clipping fired. Bottom: ||g|| of selected parameter groups (input,
+recurrent and output weights; per gate for LSTM / GRU) on recorded steps; tick the groups in the
+list on the right. Clicking the top plot selects that training step.
+
+The plots use pyqtgraph's log mode: curves take the norms themselves, while the markers and the
+threshold line (items without a log mode) are placed at log10 of their values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
+from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.gradients_time import (
+    CHAIN_COLOURS,
+    COMPARE_COLOURS,
+    CURSOR_PEN,
+    add_legend,
+    log10_or_nan,
+    positive_or_nan,
+    run_label,
+)
+
+GROUP_COLOURS = CHAIN_COLOURS + ("#ce93d8", "#e6ee9c", "#80cbc4", "#b0bec5")
+THRESHOLD_COLOUR = "#ffd54f"
+
+
+class _NormSeries:
+    """One run's before / after curves and clip markers on a (log-y) plot, updated in place."""
+
+    def __init__(
+        self,
+        plot: pg.PlotItem,
+        legend: pg.LegendItem,
+        label: str,
+        colours: tuple[str, str, str],
+    ) -> None:
+        before, after, marker = colours
+        self.plot, self.legend = plot, legend
+        self.before = plot.plot(pen=pg.mkPen(before, width=2))
+        self.after = plot.plot(pen=pg.mkPen(after, width=2, style=Qt.PenStyle.DashLine))
+        legend.addItem(self.before, f"{label}: before clipping")
+        legend.addItem(self.after, f"{label}: after clipping")
+        for curve in (self.before, self.after):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self.markers = pg.ScatterPlotItem(
+            symbol="t", size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(marker)
+        )
+        self.markers.setZValue(20)
+        plot.addItem(self.markers)
+        legend.addItem(self.markers, f"{label}: clipped step")
+        self._drawn = 0  # history length drawn
+        self._drawn_last_step = -1
+        self.clipped_count = 0
+
+    def remove(self) -> None:
+        for item in (self.before, self.after, self.markers):
+            self.plot.removeItem(item)
+            self.legend.removeItem(item)
+
+    def update(self, history: History) -> bool:
+        """Redraw if the history grew; True when it did."""
+        steps = history.series("step").copy()
+        before = history.series("grad_norm").copy()
+        after = history.series("grad_norm_clipped").copy()
+        clipped = history.series("clipped").copy()
+        n = min(steps.size, before.size, after.size, clipped.size)
+        if n == self._drawn and (n == 0 or steps[n - 1] == self._drawn_last_step):
+            return False
+        steps, before, after, clipped = steps[:n], before[:n], after[:n], clipped[:n] > 0.5
+        self.before.setData(steps, positive_or_nan(before), connect="finite")
+        self.after.setData(steps, positive_or_nan(after), connect="finite")
+        old = self._drawn
+        appended_only = 0 < old <= n and steps[old - 1] == self._drawn_last_step
+        if appended_only:  # add the new clip events only (live training: cheap per frame)
+            new = slice(old, n)
+            hits = clipped[new]
+            if hits.any():
+                self.markers.addPoints(x=steps[new][hits], y=log10_or_nan(before[new][hits]))
+        else:  # first draw, or the history thinned its series
+            self.markers.setData(x=steps[clipped], y=log10_or_nan(before[clipped]))
+        self.clipped_count = int(np.count_nonzero(clipped))
+        self._drawn = n
+        self._drawn_last_step = steps[n - 1] if n else -1
+        return True
+
+
+class GradientNormPanel(Panel):
+    title = "Gradient norm & clipping"
+    key = "gradient_norm"
+    area = "bottom"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.summary = QLabel("")
+        self.summary.setObjectName("panelSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+        self.plots = pg.GraphicsLayoutWidget()
+        body.addWidget(self.plots, 1)
+        self.group_list = QListWidget()
+        self.group_list.setToolTip("Tick parameter groups to plot their gradient norms.")
+        self.group_list.setMaximumWidth(210)
+        body.addWidget(self.group_list)
+
+        # the legend above the plot: inside, it would hide the curves and the threshold
+        self.legend = pg.LegendItem(
+            labelTextSize=f"{style.PLOT_FONT_PT}pt", colCount=3, frame=False, verSpacing=-4
+        )
+        self.plots.addItem(self.legend, row=0, col=0)
+        self.norm_plot = self.plots.addPlot(row=1, col=0)
+        self.norm_plot.setLabel("left", "||g||")
+        self.norm_plot.setLogMode(y=True)
+        self.norm_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.group_plot = self.plots.addPlot(row=2, col=0)
+        self.group_plot.setLabel("left", "||g|| per group")
+        self.group_plot.setLabel("bottom", "training step")
+        self.group_plot.setLogMode(y=True)
+        self.group_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.group_plot.setXLink(self.norm_plot)
+        add_legend(self.group_plot)
+        self.plots.ci.layout.setRowStretchFactor(1, 3)
+        self.plots.ci.layout.setRowStretchFactor(2, 2)
+        for plot in (self.norm_plot, self.group_plot):
+            style.style_plot(plot)
+        self.threshold_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(THRESHOLD_COLOUR, width=2, style=Qt.PenStyle.DotLine),
+            label="clipping threshold",
+            labelOpts={
+                "position": 0.02,
+                "anchors": [(0, 1), (0, 1)],  # left end, just above the line
+                "color": THRESHOLD_COLOUR,
+                "fill": (0, 0, 0, 160),
+            },
+        )
+        self.threshold_line.label.setFont(style.plot_font())
+        self.threshold_line.setVisible(False)
+        self.norm_plot.addItem(self.threshold_line)
+        self.cursor_lines = []
+        for plot in (self.norm_plot, self.group_plot):
+            line = pg.InfiniteLine(angle=90, pen=CURSOR_PEN)
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self.cursor_lines.append(line)
+
+        self.main: _NormSeries | None = None
+        self.compare: _NormSeries | None = None
+        self._compare_label: str | None = None
+        self._label = "run"
+        self.group_curves: dict[str, pg.PlotDataItem] = {}
+        self._group_key: tuple | None = None
+        self._history: History | None = None
+        self._last_text = ""
+
+        self.group_list.itemChanged.connect(self._group_toggled)
+        self.norm_plot.scene().sigMouseClicked.connect(self._clicked)
+        self.cursor.step_changed.connect(self._step_changed)
+
+    # -- Panel hooks ---------------------------------------------------------------------------
+    def reset(self, context: RunContext) -> None:
+        super().reset(context)
+        self._label = run_label(context.spec)
+        for series in (self.main, self.compare):
+            if series is not None:
+                series.remove()
+        self.compare, self._compare_label = None, None
+        self.main = _NormSeries(
+            self.norm_plot, self.legend, self._label, ("#4fc3f7", "#aed581", "#ef5350")
+        )
+        for curve in self.group_curves.values():
+            self.group_plot.removeItem(curve)
+        self.group_curves.clear()
+        self.group_list.blockSignals(True)
+        self.group_list.clear()
+        self.group_list.blockSignals(False)
+        self._group_key = None
+        self._history = None
+        self.threshold_line.setVisible(False)
+        self.summary.setText("gradient norm: waiting for the first step")
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        self._history = history
+        if self.main is None:
+            return
+        self.main.update(history)
+        self._show_threshold(record)
+        self._draw_groups(history)
+        self._update_summary(record)
+
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        if record is None or history is None:
+            if self.compare is not None:
+                self.compare.remove()
+            self.compare, self._compare_label = None, None
+            return
+        if label != self._compare_label and self.compare is not None:
+            self.compare.remove()
+            self.compare = None
+        if self.compare is None:
+            self.compare = _NormSeries(
+                self.norm_plot, self.legend, label, COMPARE_COLOURS[:2] + ("#ffab91",)
+            )
+            self._compare_label = label
+        self.compare.update(history)
+        if self._last_text:
+            self.summary.setText(
+                f"{self._last_text}\n{label}: ||g|| {record.grad_norm:.3g} -> "
+                f"{record.grad_norm_clipped:.3g}; clipped on {self.compare.clipped_count} of "
+                f"{len(history)} steps"
+            )
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _show_threshold(self, record: StepRecord) -> None:
+        on = record.clip_mode == "norm" and record.clip_threshold > 0
+        self.threshold_line.setVisible(on)
+        if on:
+            self.threshold_line.setPos(math.log10(record.clip_threshold))
+            self.threshold_line.label.setFormat(
+                f"clipping threshold mu = {record.clip_threshold:g}"
+            )
+
+    def _update_summary(self, record: StepRecord) -> None:
+        n = len(self._history) if self._history is not None else 0
+        mode = {"none": "no clipping", "norm": "clip by norm", "value": "clip by value"}
+        text = (
+            f"step {record.step}: ||g|| {record.grad_norm:.3g} -> {record.grad_norm_clipped:.3g}"
+            f"  ({mode.get(record.clip_mode, record.clip_mode)}"
+        )
+        if record.clip_mode != "none":
+            text += f" {record.clip_threshold:g}; clipped on {self.main.clipped_count} of {n} steps"
+        text += ")"
+        self._last_text = f"{self._label}: {text}" if self.compare is not None else text
+        self.summary.setText(self._last_text)
+
+    def _draw_groups(self, history: History) -> None:
+        names = [n.removeprefix("param:") for n in history.sparse_names("param:")]
+        if names and self.group_list.count() != len(names):
+            self._fill_group_list(names)
+        key = tuple(
+            (n, history.sparse(f"param:{n}")[0].size)
+            for n in self.group_curves
+            if self.group_curves[n].isVisible()
+        )
+        last = history.last.step if history.last is not None else -1
+        if (key, last) == self._group_key:
+            return
+        self._group_key = (key, last)
+        for name, curve in self.group_curves.items():
+            if curve.isVisible():
+                steps, values = history.sparse(f"param:{name}")
+                curve.setData(steps, positive_or_nan(values), connect="finite")
+
+    def _fill_group_list(self, names: list[str]) -> None:
+        self.group_list.blockSignals(True)
+        self.group_list.clear()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = "W_hh" in name or "W_yh" in name  # the recurrent weights, by default
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.group_list.addItem(item)
+        self.group_list.blockSignals(False)
+        for i in range(self.group_list.count()):
+            item = self.group_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                self._ensure_group_curve(item.text(), i).setVisible(True)
+
+    def _ensure_group_curve(self, name: str, index: int) -> pg.PlotDataItem:
+        curve = self.group_curves.get(name)
+        if curve is None:
+            colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+            curve = self.group_plot.plot(
+                pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=4, name=name
+            )
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(None)
+            self.group_curves[name] = curve
+        return curve
+
+    def set_group_visible(self, name: str, visible: bool) -> None:
+        """Show or hide one parameter group's curve (as ticking it in the list does)."""
+        for i in range(self.group_list.count()):
+            item = self.group_list.item(i)
+            if item.text() == name:
+                item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(f"no parameter group {name!r}")
+
+    def _group_toggled(self, item: QListWidgetItem) -> None:
+        visible = item.checkState() == Qt.CheckState.Checked
+        curve = self._ensure_group_curve(item.text(), self.group_list.row(item))
+        curve.setVisible(visible)
+        legend = self.group_plot.legend
+        legend.removeItem(curve)
+        if visible:
+            legend.addItem(curve, item.text())
+        self._group_key = None
+        if self._history is not None:
+            self._draw_groups(self._history)
+
+    # -- interaction ---------------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.main is None:
+            return
+        vb = self.norm_plot.vb
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x, _ = self.main.before.getOriginalDataset()
+        if x is None or not len(x):
+            return
+        step = int(round(vb.mapSceneToView(event.scenePos()).x()))
+        self.cursor.set_step(max(int(x[0]), min(step, int(x[-1]))))
+
+    def _step_changed(self, step) -> None:
+        for line in self.cursor_lines:
+            line.setVisible(step is not None)
+            if step is not None:
+                line.setPos(step)

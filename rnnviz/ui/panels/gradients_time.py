@@ -1,0 +1,338 @@
+"""The gradient flowing back through time: ||dL/dh_t|| (and ||dL/dc_t|| for LSTM) against t.
+
+Top: for the displayed training step, one log-scale curve per layer/direction, so a class sees
+the gradient shrink geometrically towards early t (vanishing) or blow up (exploding). LSTM
+memory cells dL/dc_t are drawn dashed. Bottom: the same quantity over the whole run as a
+training step x t heatmap (colour = log10 of the norm).
+
+Time steps are numbered t = 1 .. T as in the lecture notes; the shared cursor's ``t`` is the
+0-based index, so t = cursor.t + 1. Clicking either plot selects a time step; clicking the
+heatmap also selects that training step (the "Live" button of the loss panel goes back).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+from rnnviz.engine.spec import ModelSpec
+from rnnviz.ui import style
+from rnnviz.ui.panels.base import Panel, RunContext
+
+#: the first (main) run in cool colours, the compared run in warm ones
+CHAIN_COLOURS = ("#4fc3f7", "#aed581", "#4db6ac", "#9fa8da", "#81d4fa", "#c5e1a5")
+COMPARE_COLOURS = ("#ff8a65", "#ffd54f", "#f48fb1", "#ffb74d", "#ffab91", "#fff176")
+CURSOR_PEN = pg.mkPen("#ef5350", width=2)
+LEFT_AXIS_WIDTH = 78
+VANISHING, EXPLODING = 1e-2, 1e2  # ||dL/dh_1|| / ||dL/dh_T|| beyond these
+
+
+def run_label(spec: ModelSpec | None) -> str:
+    """How the legend names a run: "tanh RNN" for an Elman network, else the kind ("LSTM")."""
+    if spec is None:
+        return "run"
+    if spec.kind == "elman":
+        return f"{spec.activation} RNN"
+    return spec.kind.upper()
+
+
+def add_legend(plot: pg.PlotItem, columns: int = 1) -> pg.LegendItem:
+    """A legend in the top right corner on a dark translucent box, in the plot font."""
+    return plot.addLegend(
+        offset=(-10, 10),
+        labelTextSize=f"{style.PLOT_FONT_PT}pt",
+        brush=pg.mkBrush(20, 21, 26, 200),
+        pen=pg.mkPen("#50535e"),
+        colCount=columns,
+    )
+
+
+def positive_or_nan(values) -> np.ndarray:
+    """Float copy with non-positive and non-finite values as NaN (gaps on a log axis)."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def log10_or_nan(values) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(positive_or_nan(values))
+
+
+def first_last_ratio(row: np.ndarray) -> float:
+    """||dL/dh_1|| / ||dL/dh_T|| (NaN when undefined)."""
+    if row.size == 0 or not np.isfinite(row[-1]) or row[-1] <= 0:
+        return float("nan")
+    return float(row[0] / row[-1])
+
+
+def describe_ratio(ratio: float, length: int) -> str:
+    """E.g. " (x0.66 per step back: vanishing)"; the factor is the geometric mean change."""
+    if not np.isfinite(ratio) or ratio <= 0 or length < 2:
+        return ""
+    factor = ratio ** (1.0 / (length - 1))
+    verdict = ""
+    if ratio < VANISHING:
+        verdict = ": vanishing"
+    elif ratio > EXPLODING:
+        verdict = ": exploding"
+    return f" (x{factor:.3g} per step back{verdict})"
+
+
+def curve_name(label: str, kind: str, chain: str, several_chains: bool) -> str:
+    name = f"{label}: ||dL/d{kind}_t||"
+    return f"{name} {chain}" if several_chains else name
+
+
+class GradientsTimePanel(Panel):
+    title = "Gradient through time"
+    key = "gradients_time"
+    area = "bottom"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        self.summary = QLabel("")
+        self.summary.setObjectName("panelSummary")
+        self.summary.setWordWrap(True)
+        self.map_choice = QComboBox()
+        self.map_choice.setToolTip("Which gradient the training step x t heatmap shows.")
+        header.addWidget(self.summary, 1)
+        self.map_label = QLabel("heatmap:")
+        header.addWidget(self.map_label)
+        header.addWidget(self.map_choice)
+        layout.addLayout(header)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        layout.addWidget(self.plots, 1)
+        self.line_plot = self.plots.addPlot(row=0, col=0)
+        self.line_plot.setLabel("left", "gradient norm")
+        self.line_plot.setLabel("bottom", "time step t")
+        self.line_plot.setLogMode(y=True)
+        self.line_plot.showGrid(x=True, y=True, alpha=0.25)
+        add_legend(self.line_plot)
+        self.heat_plot = self.plots.addPlot(row=1, col=0)
+        self.heat_plot.setLabel("left", "training step")
+        self.heat_plot.setLabel("bottom", "time step t")
+        self.heat_plot.setXLink(self.line_plot)
+        self.heat_plot.invertY(True)  # the newest training step at the bottom, like a log
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.heat_plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(
+            colorMap="inferno", label="log10 norm", interactive=False, width=18
+        )
+        self.colour_bar.setImageItem(self.image)
+        # the bar in a column of its own: both plots keep the same width, so t lines up
+        self.plots.addItem(self.colour_bar, row=1, col=1)
+        self.plots.ci.layout.setRowStretchFactor(0, 3)
+        self.plots.ci.layout.setRowStretchFactor(1, 2)
+        for plot in (self.line_plot, self.heat_plot):
+            style.style_plot(plot)
+            plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        self.cursor_lines = []
+        for plot in (self.line_plot, self.heat_plot):
+            line = pg.InfiniteLine(angle=90, pen=CURSOR_PEN)
+            plot.addItem(line, ignoreBounds=True)
+            self.cursor_lines.append(line)
+
+        self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.compare_curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self._compare_label: str | None = None
+        self._label = "run"
+        self._map_key: tuple | None = None
+        self._map_steps = np.empty(0, dtype=np.int64)
+        self._history: History | None = None
+        self._ratio = self._compare_ratio = float("nan")
+        self._length = self._compare_length = 0
+        self._step = 0
+
+        self.map_choice.currentIndexChanged.connect(self._map_choice_changed)
+        self.plots.scene().sigMouseClicked.connect(self._clicked)
+        self.cursor.t_changed.connect(self._t_changed)
+        self._t_changed(self.cursor.t)
+
+    # -- Panel hooks ---------------------------------------------------------------------------
+    def reset(self, context: RunContext) -> None:
+        super().reset(context)
+        self._label = run_label(context.spec)
+        self._remove_curves(self.curves)
+        self._remove_curves(self.compare_curves)
+        self._compare_label = None
+        several = len(context.chains) > 1
+        kinds = ("h", "c") if context.spec.is_lstm else ("h",)
+        choices = []
+        for k, (chain, kind) in enumerate((c, k) for k in kinds for c in context.chains):
+            colour = CHAIN_COLOURS[context.chains.index(chain) % len(CHAIN_COLOURS)]
+            style_ = Qt.PenStyle.SolidLine if kind == "h" else Qt.PenStyle.DashLine
+            curve = self.line_plot.plot(
+                pen=pg.mkPen(colour, width=3, style=style_),
+                name=curve_name(self._label, kind, chain, several),
+                connect="finite",
+            )
+            curve.setZValue(10 + k)
+            self.curves[(chain, kind)] = curve
+            choices.append((f"||dL/d{kind}_t|| {chain}", (chain, "dh" if kind == "h" else "dc")))
+        self.map_choice.blockSignals(True)
+        self.map_choice.clear()
+        for text, data in choices:
+            self.map_choice.addItem(text, data)
+        self.map_choice.blockSignals(False)
+        self.map_choice.setVisible(len(choices) > 1)
+        self.map_label.setVisible(len(choices) > 1)
+        self.image.clear()
+        self._map_key = None
+        self._map_steps = np.empty(0, dtype=np.int64)
+        self._history = None
+        self._ratio = self._compare_ratio = float("nan")
+        self._step = 0
+        self.summary.setText("||dL/dh_t||: waiting for a recorded step")
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        self._history = history
+        if record.full and record.dh_norm:
+            for (chain, kind), curve in self.curves.items():
+                rows = record.dh_norm if kind == "h" else record.dc_norm
+                set_row(curve, rows.get(chain))
+            first = self.context.chains[0] if self.context else next(iter(record.dh_norm))
+            row = record.dh_norm.get(first, np.empty(0))
+            self._ratio, self._length = first_last_ratio(row), len(row)
+            self._step = record.step
+            self._update_summary()
+        self._draw_map(history)
+
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        if record is None:
+            self._remove_curves(self.compare_curves)
+            self._compare_label = None
+            self._compare_ratio = float("nan")
+            self._update_summary()
+            return
+        if label != self._compare_label:
+            self._remove_curves(self.compare_curves)
+            self._compare_label = label
+        if not (record.full and record.dh_norm):
+            return
+        chains = list(record.dh_norm)
+        several = len(chains) > 1
+        for kind, rows in (("h", record.dh_norm), ("c", record.dc_norm)):
+            for i, (chain, row) in enumerate(rows.items()):
+                curve = self.compare_curves.get((chain, kind))
+                if curve is None:
+                    style_ = Qt.PenStyle.SolidLine if kind == "h" else Qt.PenStyle.DashLine
+                    colour = COMPARE_COLOURS[i % len(COMPARE_COLOURS)]
+                    curve = self.line_plot.plot(
+                        pen=pg.mkPen(colour, width=3, style=style_),
+                        name=curve_name(label, kind, chain, several),
+                        connect="finite",
+                    )
+                    self.compare_curves[(chain, kind)] = curve
+                set_row(curve, row)
+        row = record.dh_norm[chains[0]]
+        self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
+        self._update_summary()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _remove_curves(self, curves: dict) -> None:
+        for curve in curves.values():
+            self.line_plot.removeItem(curve)  # also drops its legend entry
+        curves.clear()
+
+    def _update_summary(self) -> None:
+        if not np.isfinite(self._ratio):
+            return
+        text = (
+            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
+            f"{describe_ratio(self._ratio, self._length)}"
+        )
+        if self._compare_label and np.isfinite(self._compare_ratio):
+            text = f"{self._label} {text};  {self._compare_label}: {self._compare_ratio:.2g}"
+            text += describe_ratio(self._compare_ratio, self._compare_length)
+        self.summary.setText(text)
+
+    def _draw_map(self, history: History) -> None:
+        choice = self.map_choice.currentData()
+        if choice is None:
+            return
+        chain, which = choice
+        steps, _ = history.sparse(f"{which}:{chain}")
+        key = (choice, steps.size, int(steps[-1]) if steps.size else -1)
+        if key == self._map_key:
+            return
+        self._map_key = key
+        steps, values = history.dh_map(chain, which)
+        if steps.size == 0 or values.size == 0:
+            self.image.clear()
+            self._map_steps = steps
+            return
+        steps, values = uniform_rows(steps, values)
+        logs = log10_or_nan(values)
+        self.image.setImage(logs, autoLevels=False)
+        finite = logs[np.isfinite(logs)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if hi - lo < 1e-6:
+            lo, hi = lo - 0.5, hi + 0.5
+        self.colour_bar.setLevels((lo, hi))
+        first, last = float(steps[0]), float(steps[-1])
+        row_h = (last - first) / (steps.size - 1) if steps.size > 1 else 1.0
+        T = values.shape[1]
+        self.image.setRect(0.5, first - row_h / 2, T, row_h * steps.size)
+        self._map_steps = steps
+        kind = "dh" if which == "dh" else "dc"
+        self.colour_bar.setLabel("left", f"log10 ||dL/{kind}_t|| {chain}")
+
+    # -- interaction ---------------------------------------------------------------------------
+    def _map_choice_changed(self, _index: int) -> None:
+        self._map_key = None
+        if self._history is not None:
+            self._draw_map(self._history)
+
+    def _t_changed(self, t: int) -> None:
+        for line in self.cursor_lines:
+            line.setPos(t + 1)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        for plot in (self.line_plot, self.heat_plot):
+            vb = plot.vb
+            if not vb.sceneBoundingRect().contains(event.scenePos()):
+                continue
+            point = vb.mapSceneToView(event.scenePos())
+            T = self._sequence_length()
+            if T:
+                self.cursor.set_t(min(max(int(round(point.x())), 1), T) - 1)
+            if plot is self.heat_plot and self._map_steps.size:
+                i = int(np.argmin(np.abs(self._map_steps - point.y())))
+                self.cursor.set_step(int(self._map_steps[i]))
+            return
+
+    def _sequence_length(self) -> int:
+        for curve in self.curves.values():
+            x, _ = curve.getOriginalDataset()
+            if x is not None and len(x):
+                return len(x)
+        return 0
+
+
+def set_row(curve: pg.PlotDataItem, row: np.ndarray | None) -> None:
+    """Plot ``row`` ([T] norms) against t = 1 .. T, or clear the curve."""
+    if row is None or len(row) == 0:
+        curve.setData([], [])
+        return
+    curve.setData(np.arange(1, len(row) + 1), positive_or_nan(row), connect="finite")
+
+
+def uniform_rows(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows on an evenly spaced grid of training steps (each grid row repeats the newest kept
+    row at or before it), so the heatmap's vertical axis reads as training steps even after
+    the history thinned its rows. Evenly spaced input is returned unchanged."""
+    if steps.size < 3 or np.all(np.diff(steps) == steps[1] - steps[0]):
+        return steps, values
+    grid = np.linspace(steps[0], steps[-1], steps.size)
+    index = np.searchsorted(steps, grid + 1e-9, side="right") - 1
+    return np.round(grid).astype(np.int64), values[np.clip(index, 0, steps.size - 1)]

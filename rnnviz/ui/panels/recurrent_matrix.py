@@ -1,0 +1,304 @@
+"""The recurrent matrix, the reason gradients vanish or explode.
+
+Backpropagation through time multiplies dL/dh_t by the recurrent matrix W (and the
+activation's derivative) once per step back: dL/dh_{t-1} = W^T diag(f'(a_t)) dL/dh_t. If the
+largest singular value sigma_max(W) (times max |f'|) is below 1 the gradient must shrink
+geometrically (vanishing); if the spectral radius rho(W) = max |lambda| is above 1 it can grow
+(exploding). Left: rho (solid) and sigma_max (dashed) of every recurrent matrix over training,
+against the line 1. Right: the eigenvalues of the selected matrix at the displayed step in the
+complex plane, with the unit circle.
+
+LSTM / GRU matrices are shown per gate block (``L0.fwd W_hh (f)``), as the trainer records them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from rnnviz.engine.history import History
+from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
+from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
+from rnnviz.ui.panels.gradients_time import (
+    COMPARE_COLOURS,
+    CURSOR_PEN,
+    add_legend,
+    positive_or_nan,
+    run_label,
+)
+
+EIGEN_COLOUR = "#ffd54f"
+COMPARE_EIGEN_COLOUR = "#ff8a65"
+CIRCLE = np.exp(1j * np.linspace(0.0, 2.0 * np.pi, 361))
+
+
+class RecurrentMatrixPanel(Panel):
+    title = "Recurrent matrix"
+    key = "recurrent_matrix"
+    area = "bottom"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        self.summary = QLabel("")
+        self.summary.setObjectName("panelSummary")
+        self.summary.setWordWrap(True)
+        self.matrix_choice = QComboBox()
+        self.matrix_choice.setToolTip("Which recurrent matrix to highlight and decompose.")
+        header.addWidget(self.summary, 1)
+        header.addWidget(QLabel("matrix:"))
+        header.addWidget(self.matrix_choice)
+        layout.addLayout(header)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        layout.addWidget(self.plots, 1)
+        self.radius_plot = self.plots.addPlot(row=0, col=0)
+        self.radius_plot.setLabel("left", "rho (solid), sigma_max (dashed)")
+        self.radius_plot.setLabel("bottom", "training step")
+        self.radius_plot.setLogMode(y=True)
+        self.radius_plot.showGrid(x=True, y=True, alpha=0.25)
+        add_legend(self.radius_plot)
+        self.one_line = pg.InfiniteLine(
+            pos=0.0,  # log10(1)
+            angle=0,
+            pen=pg.mkPen("#f5f5f5", width=2, style=Qt.PenStyle.DashLine),
+            label="1",
+            labelOpts={"position": 0.03, "color": "#f5f5f5", "fill": (0, 0, 0, 160)},
+        )
+        self.one_line.label.setFont(style.plot_font())
+        self.radius_plot.addItem(self.one_line)  # keeps 1 in view
+        self.step_line = pg.InfiniteLine(angle=90, pen=CURSOR_PEN)
+        self.step_line.setVisible(False)
+        self.radius_plot.addItem(self.step_line, ignoreBounds=True)
+
+        self.eigen_plot = self.plots.addPlot(row=0, col=1)
+        self.eigen_plot.setLabel("left", "Im lambda")
+        self.eigen_plot.setLabel("bottom", "Re lambda")
+        self.eigen_plot.setAspectLocked(True)
+        self.eigen_plot.showGrid(x=True, y=True, alpha=0.2)
+        add_legend(self.eigen_plot)
+        self.circle = self.eigen_plot.plot(
+            CIRCLE.real, CIRCLE.imag, pen=pg.mkPen("#f5f5f5", width=2), name="|lambda| = 1"
+        )
+        self.eigen_points = pg.ScatterPlotItem(
+            size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(EIGEN_COLOUR)
+        )
+        self.eigen_points.setZValue(10)
+        self.eigen_plot.addItem(self.eigen_points)
+        self.eigen_plot.legend.addItem(self.eigen_points, "eigenvalues")
+        self.compare_points = pg.ScatterPlotItem(
+            symbol="x", size=12, pen=pg.mkPen(COMPARE_EIGEN_COLOUR, width=2), brush=None
+        )
+        self.compare_points.setZValue(9)
+        self.eigen_plot.addItem(self.compare_points)
+        self.plots.ci.layout.setColumnStretchFactor(0, 3)
+        self.plots.ci.layout.setColumnStretchFactor(1, 2)
+        for plot in (self.radius_plot, self.eigen_plot):
+            style.style_plot(plot)
+
+        self._label = "run"
+        self.radius_curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self.compare_curves: dict[str, pg.PlotDataItem] = {}
+        self._compare_label: str | None = None
+        self._radius_key: tuple | None = None
+        self._compare_key: tuple | None = None
+        self._record: StepRecord | None = None
+        self._compare_record: StepRecord | None = None
+        self._eigen_key: tuple | None = None
+
+        self.matrix_choice.currentIndexChanged.connect(self._matrix_changed)
+        self.cursor.step_changed.connect(self._step_changed)
+
+    # -- Panel hooks ---------------------------------------------------------------------------
+    def reset(self, context: RunContext) -> None:
+        super().reset(context)
+        self._label = run_label(context.spec)
+        for solid, dashed in self.radius_curves.values():
+            self.radius_plot.removeItem(solid)
+            self.radius_plot.removeItem(dashed)
+        self.radius_curves.clear()
+        self._end_compare()
+        self.matrix_choice.blockSignals(True)
+        self.matrix_choice.clear()
+        self.matrix_choice.blockSignals(False)
+        self._radius_key = self._eigen_key = None
+        self._record = None
+        self.eigen_points.setData([], [])
+        self.eigen_plot.legend.removeItem(self.eigen_points)
+        self.eigen_plot.legend.addItem(self.eigen_points, f"{self._label}: eigenvalues")
+        self.summary.setText("recurrent matrix: waiting for a recorded step")
+
+    def show_record(self, record: StepRecord, history: History) -> None:
+        if record.full and record.recurrent:
+            if self.matrix_choice.count() != len(record.recurrent):
+                self._fill_choices(list(record.recurrent))
+            self._record = record
+            self._draw_eigenvalues()
+        self._draw_radii(history)
+
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        if record is None or history is None:
+            self._end_compare()
+            return
+        if label != self._compare_label:
+            self._end_compare()
+            self._compare_label = label
+        names = [n.removeprefix("radius:") for n in history.sparse_names("radius:")]
+        rows = tuple(history.sparse(f"radius:{n}")[0].size for n in names)
+        key = (tuple(names), rows, history.last.step if history.last else -1)
+        if key != self._compare_key:
+            self._compare_key = key
+            for i, name in enumerate(names):
+                curve = self.compare_curves.get(name)
+                if curve is None:
+                    colour = COMPARE_COLOURS[i % len(COMPARE_COLOURS)]
+                    curve = self.radius_plot.plot(
+                        pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashDotLine),
+                        symbol="x",
+                        symbolSize=7,
+                        symbolPen=pg.mkPen(colour, width=2),
+                        name=f"{label}: rho {name}",
+                    )
+                    self.compare_curves[name] = curve
+                steps, values = history.sparse(f"radius:{name}")
+                curve.setData(steps, positive_or_nan(values), connect="finite")
+        if record.full and record.recurrent:
+            self._compare_record = record
+            self._eigen_key = None
+            self._draw_eigenvalues()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _end_compare(self) -> None:
+        for curve in self.compare_curves.values():
+            self.radius_plot.removeItem(curve)
+        self.compare_curves.clear()
+        self._compare_label = None
+        self._compare_key = None
+        self._compare_record = None
+        self.compare_points.setData([], [])
+        self.eigen_plot.legend.removeItem(self.compare_points)
+
+    def _fill_choices(self, names: list[str]) -> None:
+        current = self.matrix_choice.currentText()
+        self.matrix_choice.blockSignals(True)
+        self.matrix_choice.clear()
+        self.matrix_choice.addItems(names)
+        if current in names:
+            self.matrix_choice.setCurrentText(current)
+        self.matrix_choice.blockSignals(False)
+        self._restyle()
+
+    def selected_matrix(self) -> str:
+        return self.matrix_choice.currentText()
+
+    def select_matrix(self, name: str) -> None:
+        index = self.matrix_choice.findText(name)
+        if index < 0:
+            raise KeyError(f"no recurrent matrix {name!r}")
+        self.matrix_choice.setCurrentIndex(index)
+
+    def _draw_radii(self, history: History) -> None:
+        names = [n.removeprefix("radius:") for n in history.sparse_names("radius:")]
+        rows = tuple(history.sparse(f"radius:{n}")[0].size for n in names)
+        key = (tuple(names), rows, history.last.step if history.last else -1)
+        if key == self._radius_key:
+            return
+        self._radius_key = key
+        created = False
+        for name in names:
+            if name not in self.radius_curves:
+                self.radius_curves[name] = self._make_radius_curves(name, len(names) > 1)
+                created = True
+            solid, dashed = self.radius_curves[name]
+            steps, radius = history.sparse(f"radius:{name}")
+            _, sigma = history.sparse(f"sigma:{name}")
+            solid.setData(steps, positive_or_nan(radius), connect="finite")
+            dashed.setData(steps, positive_or_nan(sigma), connect="finite")
+        if created:
+            self._restyle()
+
+    def _make_radius_curves(
+        self, name: str, several: bool
+    ) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+        colour = GROUP_COLOURS[len(self.radius_curves) % len(GROUP_COLOURS)]
+        legend = f"{self._label}: {name}" if several else f"{self._label}: rho, sigma_max"
+        solid = self.radius_plot.plot(pen=pg.mkPen(colour, width=2), name=legend)
+        dashed = self.radius_plot.plot(pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+        for curve in (solid, dashed):
+            curve.setSymbol("o")
+            curve.setSymbolSize(4)
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(None)
+        return solid, dashed
+
+    def _restyle(self) -> None:
+        """The selected matrix thick and on top, the others thin."""
+        selected = self.selected_matrix()
+        for name, (solid, dashed) in self.radius_curves.items():
+            on = name == selected or len(self.radius_curves) == 1
+            for curve, style_ in ((solid, Qt.PenStyle.SolidLine), (dashed, Qt.PenStyle.DashLine)):
+                colour = curve.opts["pen"].color()
+                curve.setPen(pg.mkPen(colour, width=4 if on else 1.5, style=style_))
+                curve.setZValue(5 if on else 0)
+
+    def _draw_eigenvalues(self) -> None:
+        record, name = self._record, self.selected_matrix()
+        if record is None or name not in record.recurrent:
+            return
+        compare_step = self._compare_record.step if self._compare_record else None
+        key = (record.step, name, compare_step)
+        if key == self._eigen_key:
+            return
+        self._eigen_key = key
+        matrix = record.recurrent[name]
+        eig = eigenvalues(matrix)
+        self.eigen_points.setData(eig.real, eig.imag)
+        radius, sigma = record.spectral.get(name, (float(np.abs(eig).max()), float("nan")))
+        self.summary.setText(
+            f"{self._label} {name} at step {record.step}: rho = {radius:.3g}, "
+            f"sigma_max = {sigma:.3g}: {verdict(radius, sigma)}"
+        )
+        self.eigen_plot.setTitle(f"eigenvalues of {name}", size=f"{style.PLOT_FONT_PT}pt")
+        other = self._compare_record
+        legend = self.eigen_plot.legend
+        legend.removeItem(self.compare_points)
+        if other is not None and name in other.recurrent:
+            ceig = eigenvalues(other.recurrent[name])
+            self.compare_points.setData(ceig.real, ceig.imag)
+            legend.addItem(self.compare_points, f"{self._compare_label}: eigenvalues")
+        else:
+            self.compare_points.setData([], [])
+
+    # -- interaction ---------------------------------------------------------------------------
+    def _matrix_changed(self, _index: int) -> None:
+        self._restyle()
+        self._eigen_key = None
+        self._draw_eigenvalues()
+
+    def _step_changed(self, step) -> None:
+        self.step_line.setVisible(step is not None)
+        if step is not None:
+            self.step_line.setPos(step)
+
+
+def verdict(radius: float, sigma: float) -> str:
+    """What rho and sigma_max say about the gradient passed back through W (activation aside)."""
+    if sigma < 1:
+        return "every step back shrinks the gradient"
+    if radius > 1:
+        return "the gradient can grow step after step (exploding)"
+    return "it can grow for a few steps, but shrinks over many"
+
+
+def eigenvalues(matrix: np.ndarray) -> np.ndarray:
+    """Eigenvalues of a square matrix (complex [H]); empty for a non-square one."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
+        return np.empty(0, dtype=np.complex128)
+    return np.linalg.eigvals(matrix)

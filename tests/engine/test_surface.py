@@ -1,0 +1,219 @@
+"""The loss surface engine: grid values, planes, path projection, refinement and cancel."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.spec import ModelSpec
+from rnnviz.engine.surface import (
+    GridEvaluator,
+    SurfaceCancelled,
+    SurfaceSource,
+    compute_surface,
+    exact_plane,
+    first_exit,
+    grid_levels,
+    pca_plane,
+    random_plane,
+    scalar_labels,
+)
+from rnnviz.engine.tasks import make_task
+from rnnviz.engine.trainer import Trainer, TrainConfig
+
+
+def direct_loss(source: SurfaceSource, flat: np.ndarray) -> float:
+    """The loss with the model's weights set to ``flat`` (the naive way, one model call)."""
+    weights, offset = {}, 0
+    for name, shape in zip(source.names, source.shapes, strict=True):
+        count = int(np.prod(shape))
+        weights[name] = flat[offset : offset + count].reshape(shape)
+        offset += count
+    source.model.set_weights(weights)
+    with torch.no_grad():
+        return float(source.task.loss(source.model(source.batch.x).y, source.batch))
+
+
+def trainer_for(kind: str, **spec) -> Trainer:
+    task = make_task("adding", seed=0, seq_len=6)
+    return Trainer(ModelSpec(kind=kind, hidden_size=3, **spec), task,
+                   TrainConfig(optimizer="adam", lr=0.05, batch_size=5, seed=0))
+
+
+MODELS = [
+    ("lstm", {}),
+    ("gru", {}),
+    ("elman", {"activation": "sigmoid", "num_layers": 2, "bidirectional": True}),
+    ("irnn", {}),
+    ("lstm", {"peephole": True, "bidirectional": True, "combine": "sum"}),
+    ("lstm", {"forget_gate": False}),
+    ("jordan", {}),
+]
+
+
+@pytest.mark.parametrize(("kind", "spec"), MODELS)
+@pytest.mark.parametrize("kind_of_plane", ["exact", "random"])
+def test_grid_values_equal_direct_loss(kind, spec, kind_of_plane):
+    trainer = trainer_for(kind, **spec)
+    for _ in range(2):
+        trainer.step(record=False)
+    source = SurfaceSource.from_trainer(trainer)
+    if kind_of_plane == "exact":
+        plane = exact_plane(source.weights, 0, source.size - 1,
+                            scalar_labels(source.names, source.shapes))
+    else:
+        plane = random_plane(source.weights, source.names, source.shapes, seed=1)
+    a_range, b_range = plane.ranges(0.8)
+    grid = compute_surface(source, plane, a_range, b_range, resolution=7, coarse=4)
+    rng = np.random.default_rng(0)
+    for i, j in rng.integers(0, 7, size=(4, 2)):
+        flat = plane.points(np.array([grid.a[i], grid.b[j]]))
+        np.testing.assert_allclose(grid.loss[i, j], direct_loss(source, flat), rtol=1e-5, atol=1e-5)
+
+
+def test_methods_agree():
+    source = SurfaceSource.from_trainer(trainer_for("lstm"))
+    plane = random_plane(source.weights, source.names, source.shapes)
+    coords = np.random.default_rng(0).uniform(-1, 1, (9, 2))
+    stacked = GridEvaluator(source, plane, method="stacked").losses(coords)
+    vmapped = GridEvaluator(source, plane, method="vmap").losses(coords)
+    looped = GridEvaluator(source, plane, method="loop", workers=1).losses(coords)
+    np.testing.assert_allclose(stacked, looped, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(vmapped, looped, rtol=1e-5, atol=1e-6)
+
+
+def cliff_formula(w: np.ndarray, b: np.ndarray, steps: int = 50) -> np.ndarray:
+    """Pascanu et al. 2013, independently: x_t = w sigmoid(x_{t-1}) + b, x_0 = 0.5,
+    loss (sigmoid(x_50) - 0.7)^2."""
+    def sigmoid(v):
+        return 1.0 / (1.0 + np.exp(-v))
+
+    x = np.full(np.broadcast(w, b).shape, 0.5)
+    for _ in range(steps):
+        x = w * sigmoid(x) + b
+    return (sigmoid(x) - 0.7) ** 2
+
+
+def test_cliff_surface_shows_the_wall():
+    trainer = Trainer.from_preset(load_preset("cliff"))
+    source = SurfaceSource.from_trainer(trainer)
+    assert source.names == ("rnn.weight_hh_l0", "rnn.bias_hh_l0")
+    plane = exact_plane(source.weights, 0, 1)
+    grid = compute_surface(source, plane, (-10, 10), (-10, 10), resolution=101)
+    w, b = np.meshgrid(grid.a, grid.b, indexing="ij")
+    expected = cliff_formula(w, b)
+    np.testing.assert_allclose(grid.loss, expected, atol=2e-4)
+    jumps = max(np.abs(np.diff(grid.loss, axis=0)).max(), np.abs(np.diff(grid.loss, axis=1)).max())
+    assert jumps > 0.3
+    independent = max(np.abs(np.diff(expected, axis=0)).max(), np.abs(np.diff(expected, axis=1)).max())
+    assert independent > 0.3
+
+
+def test_exact_path_starts_and_ends_on_the_surface():
+    preset = load_preset("cliff").comparison()  # clipped: stays on the plotted region
+    trainer = Trainer.from_preset(preset)
+    for _ in range(30):
+        trainer.step(record=False)
+    source = SurfaceSource.from_trainer(trainer)
+    plane = exact_plane(source.weights, 0, 1)
+    coords, distance = plane.project(source.trajectory)
+    np.testing.assert_allclose(distance, 0, atol=1e-9)
+    np.testing.assert_allclose(coords, source.trajectory, atol=1e-6)
+    start, end = coords[0], coords[-1]
+    # a grid with the start and the end on grid nodes
+    n = 41
+    a = np.linspace(start[0] - 1, start[0] + 1, n)
+    step = a[1] - a[0]
+    a_range = (start[0] - 20 * step, start[0] + 20 * step)
+    b_range = (start[1] - 20 * step, start[1] + 20 * step)
+    grid = compute_surface(source, plane, a_range, b_range, resolution=n)
+    evaluator = GridEvaluator(source, plane)
+    path_loss = evaluator.losses_at_weights(source.trajectory[[0, -1]])
+    assert grid.loss[20, 20] == pytest.approx(path_loss[0], abs=1e-6)
+    assert evaluator.losses(end[None])[0] == pytest.approx(path_loss[1], abs=1e-6)
+    assert first_exit(coords, a_range, b_range) is None
+
+
+def test_unclipped_cliff_path_leaves_the_region():
+    trainer = Trainer.from_preset(load_preset("cliff"))
+    for _ in range(40):
+        trainer.step(record=False)
+    steps, trajectory = trainer.history.trajectory_array()
+    plane = exact_plane(trajectory[0], 0, 1)
+    index = first_exit(plane.project(trajectory)[0], *plane.ranges(5.0))
+    assert index is not None and 0 < steps[index] < 40
+
+
+def test_pca_of_a_planar_path():
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.standard_normal((30, 2)))[0].T  # [2, 30]
+    coeffs = np.cumsum(rng.standard_normal((25, 2)), 0)
+    trajectory = 3.0 + coeffs @ basis  # [25, 30] in an affine plane
+    plane = pca_plane(trajectory[-1], trajectory)
+    coords, distance = plane.project(trajectory)
+    np.testing.assert_allclose(distance, 0, atol=1e-9)
+    np.testing.assert_allclose(coords[-1], 0, atol=1e-9)
+    np.testing.assert_allclose(np.abs(plane.directions @ plane.directions.T), np.eye(2), atol=1e-9)
+    normal = np.linalg.qr(np.column_stack([basis.T, rng.standard_normal(30)]))[0][:, 2]
+    off = trajectory + 0.5 * normal  # moved off the plane by 0.5
+    assert plane.project(off)[1] == pytest.approx(np.full(25, 0.5), abs=1e-6)
+    a_range, b_range = plane.ranges(1.0)
+    assert first_exit(coords, a_range, b_range) is None
+
+
+def test_filter_normalised_rows():
+    source = SurfaceSource.from_trainer(trainer_for("lstm"))
+    plane = random_plane(source.weights, source.names, source.shapes, seed=3)
+    offset = 0
+    for shape in source.shapes:
+        count = int(np.prod(shape))
+        d = plane.directions[0, offset : offset + count]
+        w = source.weights[offset : offset + count]
+        if len(shape) == 2:
+            d, w = d.reshape(shape), w.reshape(shape)
+            np.testing.assert_allclose(np.linalg.norm(d, axis=1), np.linalg.norm(w, axis=1), rtol=1e-6)
+        else:
+            assert np.linalg.norm(d) == pytest.approx(np.linalg.norm(w), rel=1e-6)
+        offset += count
+
+
+def test_progressive_levels_are_nested_and_emitted():
+    assert grid_levels(101) == [11, 26, 51, 101]
+    assert grid_levels(9) == [9]
+    source = SurfaceSource.from_trainer(Trainer.from_preset(load_preset("cliff")))
+    plane = exact_plane(source.weights, 0, 1)
+    seen, progress = [], []
+    final = compute_surface(source, plane, (0, 10), (-5, 5), resolution=51,
+                            on_level=seen.append, progress=lambda d, t: progress.append((d, t)))
+    assert [g.loss.shape[0] for g in seen] == [11, 26, 51]
+    assert seen[-1] is final and final.final
+    np.testing.assert_array_equal(final.loss[::5, ::5], seen[0].loss)
+    assert progress[-1][0] == progress[-1][1] == 51 * 51  # nested: no point computed twice
+
+
+def test_cancel_stops_promptly():
+    trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
+    source = SurfaceSource.from_trainer(trainer)
+    plane = random_plane(source.weights, source.names, source.shapes)
+    cancel, started = threading.Event(), threading.Event()
+    outcome = {}
+
+    def run():
+        try:
+            compute_surface(source, plane, (-1, 1), (-1, 1), resolution=201,
+                            progress=lambda d, t: started.set(), cancel=cancel)
+            outcome["result"] = "finished"
+        except SurfaceCancelled:
+            outcome["result"] = "cancelled"
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(10)
+    cancel.set()
+    thread.join(2.0)
+    assert not thread.is_alive()
+    assert outcome["result"] == "cancelled"
