@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.display_timer.start()
 
         self.resize(1600, 1000)
-        self._default_sizes()
+        self._sized = False
         self._restore_layout()
         self.load_preset(preset)
 
@@ -493,6 +493,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._sized:  # dock sizes only apply to a shown window
+            self._sized = True
+            if not isinstance(self.settings.value("window/state"), QByteArray):
+                self._default_sizes()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.display_timer.stop()

@@ -23,7 +23,7 @@ from rnnviz.engine.surface import (
     scalar_labels,
 )
 from rnnviz.engine.tasks import make_task
-from rnnviz.engine.trainer import Trainer, TrainConfig
+from rnnviz.engine.trainer import TrainConfig, Trainer
 
 
 def direct_loss(source: SurfaceSource, flat: np.ndarray) -> float:
@@ -40,8 +40,11 @@ def direct_loss(source: SurfaceSource, flat: np.ndarray) -> float:
 
 def trainer_for(kind: str, **spec) -> Trainer:
     task = make_task("adding", seed=0, seq_len=6)
-    return Trainer(ModelSpec(kind=kind, hidden_size=3, **spec), task,
-                   TrainConfig(optimizer="adam", lr=0.05, batch_size=5, seed=0))
+    return Trainer(
+        ModelSpec(kind=kind, hidden_size=3, **spec),
+        task,
+        TrainConfig(optimizer="adam", lr=0.05, batch_size=5, seed=0),
+    )
 
 
 MODELS = [
@@ -63,8 +66,9 @@ def test_grid_values_equal_direct_loss(kind, spec, kind_of_plane):
         trainer.step(record=False)
     source = SurfaceSource.from_trainer(trainer)
     if kind_of_plane == "exact":
-        plane = exact_plane(source.weights, 0, source.size - 1,
-                            scalar_labels(source.names, source.shapes))
+        plane = exact_plane(
+            source.weights, 0, source.size - 1, scalar_labels(source.names, source.shapes)
+        )
     else:
         plane = random_plane(source.weights, source.names, source.shapes, seed=1)
     a_range, b_range = plane.ranges(0.8)
@@ -89,6 +93,7 @@ def test_methods_agree():
 def cliff_formula(w: np.ndarray, b: np.ndarray, steps: int = 50) -> np.ndarray:
     """Pascanu et al. 2013, independently: x_t = w sigmoid(x_{t-1}) + b, x_0 = 0.5,
     loss (sigmoid(x_50) - 0.7)^2."""
+
     def sigmoid(v):
         return 1.0 / (1.0 + np.exp(-v))
 
@@ -109,7 +114,9 @@ def test_cliff_surface_shows_the_wall():
     np.testing.assert_allclose(grid.loss, expected, atol=2e-4)
     jumps = max(np.abs(np.diff(grid.loss, axis=0)).max(), np.abs(np.diff(grid.loss, axis=1)).max())
     assert jumps > 0.3
-    independent = max(np.abs(np.diff(expected, axis=0)).max(), np.abs(np.diff(expected, axis=1)).max())
+    independent = max(
+        np.abs(np.diff(expected, axis=0)).max(), np.abs(np.diff(expected, axis=1)).max()
+    )
     assert independent > 0.3
 
 
@@ -175,7 +182,9 @@ def test_filter_normalised_rows():
         w = source.weights[offset : offset + count]
         if len(shape) == 2:
             d, w = d.reshape(shape), w.reshape(shape)
-            np.testing.assert_allclose(np.linalg.norm(d, axis=1), np.linalg.norm(w, axis=1), rtol=1e-6)
+            np.testing.assert_allclose(
+                np.linalg.norm(d, axis=1), np.linalg.norm(w, axis=1), rtol=1e-6
+            )
         else:
             assert np.linalg.norm(d) == pytest.approx(np.linalg.norm(w), rel=1e-6)
         offset += count
@@ -187,8 +196,15 @@ def test_progressive_levels_are_nested_and_emitted():
     source = SurfaceSource.from_trainer(Trainer.from_preset(load_preset("cliff")))
     plane = exact_plane(source.weights, 0, 1)
     seen, progress = [], []
-    final = compute_surface(source, plane, (0, 10), (-5, 5), resolution=51,
-                            on_level=seen.append, progress=lambda d, t: progress.append((d, t)))
+    final = compute_surface(
+        source,
+        plane,
+        (0, 10),
+        (-5, 5),
+        resolution=51,
+        on_level=seen.append,
+        progress=lambda d, t: progress.append((d, t)),
+    )
     assert [g.loss.shape[0] for g in seen] == [11, 26, 51]
     assert seen[-1] is final and final.final
     np.testing.assert_array_equal(final.loss[::5, ::5], seen[0].loss)
@@ -204,8 +220,15 @@ def test_cancel_stops_promptly():
 
     def run():
         try:
-            compute_surface(source, plane, (-1, 1), (-1, 1), resolution=201,
-                            progress=lambda d, t: started.set(), cancel=cancel)
+            compute_surface(
+                source,
+                plane,
+                (-1, 1),
+                (-1, 1),
+                resolution=201,
+                progress=lambda d, t: started.set(),
+                cancel=cancel,
+            )
             outcome["result"] = "finished"
         except SurfaceCancelled:
             outcome["result"] = "cancelled"

@@ -97,7 +97,7 @@ def test_every_panel_renders_for_every_kind(qtbot, runs, kind):
             assert panel.view.isHidden() != gated
             if gated:
                 assert panel.values
-        if len(context.chains) > 1 and panel_class is not MemoryPanel:
+        if len(context.chains) > 1:
             assert not panel.chain_box.isHidden()
         assert trace["h"].shape == (10, 5)
 
@@ -228,6 +228,9 @@ def test_screenshots(qtbot, runs, kind):
         cursor.set_unit(1 if kind != "lecture" else 0)
         cursor.set_t(5)
         save_and_check(panel, f"{panel_class.key}_{kind}")
+        for image in panel.stack.images.values():
+            image.render()
+            assert image.qimage is not None and not image.qimage.isNull()
 
 
 def test_clicking_the_trace_plot_selects_t(qtbot, runs):

@@ -52,9 +52,10 @@ def make_panel(qtbot):
 
 
 def shown(curve) -> tuple[np.ndarray, np.ndarray]:
-    """A log-y curve's plotted data, back in linear units."""
+    """A curve's plotted data (getData), back in linear units where the plot is log-y."""
     x, y = curve.getData()
-    return np.asarray(x), 10.0 ** np.asarray(y)
+    y = np.asarray(y, dtype=np.float64)
+    return np.asarray(x), 10.0**y if curve.opts["logMode"][1] else y
 
 
 def legend_labels(plot) -> list[str]:
@@ -242,3 +243,36 @@ def test_compare_tanh_rnn_with_lstm_on_the_adding_problem(make_panel):
     assert not time_panel.compare_curves and norm_panel.compare is None
     assert not matrix_panel.compare_curves
     assert not any(t.startswith("LSTM") for t in legend_labels(time_panel.line_plot))
+
+
+def test_reset_rebuilds_the_panels_for_a_new_model(make_panel):
+    linear = Trainer.from_preset(load_preset("exploding_linear_clipped"))
+    lstm = Trainer.from_preset(load_preset("adding_rnn").comparison(), batch_size=4)
+    panels = [make_panel(c, linear) for c in (GradientsTimePanel, GradientNormPanel)]
+    panels.append(make_panel(RecurrentMatrixPanel, linear))
+    train(linear, 3, record_every=1, panels=panels)
+    for panel in panels:
+        panel.reset(context_of(lstm))
+    time_panel, norm_panel, matrix_panel = panels
+    assert panel_items_cleared(time_panel, norm_panel, matrix_panel)
+    train(lstm, 2, record_every=1, panels=panels)
+    assert set(time_panel.curves) == {("L0.fwd", "h"), ("L0.fwd", "c")}
+    labels = legend_labels(time_panel.line_plot)
+    assert labels == ["LSTM: ||dL/dh_t||", "LSTM: ||dL/dc_t||"]
+    assert [label.text for _, label in norm_panel.legend.items] == [
+        "LSTM: before clipping",
+        "LSTM: after clipping",
+        "LSTM: clipped step",
+    ]
+    assert sorted(matrix_panel.radius_curves) == [f"L0.fwd W_hh ({g})" for g in "fgio"]
+    assert matrix_panel.selected_matrix() == "L0.fwd W_hh (i)"
+    assert len(norm_panel.main.before.getData()[0]) == 2
+
+
+def panel_items_cleared(time_panel, norm_panel, matrix_panel) -> bool:
+    return (
+        time_panel.image.image is None
+        and norm_panel.main.before.getOriginalDataset()[0] is None
+        and not matrix_panel.radius_curves
+        and matrix_panel.matrix_choice.count() == 0
+    )

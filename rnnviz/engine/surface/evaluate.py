@@ -136,15 +136,24 @@ class GridEvaluator:
     (default: 2 where there are 2 cores). ``chunk``: grid points per batched call.
     """
 
-    def __init__(self, source: SurfaceSource, plane: Plane | None = None, method: str | None = None,
-                 chunk: int | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        source: SurfaceSource,
+        plane: Plane | None = None,
+        method: str | None = None,
+        chunk: int | None = None,
+        workers: int | None = None,
+    ) -> None:
         self.source = source
         self.workers = max(1, workers or min(2, os.cpu_count() or 1))
         self.plane = plane
         model, batch = source.model, source.batch
         self.method = method or ("stacked" if stacked_supported(model) else "vmap")
-        self._outputs = {"stacked": stacked_outputs, "vmap": vmapped_outputs,
-                         "loop": looped_outputs}[self.method]
+        self._outputs = {
+            "stacked": stacked_outputs,
+            "vmap": vmapped_outputs,
+            "loop": looped_outputs,
+        }[self.method]
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
@@ -168,8 +177,14 @@ class GridEvaluator:
             loss = self.source.task.loss(y, self.source.batch)  # [G]
         return loss.double().numpy()
 
-    def losses(self, coords: np.ndarray, cancel: Cancel = None, progress: Progress = None,
-               done: int = 0, total: int | None = None) -> np.ndarray:
+    def losses(
+        self,
+        coords: np.ndarray,
+        cancel: Cancel = None,
+        progress: Progress = None,
+        done: int = 0,
+        total: int | None = None,
+    ) -> np.ndarray:
         """Loss [G] at plane coordinates [G, 2], chunk by chunk, on ``self.workers`` threads
         (each with one torch intra-op thread: OpenMP's setting is per thread, so training
         elsewhere keeps its own). ``progress(done, total)`` after each chunk (``done`` /
@@ -207,8 +222,10 @@ class GridEvaluator:
             finally:
                 torch.set_num_threads(previous)
 
-        helpers = [threading.Thread(target=work, name="rnnviz-surface-part", daemon=True)
-                   for _ in range(min(self.workers, len(starts)) - 1)]
+        helpers = [
+            threading.Thread(target=work, name="rnnviz-surface-part", daemon=True)
+            for _ in range(min(self.workers, len(starts)) - 1)
+        ]
         for helper in helpers:
             helper.start()
         work()
@@ -270,8 +287,14 @@ def compute_surface(
             coords = np.stack(np.meshgrid(a, b, indexing="ij"), -1).reshape(-1, 2)
             loss = evaluator.losses(coords, cancel, progress, done, total).reshape(n, n)
             done += n * n
-        grid = SurfaceGrid(a=a, b=b, loss=loss.copy(), level=level, levels=len(levels),
-                           seconds=time.perf_counter() - started)
+        grid = SurfaceGrid(
+            a=a,
+            b=b,
+            loss=loss.copy(),
+            level=level,
+            levels=len(levels),
+            seconds=time.perf_counter() - started,
+        )
         if on_level is not None:
             on_level(grid)
     return grid
@@ -297,8 +320,10 @@ def bilinear(grid: SurfaceGrid, coords: np.ndarray) -> np.ndarray:
     a, b, z = grid.a, grid.b, grid.loss
     out = np.full(coords.shape[0], np.nan)
     inside = (
-        (coords[:, 0] >= a[0]) & (coords[:, 0] <= a[-1])
-        & (coords[:, 1] >= b[0]) & (coords[:, 1] <= b[-1])
+        (coords[:, 0] >= a[0])
+        & (coords[:, 0] <= a[-1])
+        & (coords[:, 1] >= b[0])
+        & (coords[:, 1] <= b[-1])
     )
     if not inside.any() or a.size < 2 or b.size < 2:
         return out
@@ -308,7 +333,9 @@ def bilinear(grid: SurfaceGrid, coords: np.ndarray) -> np.ndarray:
     ta = (ca - a[i]) / (a[i + 1] - a[i])
     tb = (cb - b[j]) / (b[j + 1] - b[j])
     out[inside] = (
-        z[i, j] * (1 - ta) * (1 - tb) + z[i + 1, j] * ta * (1 - tb)
-        + z[i, j + 1] * (1 - ta) * tb + z[i + 1, j + 1] * ta * tb
+        z[i, j] * (1 - ta) * (1 - tb)
+        + z[i + 1, j] * ta * (1 - tb)
+        + z[i, j + 1] * (1 - ta) * tb
+        + z[i + 1, j + 1] * ta * tb
     )
     return out

@@ -48,7 +48,11 @@ class Plane:
     def points(self, coords: np.ndarray) -> np.ndarray:
         """Flat weights [..., P] (float32) at plane coordinates ``coords`` [..., 2]."""
         coords = np.asarray(coords, dtype=np.float64)
-        flat = self.origin + coords[..., :1] * self.directions[0] + coords[..., 1:] * self.directions[1]
+        flat = (
+            self.origin
+            + coords[..., :1] * self.directions[0]
+            + coords[..., 1:] * self.directions[1]
+        )
         return flat.astype(np.float32)
 
     def project(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +91,9 @@ def scalar_labels(names: Sequence[str], shapes: Sequence[tuple[int, ...]]) -> li
 
 
 # -- the three planes ------------------------------------------------------------------------
-def exact_plane(weights: np.ndarray, first: int, second: int, labels: Sequence[str] | None = None) -> Plane:
+def exact_plane(
+    weights: np.ndarray, first: int, second: int, labels: Sequence[str] | None = None
+) -> Plane:
     """The plane of two scalar parameters (flat indices ``first`` and ``second``)."""
     w = np.asarray(weights, dtype=np.float64).ravel()
     if not (0 <= first < w.size and 0 <= second < w.size) or first == second:
@@ -112,7 +118,10 @@ def exact_plane(weights: np.ndarray, first: int, second: int, labels: Sequence[s
 
 
 def filter_normalised(
-    direction: np.ndarray, weights: np.ndarray, names: Sequence[str], shapes: Sequence[tuple[int, ...]]
+    direction: np.ndarray,
+    weights: np.ndarray,
+    names: Sequence[str],
+    shapes: Sequence[tuple[int, ...]],
 ) -> np.ndarray:
     """Scale each row of each weight matrix of ``direction`` to the norm of the same row of
     ``weights`` (a vector parameter as a whole). Rows whose weights are all 0 stay 0."""
@@ -167,7 +176,9 @@ def pca_plane(weights: np.ndarray, trajectory: np.ndarray) -> Plane:
     w = np.asarray(weights, dtype=np.float64).ravel()
     traj = np.asarray(trajectory, dtype=np.float64)
     if traj.ndim != 2 or traj.shape[0] < 2 or traj.shape[1] != w.size:
-        raise ValueError("the PCA plane needs a recorded path of at least 2 points: train a few steps")
+        raise ValueError(
+            "the PCA plane needs a recorded path of at least 2 points: train a few steps"
+        )
     centred = traj - traj.mean(0)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     if s.size == 0 or s[0] <= 1e-12 * max(1.0, np.abs(traj).max()):
@@ -212,7 +223,9 @@ def project_path(plane: Plane, steps: np.ndarray, trajectory: np.ndarray) -> Pro
     return ProjectedPath(steps, coords, distance)
 
 
-def first_exit(coords: np.ndarray, a_range: tuple[float, float], b_range: tuple[float, float]) -> int | None:
+def first_exit(
+    coords: np.ndarray, a_range: tuple[float, float], b_range: tuple[float, float]
+) -> int | None:
     """Index of the first path point outside the plotted rectangle (None: it stays inside)."""
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     inside = (

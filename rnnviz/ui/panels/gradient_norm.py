@@ -27,6 +27,7 @@ from rnnviz.ui.panels.gradients_time import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
     CURSOR_PEN,
+    LEFT_AXIS_WIDTH,
     add_legend,
     log10_or_nan,
     positive_or_nan,
@@ -35,6 +36,9 @@ from rnnviz.ui.panels.gradients_time import (
 
 GROUP_COLOURS = CHAIN_COLOURS + ("#ce93d8", "#e6ee9c", "#80cbc4", "#b0bec5")
 THRESHOLD_COLOUR = "#ffd54f"
+#: (before clipping, after clipping, clip marker) of the first and the compared run
+MAIN_COLOURS = ("#4fc3f7", "#aed581", "#ef5350")
+COMPARE_NORM_COLOURS = (COMPARE_COLOURS[0], COMPARE_COLOURS[1], "#ffab91")
 
 
 class _NormSeries:
@@ -105,6 +109,7 @@ class GradientNormPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self.setMinimumSize(420, 300)  # below this the plots' text collides
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("")
@@ -140,6 +145,7 @@ class GradientNormPanel(Panel):
         self.plots.ci.layout.setRowStretchFactor(2, 2)
         for plot in (self.norm_plot, self.group_plot):
             style.style_plot(plot)
+            plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         self.threshold_line = pg.InfiniteLine(
             angle=0,
             pen=pg.mkPen(THRESHOLD_COLOUR, width=2, style=Qt.PenStyle.DotLine),
@@ -222,7 +228,7 @@ class GradientNormPanel(Panel):
         self.compare.update(history)
         if self._last_text:
             self.summary.setText(
-                f"{self._last_text}\n{label}: ||g|| {record.grad_norm:.3g} -> "
+                f"{self._label}: {self._last_text}\n{label}: ||g|| {record.grad_norm:.3g} -> "
                 f"{record.grad_norm_clipped:.3g}; clipped on {self.compare.clipped_count} of "
                 f"{len(history)} steps"
             )
@@ -233,9 +239,7 @@ class GradientNormPanel(Panel):
         self.threshold_line.setVisible(on)
         if on:
             self.threshold_line.setPos(math.log10(record.clip_threshold))
-            self.threshold_line.label.setFormat(
-                f"clipping threshold mu = {record.clip_threshold:g}"
-            )
+            self.threshold_line.label.setFormat(f"clipping threshold μ = {record.clip_threshold:g}")
 
     def _update_summary(self, record: StepRecord) -> None:
         n = len(self._history) if self._history is not None else 0
@@ -247,8 +251,8 @@ class GradientNormPanel(Panel):
         if record.clip_mode != "none":
             text += f" {record.clip_threshold:g}; clipped on {self.main.clipped_count} of {n} steps"
         text += ")"
-        self._last_text = f"{self._label}: {text}" if self.compare is not None else text
-        self.summary.setText(self._last_text)
+        self._last_text = text
+        self.summary.setText(text)  # show_compare, called next, adds the second run
 
     def _draw_groups(self, history: History) -> None:
         names = [n.removeprefix("param:") for n in history.sparse_names("param:")]

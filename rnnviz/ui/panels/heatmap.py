@@ -193,6 +193,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.dots: pg.ScatterPlotItem | None = None
         self.steps = 0
         self.units = 0
+        self._syncing = False
         self.setMinimumHeight(240)
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -238,8 +239,6 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
                 mark.setZValue(10)
                 plot.addItem(mark, ignoreBounds=True)
                 self.marks.append(mark)
-            if r > 0:
-                plot.setXLink(self.plots[self.rows[0].key])
             self.plots[row.key] = plot
             self.images[row.key] = image
             if bar_label is None:
@@ -269,16 +268,17 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         style_plot(plot)
         plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setWidth(left_width)
+        plot.getAxis("left").setStyle(
+            textFillLimits=[(0, 0.95), (2, 0.8), (4, 0.6)], hideOverlappingLabels=False
+        )
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
         if y_range is not None:
-            plot.setYRange(*y_range, padding=0.05)
+            plot.setYRange(*y_range, padding=0.12)
         else:
             plot.enableAutoRange(axis="y")
-        if self.rows:
-            plot.setXLink(self.plots[self.rows[0].key])
         for row in self.rows:
             self.curves[row.key] = plot.plot(pen=pg.mkPen(row.colour, width=3))
         self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
@@ -286,10 +286,28 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.t_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOUR, width=2))
         plot.addItem(self.t_line, ignoreBounds=True)
         self.trace_plot = plot
+        for view in self._time_views():
+            view.sigXRangeChanged.connect(self._x_range_changed)
         rows = len(self.rows)
         for r in range(rows):
             self.ci.layout.setRowStretchFactor(r, 3)
         self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
+
+    def _time_views(self) -> list[pg.ViewBox]:
+        return [plot.vb for plot in [*self.plots.values(), self.trace_plot] if plot is not None]
+
+    def _x_range_changed(self, view: pg.ViewBox, x_range) -> None:
+        """Keep every row on the same time range (by value: pyqtgraph's own X-link lines
+        views up by screen position, which drifts while the layout settles)."""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for other in self._time_views():
+                if other is not view:
+                    other.setXRange(*x_range, padding=0)
+        finally:
+            self._syncing = False
 
     def set_axes(self, steps: int, units: int, labels: list[str], axis_title: str) -> None:
         """Shape the views for a [steps, units] sample; the time ticks show ``labels``."""
@@ -308,12 +326,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             axis.set_labels(labels)
             self.trace_plot.setLabel("bottom", axis_title, **label_css())
             self.trace_plot.vb.setLimits(xMin=0, xMax=steps)
-            if not self.plots:
-                self.trace_plot.setXRange(0, steps, padding=0)
+            self.trace_plot.setXRange(0, steps, padding=0)
 
     def set_images(self, trace: dict[str, np.ndarray]) -> None:
         for key, image in self.images.items():
-            image.setImage(trace[key], autoLevels=False)
+            # a record's arrays may be strided views; pyqtgraph draws nothing for some of those
+            image.setImage(np.ascontiguousarray(trace[key]), autoLevels=False)
 
     def set_levels(self, key: str, low: float, high: float) -> None:
         self.bars[key].setLevels(low=low, high=high)

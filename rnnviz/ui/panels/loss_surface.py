@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -52,7 +51,7 @@ PLANES = (
     ("pca", "PCA of the training path"),
 )
 DEFAULT_SPAN = {"exact": 5.0, "random": 1.0, "pca": 1.0}
-PATH_COLOURS = {"main": "#ffd54f", "compare": "#4dd0e1"}
+PATH_COLOURS = {"main": "#ff3d00", "compare": "#ffffff"}
 #: the 3D box the surface is drawn in: a and b over +-HALF, heights 0..HEIGHT
 HALF, HEIGHT = 5.0, 4.0
 
@@ -131,7 +130,8 @@ class _GLView:
     ) -> None:
         n, m = z01.shape
         x, y = np.linspace(-HALF, HALF, n), np.linspace(-HALF, HALF, m)
-        self.surface.setData(x=x, y=y, z=z01 * HEIGHT, colors=colours)
+        self.surface.setData(x=x, y=y, z=z01 * HEIGHT)  # vertexes first (the size may change)
+        self.surface.setData(colors=colours.reshape(n * m, 4))
         self.labels[0].setData(pos=(0.0, -HALF - 1.2, 0.0), text=labels[0])
         self.labels[1].setData(pos=(HALF + 0.6, 0.0, 0.0), text=labels[1])
         self.labels[2].setData(pos=(-HALF, HALF, HEIGHT + 0.4), text=labels[2])
@@ -240,15 +240,11 @@ class LossSurfacePanel(Panel):
         controls.addWidget(self.recompute_button, 1, 4)
         controls.addWidget(self.progress, 1, 5, 1, 3)
         controls.addWidget(self.cancel_button, 1, 8)
+        self.legend = QLabel("")  # shown in the tab bar's corner
         layout.addLayout(controls)
         self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setWordWrap(True)
-        self.legend = QLabel("")
-        header = QHBoxLayout()
-        header.addWidget(self.summary, 1)
-        header.addWidget(self.legend)
-        layout.addLayout(header)
+        self.summary.setWordWrap(False)  # one item per line; a wrapped label gets clipped
+        layout.addWidget(self.summary)
         self.plane_box.currentIndexChanged.connect(self._plane_changed)
         self.recompute_button.clicked.connect(self.recompute)
         self.cancel_button.clicked.connect(self.cancel)
@@ -257,6 +253,7 @@ class LossSurfacePanel(Panel):
 
     def _build_views(self) -> None:
         self.tabs = QTabWidget()
+        self.tabs.setCornerWidget(self.legend, Qt.Corner.TopRightCorner)
         self.layout().addWidget(self.tabs, 1)
         if self.gl_view is not None:
             self.tabs.addTab(self.gl_view.widget, "3D surface")
@@ -592,7 +589,7 @@ class LossSurfacePanel(Panel):
                 parts.append(f"{who} lies up to {distance.max():.3g} off this plane")
         if self.plane.info:
             parts.append(self.plane.info)
-        self.summary.setText("  ·  ".join(parts))
+        self.summary.setText("\n".join(parts))
         legend = [f'<span style="color:{PATH_COLOURS["main"]}">━ this run</span>']
         if "compare" in self._paths:
             legend.append(

@@ -26,6 +26,7 @@ from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
 from rnnviz.ui.panels.gradients_time import (
     COMPARE_COLOURS,
     CURSOR_PEN,
+    LEFT_AXIS_WIDTH,
     add_legend,
     positive_or_nan,
     run_label,
@@ -43,6 +44,7 @@ class RecurrentMatrixPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self.setMinimumSize(420, 300)  # below this the plots' text collides
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         header = QHBoxLayout()
@@ -59,13 +61,12 @@ class RecurrentMatrixPanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         layout.addWidget(self.plots, 1)
         self.radius_plot = self.plots.addPlot(row=0, col=0)
-        self.radius_plot.setLabel("left", "rho (solid), sigma_max (dashed)")
+        self.radius_plot.setLabel("left", "ρ (solid), σ<sub>max</sub> (dashed)")
         self.radius_plot.setLabel("bottom", "training step")
-        self.radius_plot.setLogMode(y=True)
         self.radius_plot.showGrid(x=True, y=True, alpha=0.25)
         add_legend(self.radius_plot)
         self.one_line = pg.InfiniteLine(
-            pos=0.0,  # log10(1)
+            pos=1.0,
             angle=0,
             pen=pg.mkPen("#f5f5f5", width=2, style=Qt.PenStyle.DashLine),
             label="1",
@@ -78,20 +79,18 @@ class RecurrentMatrixPanel(Panel):
         self.radius_plot.addItem(self.step_line, ignoreBounds=True)
 
         self.eigen_plot = self.plots.addPlot(row=0, col=1)
-        self.eigen_plot.setLabel("left", "Im lambda")
-        self.eigen_plot.setLabel("bottom", "Re lambda")
+        self.eigen_plot.setLabel("left", "Im λ")
+        self.eigen_plot.setLabel("bottom", "Re λ")
         self.eigen_plot.setAspectLocked(True)
         self.eigen_plot.showGrid(x=True, y=True, alpha=0.2)
-        add_legend(self.eigen_plot)
         self.circle = self.eigen_plot.plot(
-            CIRCLE.real, CIRCLE.imag, pen=pg.mkPen("#f5f5f5", width=2), name="|lambda| = 1"
+            CIRCLE.real, CIRCLE.imag, pen=pg.mkPen("#f5f5f5", width=2)
         )
         self.eigen_points = pg.ScatterPlotItem(
             size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(EIGEN_COLOUR)
         )
         self.eigen_points.setZValue(10)
         self.eigen_plot.addItem(self.eigen_points)
-        self.eigen_plot.legend.addItem(self.eigen_points, "eigenvalues")
         self.compare_points = pg.ScatterPlotItem(
             symbol="x", size=12, pen=pg.mkPen(COMPARE_EIGEN_COLOUR, width=2), brush=None
         )
@@ -101,6 +100,7 @@ class RecurrentMatrixPanel(Panel):
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
         for plot in (self.radius_plot, self.eigen_plot):
             style.style_plot(plot)
+        self.radius_plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH + 12)  # room for 1.045
 
         self._label = "run"
         self.radius_curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
@@ -130,8 +130,7 @@ class RecurrentMatrixPanel(Panel):
         self._radius_key = self._eigen_key = None
         self._record = None
         self.eigen_points.setData([], [])
-        self.eigen_plot.legend.removeItem(self.eigen_points)
-        self.eigen_plot.legend.addItem(self.eigen_points, f"{self._label}: eigenvalues")
+        self._set_log(False)
         self.summary.setText("recurrent matrix: waiting for a recorded step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
@@ -163,7 +162,7 @@ class RecurrentMatrixPanel(Panel):
                         symbol="x",
                         symbolSize=7,
                         symbolPen=pg.mkPen(colour, width=2),
-                        name=f"{label}: rho {name}",
+                        name=f"{label}: ρ {name}",
                     )
                     self.compare_curves[name] = curve
                 steps, values = history.sparse(f"radius:{name}")
@@ -182,7 +181,6 @@ class RecurrentMatrixPanel(Panel):
         self._compare_key = None
         self._compare_record = None
         self.compare_points.setData([], [])
-        self.eigen_plot.legend.removeItem(self.compare_points)
 
     def _fill_choices(self, names: list[str]) -> None:
         current = self.matrix_choice.currentText()
@@ -222,12 +220,16 @@ class RecurrentMatrixPanel(Panel):
             dashed.setData(steps, positive_or_nan(sigma), connect="finite")
         if created:
             self._restyle()
+        values = [history.sparse(f"{kind}:{n}")[1] for n in names for kind in ("radius", "sigma")]
+        values = positive_or_nan(np.concatenate(values)) if values else np.empty(0)
+        finite = values[np.isfinite(values)]
+        self._set_log(bool(finite.size) and finite.max() > 10.0 * max(finite.min(), 0.1))
 
     def _make_radius_curves(
         self, name: str, several: bool
     ) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
         colour = GROUP_COLOURS[len(self.radius_curves) % len(GROUP_COLOURS)]
-        legend = f"{self._label}: {name}" if several else f"{self._label}: rho, sigma_max"
+        legend = f"{self._label}: {name}" if several else f"{self._label}: ρ, σ_max"
         solid = self.radius_plot.plot(pen=pg.mkPen(colour, width=2), name=legend)
         dashed = self.radius_plot.plot(pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
         for curve in (solid, dashed):
@@ -261,19 +263,29 @@ class RecurrentMatrixPanel(Panel):
         self.eigen_points.setData(eig.real, eig.imag)
         radius, sigma = record.spectral.get(name, (float(np.abs(eig).max()), float("nan")))
         self.summary.setText(
-            f"{self._label} {name} at step {record.step}: rho = {radius:.3g}, "
-            f"sigma_max = {sigma:.3g}: {verdict(radius, sigma)}"
+            f"{self._label} {name} at step {record.step}: ρ = {radius:.3g}, "
+            f"σ_max = {sigma:.3g}: {verdict(radius, sigma)}"
         )
-        self.eigen_plot.setTitle(f"eigenvalues of {name}", size=f"{style.PLOT_FONT_PT}pt")
         other = self._compare_record
-        legend = self.eigen_plot.legend
-        legend.removeItem(self.compare_points)
         if other is not None and name in other.recurrent:
             ceig = eigenvalues(other.recurrent[name])
             self.compare_points.setData(ceig.real, ceig.imag)
-            legend.addItem(self.compare_points, f"{self._compare_label}: eigenvalues")
         else:
             self.compare_points.setData([], [])
+        self._eigen_title(name, other is not None and name in other.recurrent)
+
+    def _eigen_title(self, name: str, with_compare: bool) -> None:
+        """The title doubles as the legend (a legend box would cover the unit circle)."""
+        title = f"eigenvalues of {name}: <span style='color:{EIGEN_COLOUR}'>● {self._label}</span>"
+        if with_compare:
+            title += f" <span style='color:{COMPARE_EIGEN_COLOUR}'>✕ {self._compare_label}</span>"
+        self.eigen_plot.setTitle(title, size=f"{style.PLOT_FONT_PT}pt", color="#e8e8ea")
+
+    def _set_log(self, on: bool) -> None:
+        """Log scale when the radii span more than a decade (e.g. an exploding run)."""
+        if on != self.radius_plot.ctrl.logYCheck.isChecked():
+            self.radius_plot.setLogMode(y=on)
+        self.one_line.setPos(0.0 if on else 1.0)
 
     # -- interaction ---------------------------------------------------------------------------
     def _matrix_changed(self, _index: int) -> None:

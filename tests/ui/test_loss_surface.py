@@ -1,0 +1,140 @@
+"""The loss surface panel: renders in 3D (Xvfb + Mesa) and as a 2D map, computes off the GUI
+thread, cancels, cleans up, and teaches the cliff lesson with both paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.trainer import Trainer
+from rnnviz.ui.cursor import Cursor
+from rnnviz.ui.panels.base import RunContext
+from rnnviz.ui.panels.loss_surface import LossSurfacePanel
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+TIMEOUT = 15_000
+
+
+def context_for(trainer: Trainer) -> RunContext:
+    return RunContext(
+        spec=trainer.spec, task=trainer.task, chains=tuple(trainer.chains), config=trainer.config
+    )
+
+
+def make_panel(qtbot, trainer: Trainer, use_gl: bool | None, resolution: int = 51):
+    panel = LossSurfacePanel(Cursor(), use_gl=use_gl)
+    panel.compute_on_reset = False
+    qtbot.addWidget(panel)
+    panel.set_trainer(trainer)
+    panel.resolution.setValue(resolution)
+    panel.reset(context_for(trainer))
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def compute(qtbot, panel) -> None:
+    with qtbot.waitSignal(panel.worker.finished, timeout=TIMEOUT) as blocker:
+        panel.recompute()
+    assert blocker.args[0] == "done"
+
+
+def trained(preset, steps: int) -> Trainer:
+    trainer = Trainer.from_preset(preset)
+    for _ in range(steps):
+        trainer.step(record=False)
+    return trainer
+
+
+def not_blank(image) -> bool:
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), -1)
+    return image.width() > 50 and float(data.std()) > 10.0 and len(np.unique(data)) > 50
+
+
+def save(image, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert image.save(str(ARTIFACTS / name))
+
+
+def cliff_lesson(qtbot, use_gl):
+    preset = load_preset("cliff")
+    main, clipped = trained(preset, 40), trained(preset.comparison(), 40)
+    panel = make_panel(qtbot, main, use_gl)
+    # the surface around the start (as a run begins), the paths extending afterwards
+    panel.set_trainer(Trainer.from_preset(preset))
+    compute(qtbot, panel)
+    record = main.history.last
+    panel.show_record(record, main.history)
+    panel.show_compare("clipped", clipped.history.last, clipped.history)
+    return panel, main
+
+
+@pytest.mark.gl
+def test_gl_panel_renders_the_cliff_with_both_paths(qtbot):
+    panel, main = cliff_lesson(qtbot, use_gl=True)
+    assert panel.gl_view is not None, panel.gl_notice
+    assert panel.plane.labels == ("rnn.weight_hh_l0", "rnn.bias_hh_l0")
+    exit_step = panel.exit_step("main")
+    assert exit_step is not None and 0 < exit_step <= 40
+    assert panel.exit_step("compare") is None
+    assert f"leaves the plotted region at step {exit_step}" in panel.summary.text()
+    assert "clipped" in panel.legend.text()
+    qtbot.waitUntil(lambda: panel.gl_view.widget.isValid(), timeout=TIMEOUT)
+    frame = panel.gl_view.widget.grabFramebuffer()
+    save(frame, "loss_surface_3d.png")
+    assert not_blank(frame)
+    panel.tabs.setCurrentIndex(1)
+    shot = panel.grab().toImage()
+    save(shot, "loss_surface_map.png")
+    assert not_blank(shot)
+
+
+def test_map_fallback_renders_offscreen(qtbot):
+    panel, _ = cliff_lesson(qtbot, use_gl=False)
+    assert panel.gl_view is None and panel.notice.isVisible()
+    assert "no OpenGL" in panel.notice.text()
+    assert panel.exit_step("main") is not None
+    shot = panel.grab().toImage()
+    save(shot, "loss_surface_fallback.png")
+    assert not_blank(shot)
+
+
+@pytest.mark.parametrize("plane", ["random", "pca"])
+def test_other_planes_compute_and_draw_the_path(qtbot, plane):
+    trainer = trained(load_preset("lecture_lstm_learn"), 8)
+    panel = make_panel(qtbot, trainer, use_gl=False, resolution=21)
+    panel.plane_box.setCurrentIndex(
+        [k for k, _ in (("exact", 0), ("random", 1), ("pca", 2))].index(plane)
+    )
+    levels = []
+    panel.worker.level_ready.connect(lambda grid, job: levels.append(grid.loss.shape[0]))
+    compute(qtbot, panel)
+    assert levels == [11, 21]
+    panel.show_record(trainer.history.last, trainer.history)
+    x, y = panel.map_paths["main"].getData()
+    assert x is not None and np.isfinite(x).sum() >= 2
+    assert panel.plane.kind == plane
+
+
+def test_cancel_stops_and_close_leaves_no_thread(qtbot):
+    trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
+    panel = make_panel(qtbot, trainer, use_gl=False, resolution=301)
+    panel.plane_box.setCurrentIndex(1)
+    with qtbot.waitSignal(panel.worker.progress, timeout=TIMEOUT):
+        panel.recompute()
+    with qtbot.waitSignal(panel.worker.finished, timeout=3000) as blocker:
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] == "cancelled"
+    assert panel.grid is not None  # the coarse surface stays drawn
+    with qtbot.waitSignal(panel.worker.progress, timeout=TIMEOUT):
+        panel.recompute()
+    panel.close()
+    assert not panel.worker.running
