@@ -36,7 +36,7 @@ from rnnviz.ui.worker import TrainingWorker, WorkerError
 DISPLAY_HZ = 30
 #: the display interval backs off to this when drawing cannot keep up (a busy machine)
 SLOWEST_DISPLAY_MS = 250
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 class MainWindow(QMainWindow):
@@ -85,11 +85,13 @@ class MainWindow(QMainWindow):
         self.banner_bar.setVisible(False)
 
         self.sidebar = Sidebar()
-        self.sidebar_dock = self._add_dock("controls", "Controls", self.sidebar, "left")
+        self.sidebar_dock = self._make_dock("controls", "Controls", self.sidebar)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar_dock)
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
         for cls in panel_classes if panel_classes is not None else default_panel_classes():
-            self.add_panel(cls)
+            self.add_panel(cls, arrange=False)
+        self._arrange_docks()
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -105,7 +107,7 @@ class MainWindow(QMainWindow):
         self.load_preset(preset)
 
     # -- building --------------------------------------------------------------------------
-    def _add_dock(self, key: str, title: str, widget: QWidget, area: str) -> QDockWidget:
+    def _make_dock(self, key: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title.replace("&", "&&"), self)
         dock.setObjectName(f"dock:{key}")
         dock.setWidget(widget)
@@ -114,20 +116,18 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        areas = {
-            "left": Qt.DockWidgetArea.LeftDockWidgetArea,
-            "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
-        }
-        self.addDockWidget(areas.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
         return dock
 
-    def add_panel(self, panel_class: type[Panel]) -> Panel:
-        """Build a panel and its dock (also usable after start-up, e.g. by a plugin)."""
+    def add_panel(self, panel_class: type[Panel], arrange: bool = True) -> Panel:
+        """Build a panel and its dock (also usable after start-up, e.g. by a plugin: it joins
+        the tabs of its ``area``)."""
         panel = panel_class(self.cursor)
-        existing = [d for k, d in self.docks.items() if self.panels[k].area == panel.area]
-        dock = self._add_dock(panel.key, panel.title, panel, panel.area)
-        if len(existing) >= 2:  # two panels per area side by side, the rest as tabs
-            self.tabifyDockWidget(existing[-1], dock)
+        dock = self._make_dock(panel.key, panel.title, panel)
+        if arrange:
+            group = [self.docks[k] for k, p in self.panels.items() if p.area == panel.area]
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            if group:
+                self.tabifyDockWidget(group[0], dock)
         self.panels[panel.key] = panel
         self.docks[panel.key] = dock
         if hasattr(self, "view_menu"):
@@ -136,11 +136,45 @@ class MainWindow(QMainWindow):
             panel.reset(self._context())
         return panel
 
+    def _arrange_docks(self) -> None:
+        """Default places: "training" panels side by side in the top row; below them the
+        "model" panels as tabs on the left and the "gradients" panels as tabs on the right."""
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        groups: dict[str, list[QDockWidget]] = {}
+        for key, panel in self.panels.items():
+            groups.setdefault(panel.area, []).append(self.docks[key])
+        training = groups.pop("training", [])
+        lower = [docks for area, docks in groups.items() if docks]
+        firsts = [*(training[:1]), *(docks[0] for docks in lower[:1])]
+        for dock in firsts:
+            self.addDockWidget(right, dock, Qt.Orientation.Vertical)
+        for before, dock in zip(training, training[1:], strict=False):
+            self.splitDockWidget(before, dock, Qt.Orientation.Horizontal)
+        for before, docks in zip(lower, lower[1:], strict=False):
+            self.splitDockWidget(before[0], docks[0], Qt.Orientation.Horizontal)
+        for docks in lower:
+            for dock in docks[1:]:
+                self.tabifyDockWidget(docks[0], dock)
+            docks[0].raise_()
+
     def _default_sizes(self) -> None:
-        self.resizeDocks([self.sidebar_dock], [400], Qt.Orientation.Horizontal)
-        right = [d for k, d in self.docks.items() if self.panels[k].area == "right"][:2]
-        if len(right) == 2:
-            self.resizeDocks(right, [500, 500], Qt.Orientation.Vertical)
+        self.resizeDocks([self.sidebar_dock], [360], Qt.Orientation.Horizontal)
+        training = [self.docks[k] for k, p in self.panels.items() if p.area == "training"]
+        lower = []  # the first dock of each lower tab group
+        for key, panel in self.panels.items():
+            if panel.area != "training" and all(
+                self.panels[k].area != panel.area for k in self._dock_keys(lower)
+            ):
+                lower.append(self.docks[key])
+        if len(training) == 2:
+            self.resizeDocks(training, [700, 540], Qt.Orientation.Horizontal)
+        if training and lower:
+            self.resizeDocks([training[0], lower[0]], [330, 600], Qt.Orientation.Vertical)
+        if len(lower) == 2:
+            self.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
+
+    def _dock_keys(self, docks: list[QDockWidget]) -> list[str]:
+        return [k for k, d in self.docks.items() if d in docks]
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -128,7 +128,7 @@ def test_cancel_stops_and_close_leaves_no_thread(qtbot):
     trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=301)
     panel.plane_box.setCurrentIndex(1)
-    with qtbot.waitSignal(panel.worker.progress, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.worker.level_ready, timeout=TIMEOUT):  # the coarse level
         panel.recompute()
     with qtbot.waitSignal(panel.worker.finished, timeout=3000) as blocker:
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)

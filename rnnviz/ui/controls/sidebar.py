@@ -70,7 +70,9 @@ class Sidebar(QScrollArea):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.setWidget(body)
-        self.setMinimumWidth(320)
+        # never narrower than the controls (no horizontal scroll bar to reach clipped ones)
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(max(320, body.minimumSizeHint().width() + scroll_bar + 4))
 
         self._applied: RunSettings | None = None
         self._snapshot: tuple | None = None

@@ -23,12 +23,28 @@ def register_panel(panel_class: type[Panel]) -> type[Panel]:
 
 def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
+    from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
+    from rnnviz.ui.panels.gates import GatesPanel
+    from rnnviz.ui.panels.gradient_norm import GradientNormPanel
+    from rnnviz.ui.panels.gradients_time import GradientsTimePanel
     from rnnviz.ui.panels.loss import LossPanel
+    from rnnviz.ui.panels.loss_surface import LossSurfacePanel
+    from rnnviz.ui.panels.memory import MemoryPanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
+    from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
+    from rnnviz.ui.panels.unrolled import UnrolledPanel
 
     classes: list[type[Panel]] = [
         LossPanel,
         PredictionsPanel,
+        UnrolledPanel,
+        GatesPanel,
+        MemoryPanel,
+        CellDiagramPanel,
+        GradientsTimePanel,
+        GradientNormPanel,
+        RecurrentMatrixPanel,
+        LossSurfacePanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:

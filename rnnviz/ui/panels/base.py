@@ -42,8 +42,9 @@ class Panel(QWidget):
     title = "Panel"
     #: object name used to save / restore the dock layout; must be unique and stable
     key = "panel"
-    #: default dock area in the main window: "right", "bottom" or "left" (users can move it)
-    area = "right"
+    #: default place in the main window (users can move it): "training" (top row, side by
+    #: side), "model" (tabs, lower left) or "gradients" (tabs, lower right)
+    area = "training"
 
     def __init__(self, cursor: Cursor, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -149,7 +149,7 @@ NO_GATES = (
 class CellDiagramPanel(Panel):
     title = "LSTM cell"
     key = "cell_diagram"
-    area = "left"
+    area = "model"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

@@ -37,7 +37,7 @@ def saturation(values: np.ndarray) -> tuple[float, float]:
 class GatesPanel(HeatmapPanel):
     title = "Gates"
     key = "gates"
-    area = "bottom"
+    area = "model"
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.kind == "lstm":

@@ -105,7 +105,7 @@ class _NormSeries:
 class GradientNormPanel(Panel):
     title = "Gradient norm & clipping"
     key = "gradient_norm"
-    area = "bottom"
+    area = "gradients"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

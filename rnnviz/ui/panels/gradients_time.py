@@ -90,7 +90,7 @@ def curve_name(label: str, kind: str, chain: str, several_chains: bool) -> str:
 class GradientsTimePanel(Panel):
     title = "Gradient through time"
     key = "gradients_time"
-    area = "bottom"
+    area = "gradients"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

@@ -39,7 +39,7 @@ def smoothed(values: np.ndarray) -> np.ndarray:
 class LossPanel(Panel):
     title = "Loss & metrics"
     key = "loss"
-    area = "right"
+    area = "training"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

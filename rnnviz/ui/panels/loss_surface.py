@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -144,7 +145,7 @@ class _GLView:
 class LossSurfacePanel(Panel):
     title = "Loss surface"
     key = "loss_surface"
-    area = "bottom"
+    area = "gradients"
     #: compute a first surface when a run starts (while the panel is shown)
     compute_on_reset = True
 
@@ -220,31 +221,30 @@ class LossSurfacePanel(Panel):
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        row = [
-            (QLabel("plane"), self.plane_box),
-            (QLabel("params"), self.param_a),
-            (None, self.param_b),
-            (QLabel("span"), self.span),
-            (QLabel("grid"), self.resolution),
-        ]
-        col = 0
-        for label, widget in row:
-            if label is not None:
-                controls.addWidget(label, 0, col)
-                col += 1
-            controls.addWidget(widget, 0, col)
-            col += 1
-        controls.addWidget(self.log_scale, 1, 0, 1, 2)
-        controls.addWidget(QLabel("auto"), 1, 2)
-        controls.addWidget(self.auto_every, 1, 3)
-        controls.addWidget(self.recompute_button, 1, 4)
-        controls.addWidget(self.progress, 1, 5, 1, 3)
-        controls.addWidget(self.cancel_button, 1, 8)
-        self.legend = QLabel("")  # shown in the tab bar's corner
+        # three short rows, so the panel fits a third of a 1600-pixel window
+        controls.addWidget(QLabel("plane"), 0, 0)
+        controls.addWidget(self.plane_box, 0, 1, 1, 3)
+        controls.addWidget(QLabel("params"), 1, 0)
+        controls.addWidget(self.param_a, 1, 1)
+        controls.addWidget(self.param_b, 1, 2, 1, 2)
+        controls.addWidget(QLabel("span"), 2, 0)
+        controls.addWidget(self.span, 2, 1)
+        controls.addWidget(QLabel("grid"), 2, 2)
+        controls.addWidget(self.resolution, 2, 3)
+        controls.addWidget(self.log_scale, 0, 4)
+        controls.addWidget(QLabel("auto"), 1, 4)
+        controls.addWidget(self.auto_every, 1, 5)
+        controls.addWidget(self.recompute_button, 0, 5)
+        controls.addWidget(self.progress, 2, 4, 1, 1)
+        controls.addWidget(self.cancel_button, 2, 5)
+        self.legend = QLabel("")
         layout.addLayout(controls)
         self.summary = QLabel("")
         self.summary.setWordWrap(False)  # one item per line; a wrapped label gets clipped
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setMinimumHeight(4 * self.summary.fontMetrics().lineSpacing() + 4)
         layout.addWidget(self.summary)
+        layout.addWidget(self.legend)
         self.plane_box.currentIndexChanged.connect(self._plane_changed)
         self.recompute_button.clicked.connect(self.recompute)
         self.cancel_button.clicked.connect(self.cancel)
@@ -253,7 +253,6 @@ class LossSurfacePanel(Panel):
 
     def _build_views(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.setCornerWidget(self.legend, Qt.Corner.TopRightCorner)
         self.layout().addWidget(self.tabs, 1)
         if self.gl_view is not None:
             self.tabs.addTab(self.gl_view.widget, "3D surface")

@@ -41,7 +41,7 @@ def token_colour(colour_map: pg.ColorMap, value: float, scale: float) -> tuple[s
 class MemoryPanel(HeatmapPanel):
     title = "Memory cells"
     key = "memory"
-    area = "bottom"
+    area = "model"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

@@ -42,7 +42,7 @@ GENERATE_EVERY_S = 4.0
 class PredictionsPanel(Panel):
     title = "Predictions"
     key = "predictions"
-    area = "right"
+    area = "training"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -139,7 +139,7 @@ class PredictionsPanel(Panel):
             T -= 1  # padding at the end of a short sentence
         if self.table.columnCount() != T:
             self.table.setColumnCount(T)
-            self.table.setHorizontalHeaderLabels([f"t={t}" for t in range(T)])
+            self.table.setHorizontalHeaderLabels([f"t={t + 1}" for t in range(T)])  # 1..T
         for t in range(T):
             target = _at(sample.target_tokens, t)
             predicted = _at(sample.predicted_tokens, t)
@@ -177,7 +177,7 @@ class PredictionsPanel(Panel):
                 )
                 curve = self.plot.plot(pen=pen, name=name)
                 self._curves[name] = curve
-            t = np.arange(values.size)
+            t = np.arange(1, values.size + 1)
             if sparse and name in ("target", "prediction") and mask.size == values.size:
                 keep = (mask > 0) & np.isfinite(values)
                 symbol = "o" if name == "target" else "x"
@@ -229,7 +229,7 @@ class PredictionsPanel(Panel):
         )
 
     def _t_changed(self, t: int) -> None:
-        self.t_line.setPos(t)
+        self.t_line.setPos(t + 1)  # the plot reads t = 1..T
 
 
 def _at(items: list[str], t: int) -> str:

@@ -40,7 +40,7 @@ CIRCLE = np.exp(1j * np.linspace(0.0, 2.0 * np.pi, 361))
 class RecurrentMatrixPanel(Panel):
     title = "Recurrent matrix"
     key = "recurrent_matrix"
-    area = "bottom"
+    area = "gradients"
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

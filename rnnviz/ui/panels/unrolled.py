@@ -16,7 +16,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+)
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -61,7 +69,7 @@ def _hex(rgb) -> str:
 class UnrolledPanel(Panel):
     title = "Unrolled graph"
     key = "unrolled"
-    area = "bottom"
+    area = "model"
 
     #: the "Animate step" replay ran to its end or was stopped
     animation_finished = Signal()
@@ -85,6 +93,7 @@ class UnrolledPanel(Panel):
         header = QHBoxLayout()
         self.summary = QLabel("no step yet")
         self.summary.setObjectName("panelSummary")
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.mode_box = QComboBox()
         for text, mode in MODES:
             self.mode_box.addItem(text, mode)
@@ -252,7 +261,7 @@ class UnrolledPanel(Panel):
     def _set_axes(self, graph: geo.UnrolledLayout) -> None:
         stride = max(1, int(np.ceil(graph.n_cols / 20)))
         ticks = [
-            (col, "\u2026" if t is None else str(t))
+            (col, "\u2026" if t is None else str(t + 1))  # time steps read 1..T, as in the notes
             for col, t in enumerate(graph.times)
             if t is None or col % stride == 0 or col == graph.n_cols - 1
         ]
@@ -343,7 +352,7 @@ class UnrolledPanel(Panel):
         if record is None or self.graph is None:
             return
         what = f"unit {self.cursor.unit}" if self._mode() == "unit" else "norm over units"
-        self.summary.setText(f"step {record.step}   t = {self.cursor.t}   nodes: {what}")
+        self.summary.setText(f"step {record.step}   t = {self.cursor.t + 1}   nodes: {what}")
         self.legend.setText(self._legend_html(geo.gradient_max(record.dh_norm, record.dc_norm)))
 
     def _show_selection(self, t: int) -> None:
