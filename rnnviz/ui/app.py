@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 SCREENSHOT_TIMEOUT_S = 300.0
 
 
+def share_gl_contexts() -> None:
+    """Let every OpenGL view share one context group (set before the QApplication exists):
+    pyqtgraph caches its shader programs, and a program made in one unshared context is
+    invalid in another (GLError 1281 from glUseProgram when a second 3D view paints)."""
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
 def get_app() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        share_gl_contexts()
         app = QApplication(sys.argv[:1])
         app.setApplicationName("rnnviz")
         app.setOrganizationName("rnnviz")
@@ -35,7 +45,11 @@ def run_app(
     from rnnviz.ui.window import MainWindow
 
     app = get_app()
-    window = MainWindow(preset_name)
+    settings = None
+    if screenshot:  # the default layout, and the user's saved layout left alone
+        scratch = tempfile.mkdtemp(prefix="rnnviz-")
+        settings = QSettings(os.path.join(scratch, "layout.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(preset_name, settings=settings)
     window.resize(int(size[0]), int(size[1]))
     window.show()
     status = {"code": 0}

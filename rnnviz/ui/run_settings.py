@@ -21,6 +21,9 @@ class RunSettings:
     preset_name: str | None = None
     title: str = ""
     description: str = ""
+    #: compare mode: overrides for a second run trained in lockstep on the same task and seed,
+    #: e.g. {"label": "LSTM", "model": {"kind": "lstm"}, "train": {...}, "keep_weights": false}
+    compare: dict | None = None
 
     @classmethod
     def from_preset(cls, preset) -> RunSettings:
@@ -33,6 +36,7 @@ class RunSettings:
             preset_name=preset.name,
             title=preset.title,
             description=preset.description,
+            compare=preset.compare,
         )
 
     def make_task(self):
@@ -45,6 +49,28 @@ class RunSettings:
         from rnnviz.engine.trainer import Trainer
 
         return Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
+
+    @property
+    def compare_label(self) -> str:
+        return (self.compare or {}).get("label", "second run")
+
+    def make_compare_trainer(self):
+        """The second run of compare mode (or None); raises SpecError like make_trainer."""
+        from rnnviz.engine.trainer import Trainer
+
+        if not self.compare:
+            return None
+        spec = replace(self.spec, **self.compare.get("model", {}))
+        if spec.kind != self.spec.kind and spec.kind == "jordan":
+            spec = replace(spec, num_layers=1, bidirectional=False)
+        if spec.kind != "lstm":
+            spec = replace(spec, peephole=False, forget_gate=True)
+        config = replace(self.config, **self.compare.get("train", {}))
+        same_model = spec == self.spec
+        weights = self.weights if same_model and self.compare.get("keep_weights") else None
+        if not same_model:
+            config = replace(config, freeze=())
+        return Trainer(spec, self.make_task(), config, weights=weights)
 
     def edited(
         self,

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QToolBar,
     QWidget,
 )
@@ -63,6 +65,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings("rnnviz", "rnnviz")
         self.cursor = Cursor(self)
         self.trainer = None
+        self.compare_trainer = None  # compare mode: the second run, trained in lockstep
+        self._compare_shown: StepRecord | None = None
         self.worker: TrainingWorker | None = None
         self.run_settings: RunSettings | None = None
         self.last_error: WorkerError | None = None
@@ -122,7 +126,15 @@ class MainWindow(QMainWindow):
         """Build a panel and its dock (also usable after start-up, e.g. by a plugin: it joins
         the tabs of its ``area``)."""
         panel = panel_class(self.cursor)
-        dock = self._make_dock(panel.key, panel.title, panel)
+        # in a scroll area: a panel's minimum size (long labels, a full table) never forces
+        # the window larger than the screen; a squeezed panel scrolls instead
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(panel)
+        dock = self._make_dock(panel.key, panel.title, holder)
+        # a panel only draws while visible: bring it up to date when its tab is raised
+        dock.visibilityChanged.connect(lambda visible: visible and self._draw(force=True))
         if arrange:
             group = [self.docks[k] for k, p in self.panels.items() if p.area == panel.area]
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -257,13 +269,15 @@ class MainWindow(QMainWindow):
         """Build a trainer for ``settings`` (stopping the current run). False if refused."""
         try:
             trainer = settings.make_trainer()
+            compare = settings.make_compare_trainer()
         except SpecError as exc:
             self.sidebar.show_error(str(exc))
             return False
         self._stop_worker()
         self.trainer = trainer
+        self.compare_trainer = compare
         self.run_settings = settings
-        self.worker = TrainingWorker(trainer)
+        self.worker = TrainingWorker(trainer, compare)
         self.worker.set_speed(self.transport.steps_per_second)
         self.sidebar.load(settings)
         self._start_over()
@@ -273,6 +287,7 @@ class MainWindow(QMainWindow):
     def _start_over(self) -> None:
         """A new run (or a reset one): clear what panels show and what the window shows."""
         self._shown = None
+        self._compare_shown = None
         self._rate_samples.clear()
         self.last_error = None
         self.hide_banner()
@@ -324,9 +339,12 @@ class MainWindow(QMainWindow):
             return
         if stopped:
             self.trainer.reset()
+            if self.compare_trainer is not None:
+                self.compare_trainer.reset()
         else:  # never touch a trainer a stuck thread may still use
             self.trainer = self.run_settings.make_trainer()
-        self.worker = TrainingWorker(self.trainer)
+            self.compare_trainer = self.run_settings.make_compare_trainer()
+        self.worker = TrainingWorker(self.trainer, self.compare_trainer)
         self.worker.set_speed(self.transport.steps_per_second)
         self._start_over()
         self.statusBar().showMessage("Reset to step 0", 3000)
@@ -407,6 +425,8 @@ class MainWindow(QMainWindow):
         worker.deliver_results()
         if published.newest is not None:
             self._rate_samples.append((time.monotonic(), published.newest.step))
+        if published.compare is not None:
+            self._compare_shown = published.compare
         record = published.newest_full or published.newest
         if record is not None:
             self._shown = published.newest or record
@@ -434,13 +454,26 @@ class MainWindow(QMainWindow):
             record = history.record_at(trainer.step_count) or history.last
         if record is None:
             return
+        compare = self._compare_record()
         for key, panel in self.panels.items():
             if not self.docks[key].isVisible():
                 continue
             try:
                 panel.show_record(record, history)
+                if compare is not None:
+                    panel.show_compare(
+                        self.run_settings.compare_label, compare, self.compare_trainer.history
+                    )
             except Exception as exc:  # one broken panel must not stop the others or training
                 self._panel_failed(panel, exc)
+
+    def _compare_record(self) -> StepRecord | None:
+        """Compare mode: the second run's record for the step the panels show."""
+        if self.compare_trainer is None:
+            return None
+        if self.cursor.step is not None:
+            return self.compare_trainer.history.record_at(self.cursor.step)
+        return self._compare_shown or self.compare_trainer.history.last
 
     def _panel_failed(self, panel: Panel, exc: Exception) -> None:
         import traceback

@@ -44,18 +44,25 @@ class Published:
 
     newest: StepRecord | None  # the newest record, if a new one arrived since the last take
     newest_full: StepRecord | None  # the newest full record, if a new one arrived
+    compare: StepRecord | None  # compare mode: the second run's record for ``newest_full``
     steps_done: int  # steps the worker has completed since it was created
     error: WorkerError | None
     finished: bool  # the run loop ended since the last take (paused, limit, divergence, error)
 
 
 class TrainingWorker:
-    """Owns the training thread for one trainer. Create a new worker for a new trainer."""
+    """Owns the training thread for one trainer. Create a new worker for a new trainer.
+
+    ``compare``: an optional second trainer (same task and seed) stepped in lockstep, one step
+    of each per loop, both recording on the same steps; once it diverges it is left alone
+    while the first run goes on."""
 
     _live: set[TrainingWorker] = set()  # workers with a running thread (tests check it)
 
-    def __init__(self, trainer) -> None:
+    def __init__(self, trainer, compare=None) -> None:
         self.trainer = trainer
+        self.compare = compare
+        self._compare_newest: StepRecord | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -157,12 +164,14 @@ class TrainingWorker:
             out = Published(
                 newest=self._newest,
                 newest_full=self._newest_full,
+                compare=self._compare_newest,
                 steps_done=self._steps_done,
                 error=self._error,
                 finished=self._finished,
             )
             self._newest = None
             self._newest_full = None
+            self._compare_newest = None
             self._error = None
             self._finished = False
         return out
@@ -190,6 +199,12 @@ class TrainingWorker:
             self._stop.wait(min(remaining, 0.05))
         return False
 
+    def _step_compare(self, full: bool) -> StepRecord | None:
+        compare = self.compare
+        if compare is None or compare.diverged:
+            return None
+        return compare.step(record=full)
+
     def _run(self, max_steps: int | None) -> None:
         trainer = self.trainer
         min_interval = 1.0 / FULL_RECORD_HZ
@@ -211,6 +226,7 @@ class TrainingWorker:
                 full = is_last or now - last_full >= full_interval
                 with self._trainer_lock:
                     record = trainer.step(record=full)
+                    second = self._step_compare(full)
                 if full:
                     last_full = now
                     took = time.monotonic() - now
@@ -220,6 +236,8 @@ class TrainingWorker:
                     self._newest = record
                     if record.full:
                         self._newest_full = record
+                    if second is not None and (second.full or record.full):
+                        self._compare_newest = second
                     self._steps_done += 1
                 if record.diverged:
                     break

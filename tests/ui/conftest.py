@@ -8,6 +8,10 @@ import threading
 import pytest
 from PySide6.QtCore import QSettings
 
+from rnnviz.ui.app import share_gl_contexts
+
+share_gl_contexts()  # before pytest-qt builds the QApplication, as the app does
+
 
 @pytest.fixture(autouse=True, scope="session")
 def private_settings(tmp_path_factory):

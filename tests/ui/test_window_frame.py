@@ -77,10 +77,10 @@ def test_screenshot_writes_a_png_of_the_window_size(qtbot, tmp_path):
     from rnnviz.ui.app import run_app
 
     out = tmp_path / "shot.png"
-    code = run_app("lecture_lstm", screenshot=str(out), steps=5, size=(1000, 700))
+    code = run_app("lecture_lstm", screenshot=str(out), steps=5, size=(1400, 860))
     assert code == 0
     image = QImage(str(out))
-    assert (image.width(), image.height()) == (1000, 700)
+    assert (image.width(), image.height()) == (1400, 860)
     ptr = image.convertToFormat(QImage.Format.Format_RGB32).constBits()
     pixels = np.frombuffer(ptr, dtype=np.uint32)
     assert np.unique(pixels).size > 50  # drawn, not blank

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.engine.spec import SpecError
+from rnnviz.ui.controls.compare_controls import CompareControls
 from rnnviz.ui.controls.model_controls import ModelControls
 from rnnviz.ui.controls.task_controls import TaskControls
 from rnnviz.ui.controls.training_controls import LIVE_FIELDS, TrainingControls
@@ -49,6 +51,7 @@ class Sidebar(QScrollArea):
         self.model = ModelControls()
         self.task = TaskControls()
         self.training = TrainingControls()
+        self.compare = CompareControls()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("settingsMessage")
@@ -66,10 +69,16 @@ class Sidebar(QScrollArea):
         layout.addWidget(self.model)
         layout.addWidget(self.task)
         layout.addWidget(self.training)
+        layout.addWidget(self.compare)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.setWidget(body)
+        for box in body.findChildren(QComboBox):  # long item texts must not widen the bar
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
         # never narrower than the controls (no horizontal scroll bar to reach clipped ones)
         scroll_bar = self.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(max(320, body.minimumSizeHint().width() + scroll_bar + 4))
@@ -79,6 +88,7 @@ class Sidebar(QScrollArea):
         self.model.changed.connect(self._edited)
         self.task.changed.connect(self._edited)
         self.training.changed.connect(self._edited)
+        self.compare.changed.connect(self._edited)
         self.training.live_changed.connect(self._live_edited)
         self.apply_button.clicked.connect(self._apply)
         self.revert_button.clicked.connect(self.revert)
@@ -93,6 +103,7 @@ class Sidebar(QScrollArea):
         self.model.load(settings.spec)
         self.task.load(settings.task_kind, settings.task_options)
         self.training.load(settings.config)
+        self.compare.load(settings.compare)
         self._snapshot = self._current()
         self._set_message("", "")
 
@@ -102,7 +113,13 @@ class Sidebar(QScrollArea):
 
     def _current(self) -> tuple:
         kind, options = self.task.values()
-        return (self.model.values(), kind, options, _structural(self.training.values()))
+        return (
+            self.model.values(),
+            kind,
+            options,
+            _structural(self.training.values()),
+            self.compare.value(),
+        )
 
     @property
     def pending(self) -> bool:
@@ -117,7 +134,11 @@ class Sidebar(QScrollArea):
         task = probe.make_task()  # validates the task options
         model_changed = self.model.values() != self._snapshot[0]
         spec = self.model.spec_for(task.input_size, task.output_size)
-        settings = self._applied.edited(spec, kind, options, config, model_changed)
+        settings = replace(
+            self._applied.edited(spec, kind, options, config, model_changed),
+            compare=self.compare.value(),
+        )
+        settings.make_compare_trainer()  # validates the second run
         if model_changed or kind != self._applied.task_kind:
             settings = _with_custom_title(settings)
         return settings

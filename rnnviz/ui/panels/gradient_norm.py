@@ -109,7 +109,7 @@ class GradientNormPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        self.setMinimumSize(420, 300)  # below this the plots' text collides
+        self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("")

@@ -94,7 +94,7 @@ class GradientsTimePanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        self.setMinimumSize(420, 300)  # below this the plots' text collides
+        self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         header = QHBoxLayout()

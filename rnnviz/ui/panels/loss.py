@@ -9,12 +9,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+)
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.gradients_time import run_label
 
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 
@@ -48,6 +56,7 @@ class LossPanel(Panel):
         header = QHBoxLayout()
         self.summary = QLabel("")
         self.summary.setObjectName("panelSummary")
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)
         self.log_scale.setToolTip(
@@ -90,6 +99,11 @@ class LossPanel(Panel):
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=2))
         self.cursor_line.setVisible(False)
         self.loss_plot.addItem(self.cursor_line, ignoreBounds=True)
+        self.compare_curve = self.loss_plot.plot(pen=pg.mkPen("#ff8a65", width=3))
+        self.compare_curve.setDownsampling(auto=True, method="peak")
+        self.compare_curve.setClipToView(True)
+        self._compare_label: str | None = None
+        self._compare_len = -1
         self._metric_curves: dict[str, pg.PlotDataItem] = {}
         self._event_lines: list[pg.InfiniteLine] = []
         self._drawn_len = -1
@@ -105,6 +119,7 @@ class LossPanel(Panel):
         super().reset(context)
         self.raw_curve.setData([], [])
         self.smooth_curve.setData([], [])
+        self.show_compare("", None, None)
         for curve in self._metric_curves.values():
             self.metric_plot.removeItem(curve)
         self._metric_curves.clear()
@@ -129,6 +144,36 @@ class LossPanel(Panel):
             parts = [f"step {last.step}", f"loss {last.loss:.4g}"]
             parts += [f"{k} {v:.3g}" for k, v in last.metrics.items()]
             self.summary.setText("   ".join(parts))
+
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        """Overlay the second run's loss (moving average) with a legend entry."""
+        legend = self.loss_plot.legend
+        if record is None or history is None:
+            self.compare_curve.setData([], [])
+            if self._compare_label is not None:
+                legend.removeItem(self.compare_curve)
+                self.smooth_curve.opts["name"] = "loss (moving average)"
+                legend.removeItem(self.smooth_curve)
+                legend.addItem(self.smooth_curve, "loss (moving average)")
+            self._compare_label, self._compare_len = None, -1
+            return
+        if label != self._compare_label:
+            first = run_label(self.context.spec if self.context is not None else None)
+            legend.removeItem(self.smooth_curve)
+            legend.addItem(self.smooth_curve, f"{first} (moving average)")
+            if self._compare_label is not None:
+                legend.removeItem(self.compare_curve)
+            legend.addItem(self.compare_curve, f"{label} (moving average)")
+            self._compare_label = label
+        n = len(history)
+        if n == self._compare_len:
+            return
+        steps = history.series("step").copy()
+        loss = history.series("loss").copy()
+        n = min(steps.size, loss.size)
+        shown = np.where(np.isfinite(loss[:n]) & (loss[:n] > 0), loss[:n], np.nan)
+        self.compare_curve.setData(steps[:n], smoothed(shown), connect="finite")
+        self._compare_len = n
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:

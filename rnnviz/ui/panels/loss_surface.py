@@ -193,9 +193,13 @@ class LossSurfacePanel(Panel):
             self.plane_box.addItem(text, kind)
         self.plane_box.setToolTip("Which plane of parameter space the surface shows.")
         self.param_a, self.param_b = QComboBox(), QComboBox()
+        for box in (self.plane_box, self.param_a, self.param_b):  # long names: no wide panel
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
             box.setToolTip(f"The {axis} parameter of the exact plane.")
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(8)
         self.span = QDoubleSpinBox()
         self.span.setRange(1e-3, 1e4)
         self.span.setDecimals(3)
@@ -221,9 +225,10 @@ class LossSurfacePanel(Panel):
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        # three short rows, so the panel fits a third of a 1600-pixel window
+        # short rows, so the panel fits beside the model panels on a 1280-pixel screen
         controls.addWidget(QLabel("plane"), 0, 0)
-        controls.addWidget(self.plane_box, 0, 1, 1, 3)
+        controls.addWidget(self.plane_box, 0, 1, 1, 2)
+        controls.addWidget(self.recompute_button, 0, 3)
         controls.addWidget(QLabel("params"), 1, 0)
         controls.addWidget(self.param_a, 1, 1)
         controls.addWidget(self.param_b, 1, 2, 1, 2)
@@ -231,12 +236,11 @@ class LossSurfacePanel(Panel):
         controls.addWidget(self.span, 2, 1)
         controls.addWidget(QLabel("grid"), 2, 2)
         controls.addWidget(self.resolution, 2, 3)
-        controls.addWidget(self.log_scale, 0, 4)
-        controls.addWidget(QLabel("auto"), 1, 4)
-        controls.addWidget(self.auto_every, 1, 5)
-        controls.addWidget(self.recompute_button, 0, 5)
-        controls.addWidget(self.progress, 2, 4, 1, 1)
-        controls.addWidget(self.cancel_button, 2, 5)
+        controls.addWidget(self.log_scale, 3, 0, 1, 2)
+        controls.addWidget(QLabel("auto"), 3, 2)
+        controls.addWidget(self.auto_every, 3, 3)
+        controls.addWidget(self.progress, 4, 0, 1, 3)
+        controls.addWidget(self.cancel_button, 4, 3)
         self.legend = QLabel("")
         layout.addLayout(controls)
         self.summary = QLabel("")
@@ -322,9 +326,15 @@ class LossSurfacePanel(Panel):
             self._compare_label = ""
         else:
             steps, weights = read_trajectory(history)
-            if steps.size:
+            main = self._paths.get("main")
+            # the second run's path only lies in this parameter space if it has the same
+            # parameters (e.g. the cliff with and without clipping; not tanh RNN vs LSTM)
+            if steps.size and main is not None and weights.shape[1:] == main[1].shape[1:]:
                 self._paths["compare"] = (steps, weights)
-            self._compare_label = label
+                self._compare_label = label
+            else:
+                self._paths.pop("compare", None)
+                self._compare_label = ""
         self._draw_paths()
 
     # -- computing -----------------------------------------------------------------------------
@@ -432,7 +442,7 @@ class LossSurfacePanel(Panel):
 
     # -- worker signals ----------------------------------------------------------------------
     def _level_ready(self, grid: SurfaceGrid, job: int) -> None:
-        if job != self.worker.job:
+        if job != self.worker.job or self.plane is None:  # a level of a cancelled job
             return
         self.grid = grid
         self._redraw()
