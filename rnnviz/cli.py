@@ -32,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="close the window after this many seconds (demos, smoke tests)",
     )
+    parser.add_argument(
+        "--show",
+        action="append",
+        default=[],
+        metavar="PANEL",
+        help="bring a panel's tab to the front (e.g. loss_surface, gates, memory, "
+        "cell_diagram, gradient_norm, recurrent_matrix); repeatable",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("presets", help="list the presets")
     train = sub.add_parser("train", help="train headless with a progress bar")
@@ -136,6 +144,7 @@ def _window(args) -> int:
         steps=args.steps,
         size=(width, height),
         exit_after=args.exit_after,
+        show=args.show,
     )
 
 

@@ -35,12 +35,14 @@ def run_app(
     steps: int = 0,
     size=(1600, 1000),
     exit_after: float | None = None,
+    show: list[str] | tuple[str, ...] = (),
 ) -> int:
     """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
 
     ``screenshot``: train ``steps`` steps (as fast as possible), save the window to that PNG
     and exit (status 0 when written). ``exit_after``: close the window after that many
-    seconds (smoke tests). Returns the process exit status.
+    seconds (smoke tests). ``show``: panel keys whose tabs to bring to the front (e.g.
+    "loss_surface", "gates"). Returns the process exit status.
     """
     from rnnviz.ui.window import MainWindow
 
@@ -52,6 +54,8 @@ def run_app(
     window = MainWindow(preset_name, settings=settings)
     window.resize(int(size[0]), int(size[1]))
     window.show()
+    for key in show:
+        window.show_panel(key)
     status = {"code": 0}
     timers: list[QTimer] = []
 

@@ -148,6 +148,13 @@ class MainWindow(QMainWindow):
             panel.reset(self._context())
         return panel
 
+    def show_panel(self, key: str) -> None:
+        """Show a panel and bring its tab to the front; unknown keys raise a SpecError."""
+        if key not in self.docks:
+            raise SpecError(f"unknown panel {key!r}; choose one of {', '.join(self.docks)}")
+        self.docks[key].show()
+        self.docks[key].raise_()
+
     def _arrange_docks(self) -> None:
         """Default places: "training" panels side by side in the top row; below them the
         "model" panels as tabs on the left and the "gradients" panels as tabs on the right."""
@@ -456,7 +463,7 @@ class MainWindow(QMainWindow):
             return
         compare = self._compare_record()
         for key, panel in self.panels.items():
-            if not self.docks[key].isVisible():
+            if not self._on_screen(key):
                 continue
             try:
                 panel.show_record(record, history)
@@ -466,6 +473,11 @@ class MainWindow(QMainWindow):
                     )
             except Exception as exc:  # one broken panel must not stop the others or training
                 self._panel_failed(panel, exc)
+
+    def _on_screen(self, key: str) -> bool:
+        """Shown and not behind another tab (a tab's dock still reports isVisible())."""
+        dock = self.docks[key]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
     def _compare_record(self) -> StepRecord | None:
         """Compare mode: the second run's record for the step the panels show."""

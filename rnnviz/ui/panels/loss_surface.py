@@ -218,35 +218,36 @@ class LossSurfacePanel(Panel):
         self.recompute_button.setToolTip("Compute the surface around the current weights.")
         self.auto_every = QSpinBox()
         self.auto_every.setRange(0, 100_000)
-        self.auto_every.setSpecialValueText("off")
+        self.auto_every.setSpecialValueText("auto off")
         self.auto_every.setSuffix(" steps")
         self.auto_every.setToolTip("Recompute the surface every N training steps (off: 0).")
+        self.auto_every.setPrefix("auto ")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        # short rows, so the panel fits beside the model panels on a 1280-pixel screen
+        # three short rows: the panel fits beside the model panels on a 1280-pixel screen and
+        # leaves most of its height to the surface
         controls.addWidget(QLabel("plane"), 0, 0)
-        controls.addWidget(self.plane_box, 0, 1, 1, 2)
-        controls.addWidget(self.recompute_button, 0, 3)
+        controls.addWidget(self.plane_box, 0, 1, 1, 3)
+        controls.addWidget(self.recompute_button, 0, 4)
+        controls.addWidget(self.cancel_button, 0, 5)
         controls.addWidget(QLabel("params"), 1, 0)
-        controls.addWidget(self.param_a, 1, 1)
-        controls.addWidget(self.param_b, 1, 2, 1, 2)
+        controls.addWidget(self.param_a, 1, 1, 1, 2)
+        controls.addWidget(self.param_b, 1, 3, 1, 2)
+        controls.addWidget(self.log_scale, 1, 5)
         controls.addWidget(QLabel("span"), 2, 0)
         controls.addWidget(self.span, 2, 1)
         controls.addWidget(QLabel("grid"), 2, 2)
         controls.addWidget(self.resolution, 2, 3)
-        controls.addWidget(self.log_scale, 3, 0, 1, 2)
-        controls.addWidget(QLabel("auto"), 3, 2)
-        controls.addWidget(self.auto_every, 3, 3)
-        controls.addWidget(self.progress, 4, 0, 1, 3)
-        controls.addWidget(self.cancel_button, 4, 3)
+        controls.addWidget(self.auto_every, 2, 4)
+        controls.addWidget(self.progress, 2, 5)
         self.legend = QLabel("")
         layout.addLayout(controls)
         self.summary = QLabel("")
         self.summary.setWordWrap(False)  # one item per line; a wrapped label gets clipped
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.summary.setMinimumHeight(4 * self.summary.fontMetrics().lineSpacing() + 4)
+        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing() + 4)
         layout.addWidget(self.summary)
         layout.addWidget(self.legend)
         self.plane_box.currentIndexChanged.connect(self._plane_changed)
@@ -596,9 +597,8 @@ class LossSurfacePanel(Panel):
             scale = 1.0 + float(np.abs(path[1]).max())
             if distance.size and distance.max() > 1e-5 * scale:
                 parts.append(f"{who} lies up to {distance.max():.3g} off this plane")
-        if self.plane.info:
-            parts.append(self.plane.info)
         self.summary.setText("\n".join(parts))
+        self.summary.setToolTip(self.plane.info or "")  # what the plane is: a hover away
         legend = [f'<span style="color:{PATH_COLOURS["main"]}">━ this run</span>']
         if "compare" in self._paths:
             legend.append(

@@ -223,7 +223,7 @@ class RecurrentMatrixPanel(Panel):
         values = [history.sparse(f"{kind}:{n}")[1] for n in names for kind in ("radius", "sigma")]
         values = positive_or_nan(np.concatenate(values)) if values else np.empty(0)
         finite = values[np.isfinite(values)]
-        self._set_log(bool(finite.size) and finite.max() > 10.0 * max(finite.min(), 0.1))
+        self._set_log(bool(finite.size and finite.max() > 10.0 * max(finite.min(), 0.1)))
 
     def _make_radius_curves(
         self, name: str, several: bool
