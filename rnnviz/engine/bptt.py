@@ -90,28 +90,25 @@ def _lstm(tr, e, w_hh, truncate, reverse):
     T = e.shape[0]
     c_prev = torch.cat([torch.zeros_like(c[:1]), c[:-1]])  # [T, B, H]
     tc = torch.tanh(c)
-    dh = torch.empty_like(e)
-    dc = torch.empty_like(e)
-    da = torch.empty(e.shape[0], e.shape[1], 4 * e.shape[2], dtype=e.dtype)  # [T, B, 4H]
+    dc_dh = o * (1 - tc**2)  # [T, B, H]  dc_t/dh_t through h_t = o tanh(c_t)
+    # d(gate pre-activations) = [dc, dc, dc, dh] * slopes, the slopes known before the loop
+    slopes = torch.cat(
+        [g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2), tc * o * (1 - o)], -1
+    )  # [T, B, 4H]
+    dh_list, dc_list = [None] * T, [None] * T
     carry_h = torch.zeros_like(e[0])
     carry_c = torch.zeros_like(e[0])
     for s in range(T - 1, -1, -1):
         dh_s = e[s] + carry_h  # [B, H]
-        dc_s = dh_s * o[s] * (1 - tc[s] ** 2) + carry_c
-        da_s = torch.cat(
-            [
-                dc_s * g[s] * i[s] * (1 - i[s]),
-                dc_s * c_prev[s] * f[s] * (1 - f[s]),
-                dc_s * i[s] * (1 - g[s] ** 2),
-                dh_s * tc[s] * o[s] * (1 - o[s]),
-            ],
-            -1,
-        )  # [B, 4H]
-        dh[s], dc[s], da[s] = dh_s, dc_s, da_s
+        dc_s = torch.addcmul(carry_c, dh_s, dc_dh[s])  # [B, H]
+        dh_list[s], dc_list[s] = dh_s, dc_s
         if _cut(s, truncate):
             carry_h, carry_c = torch.zeros_like(dh_s), torch.zeros_like(dc_s)
         else:
+            da_s = torch.cat([dc_s, dc_s, dc_s, dh_s], 1) * slopes[s]  # [B, 4H]
             carry_h, carry_c = da_s @ w_hh, dc_s * f[s]
+    dh, dc = torch.stack(dh_list), torch.stack(dc_list)  # [T, B, H]
+    da = torch.cat([dc, dc, dc, dh], -1) * slopes  # [T, B, 4H]
     return _order(dh, reverse), _order(dc, reverse), _order(da, reverse)
 
 

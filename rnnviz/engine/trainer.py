@@ -162,6 +162,7 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         dh: dict[str, torch.Tensor] = {}
         dc: dict[str, torch.Tensor] = {}
+        shown = None  # (forward output, row) of the displayed sequence, before the update
         if self.model.fused_available:
             y_hat = self.model.forward_fused(batch.x, truncate=c.bptt)  # [T, B, O]
             if record:
@@ -169,15 +170,22 @@ class Trainer:
             loss = self.task.loss(y_hat, batch)
             loss.backward()
             if record:  # internals from the explicit cells, gradients by hand (bptt.py)
+                B = batch.batch_size  # the displayed sequence rides along as row B
                 with torch.no_grad():
-                    trace = self.model(batch.x, truncate=c.bptt).trace
+                    both = self.model(torch.cat([batch.x, self.display_batch.x], 1), c.bptt)
+                trace = {
+                    ch: {k: v[:, :B] for k, v in kinds.items()} for ch, kinds in both.trace.items()
+                }
                 dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
+                shown = (both, B)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=record)
             y_hat = out.y
             loss = self.task.loss(y_hat, batch)
             if record:
                 dh, dc = self._backward_with_states(loss, out.states)
+                with torch.no_grad():  # separately: the training pass keeps its shapes
+                    shown = (self.model(self.display_batch.x, truncate=c.bptt), 0)
             else:
                 loss.backward()
         loss_value = float(loss.detach())
@@ -198,6 +206,7 @@ class Trainer:
         self.step_count = step
         self.diverged = diverged
         full = record and diverged is None
+        recurrent = self._recurrent() if full else {}
         rec = StepRecord(
             step=step,
             loss=loss_value,
@@ -210,12 +219,12 @@ class Trainer:
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
             full=full,
-            spectral=self._spectral() if full else {},
-            recurrent=self._recurrent() if full else {},
+            spectral=self._spectral(recurrent),
+            recurrent=recurrent,
             dh_norm={k: _norm_rows(v) for k, v in dh.items()} if full else {},
             dc_norm={k: _norm_rows(v) for k, v in dc.items()} if full else {},
             dh_units={k: _unit_norms(v) for k, v in dh.items()} if full else {},
-            sample=self._sample() if full else None,
+            sample=self._sample(*shown) if full else None,
             diverged=diverged,
             seconds=time.perf_counter() - started,
         )
@@ -306,9 +315,10 @@ class Trainer:
         with torch.no_grad():
             return self.task.metrics(y_hat.detach(), batch)
 
-    def _spectral(self) -> dict[str, tuple[float, float]]:
+    @staticmethod
+    def _spectral(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
         out = {}
-        for name, m in self._recurrent().items():
+        for name, m in matrices.items():
             radius = (
                 float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
             )
@@ -322,17 +332,16 @@ class Trainer:
                 for n, m in self.model.recurrent_matrices().items()
             }
 
-    def _sample(self) -> SampleRecord:
+    def _sample(self, out, row: int) -> SampleRecord:
+        """The displayed sequence's record from row ``row`` of a forward output."""
         b = self.display_batch
-        with torch.no_grad():
-            out = self.model(b.x, truncate=self.config.bptt)
         trace = {
-            chain: {k: v[:, 0].cpu().numpy() for k, v in kinds.items()}
+            chain: {k: v[:, row].contiguous().cpu().numpy() for k, v in kinds.items()}
             for chain, kinds in out.trace.items()
         }
         x = b.x[:, 0].cpu().numpy()
         y = b.y[:, 0].cpu().numpy()
-        y_hat = out.y[:, 0].cpu().numpy()
+        y_hat = out.y[:, row].cpu().numpy()
         mask = b.mask[:, 0].cpu().numpy()
         view = self.task.view(x, y, y_hat, mask)
         return SampleRecord(
