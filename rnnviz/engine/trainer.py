@@ -1,11 +1,11 @@
 """A trainer with no GUI and no I/O: one optimiser step per ``step()`` call.
 
 Training uses the fused torch module where the model has one (``model.fused_available``), so
-a run's numbers do not depend on which steps were recorded; on a recorded step the explicit
-cells run the same batch once more, without a graph, to expose every internal, and the total
-gradient dL/dh_t (and dL/dc_t) for each time step is computed by hand from that trace and the
-fused dL/dy (``bptt.py``). Models without a fused form train on the explicit cells directly
-and get dL/dh_t from autograd in the same backward pass.
+a run's numbers do not depend on which steps were recorded; on a recorded step every internal
+is read off torch's fused kernels (``fused_trace.py``, equal to the explicit cells' trace) and
+the total gradient dL/dh_t (and dL/dc_t) for each time step is computed by hand from that
+trace and the fused dL/dy (``bptt.py``). Models without a fused form train on the explicit
+cells directly and get dL/dh_t from autograd in the same backward pass.
 
 Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
     norm:  g <- mu * g / ||g||   if ||g|| > mu
@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from rnnviz.engine.bptt import state_gradients
+from rnnviz.engine.fused_trace import fused_trace
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import SampleRecord, StepRecord
@@ -162,22 +163,21 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         dh: dict[str, torch.Tensor] = {}
         dc: dict[str, torch.Tensor] = {}
-        shown = None  # (forward output, row) of the displayed sequence, before the update
+        shown = None  # (trace, y_hat, row) of the displayed sequence, before the update
         if self.model.fused_available:
             y_hat = self.model.forward_fused(batch.x, truncate=c.bptt)  # [T, B, O]
             if record:
                 y_hat.retain_grad()
             loss = self.task.loss(y_hat, batch)
             loss.backward()
-            if record:  # internals from the explicit cells, gradients by hand (bptt.py)
+            if record:  # internals read off the fused kernels, gradients by hand (bptt.py)
                 B = batch.batch_size  # the displayed sequence rides along as row B
-                with torch.no_grad():
-                    both = self.model(torch.cat([batch.x, self.display_batch.x], 1), c.bptt)
-                trace = {
-                    ch: {k: v[:, :B] for k, v in kinds.items()} for ch, kinds in both.trace.items()
-                }
+                both = fused_trace(self.model, torch.cat([batch.x, self.display_batch.x], 1))
+                trace = {ch: {k: v[:, :B] for k, v in kinds.items()} for ch, kinds in both.items()}
                 dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
-                shown = (both, B)
+                with torch.no_grad():
+                    shown_y = self.model.forward_fused(self.display_batch.x)  # [T, 1, O]
+                shown = (both, shown_y[:, 0], B)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=record)
             y_hat = out.y
@@ -185,7 +185,8 @@ class Trainer:
             if record:
                 dh, dc = self._backward_with_states(loss, out.states)
                 with torch.no_grad():  # separately: the training pass keeps its shapes
-                    shown = (self.model(self.display_batch.x, truncate=c.bptt), 0)
+                    out = self.model(self.display_batch.x, truncate=c.bptt)
+                shown = (out.trace, out.y[:, 0], 0)
             else:
                 loss.backward()
         loss_value = float(loss.detach())
@@ -332,16 +333,16 @@ class Trainer:
                 for n, m in self.model.recurrent_matrices().items()
             }
 
-    def _sample(self, out, row: int) -> SampleRecord:
-        """The displayed sequence's record from row ``row`` of a forward output."""
+    def _sample(self, trace, y_hat: torch.Tensor, row: int) -> SampleRecord:
+        """The displayed sequence's record: row ``row`` of ``trace``; y_hat [T, O]."""
         b = self.display_batch
         trace = {
             chain: {k: v[:, row].contiguous().cpu().numpy() for k, v in kinds.items()}
-            for chain, kinds in out.trace.items()
+            for chain, kinds in trace.items()
         }
         x = b.x[:, 0].cpu().numpy()
         y = b.y[:, 0].cpu().numpy()
-        y_hat = out.y[:, row].cpu().numpy()
+        y_hat = y_hat.detach().cpu().numpy()
         mask = b.mask[:, 0].cpu().numpy()
         view = self.task.view(x, y, y_hat, mask)
         return SampleRecord(
