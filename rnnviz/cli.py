@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         help="bring a panel's tab to the front (e.g. loss_surface, gates, memory, "
         "cell_diagram, gradient_norm, recurrent_matrix); repeatable",
     )
+    parser.add_argument(
+        "--text-size",
+        type=float,
+        default=None,
+        metavar="SCALE",
+        help="scale every font (1.0 normal, 1.5 for a projector; remembered)",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("presets", help="list the presets")
     train = sub.add_parser("train", help="train headless with a progress bar")
@@ -145,6 +152,7 @@ def _window(args) -> int:
         size=(width, height),
         exit_after=args.exit_after,
         show=args.show,
+        text_size=args.text_size,
     )
 
 

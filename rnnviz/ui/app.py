@@ -36,13 +36,15 @@ def run_app(
     size=(1600, 1000),
     exit_after: float | None = None,
     show: list[str] | tuple[str, ...] = (),
+    text_size: float | None = None,
 ) -> int:
     """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
 
     ``screenshot``: train ``steps`` steps (as fast as possible), save the window to that PNG
     and exit (status 0 when written). ``exit_after``: close the window after that many
     seconds (smoke tests). ``show``: panel keys whose tabs to bring to the front (e.g.
-    "loss_surface", "gates"). Returns the process exit status.
+    "loss_surface", "gates"). ``text_size``: scale every font (1.0 normal; 1.5 for a
+    projector). Returns the process exit status.
     """
     from rnnviz.ui.window import MainWindow
 
@@ -54,6 +56,8 @@ def run_app(
     window = MainWindow(preset_name, settings=settings)
     window.resize(int(size[0]), int(size[1]))
     window.show()
+    if text_size is not None:
+        window.set_text_size(text_size)
     for key in show:
         window.show_panel(key)
     status = {"code": 0}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
@@ -40,12 +42,33 @@ QToolTip { color: #111; background: #fff8dc; border: 1px solid #999; font-size: 
 """
 
 
+#: the global text size: 1.0 normal; larger for a projector at the back of a room
+SCALE = 1.0
+SCALES = (0.8, 1.0, 1.25, 1.5, 1.75, 2.0)
+_BASE_APP_PT, _BASE_PLOT_PT = APP_FONT_PT, PLOT_FONT_PT
+
+
+def set_scale(app, scale: float) -> float:
+    """Scale every font of the application (the stylesheet's too); returns the scale used.
+    Widgets built afterwards read the new sizes; the window restyles the existing plots."""
+    global SCALE, APP_FONT_PT, PLOT_FONT_PT
+    SCALE = min(max(float(scale), SCALES[0]), SCALES[-1])
+    APP_FONT_PT = max(6, round(_BASE_APP_PT * SCALE))
+    PLOT_FONT_PT = max(6, round(_BASE_PLOT_PT * SCALE))
+    apply_app_style(app)
+    return SCALE
+
+
+def _scaled_stylesheet() -> str:
+    return re.sub(r"(\d+)pt", lambda m: f"{max(6, round(int(m.group(1)) * SCALE))}pt", STYLESHEET)
+
+
 def apply_app_style(app) -> None:
     """Fonts, stylesheet and pyqtgraph defaults for the whole application."""
     font = app.font()
     font.setPointSize(APP_FONT_PT)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(_scaled_stylesheet())
     pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground="#d0d0d4")
 
 

@@ -79,9 +79,7 @@ class Sidebar(QScrollArea):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(8)
-        # never narrower than the controls (no horizontal scroll bar to reach clipped ones)
-        scroll_bar = self.verticalScrollBar().sizeHint().width()
-        self.setMinimumWidth(max(320, body.minimumSizeHint().width() + scroll_bar + 4))
+        self.fit_width()
 
         self._applied: RunSettings | None = None
         self._snapshot: tuple | None = None
@@ -93,6 +91,12 @@ class Sidebar(QScrollArea):
         self.apply_button.clicked.connect(self._apply)
         self.revert_button.clicked.connect(self.revert)
         self._set_message("", "")
+
+    def fit_width(self) -> None:
+        """Never narrower than the controls (no horizontal scroll bar to reach clipped ones);
+        called again when the text size changes."""
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(max(320, self.widget().minimumSizeHint().width() + scroll_bar + 4))
 
     # -- state -------------------------------------------------------------------------------
     def load(self, settings: RunSettings) -> None:

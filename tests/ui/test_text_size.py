@@ -1,0 +1,32 @@
+"""The global text size: every font scales, plots included, and it is remembered."""
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui import style
+
+
+@pytest.fixture
+def restore_scale():
+    yield
+    style.set_scale(QApplication.instance(), 1.0)
+
+
+def test_text_size_scales_app_and_plot_fonts(qtbot, make_window, restore_scale):
+    window = make_window("lecture_lstm")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=10_000)
+    window.set_text_size(1.5)
+    app = QApplication.instance()
+    assert app.font().pointSize() == round(style._BASE_APP_PT * 1.5)
+    assert "18pt" in app.styleSheet() or "21pt" in app.styleSheet()
+    axis = window.panels["loss"].loss_plot.getAxis("left")
+    assert axis.style["tickFont"].pointSize() == round(style._BASE_PLOT_PT * 1.5)
+    assert float(window.settings.value("view/text_scale")) == 1.5
+    larger = next(a for a in window.view_menu.actions() if a.text() == "Larger text")
+    larger.trigger()
+    assert style.SCALE == 1.75
+    views = window.findChildren(pg.GraphicsView)
+    assert views  # the panels are still drawn after the rebuild
+    assert window.panels["loss"].raw_curve.getData()[0] is not None
