@@ -6,11 +6,13 @@ record the worker published and hands it to every panel; nothing is queued per s
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import deque
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -39,6 +41,16 @@ DISPLAY_HZ = 30
 #: the display interval backs off to this when drawing cannot keep up (a busy machine)
 SLOWEST_DISPLAY_MS = 250
 LAYOUT_VERSION = 2
+#: which training worker the window uses: "thread" (TrainingWorker) or "process"
+#: (ProcessTrainingWorker: trains in a child process, the window's trainer is its mirror)
+WORKER_ENV = "RNNVIZ_WORKER"
+
+
+def worker_kind() -> str:
+    kind = os.environ.get(WORKER_ENV, "thread").strip().lower() or "thread"
+    if kind not in ("thread", "process"):
+        raise SpecError(f"{WORKER_ENV} must be 'thread' or 'process' (got {kind!r})")
+    return kind
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +75,9 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
         )
         self.settings = settings if settings is not None else QSettings("rnnviz", "rnnviz")
+        saved_scale = _as_float(self.settings.value("view/text_scale"), style.SCALE)
+        if app is not None and saved_scale != style.SCALE:  # before the panels are built
+            style.set_scale(app, saved_scale)
         self.cursor = Cursor(self)
         self.trainer = None
         self.compare_trainer = None  # compare mode: the second run, trained in lockstep
@@ -147,6 +162,30 @@ class MainWindow(QMainWindow):
         if self.trainer is not None:
             panel.reset(self._context())
         return panel
+
+    def step_text_size(self, direction: int) -> None:
+        """One step larger (+1) or smaller (-1) on the global text-size scale."""
+        scales = style.SCALES
+        index = min(range(len(scales)), key=lambda i: abs(scales[i] - style.SCALE))
+        self.set_text_size(scales[min(max(index + direction, 0), len(scales) - 1)])
+
+    def set_text_size(self, scale: float) -> None:
+        """Scale all text (remembered between runs): the stylesheet, every plot's axes, and
+        the panels, which are rebuilt for the new size and redrawn from the history."""
+        app = QApplication.instance()
+        scale = style.set_scale(app, scale)
+        self.settings.setValue("view/text_scale", scale)
+        self.sidebar.fit_width()
+        for view in self.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, pg.PlotItem):
+                    style.style_plot(item)
+        if self.trainer is not None:
+            context = self._context()
+            for panel in self.panels.values():
+                panel.reset(context)
+            self._draw(force=True)
+        self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
     def show_panel(self, key: str) -> None:
         """Show a panel and bring its tab to the front; unknown keys raise a SpecError."""
@@ -234,6 +273,12 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
         self.view_menu.addSeparator()
+        for text, keys, step in (("Larger text", "Ctrl++", 1), ("Smaller text", "Ctrl+-", -1)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip("Scale every font, e.g. for a projector")
+            action.triggered.connect(lambda _=False, d=step: self.step_text_size(d))
+            self.view_menu.addAction(action)
         reset_layout = QAction("Reset layout", self)
         reset_layout.triggered.connect(self.reset_layout)
         self.view_menu.addAction(reset_layout)
@@ -280,12 +325,11 @@ class MainWindow(QMainWindow):
         except SpecError as exc:
             self.sidebar.show_error(str(exc))
             return False
-        self._stop_worker()
+        self._stop_worker(shutdown=True)
         self.trainer = trainer
         self.compare_trainer = compare
         self.run_settings = settings
-        self.worker = TrainingWorker(trainer, compare)
-        self.worker.set_speed(self.transport.steps_per_second)
+        self.worker = self._make_worker()
         self.sidebar.load(settings)
         self._start_over()
         self.statusBar().showMessage(f"Ready: {settings.title or 'custom settings'}", 5000)
@@ -304,6 +348,17 @@ class MainWindow(QMainWindow):
             panel.reset(context)
         self.transport.set_running(False)
         self._update_status(None)
+
+    def _make_worker(self):
+        """A worker for the current trainer(s), of the kind ``RNNVIZ_WORKER`` chooses."""
+        if worker_kind() == "process":
+            from rnnviz.ui.process_worker import ProcessTrainingWorker
+
+            worker = ProcessTrainingWorker(self.trainer, self.compare_trainer, self.run_settings)
+        else:
+            worker = TrainingWorker(self.trainer, self.compare_trainer)
+        worker.set_speed(self.transport.steps_per_second)
+        return worker
 
     def _context(self) -> RunContext:
         trainer = self.trainer
@@ -341,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def reset(self) -> None:
         """Back to step 0 with the seed's initial weights."""
-        stopped = self._stop_worker()
+        stopped = self._stop_worker(shutdown=True)
         if self.trainer is None:
             return
         if stopped:
@@ -351,8 +406,7 @@ class MainWindow(QMainWindow):
         else:  # never touch a trainer a stuck thread may still use
             self.trainer = self.run_settings.make_trainer()
             self.compare_trainer = self.run_settings.make_compare_trainer()
-        self.worker = TrainingWorker(self.trainer, self.compare_trainer)
-        self.worker.set_speed(self.transport.steps_per_second)
+        self.worker = self._make_worker()
         self._start_over()
         self.statusBar().showMessage("Reset to step 0", 3000)
 
@@ -375,11 +429,15 @@ class MainWindow(QMainWindow):
         else:
             self.pause()
 
-    def _stop_worker(self) -> bool:
-        """Stop training; False if the thread did not end within a second."""
+    def _stop_worker(self, shutdown: bool = False) -> bool:
+        """Stop training (``shutdown``: and end the worker for good, e.g. its training
+        process); False if the training did not end within a second."""
         stopped = True
         if self.worker is not None:
-            stopped = self.worker.stop(timeout=1.0)
+            if shutdown:
+                stopped = self.worker.shutdown(timeout=1.0)
+            else:
+                stopped = self.worker.stop(timeout=1.0)
             if not stopped:
                 print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
             self._tick()  # draw what the last steps produced
@@ -395,13 +453,7 @@ class MainWindow(QMainWindow):
     def _live_changed(self, config) -> None:
         if self.worker is None:
             return
-        trainer = self.trainer
-
-        def apply() -> None:
-            trainer.set_lr(config.lr)
-            trainer.set_clipping(config.clip_mode, config.clip_threshold)
-
-        self.worker.submit(apply)
+        self.worker.set_live(config.lr, config.clip_mode, config.clip_threshold)
         if not self.running:
             self._draw(force=True)  # show the event mark now
 
@@ -583,7 +635,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.display_timer.stop()
         if self.worker is not None:
-            self.worker.stop(timeout=1.0)
+            self.worker.shutdown(timeout=1.0)
         self._active = False
         self.save_layout()
         super().closeEvent(event)
+
+
+def _as_float(value, default: float) -> float:
+    """A QSettings value (a string in INI files) as a float, or ``default``."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default

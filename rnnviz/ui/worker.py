@@ -120,6 +120,20 @@ class TrainingWorker:
         self._drain_commands()
         return True
 
+    def shutdown(self, timeout: float = 1.0) -> bool:
+        """End this worker for good (a thread worker has nothing more to end than ``stop``)."""
+        return self.stop(timeout)
+
+    def set_live(self, lr: float, clip_mode: str, clip_threshold: float) -> None:
+        """Change the learning rate and clipping between two steps (marked as events)."""
+        trainer = self.trainer
+
+        def apply() -> None:
+            trainer.set_lr(lr)
+            trainer.set_clipping(clip_mode, clip_threshold)
+
+        self.submit(apply)
+
     def submit(self, command: Callable[[], None]) -> None:
         """Run ``command()`` against the trainer between two steps (now, when idle)."""
         with self._lock:

@@ -1,5 +1,5 @@
 """Qt test set-up: a private settings location, a window factory, and a fixture that fails
-any test leaving a thread running."""
+any test leaving a thread or a child process running."""
 
 from __future__ import annotations
 
@@ -48,6 +48,28 @@ def no_thread_left(request):
     if left or workers:
         names = [t.name for t in left]
         pytest.fail(f"test left threads running: {names} (workers: {len(workers)})")
+
+
+@pytest.fixture(autouse=True)
+def no_process_left():
+    """Fail the test if it leaves a child process (a training process) running."""
+    import multiprocessing
+
+    from rnnviz.ui.process_worker import ProcessTrainingWorker
+
+    yield
+    workers = list(ProcessTrainingWorker._live)
+    ProcessTrainingWorker._live.clear()
+    for worker in workers:  # don't let one leak cascade into later tests
+        worker.shutdown(timeout=1.0)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+        child.join(2.0)
+    if workers or children:
+        pytest.fail(
+            f"test left processes running: {[c.name for c in children]} (workers: {len(workers)})"
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,316 @@
+"""A training worker that trains in a child process, with the window's trainer as a mirror.
+
+Same interface as ``TrainingWorker`` (the window can use either; ``RNNVIZ_WORKER`` chooses).
+Training in a separate process keeps the GUI's event loop and the trainer off one GIL: the
+window keeps ~1.0x of headless steps/s and its timers fire on time.
+
+- The child (``training_process.serve``, no Qt) builds its own Trainer(s) from the run's
+  plain settings and the mirror's current TrainConfig. It is spawned on the first ``start``
+  and lives while the worker does: ``stop`` only pauses it, ``shutdown`` ends it.
+- The parent's ``trainer`` (and ``compare``) are mirrors: ``take`` (GUI thread) drains the
+  child's coalesced messages and appends their records, trajectory points, checkpoints and
+  live-setting changes to the mirror's history in order, sets ``step_count`` / ``diverged``
+  and copies the newest weights into the mirror's model. So everything that reads the
+  window's trainer (panels, ``request(fn, callback)``) works as with the thread worker.
+- ``submit(command)`` runs a closure on the mirror only; live settings go through
+  ``set_live``, which changes both the child's trainer and the mirror (marked at the step
+  where the child applied it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+import torch
+
+from rnnviz.engine.record import StepRecord
+from rnnviz.ui.worker import Published, WorkerError
+
+#: the child's message queue holds at most this many messages (it coalesces beyond)
+QUEUE_SIZE = 8
+START_TIMEOUT_S = 60.0
+
+
+class ProcessTrainingWorker:
+    """Trains ``settings`` (a RunSettings) in a child process; ``trainer`` / ``compare`` are
+    the parent's mirrors of the child's trainers (built from the same settings)."""
+
+    _live: set[ProcessTrainingWorker] = set()  # workers with a child process (tests check it)
+
+    def __init__(self, trainer, compare=None, settings=None) -> None:
+        if settings is None:
+            raise TypeError("ProcessTrainingWorker needs the run's settings (plain data)")
+        self.trainer = trainer
+        self.compare = compare
+        self.settings = settings
+        self._ctx = mp.get_context("spawn")
+        self._process = None
+        self._commands = None  # our end of the command pipe
+        self._messages = None  # the child's bounded message queue
+        self._ready = False
+        self._run_id = 0
+        self._running = False
+        self._steps_per_second: float | None = None
+        self._lock = threading.Lock()
+        self._trainer_lock = threading.Lock()  # held while the mirror is updated or read
+        self._newest: StepRecord | None = None
+        self._newest_full: StepRecord | None = None
+        self._compare_newest: StepRecord | None = None
+        self._error: WorkerError | None = None
+        self._finished = False
+        self._steps_done = 0
+        self._results: list[tuple[Callable, object]] = []
+        self._helpers: list[threading.Thread] = []
+
+    # -- control (GUI thread) ----------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def process(self):
+        return self._process
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        self._steps_per_second = steps_per_second if steps_per_second else None
+        self._send(("speed", self._steps_per_second))
+
+    def start(self, max_steps: int | None = None) -> bool:
+        """Start training (up to ``max_steps`` more steps). False if already running."""
+        if self._running:
+            return False
+        if self.trainer.diverged:
+            return False
+        if self._process is None:
+            self._spawn()
+        self._run_id += 1
+        self._running = True
+        self._finished = False
+        self._send(("start", max_steps, self._run_id))
+        return True
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Pause: end the current run after the child's current step and take in everything it
+        trained. True when the run ended (the child lives on for the next start)."""
+        deadline = time.monotonic() + timeout
+        while self._running and self._pump(block=0):  # e.g. the child's "ready"
+            pass
+        if self._running:
+            self._send(("pause",))
+            if not self._ready:  # still starting up: the run never began; don't wait for it
+                self._end_run()
+            while self._running and self._ready:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._pump(block=left):
+                    break
+        ok = not self._running
+        if self._running and not self._alive():
+            self._end_run()
+            ok = True
+        return self._join_helpers(max(0.05, deadline - time.monotonic())) and ok
+
+    def shutdown(self, timeout: float = 1.0) -> bool:
+        """Stop training and end the child process (terminated if it does not exit in time)."""
+        deadline = time.monotonic() + timeout
+        stopped = self.stop(timeout * 0.5)
+        process, self._process = self._process, None
+        if process is not None:
+            self._send(("stop",))
+            process.join(max(0.05, deadline - time.monotonic()))
+            if process.is_alive():
+                process.terminate()
+                process.join(1.0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+            self._close_channels()
+        self._running = False
+        ProcessTrainingWorker._live.discard(self)
+        return stopped
+
+    def set_live(self, lr: float, clip_mode: str, clip_threshold: float) -> None:
+        """Change the learning rate and clipping between two steps (marked as events)."""
+        if self._running:  # the child marks the step where it applied them; the mirror follows
+            self._send(("live", lr, clip_mode, clip_threshold, True))
+            return
+        with self._trainer_lock:
+            self._apply_live(self.trainer, lr, clip_mode, clip_threshold)
+        self._send(("live", lr, clip_mode, clip_threshold, False))
+
+    def submit(self, command: Callable[[], None]) -> None:
+        """Run ``command()`` against the mirror trainer (it cannot reach the child's)."""
+        with self._trainer_lock:
+            command()
+
+    def request(self, fn: Callable, callback: Callable) -> None:
+        """Run ``fn(trainer)`` (the mirror) on a helper thread; ``deliver_results`` hands its
+        result (or exception) to ``callback`` on the GUI thread."""
+
+        def job() -> None:
+            try:
+                with self._trainer_lock:
+                    result = fn(self.trainer)
+            except Exception as exc:  # handed to the callback, which shows it
+                result = exc
+            with self._lock:
+                self._results.append((callback, result))
+
+        self._helpers = [t for t in self._helpers if t.is_alive()]
+        helper = threading.Thread(target=job, name="rnnviz-request", daemon=True)
+        self._helpers.append(helper)
+        helper.start()
+
+    def deliver_results(self) -> None:
+        with self._lock:
+            results, self._results = self._results, []
+        for callback, result in results:
+            callback(result)
+
+    def take(self) -> Published:
+        """Take in the child's messages, then take (and clear) what was published."""
+        while self._pump(block=0):
+            pass
+        if self._running and self._process is not None and not self._alive():
+            self._pump(block=0)
+            if self._running:
+                code = self._process.exitcode
+                self._error = WorkerError(
+                    message=f"the training process ended unexpectedly (exit code {code})",
+                    details="",
+                )
+                self._end_run()
+        out = Published(
+            newest=self._newest,
+            newest_full=self._newest_full,
+            compare=self._compare_newest,
+            steps_done=self._steps_done,
+            error=self._error,
+            finished=self._finished,
+        )
+        self._newest = self._newest_full = self._compare_newest = None
+        self._error = None
+        self._finished = False
+        return out
+
+    # -- the child -----------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        from rnnviz.ui import training_process
+
+        receive, self._commands = self._ctx.Pipe(duplex=False)
+        self._messages = self._ctx.Queue(QUEUE_SIZE)
+        self._process = self._ctx.Process(
+            target=training_process.serve,
+            args=(
+                receive,
+                self._messages,
+                self.settings,
+                self.trainer.config,
+                self.compare is not None,
+            ),
+            name="rnnviz-training-process",
+            daemon=True,
+        )
+        self._process.start()
+        receive.close()
+        self._ready = False
+        ProcessTrainingWorker._live.add(self)
+        self._send(("speed", self._steps_per_second))
+
+    def _alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def _send(self, command: tuple) -> None:
+        if self._commands is None:
+            return
+        try:
+            self._commands.send(command)
+        except (OSError, ValueError, AttributeError):
+            pass  # the child is gone; take() reports it
+
+    def _close_channels(self) -> None:
+        if self._commands is not None:
+            self._commands.close()
+            self._commands = None
+        if self._messages is not None:
+            self._messages.close()
+            self._messages.cancel_join_thread()
+            self._messages = None
+
+    def _end_run(self) -> None:
+        self._running = False
+        self._finished = True
+
+    def _pump(self, block: float) -> bool:
+        """Take in one message (waiting up to ``block`` s). False when none came."""
+        if self._messages is None:
+            return False
+        try:
+            message = self._messages.get(timeout=block) if block else self._messages.get_nowait()
+        except (queue.Empty, OSError, EOFError, ValueError):
+            return False
+        if message.get("ready"):
+            self._ready = True
+            return True
+        with self._trainer_lock:
+            self._apply(message)
+        if message.get("error") is not None:
+            text, details = message["error"]
+            self._error = WorkerError(message=text, details=details)
+        if message.get("fatal"):
+            self._ready = True
+        if message["finished"] and message.get("run") in (self._run_id, None):
+            self._end_run()
+        return True
+
+    # -- the mirror ----------------------------------------------------------------------------
+    def _apply(self, message: dict) -> None:
+        trainers = {"main": self.trainer, "compare": self.compare}
+        for op in message["ops"]:
+            kind = op[0]
+            if kind == "rec":
+                self._apply_record(trainers[op[1]], op[1], op[2])
+            elif kind == "traj":
+                trainers[op[1]].history.add_trajectory_point(op[2], op[3])
+            elif kind == "ckpt":
+                trainers[op[1]].history.add_checkpoint(op[2], op[3])
+            elif kind == "live":
+                self._apply_live(self.trainer, *op[1:])
+        if "weights" in message:
+            _load_weights(self.trainer, message["weights"])
+        if self.compare is not None and "compare_weights" in message:
+            _load_weights(self.compare, message["compare_weights"])
+
+    def _apply_record(self, trainer, which: str, record: StepRecord) -> None:
+        trainer.history.append(record)
+        trainer.step_count = record.step
+        trainer.diverged = record.diverged
+        if which == "compare":
+            if record.full or self._newest_full is not None:
+                self._compare_newest = record
+            return
+        self._newest = record
+        if record.full:
+            self._newest_full = record
+        self._steps_done += 1
+
+    @staticmethod
+    def _apply_live(trainer, lr: float, clip_mode: str, clip_threshold: float) -> None:
+        trainer.set_lr(lr)
+        trainer.set_clipping(clip_mode, clip_threshold)
+
+    def _join_helpers(self, timeout: float) -> bool:
+        for helper in self._helpers:
+            helper.join(timeout)
+        self._helpers = [t for t in self._helpers if t.is_alive()]
+        return not self._helpers
+
+
+def _load_weights(trainer, weights: dict) -> None:
+    with torch.no_grad():
+        for name, p in trainer.model.named_parameters():
+            if name in weights:
+                p.copy_(torch.from_numpy(weights[name]))

@@ -1,0 +1,129 @@
+"""The process training worker (RNNVIZ_WORKER=process): the window trains in a child process
+and its trainer is a mirror that must match a headless run exactly."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import numpy as np
+import pytest
+
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.trainer import Trainer
+from rnnviz.ui.process_worker import ProcessTrainingWorker
+
+TIMEOUT = 20_000  # the first start spawns the child and imports torch there
+
+
+@pytest.fixture
+def process_window(make_window, monkeypatch):
+    monkeypatch.setenv("RNNVIZ_WORKER", "process")
+
+    def make(preset: str = "lecture_lstm"):
+        window = make_window(preset)
+        assert isinstance(window.worker, ProcessTrainingWorker)
+        return window
+
+    return make
+
+
+def loss_points(window) -> int:
+    x, _ = window.panels["loss"].raw_curve.getData()
+    return 0 if x is None else len(x)
+
+
+def settle(qtbot, window, step: int) -> None:
+    qtbot.waitUntil(lambda: window.shown_step == step and not window.running, timeout=TIMEOUT)
+
+
+def test_run_step_pause_and_close_leave_no_child(qtbot, process_window):
+    window = process_window("lecture_lstm")
+    window.step_once()
+    settle(qtbot, window, 1)
+    assert window.trainer.step_count == 1 and len(window.trainer.history) == 1
+    window.step_once()
+    settle(qtbot, window, 2)
+    assert window.trainer.step_count == 2
+    window.run()
+    assert window.running
+    qtbot.waitUntil(lambda: window.shown_step >= 8 and loss_points(window) >= 8, timeout=TIMEOUT)
+    window.pause()
+    assert not window.running
+    stopped_at = window.trainer.step_count
+    assert window.shown_step == stopped_at  # everything the child trained is in the mirror
+    assert len(window.trainer.history) == stopped_at
+    assert window.worker.process.is_alive()  # pause keeps the child for the next start
+    window.step_once()
+    settle(qtbot, window, stopped_at + 1)
+    child = window.worker.process
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= stopped_at + 3, timeout=TIMEOUT)
+    window.close()  # while training
+    assert not window.running and not child.is_alive()
+    assert not multiprocessing.active_children()
+    assert not [t for t in threading.enumerate() if t.name.startswith("rnnviz")]
+
+
+def test_mirror_history_equals_a_headless_run(qtbot, process_window):
+    window = process_window("adding_rnn")
+    window.run_steps(30)
+    settle(qtbot, window, 30)
+    headless = Trainer.from_preset(load_preset("adding_rnn"))
+    for _ in range(30):
+        headless.step(record=False)
+    mirror = window.trainer.history
+    np.testing.assert_array_equal(mirror.series("loss"), headless.history.series("loss"))
+    np.testing.assert_array_equal(mirror.series("grad_norm"), headless.history.series("grad_norm"))
+    expected = headless.weights()
+    got = window.trainer.weights()
+    assert all(np.array_equal(expected[k], got[k]) for k in expected)
+    steps, _ = mirror.trajectory_array()
+    assert steps[-1] == 30
+    assert [s for s, _ in mirror.checkpoints] == [s for s, _ in headless.history.checkpoints]
+
+
+def test_reset_returns_to_step_zero_with_seed_weights(qtbot, process_window):
+    window = process_window("adding_rnn")
+    initial = window.trainer.weights()
+    window.run_steps(5)
+    settle(qtbot, window, 5)
+    old = window.worker.process
+    assert any(not np.array_equal(initial[k], v) for k, v in window.trainer.weights().items())
+    window.reset()
+    assert not old.is_alive()  # the old child is gone
+    assert window.trainer.step_count == 0 and window.shown_step == 0
+    assert len(window.trainer.history) == 0 and loss_points(window) == 0
+    after = window.trainer.weights()
+    assert all(np.array_equal(initial[k], after[k]) for k in initial)
+    assert window.worker is not None and window.worker.process is None  # spawned on start
+
+
+def test_live_lr_change_is_applied_and_marked(qtbot, process_window):
+    window = process_window("adding_rnn")
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= 3, timeout=TIMEOUT)
+    lr = window.trainer.config.lr / 2
+    window.sidebar.training.lr.setValue(lr)
+    qtbot.waitUntil(lambda: bool(window.trainer.history.events), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.trainer.history.last.lr == lr, timeout=TIMEOUT)
+    window.pause()
+    event = window.trainer.history.events[0]
+    assert event.text.startswith("lr ")
+    lrs = window.trainer.history.series("lr")
+    steps = window.trainer.history.series("step")
+    # the mark is at the step after which the child applied it
+    assert np.all(lrs[steps > event.step] == lr) and np.all(lrs[steps <= event.step] != lr)
+    assert window.trainer.config.lr == lr
+
+
+def test_divergence_auto_pauses_with_the_message(qtbot, process_window):
+    window = process_window("exploding_linear")
+    window.sidebar.training.lr.setValue(10.0)
+    window.run()
+    qtbot.waitUntil(lambda: not window.running, timeout=TIMEOUT)
+    assert window.trainer.diverged
+    assert "exploded" in window.banner_text
+    assert window.status_state.text() == "diverged"
+    window.run()  # refused
+    assert not window.running and "Reset" in window.banner_text
