@@ -1,3 +1,5 @@
 from rnnviz.cli import main
 
-raise SystemExit(main())
+# guarded: the training process is started with spawn, which re-imports the main module
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -309,10 +309,11 @@ class LossSurfacePanel(Panel):
         self.param_b.clear()
         self._clear_drawing()
         self.summary.setText("no surface yet: press Recompute")
-        if self.compute_on_reset and self.isVisible():
+        if self.compute_on_reset and self._on_screen():
             self.recompute()
 
     def show_record(self, record: StepRecord, history: History) -> None:
+        self._compute_if_wanted()  # e.g. its tab was just raised
         steps, weights = read_trajectory(history)
         if steps.size:
             self._paths["main"] = (steps, weights)
@@ -428,11 +429,21 @@ class LossSurfacePanel(Panel):
         window = self.window()
         if window is not self:
             window.installEventFilter(self)  # the window closing stops the worker
+        self._compute_if_wanted()
+
+    def _on_screen(self) -> bool:
+        """Shown and not behind another tab (a tabbed dock still reports isVisible())."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def _compute_if_wanted(self) -> None:
+        """The first surface of a run, once the panel is really on screen (not at start-up
+        behind a tab, where it would only take CPU from training)."""
         if (
             self.compute_on_reset
             and self.context is not None
             and self.grid is None
             and not self._busy
+            and self._on_screen()
         ):
             self.recompute()
 
@@ -450,8 +461,13 @@ class LossSurfacePanel(Panel):
 
     def _progress(self, done: int, total: int, job: int) -> None:
         if job == self.worker.job:
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(done)
+            # whole percents only: each QProgressBar.setValue repaints at once (~8 ms here)
+            total = max(total, 1)
+            if self.progress.maximum() != 100:
+                self.progress.setMaximum(100)
+            percent = 100 * done // total
+            if percent != self.progress.value():
+                self.progress.setValue(percent)
 
     def _finished(self, status: str, job: int) -> None:
         if job != self.worker.job:
