@@ -98,6 +98,8 @@ class RecurrentMatrixPanel(Panel):
         self.eigen_plot.addItem(self.compare_points)
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
+        # the square (aspect-locked) eigenvalue plot would take all the width of a tall dock
+        self.plots.ci.layout.setColumnMaximumWidth(1, 300)
         for plot in (self.radius_plot, self.eigen_plot):
             style.style_plot(plot)
         self.radius_plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH + 12)  # room for 1.045
@@ -276,7 +278,8 @@ class RecurrentMatrixPanel(Panel):
 
     def _eigen_title(self, name: str, with_compare: bool) -> None:
         """The title doubles as the legend (a legend box would cover the unit circle)."""
-        title = f"eigenvalues of {name}: <span style='color:{EIGEN_COLOUR}'>● {self._label}</span>"
+        # the matrix is named in the panel's header; a long title would widen the square plot
+        title = f"eigenvalues λ: <span style='color:{EIGEN_COLOUR}'>● {self._label}</span>"
         if with_compare:
             title += f" <span style='color:{COMPARE_EIGEN_COLOUR}'>✕ {self._compare_label}</span>"
         self.eigen_plot.setTitle(title, size=f"{style.PLOT_FONT_PT}pt", color="#e8e8ea")
