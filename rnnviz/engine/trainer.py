@@ -133,12 +133,6 @@ class Trainer:
             self.history.add_event(self.step_count, text)
         self.config = new
 
-    def set_bptt(self, bptt: int) -> None:
-        new = replace(self.config, bptt=bptt)  # validates
-        if bptt != self.config.bptt:
-            self.history.add_event(self.step_count, f"bptt {bptt or 'full'}")
-        self.config = new
-
     def weights(self) -> dict[str, np.ndarray]:
         return {n: p.detach().cpu().numpy().copy() for n, p in self.model.named_parameters()}
 
