@@ -36,8 +36,9 @@ from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.heatmap import ChainSelector, display_token, is_text_task, plot_font
 
 #: scene geometry (the view scales the whole drawing to fit the panel, text included)
-BOX_W, BOX_H, OP_R = 200, 104, 28
-CAPTION_PX, VALUE_PX, OP_PX = 21, 36, 34
+BOX_W, BOX_H, OP_R = 212, 132, 28
+# large: the view scales the whole figure down to fit a dock, and a class reads it from afar
+CAPTION_PX, VALUE_PX, OP_PX = 28, 46, 34
 LINE = QColor("#b0bec5")
 TEXT = QColor("#eceff1")
 CAPTION = QColor("#b0bec5")
@@ -85,17 +86,17 @@ LSTM_NODES = (
     Node("a", "output a", MID, 0),
     Node("x_out", "×", MID, 130, "op"),
     Node("h(c')", "h(c')", MID, 260),
-    Node("c'", "new memory c'", MID, 420),
-    Node("c", "old memory c", MID, 590),
+    Node("c'", "new memory\nc'", MID, 420),
+    Node("c", "old memory\nc", MID, 590),
     Node("x_in", "×", MID, 730, "op"),
     Node("g(z)", "g(z)", MID, 860),
-    Node("z", "cell input z", MID, 1010),
+    Node("z", "cell input\nz", MID, 1010),
     Node("z_o", "z_o", L2, 130),
-    Node("f(z_o)", "output gate f(z_o)", L1, 130, "gate"),
+    Node("f(z_o)", "output gate\nf(z_o)", L1, 130, "gate"),
     Node("z_i", "z_i", L2, 730),
-    Node("f(z_i)", "input gate f(z_i)", L1, 730, "gate"),
+    Node("f(z_i)", "input gate\nf(z_i)", L1, 730, "gate"),
     Node("z_f", "z_f", R2, 505),
-    Node("f(z_f)", "forget gate f(z_f)", R1, 505, "gate"),
+    Node("f(z_f)", "forget gate\nf(z_f)", R1, 505, "gate"),
 )
 LSTM_EDGES = (
     ("z", "g(z)"),
@@ -113,18 +114,18 @@ LSTM_EDGES = (
     ("x_out", "a"),
 )
 GRU_NODES = (
-    Node("h'", "new state h'", MID, 0),
+    Node("h'", "new state\nh'", MID, 0),
     Node("plus", "+", MID, 140, "op"),
     Node("x_n", "×", MID, 310, "op"),
-    Node("n", "candidate n", MID, 450),
-    Node("z_n", "z_n (sees r · h)", MID, 620),
-    Node("h", "old state h", R1, 620),
+    Node("n", "candidate\nn", MID, 450),
+    Node("z_n", "z_n (sees\nr · h)", MID, 620),
+    Node("h", "old state\nh", R1, 620),
     Node("x_h", "×", R1, 310, "op"),
     Node("1-u", "1 - u", L1, 310, "gate"),
-    Node("u", "update gate u", R2, 310, "gate"),
+    Node("u", "update\ngate u", R2, 310, "gate"),
     Node("z_u", "z_u", R2, 140),
     Node("z_r", "z_r", L2, 620),
-    Node("r", "reset gate r", L1, 620, "gate"),
+    Node("r", "reset\ngate r", L1, 620, "gate"),
 )
 GRU_EDGES = (
     ("h", "z_n"),
@@ -269,9 +270,10 @@ class CellDiagramPanel(Panel):
                 self._centre_text(node.caption, op_font, rect.center(), TEXT)
                 continue
             self._boxes[node.key] = self.scene.addRect(rect, QPen(LINE, 2), QBrush(VALUE_FILL))
-            top = QPointF(rect.center().x(), rect.top() + 6 + CAPTION_PX * 0.6)
+            lines = node.caption.count("\n") + 1
+            top = QPointF(rect.center().x(), rect.top() + 4 + lines * CAPTION_PX * 0.6)
             self._centre_text(node.caption, caption_font, top, CAPTION)
-            centre = QPointF(rect.center().x(), rect.center().y() + CAPTION_PX * 0.5)
+            centre = QPointF(rect.center().x(), rect.bottom() - 6 - VALUE_PX * 0.6)
             self._value_items[node.key] = self._centre_text("", value_font, centre, TEXT)
         if nodes:
             frame = self._memory_frame()
