@@ -28,6 +28,7 @@ from collections.abc import Callable
 import torch
 
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui.requests import Requests
 from rnnviz.ui.worker import Published, WorkerError
 
 #: the child's message queue holds at most this many messages (it coalesces beyond)
@@ -57,14 +58,13 @@ class ProcessTrainingWorker:
         self._steps_per_second: float | None = None
         self._lock = threading.Lock()
         self._trainer_lock = threading.Lock()  # held while the mirror is updated or read
+        self._requests = Requests(trainer, self._trainer_lock)
         self._newest: StepRecord | None = None
         self._newest_full: StepRecord | None = None
         self._compare_newest: StepRecord | None = None
         self._error: WorkerError | None = None
         self._finished = False
         self._steps_done = 0
-        self._results: list[tuple[Callable, object]] = []
-        self._helpers: list[threading.Thread] = []
 
     # -- control (GUI thread) ----------------------------------------------------------------
     @property
@@ -111,7 +111,7 @@ class ProcessTrainingWorker:
         if self._running and not self._alive():
             self._end_run()
             ok = True
-        return self._join_helpers(max(0.05, deadline - time.monotonic())) and ok
+        return self._requests.join(max(0.05, deadline - time.monotonic())) and ok
 
     def shutdown(self, timeout: float = 1.0) -> bool:
         """Stop training and end the child process (terminated if it does not exit in time)."""
@@ -149,26 +149,10 @@ class ProcessTrainingWorker:
     def request(self, fn: Callable, callback: Callable) -> None:
         """Run ``fn(trainer)`` (the mirror) on a helper thread; ``deliver_results`` hands its
         result (or exception) to ``callback`` on the GUI thread."""
-
-        def job() -> None:
-            try:
-                with self._trainer_lock:
-                    result = fn(self.trainer)
-            except Exception as exc:  # handed to the callback, which shows it
-                result = exc
-            with self._lock:
-                self._results.append((callback, result))
-
-        self._helpers = [t for t in self._helpers if t.is_alive()]
-        helper = threading.Thread(target=job, name="rnnviz-request", daemon=True)
-        self._helpers.append(helper)
-        helper.start()
+        self._requests.run_in_helper(self._requests.job(fn, callback))
 
     def deliver_results(self) -> None:
-        with self._lock:
-            results, self._results = self._results, []
-        for callback, result in results:
-            callback(result)
+        self._requests.deliver()
 
     def take(self) -> Published:
         """Take in the child's messages, then take (and clear) what was published."""
@@ -301,12 +285,6 @@ class ProcessTrainingWorker:
     def _apply_live(trainer, lr: float, clip_mode: str, clip_threshold: float) -> None:
         trainer.set_lr(lr)
         trainer.set_clipping(clip_mode, clip_threshold)
-
-    def _join_helpers(self, timeout: float) -> bool:
-        for helper in self._helpers:
-            helper.join(timeout)
-        self._helpers = [t for t in self._helpers if t.is_alive()]
-        return not self._helpers
 
 
 def _load_weights(trainer, weights: dict) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui.requests import Requests
 
 FULL_RECORD_HZ = 30.0
 #: full records may take at most this share of the training thread's time
@@ -74,8 +75,7 @@ class TrainingWorker:
         self._finished = False
         self._steps_done = 0
         self._trainer_lock = threading.Lock()  # held while a step or a request uses it
-        self._results: list[tuple[Callable, object]] = []
-        self._helpers: list[threading.Thread] = []
+        self._requests = Requests(trainer, self._trainer_lock)
 
     # -- control (GUI thread) ----------------------------------------------------------------
     @property
@@ -111,10 +111,7 @@ class TrainingWorker:
             if thread.is_alive():
                 return False
             self._thread = None
-        for helper in self._helpers:
-            helper.join(timeout)
-        self._helpers = [t for t in self._helpers if t.is_alive()]
-        if self._helpers:
+        if not self._requests.join(timeout):
             return False
         TrainingWorker._live.discard(self)
         self._drain_commands()
@@ -146,31 +143,16 @@ class TrainingWorker:
     def request(self, fn: Callable, callback: Callable) -> None:
         """Run ``fn(trainer)`` off the GUI thread (between steps while training); its result
         (or exception) is handed to ``callback`` by ``deliver_results`` on the GUI thread."""
-
-        def job() -> None:
-            try:
-                with self._trainer_lock:
-                    result = fn(self.trainer)
-            except Exception as exc:  # handed to the callback, which shows it
-                result = exc
-            with self._lock:
-                self._results.append((callback, result))
-
+        job = self._requests.job(fn, callback)
         with self._lock:
             if self.running:
                 self._commands.append(job)
                 return
-        self._helpers = [t for t in self._helpers if t.is_alive()]
-        helper = threading.Thread(target=job, name="rnnviz-request", daemon=True)
-        self._helpers.append(helper)
-        helper.start()
+        self._requests.run_in_helper(job)
 
     def deliver_results(self) -> None:
         """Call the callbacks of finished requests (GUI thread)."""
-        with self._lock:
-            results, self._results = self._results, []
-        for callback, result in results:
-            callback(result)
+        self._requests.deliver()
 
     def take(self) -> Published:
         """Take (and clear) what was published since the last take."""
