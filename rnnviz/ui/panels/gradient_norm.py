@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -30,6 +30,7 @@ from rnnviz.ui.panels.gradients_time import (
     LEFT_AXIS_WIDTH,
     add_legend,
     log10_or_nan,
+    panel_frame,
     positive_or_nan,
     run_label,
 )
@@ -109,12 +110,7 @@ class GradientNormPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        self.setMinimumSize(400, 280)  # below this the plots' text collides
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setWordWrap(True)
+        layout, self.summary = panel_frame(self)
         layout.addWidget(self.summary)
         body = QHBoxLayout()
         layout.addLayout(body, 1)

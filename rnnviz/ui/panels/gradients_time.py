@@ -40,6 +40,17 @@ def run_label(spec: ModelSpec | None) -> str:
     return spec.kind.upper()
 
 
+def panel_frame(panel: Panel) -> tuple[QVBoxLayout, QLabel]:
+    """The gradient panels' frame: a minimum size, a vertical layout and a summary label."""
+    panel.setMinimumSize(400, 280)  # below this the plots' text collides
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    summary = QLabel("")
+    summary.setObjectName("panelSummary")
+    summary.setWordWrap(True)
+    return layout, summary
+
+
 def add_legend(plot: pg.PlotItem, columns: int = 1) -> pg.LegendItem:
     """A legend in the top right corner on a dark translucent box, in the plot font."""
     return plot.addLegend(
@@ -94,13 +105,8 @@ class GradientsTimePanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        self.setMinimumSize(400, 280)  # below this the plots' text collides
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
-        self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setWordWrap(True)
         self.map_choice = QComboBox()
         self.map_choice.setToolTip("Which gradient the training step x t heatmap shows.")
         header.addWidget(self.summary, 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -28,6 +28,7 @@ from rnnviz.ui.panels.gradients_time import (
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
     add_legend,
+    panel_frame,
     positive_or_nan,
     run_label,
 )
@@ -44,13 +45,8 @@ class RecurrentMatrixPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        self.setMinimumSize(400, 280)  # below this the plots' text collides
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
-        self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setWordWrap(True)
         self.matrix_choice = QComboBox()
         self.matrix_choice.setToolTip("Which recurrent matrix to highlight and decompose.")
         header.addWidget(self.summary, 1)
