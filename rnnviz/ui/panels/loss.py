@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from rnnviz.ui import style
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.gradients_time import run_label
 
+SERIES_INTERVAL_MS = 200
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 
 
@@ -108,6 +109,11 @@ class LossPanel(Panel):
         self._event_lines: list[pg.InfiniteLine] = []
         self._drawn_len = -1
         self._drawn_events = 0
+        self._pending_history: History | None = None
+        self._series_timer = QTimer(self)
+        self._series_timer.setSingleShot(True)
+        self._series_timer.setInterval(SERIES_INTERVAL_MS)
+        self._series_timer.timeout.connect(self._draw_pending)
 
         self.log_scale.toggled.connect(self._log_toggled)
         self.live_button.clicked.connect(lambda: self.cursor.set_step(None))
@@ -117,6 +123,8 @@ class LossPanel(Panel):
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
+        self._series_timer.stop()
+        self._pending_history = None
         self.raw_curve.setData([], [])
         self.smooth_curve.setData([], [])
         self.show_compare("", None, None)
@@ -135,8 +143,12 @@ class LossPanel(Panel):
     def show_record(self, record: StepRecord, history: History) -> None:
         n = len(history)
         if n != self._drawn_len:
-            self._draw_series(history)
-            self._drawn_len = n
+            # redrawing the whole series and repainting four axes costs ~25 ms: at most every
+            # SERIES_INTERVAL_MS while training, and once more after the last change
+            self._pending_history = history
+            if not self._series_timer.isActive():
+                self._draw_pending()
+                self._series_timer.start()
         if len(history.events) != self._drawn_events:
             self._draw_events(history)
         last = history.last
@@ -174,6 +186,12 @@ class LossPanel(Panel):
         shown = np.where(np.isfinite(loss[:n]) & (loss[:n] > 0), loss[:n], np.nan)
         self.compare_curve.setData(steps[:n], smoothed(shown), connect="finite")
         self._compare_len = n
+
+    def _draw_pending(self) -> None:
+        history, self._pending_history = self._pending_history, None
+        if history is not None and len(history) != self._drawn_len:
+            self._draw_series(history)
+            self._drawn_len = len(history)
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:
