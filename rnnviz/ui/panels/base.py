@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -62,3 +62,13 @@ class Panel(QWidget):
         """Compare mode: a second run (same task and seed, trained in lockstep) to overlay,
         named ``label``; called after ``show_record``. ``record is None`` ends compare mode.
         Panels that have nothing to overlay ignore it."""
+
+
+def panel_frame(panel: QWidget) -> tuple[QVBoxLayout, QLabel]:
+    """A panel's frame: its vertical layout and the bold summary line at the top."""
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    summary = QLabel("")
+    summary.setObjectName("panelSummary")
+    summary.setWordWrap(True)
+    return layout, summary

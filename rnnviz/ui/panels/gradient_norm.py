@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradients_time import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
@@ -30,7 +30,6 @@ from rnnviz.ui.panels.gradients_time import (
     LEFT_AXIS_WIDTH,
     add_legend,
     log10_or_nan,
-    panel_frame,
     positive_or_nan,
     run_label,
 )
@@ -110,6 +109,7 @@ class GradientNormPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
         layout.addWidget(self.summary)
         body = QHBoxLayout()

@@ -15,13 +15,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.ui import style
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 
 #: the first (main) run in cool colours, the compared run in warm ones
 CHAIN_COLOURS = ("#4fc3f7", "#aed581", "#4db6ac", "#9fa8da", "#81d4fa", "#c5e1a5")
@@ -38,17 +38,6 @@ def run_label(spec: ModelSpec | None) -> str:
     if spec.kind == "elman":
         return f"{spec.activation} RNN"
     return spec.kind.upper()
-
-
-def panel_frame(panel: Panel) -> tuple[QVBoxLayout, QLabel]:
-    """The gradient panels' frame: a minimum size, a vertical layout and a summary label."""
-    panel.setMinimumSize(400, 280)  # below this the plots' text collides
-    layout = QVBoxLayout(panel)
-    layout.setContentsMargins(4, 4, 4, 4)
-    summary = QLabel("")
-    summary.setObjectName("panelSummary")
-    summary.setWordWrap(True)
-    return layout, summary
 
 
 def add_legend(plot: pg.PlotItem, columns: int = 1) -> pg.LegendItem:
@@ -105,6 +94,7 @@ class GradientsTimePanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
         self.map_choice = QComboBox()

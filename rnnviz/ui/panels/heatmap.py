@@ -17,11 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 
 try:  # the app-wide style (global font scale); absent in a bare checkout
     from rnnviz.ui import style
@@ -378,12 +378,8 @@ class HeatmapPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
-        self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setFont(plot_font())
         self.chain_box = ChainSelector(cursor)

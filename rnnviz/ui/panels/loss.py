@@ -12,16 +12,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
-    QVBoxLayout,
 )
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradients_time import run_label
 
 SERIES_INTERVAL_MS = 200
@@ -52,11 +50,9 @@ class LossPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
-        self.summary = QLabel("")
-        self.summary.setObjectName("panelSummary")
+        self.summary.setWordWrap(False)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)

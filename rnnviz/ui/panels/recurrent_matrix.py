@@ -21,14 +21,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
 from rnnviz.ui.panels.gradients_time import (
     COMPARE_COLOURS,
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
     add_legend,
-    panel_frame,
     positive_or_nan,
     run_label,
 )
@@ -45,6 +44,7 @@ class RecurrentMatrixPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
         header = QHBoxLayout()
         self.matrix_choice = QComboBox()
