@@ -19,15 +19,18 @@ GRU (torch: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1-u) n + u h):
 Elman: da = dh f'(a), dh_{t-1} += W_hh^T da.
 The layer below receives W_ih^T da_t as its direct gradient. Truncated BPTT (k): the carry
 into processing step s is dropped when s % k == 0, exactly where the explicit cells detach.
+The loops run in numpy: on [B, G*H] slices its per-call cost is a fraction of torch's.
 Only the kinds with a fused torch module are covered (``model.fused_available``); the tests
 check every case against autograd through the explicit cells.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 
+from rnnviz.engine.blas import one_blas_thread
 from rnnviz.engine.models import RecurrentModel
 
 
@@ -38,6 +41,11 @@ def state_gradients(
     """Total dL/dh_t (and dL/dc_t for LSTM) per chain, each [T, B, H].
 
     ``trace``: the explicit forward trace of the batch; ``dy``: dL/dy [T, B, O]."""
+    with one_blas_thread():
+        return _state_gradients(model, trace, dy, truncate)
+
+
+def _state_gradients(model, trace, dy, truncate):
     spec = model.spec
     H, D = spec.hidden_size, spec.num_directions
     direct = dy if model.head is None else dy @ model.head.weight  # [T, B, W]
@@ -87,52 +95,63 @@ def _cut(s: int, truncate: int) -> bool:
 def _lstm(tr, e, w_hh, truncate, reverse):
     i, f, g, o, c = (_order(tr[k], reverse) for k in ("i", "f", "g", "o", "c"))  # [T, B, H]
     e = _order(e, reverse)
-    T = e.shape[0]
+    T, B, H = e.shape
     c_prev = torch.cat([torch.zeros_like(c[:1]), c[:-1]])  # [T, B, H]
     tc = torch.tanh(c)
-    dc_dh = o * (1 - tc**2)  # [T, B, H]  dc_t/dh_t through h_t = o tanh(c_t)
+    dc_dh = (o * (1 - tc**2)).numpy()  # [T, B, H]  dc_t/dh_t through h_t = o tanh(c_t)
     # d(gate pre-activations) = [dc, dc, dc, dh] * slopes, the slopes known before the loop
-    slopes = torch.cat(
-        [g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2), tc * o * (1 - o)], -1
-    )  # [T, B, 4H]
-    dh_list, dc_list = [None] * T, [None] * T
-    carry_h = torch.zeros_like(e[0])
-    carry_c = torch.zeros_like(e[0])
+    slopes = torch.stack(
+        [g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2), tc * o * (1 - o)], 2
+    ).numpy()  # [T, B, 4, H]
+    e_, f_, w = e.contiguous().numpy(), f.contiguous().numpy(), _np(w_hh)
+    dh = np.empty((T, B, H), np.float32)
+    dc = np.empty((T, B, H), np.float32)
+    da = np.empty((T, B, 4, H), np.float32)
+    carry_h = carry_c = np.zeros((B, H), np.float32)
     for s in range(T - 1, -1, -1):
-        dh_s = e[s] + carry_h  # [B, H]
-        dc_s = torch.addcmul(carry_c, dh_s, dc_dh[s])  # [B, H]
-        dh_list[s], dc_list[s] = dh_s, dc_s
+        np.add(e_[s], carry_h, out=dh[s])
+        np.multiply(dh[s], dc_dh[s], out=dc[s])
+        dc[s] += carry_c
+        np.multiply(dc[s][:, None], slopes[s, :, :3], out=da[s, :, :3])
+        np.multiply(dh[s], slopes[s, :, 3], out=da[s, :, 3])
         if _cut(s, truncate):
-            carry_h, carry_c = torch.zeros_like(dh_s), torch.zeros_like(dc_s)
+            carry_h = carry_c = np.zeros((B, H), np.float32)
         else:
-            da_s = torch.cat([dc_s, dc_s, dc_s, dh_s], 1) * slopes[s]  # [B, 4H]
-            carry_h, carry_c = da_s @ w_hh, dc_s * f[s]
-    dh, dc = torch.stack(dh_list), torch.stack(dc_list)  # [T, B, H]
-    da = torch.cat([dc, dc, dc, dh], -1) * slopes  # [T, B, 4H]
-    return _order(dh, reverse), _order(dc, reverse), _order(da, reverse)
+            carry_h, carry_c = da[s].reshape(B, 4 * H) @ w, dc[s] * f_[s]
+    return (
+        _order(torch.from_numpy(dh), reverse),
+        _order(torch.from_numpy(dc), reverse),
+        _order(torch.from_numpy(da.reshape(T, B, 4 * H)), reverse),
+    )
 
 
 def _gru(tr, e, w_hh, b_hh, h0, truncate, reverse):
     r, u, n, h = (_order(tr[k], reverse) for k in ("r", "u", "n", "h"))  # [T, B, H]
     e = _order(e, reverse)
-    T, H = e.shape[0], e.shape[2]
+    T, B, H = e.shape
     h_prev = torch.cat([h0.unsqueeze(0), h[:-1]])  # [T, B, H]
     hn = h_prev @ w_hh[2 * H :].t() + b_hh[2 * H :]  # [T, B, H]  W_hn h_{t-1} + b_hn
-    dh = torch.empty_like(e)
-    da = torch.empty(T, e.shape[1], 3 * H, dtype=e.dtype)  # [T, B, 3H]  input side r, z, n
-    carry = torch.zeros_like(e[0])
+    a_n = (1 - u) * (1 - n**2)  # da_n = dh a_n
+    a_u = (h_prev - n) * u * (1 - u)  # da_u = dh a_u
+    a_r = a_n * hn * r * (1 - r)  # da_r = da_n hn r(1-r)
+    slopes = torch.stack([a_r, a_u, a_n], 2).numpy()  # [T, B, 3, H]  da = dh * slopes
+    # what reaches W_hh: [da_r, da_u, da_n * r] (r gates W_hn h inside n)
+    through = torch.stack([a_r, a_u, a_n * r], 2).numpy()  # [T, B, 3, H]
+    e_, u_, w = e.contiguous().numpy(), u.contiguous().numpy(), _np(w_hh)
+    dh = np.empty((T, B, H), np.float32)
+    da = np.empty((T, B, 3, H), np.float32)
+    carry = np.zeros((B, H), np.float32)
     for s in range(T - 1, -1, -1):
-        dh_s = e[s] + carry
-        da_n = dh_s * (1 - u[s]) * (1 - n[s] ** 2)
-        da_u = dh_s * (h_prev[s] - n[s]) * u[s] * (1 - u[s])
-        da_r = da_n * hn[s] * r[s] * (1 - r[s])
-        dh[s] = dh_s
-        da[s] = torch.cat([da_r, da_u, da_n], -1)
+        np.add(e_[s], carry, out=dh[s])
+        np.multiply(dh[s][:, None], slopes[s], out=da[s])
         if _cut(s, truncate):
-            carry = torch.zeros_like(dh_s)
+            carry = np.zeros((B, H), np.float32)
         else:
-            carry = dh_s * u[s] + torch.cat([da_r, da_u, da_n * r[s]], -1) @ w_hh
-    return _order(dh, reverse), _order(da, reverse)
+            carry = (dh[s][:, None] * through[s]).reshape(B, 3 * H) @ w
+            carry += dh[s] * u_[s]
+    return _order(torch.from_numpy(dh), reverse), _order(
+        torch.from_numpy(da.reshape(T, B, 3 * H)), reverse
+    )
 
 
 def _elman(tr, e, w_hh, kind, activation, truncate, reverse):
@@ -142,12 +161,16 @@ def _elman(tr, e, w_hh, kind, activation, truncate, reverse):
         slope = (a > 0).to(e.dtype)
     else:  # tanh (the only other fused activation)
         slope = 1 - h**2
-    dh = torch.empty_like(e)
-    da = torch.empty_like(e)
-    carry = torch.zeros_like(e[0])
-    for s in range(e.shape[0] - 1, -1, -1):
-        dh_s = e[s] + carry
-        da_s = dh_s * slope[s]
-        dh[s], da[s] = dh_s, da_s
-        carry = torch.zeros_like(dh_s) if _cut(s, truncate) else da_s @ w_hh
-    return _order(dh, reverse), _order(da, reverse)
+    slope_, e_, w = slope.contiguous().numpy(), e.contiguous().numpy(), _np(w_hh)
+    dh = np.empty_like(e_)
+    da = np.empty_like(e_)
+    carry = np.zeros_like(e_[0])
+    for s in range(len(e_) - 1, -1, -1):
+        np.add(e_[s], carry, out=dh[s])
+        np.multiply(dh[s], slope_[s], out=da[s])
+        carry = np.zeros_like(carry) if _cut(s, truncate) else da[s] @ w
+    return _order(torch.from_numpy(dh), reverse), _order(torch.from_numpy(da), reverse)
+
+
+def _np(w: Tensor) -> np.ndarray:
+    return w.detach().contiguous().numpy()

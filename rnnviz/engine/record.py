@@ -51,7 +51,8 @@ class StepRecord:
       ``dc_norm`` the same for LSTM memory cells; ``dh_units[chain]``: [T, H] per unit (norm
       over the batch), for colouring single units.
     - ``spectral[name]``: (spectral radius, largest singular value) of each recurrent matrix
-      (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``).
+      (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``); empty when the step was
+      recorded with ``spectra=False``.
     - ``recurrent[name]``: that matrix itself, [H, H] (recorded steps only).
     - ``diverged``: None, or a sentence saying what became NaN/inf at this step.
     """

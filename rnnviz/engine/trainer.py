@@ -2,7 +2,8 @@
 
 Training uses the fused torch module where the model has one (``model.fused_available``), so
 a run's numbers do not depend on which steps were recorded; on a recorded step every internal
-is read off torch's fused kernels (``fused_trace.py``, equal to the explicit cells' trace) and
+is read off the fused pass's hidden states (``fused_trace.py``, equal to the explicit cells'
+trace) and
 the total gradient dL/dh_t (and dL/dc_t) for each time step is computed by hand from that
 trace and the fused dL/dy (``bptt.py``). Models without a fused form train on the explicit
 cells directly and get dL/dh_t from autograd in the same backward pass.
@@ -22,8 +23,9 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from rnnviz.engine.blas import one_blas_thread
 from rnnviz.engine.bptt import state_gradients
-from rnnviz.engine.fused_trace import fused_trace
+from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import SampleRecord, StepRecord
@@ -146,8 +148,11 @@ class Trainer:
         return tuple(self.model.chains)
 
     # -- one step --------------------------------------------------------------------------
-    def step(self, record: bool = True) -> StepRecord:
-        """One optimiser step on the next batch. ``record``: also expose every internal."""
+    def step(self, record: bool = True, spectra: bool = True) -> StepRecord:
+        """One optimiser step on the next batch. ``record``: also expose every internal;
+        ``spectra``: with them the recurrent matrices' spectra, which cost about as much as a
+        whole step of a small model (an eigen-decomposition per gate block), so a caller that
+        records often may ask for them less often."""
         if self.diverged:
             raise DivergedError(self.diverged)
         started = time.perf_counter()
@@ -159,19 +164,18 @@ class Trainer:
         dc: dict[str, torch.Tensor] = {}
         shown = None  # (trace, y_hat, row) of the displayed sequence, before the update
         if self.model.fused_available:
-            y_hat = self.model.forward_fused(batch.x, truncate=c.bptt)  # [T, B, O]
+            y_hat, outs = self.model.forward_fused_layers(batch.x, truncate=c.bptt)  # [T, B, O]
             if record:
                 y_hat.retain_grad()
             loss = self.task.loss(y_hat, batch)
             loss.backward()
-            if record:  # internals read off the fused kernels, gradients by hand (bptt.py)
-                B = batch.batch_size  # the displayed sequence rides along as row B
-                both = fused_trace(self.model, torch.cat([batch.x, self.display_batch.x], 1))
-                trace = {ch: {k: v[:, :B] for k, v in kinds.items()} for ch, kinds in both.items()}
+            if record:  # internals read off the fused pass, gradients by hand (bptt.py)
+                trace = trace_from_layers(self.model, batch.x, outs)
                 dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
                 with torch.no_grad():
-                    shown_y = self.model.forward_fused(self.display_batch.x)  # [T, 1, O]
-                shown = (both, shown_y[:, 0], B)
+                    shown_y, shown_outs = self.model.forward_fused_layers(self.display_batch.x)
+                shown_trace = trace_from_layers(self.model, self.display_batch.x, shown_outs)
+                shown = (shown_trace, shown_y[:, 0], 0)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=record)
             y_hat = out.y
@@ -214,7 +218,7 @@ class Trainer:
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
             full=full,
-            spectral=self._spectral(recurrent),
+            spectral=_spectral(recurrent) if spectra else {},
             recurrent=recurrent,
             dh_norm={k: _norm_rows(v) for k, v in dh.items()} if full else {},
             dc_norm={k: _norm_rows(v) for k, v in dc.items()} if full else {},
@@ -310,16 +314,6 @@ class Trainer:
         with torch.no_grad():
             return self.task.metrics(y_hat.detach(), batch)
 
-    @staticmethod
-    def _spectral(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
-        out = {}
-        for name, m in matrices.items():
-            radius = (
-                float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
-            )
-            out[name] = (radius, float(np.linalg.norm(m, ord=2)))
-        return out
-
     def _recurrent(self) -> dict[str, np.ndarray]:
         with torch.no_grad():
             return {
@@ -358,14 +352,38 @@ class Trainer:
             self.history.add_trajectory_point(self.step_count, self.flat_weights())
 
 
+def _spectral(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
+    """(max |eigenvalue|, largest singular value) per square matrix, one batched LAPACK
+    call per shape; sigma_max^2 is the top eigenvalue of the symmetric M^T M."""
+    with one_blas_thread():
+        return _spectra_by_shape(matrices)
+
+
+def _spectra_by_shape(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
+    out, by_shape = {}, {}
+    for name, m in matrices.items():
+        if m.shape[0] == m.shape[1]:
+            by_shape.setdefault(m.shape, []).append(name)
+        else:  # no eigenvalues (not a map of a space to itself)
+            out[name] = (math.nan, float(np.linalg.norm(m, ord=2)))
+    for names in by_shape.values():
+        stack = np.stack([matrices[n] for n in names])  # [N, H, H]
+        radius = np.abs(np.linalg.eigvals(stack)).max(-1)
+        sigma = np.sqrt(np.linalg.eigvalsh(stack.transpose(0, 2, 1) @ stack)[:, -1].clip(0))
+        out.update({n: (float(r), float(s)) for n, r, s in zip(names, radius, sigma, strict=True)})
+    return out
+
+
 def _norm_rows(g: torch.Tensor) -> np.ndarray:
     """[T, B, H] -> [T]: the Frobenius norm of dL/dh_t over batch and units."""
-    return torch.linalg.vector_norm(g.flatten(1), dim=1).cpu().double().numpy()
+    g = g.detach().cpu().numpy().astype(np.float64)
+    return np.sqrt(np.einsum("tbh,tbh->t", g, g))
 
 
 def _unit_norms(g: torch.Tensor) -> np.ndarray:
     """[T, B, H] -> [T, H]: the norm over the batch, per unit."""
-    return torch.linalg.vector_norm(g, dim=1).cpu().double().numpy()
+    g = g.detach().cpu().numpy().astype(np.float64)
+    return np.sqrt(np.einsum("tbh,tbh->th", g, g))
 
 
 def _divergence_message(step: int, loss: float, grad_norm: float) -> str | None:

@@ -74,6 +74,9 @@ def test_record_contents():
     assert total == pytest.approx(rec.grad_norm, rel=1e-5)
     light = trainer.step(record=False)
     assert not light.full and light.sample is None and light.step == 2
+    cheap = trainer.step(record=True, spectra=False)  # everything but the eigenvalues
+    assert cheap.full and cheap.sample is not None and cheap.dh_norm and cheap.recurrent
+    assert cheap.spectral == {}
 
 
 def test_same_seed_same_run_whatever_is_recorded():

@@ -172,30 +172,54 @@ class RecurrentModel(WeightsMixin, nn.Module):
 
     # ----------------------------------------------------------------- fused path
     def forward_fused(self, x: Tensor, truncate: int = 0) -> Tensor:
-        """Outputs [T, B, O] through torch's fused module (same numbers as ``forward``).
+        """Outputs [T, B, O] through torch's fused kernels (same numbers as ``forward``)."""
+        return self.forward_fused_layers(x, truncate)[0]
 
-        Falls back to the explicit path when no fused module exists, and for bidirectional
-        models with truncation (torch's module cannot chunk the two directions apart).
+    def forward_fused_layers(self, x: Tensor, truncate: int = 0) -> tuple[Tensor, list[Tensor]]:
+        """Outputs [T, B, O] and each layer's output [T, B, D*H] (its chains' h_t side by side,
+        forward first), through torch's fused kernels one layer at a time.
+
+        The layer outputs are what ``fused_trace.trace_from_layers`` reads the gates from, so a
+        recorded training step needs no second pass. Falls back to the explicit path when no
+        fused module exists, and for bidirectional models with truncation (torch's kernel
+        cannot chunk the two directions apart).
         """
         self._check_input(x, truncate)
         spec = self.spec
         if not self.fused_available or (truncate and spec.bidirectional):
-            return self.forward(x, truncate=truncate).y
-        batch = x.shape[1]
-        n_chains = spec.num_layers * spec.num_directions
-        h0 = self._initial_h(batch, x).unsqueeze(0).expand(n_chains, -1, -1).contiguous()
-        state = (h0, torch.zeros_like(h0)) if spec.kind == "lstm" else h0  # [L*D, B, H]
-        if not truncate:
-            out, _ = self.rnn(x, state)  # [T, B, D*H]
-        else:
-            chunks = []
-            for start in range(0, x.shape[0], truncate):
-                out_k, state = self.rnn(x[start : start + truncate], state)
-                chunks.append(out_k)
-                state = _detach_state(state)
-            out = torch.cat(chunks, 0)  # [T, B, D*H]
-        outs = list(out.split(spec.hidden_size, -1)) if spec.bidirectional else [out]
-        return self._head(self._combine(outs))
+            out = self.forward(x, truncate=truncate)
+            outs = [
+                torch.cat(
+                    [out.trace[c]["h"] for c in self.chains if c.startswith(f"L{layer}.")], -1
+                )
+                for layer in range(spec.num_layers)
+            ]
+            return out.y, outs
+        D = spec.num_directions
+        h0 = self._initial_h(x.shape[1], x).unsqueeze(0).expand(D, -1, -1).contiguous()
+        layer_input, outs = x, []
+        for layer in range(spec.num_layers):
+            params = [
+                self._param(base, layer, d)
+                for d in range(D)
+                for base in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            ]
+            state = (h0, torch.zeros_like(h0)) if spec.kind == "lstm" else h0  # [D, B, H]
+            if not truncate:
+                out, _ = _fused_layer(spec, layer_input, state, params)
+            else:
+                chunks = []
+                for start in range(0, x.shape[0], truncate):
+                    out_k, state = _fused_layer(
+                        spec, layer_input[start : start + truncate], state, params
+                    )
+                    chunks.append(out_k)
+                    state = _detach_state(state)
+                out = torch.cat(chunks, 0)
+            outs.append(out)  # [T, B, D*H]
+            layer_input = out
+        top = list(outs[-1].split(spec.hidden_size, -1)) if D == 2 else [outs[-1]]
+        return self._head(self._combine(top)), outs
 
     # ----------------------------------------------------------------- recurrent matrices
     @torch.no_grad()
@@ -228,6 +252,18 @@ class RecurrentModel(WeightsMixin, nn.Module):
 def build_model(spec: ModelSpec, seed: int = 0) -> RecurrentModel:
     """A RecurrentModel for ``spec``, initialised deterministically from ``seed``."""
     return RecurrentModel(spec, seed=seed)
+
+
+def _fused_layer(spec: ModelSpec, inp: Tensor, state, params: list[Tensor]):
+    """One layer (both directions) through torch's fused kernel: (out [T, B, D*H], state)."""
+    args = (params, True, 1, 0.0, False, spec.bidirectional, False)
+    if spec.kind == "lstm":
+        out, h, c = torch.lstm(inp, state, *args)
+        return out, (h, c)
+    if spec.kind == "gru":
+        return torch.gru(inp, state, *args)
+    relu = spec.kind == "irnn" or spec.activation == "relu"
+    return (torch.rnn_relu if relu else torch.rnn_tanh)(inp, state, *args)
 
 
 def _detach_state(state: Tensor | tuple[Tensor, ...]) -> Tensor | tuple[Tensor, ...]:
