@@ -1,21 +1,27 @@
 """Instrumented trainer vs a plain torch training loop on torch.nn.LSTM, measured in one run.
 
 Size: input 8, hidden 64, T 50, batch 32, Adam. Prints ms/step and ratios:
-- recorded step (every internal, dL/dh_t, dL/dc_t, spectra, sample trace) / plain fused step;
+- recorded step (every internal, dL/dh_t, dL/dc_t, spectra, sample trace) / plain fused step,
+  and the same without the spectra;
 - scalar-only trainer step / plain step;
-- steps/s while producing full records at 30 per second / plain steps/s.
+- steps/s while producing full records at 30 per second (spectra with SPECTRA_HZ of them, as
+  the app asks) / plain steps/s.
+Every case runs in interleaved rounds and the medians are compared, so other load on the
+machine hits all cases alike.
 
-    .venv/bin/python bench/bench_engine.py [--seconds 3]
+    .venv/bin/python bench/bench_engine.py [--seconds 12] [--rounds 8]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
+from rnnviz.engine.record_cadence import SPECTRA_HZ, RecordCadence
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import TrainConfig
@@ -48,7 +54,8 @@ class BenchTask(Task):
         )
 
 
-def plain_loop_ms(seconds: float) -> float:
+def plain_loop() -> Callable[[int], None]:
+    """One step of a plain torch loop: nn.LSTM + linear head, Adam, the same batches."""
     torch.manual_seed(0)
     task = BenchTask(seed=0)
     lstm, head = torch.nn.LSTM(I, H), torch.nn.Linear(H, 1)
@@ -62,12 +69,10 @@ def plain_loop_ms(seconds: float) -> float:
         loss.backward()
         opt.step()
 
-    return _time_per_call(step, seconds)
+    return step
 
 
-def _time_per_call(fn, seconds: float) -> float:
-    for i in range(5):  # warm-up
-        fn(i)
+def ms_per_call(fn: Callable[[int], None], seconds: float) -> float:
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         fn(n)
@@ -83,44 +88,70 @@ def trainer() -> Trainer:
     )
 
 
-def throughput_with_records(seconds: float, rate: float = 30.0) -> tuple[float, int]:
-    tr = trainer()
-    for _ in range(5):
-        tr.step(record=False)
-    n, records, last = 0, 0, 0.0
-    start = time.perf_counter()
-    while (now := time.perf_counter()) - start < seconds:
-        record = now - last >= 1.0 / rate
-        if record:
-            last, records = now, records + 1
-        tr.step(record=record)
-        n += 1
-    return n / (time.perf_counter() - start), records
+def with_records(tr: Trainer, cadence: RecordCadence, counts: list[int]) -> Callable:
+    """A trainer step at the cadence; counts: [full records, records with spectra]."""
+
+    def step(i: int) -> None:
+        full, spectra = cadence.due()
+        started = time.monotonic()
+        tr.step(record=full, spectra=spectra)
+        if full:
+            cadence.recorded(time.monotonic() - started)
+        counts[0] += full
+        counts[1] += spectra
+
+    return step
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=12.0, help="total per measurement")
+    parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
-    torch.set_num_threads(torch.get_num_threads())
-    plain = plain_loop_ms(args.seconds)
     tr = trainer()
-    recorded = _time_per_call(lambda i: tr.step(record=True), args.seconds)
-    scalar = _time_per_call(lambda i: tr.step(record=False), args.seconds)
-    steps_per_s, records = throughput_with_records(args.seconds)
+    counts = [0, 0]
+    # records at 30 per second whatever they cost (share 1), spectra as the app asks for them
+    cadence = RecordCadence(hz=30.0, share=1.0, spectra_hz=SPECTRA_HZ)
+    cases = {
+        "plain": plain_loop(),
+        "scalar": lambda i: tr.step(record=False),
+        "recorded": lambda i: tr.step(record=True),
+        "no_spectra": lambda i: tr.step(record=True, spectra=False),
+        "cadence": with_records(tr, cadence, counts),
+    }
+    for fn in cases.values():  # warm-up
+        for i in range(5):
+            fn(i)
+    counts[:] = [0, 0]
+    # interleaved rounds, medians: other processes on the machine hit every case alike
+    per_round = args.seconds / args.rounds
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    for _ in range(args.rounds):
+        for name, fn in cases.items():
+            times[name].append(ms_per_call(fn, per_round))
+    ms = {k: float(np.median(v)) for k, v in times.items()}
+    ratio = {k: v / ms["plain"] for k, v in ms.items()}
     print(
         f"LSTM input {I}, hidden {H}, T {T}, batch {B}, Adam; torch threads "
-        f"{torch.get_num_threads()}"
+        f"{torch.get_num_threads()}; medians of {args.rounds} interleaved rounds"
     )
-    print(f"plain nn.LSTM loop          {plain:7.2f} ms/step")
-    print(f"trainer, scalar-only step   {scalar:7.2f} ms/step   ratio {scalar / plain:5.2f}x")
+    print(f"plain nn.LSTM loop                 {ms['plain']:7.2f} ms/step")
     print(
-        f"trainer, recorded step      {recorded:7.2f} ms/step   ratio {recorded / plain:5.2f}x"
-        "   (target <= 2x)"
+        f"trainer, scalar-only step          {ms['scalar']:7.2f} ms/step   {ratio['scalar']:5.2f}x"
     )
     print(
-        f"throughput, records at 30/s {steps_per_s:7.1f} steps/s ({records / args.seconds:.0f} "
-        f"records/s)   ratio {steps_per_s * plain / 1000:5.2f}x of plain   (target >= 0.8x)"
+        f"trainer, recorded step, everything {ms['recorded']:7.2f} ms/step   "
+        f"{ratio['recorded']:5.2f}x   (target <= 2x)"
+    )
+    print(
+        f"  the same without the spectra     {ms['no_spectra']:7.2f} ms/step   "
+        f"{ratio['no_spectra']:5.2f}x"
+    )
+    seconds = per_round * args.rounds
+    print(
+        f"throughput, full records at 30/s   {1000 / ms['cadence']:7.1f} steps/s   "
+        f"{1 / ratio['cadence']:5.2f}x of plain   (target >= 0.8x); "
+        f"{counts[0] / seconds:.0f} records/s, {counts[1] / seconds:.0f} with spectra"
     )
 
 
