@@ -6,6 +6,7 @@ import re
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 APP_FONT_PT = 12
 PLOT_FONT_PT = 12
@@ -87,3 +88,7 @@ def style_plot(plot: pg.PlotItem) -> None:
         axis.label.setFont(font)
         axis.setTextPen("#d0d0d4")
         axis.enableAutoSIPrefix(False)
+        # replaying an axis' picture (ticks, grid lines, re-shaped label text) costs ~1 ms a
+        # paint, and every change of a curve repaints the axes under it: keep a pixmap,
+        # redrawn only when the axis itself changes (its range, its size)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -1,7 +1,9 @@
 """The main window: transport bar, control sidebar, dockable panels, status bar.
 
-Training runs on a TrainingWorker thread. A display timer (``DISPLAY_HZ``) takes the newest
-record the worker published and hands it to every panel; nothing is queued per step.
+Training runs on a TrainingWorker thread (or process). A display timer (``DISPLAY_HZ``) takes
+the newest record the worker published; nothing is queued per step. The panels on screen take
+turns drawing it (``PANELS_PER_TICK`` per tick, the longest waiting first), so that no turn of
+the event loop paints many panels at once.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from rnnviz.ui.run_settings import RunSettings
 from rnnviz.ui.worker import TrainingWorker, WorkerError
 
 DISPLAY_HZ = 30
+#: panels redrawn per display tick while training (they take turns, stalest first)
+PANELS_PER_TICK = 1
 #: the display interval backs off to this when drawing cannot keep up (a busy machine)
 SLOWEST_DISPLAY_MS = 250
 LAYOUT_VERSION = 2
@@ -86,7 +90,10 @@ class MainWindow(QMainWindow):
         self.worker: TrainingWorker | None = None
         self.run_settings: RunSettings | None = None
         self.last_error: WorkerError | None = None
-        self._shown: StepRecord | None = None  # the newest record drawn
+        self._shown: StepRecord | None = None  # the newest record taken for display
+        self._shown_full: StepRecord | None = None  # the newest full record taken
+        #: panel key -> (the _frame_state it drew, when): which panel is due next
+        self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._active = False  # a run was started and its end not yet drawn
         self._last_tick: float | None = None
         self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
@@ -150,7 +157,7 @@ class MainWindow(QMainWindow):
         holder.setWidget(panel)
         dock = self._make_dock(panel.key, panel.title, holder)
         # a panel only draws while visible: bring it up to date when its tab is raised
-        dock.visibilityChanged.connect(lambda visible: visible and self._draw(force=True))
+        dock.visibilityChanged.connect(lambda visible: visible and self._draw_all())
         if arrange:
             group = [self.docks[k] for k, p in self.panels.items() if p.area == panel.area]
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -185,7 +192,7 @@ class MainWindow(QMainWindow):
             context = self._context()
             for panel in self.panels.values():
                 panel.reset(context)
-            self._draw(force=True)
+            self._draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
     def show_panel(self, key: str) -> None:
@@ -308,7 +315,7 @@ class MainWindow(QMainWindow):
         t.speed_changed.connect(self._speed_changed)
         self.sidebar.apply_requested.connect(self.apply_settings)
         self.sidebar.live_changed.connect(self._live_changed)
-        self.cursor.step_changed.connect(lambda _step: self._draw(force=True))
+        self.cursor.step_changed.connect(lambda _step: self._draw_all())
 
     # -- runs ------------------------------------------------------------------------------
     def load_preset(self, name: str | None) -> None:
@@ -339,6 +346,8 @@ class MainWindow(QMainWindow):
     def _start_over(self) -> None:
         """A new run (or a reset one): clear what panels show and what the window shows."""
         self._shown = None
+        self._shown_full = None
+        self._drawn.clear()
         self._compare_shown = None
         self._rate_samples.clear()
         self.last_error = None
@@ -456,7 +465,7 @@ class MainWindow(QMainWindow):
             return
         self.worker.set_live(config.lr, config.clip_mode, config.clip_threshold)
         if not self.running:
-            self._draw(force=True)  # show the event mark now
+            self._draw_all()  # show the event mark now
 
     # -- display ---------------------------------------------------------------------------
     def _adapt_display_rate(self) -> None:
@@ -487,11 +496,14 @@ class MainWindow(QMainWindow):
             self._rate_samples.append((time.monotonic(), published.newest.step))
         if published.compare is not None:
             self._compare_shown = published.compare
-        record = published.newest_full or published.newest
+        if published.newest_full is not None:
+            self._shown_full = published.newest_full
+        record = published.newest or published.newest_full
         if record is not None:
-            self._shown = published.newest or record
-            self._draw(record)
-            self._update_status(published.newest or record)
+            self._shown = record
+            self._update_status(record)
+        # the end of a run: every panel shows the last step at once
+        self._draw_stale(None if published.finished else PANELS_PER_TICK)
         if published.error is not None:
             self.show_error(published.error)
         if published.finished:  # the loop has ended; its thread is exiting
@@ -503,29 +515,75 @@ class MainWindow(QMainWindow):
         if newest is not None and newest.diverged:
             self.show_banner(f"⚠  {newest.diverged}  Press Reset (R) to start again.")
 
-    def _draw(self, record: StepRecord | None = None, force: bool = False) -> None:
+    def _draw_stale(self, limit: int | None) -> None:
+        """Redraw the on-screen panels that have not drawn the newest data yet, the longest
+        waiting first, at most ``limit`` of them. Qt paints every widget changed in one tick
+        in one event, so a few panels per tick keep each turn of the event loop short (and
+        leave the CPU to training); they take turns, each showing the newest data."""
+        if self._shown is None or self.trainer is None:
+            return
+        state = self._frame_state()
+        stale = [k for k in self.panels if self._drawn_state(k) != state and self._on_screen(k)]
+        stale.sort(key=lambda k: self._drawn.get(k, (None, 0.0))[1])
+        for key in stale[:limit]:
+            self._draw_panel(key, self._record_for(key), state)
+
+    def _draw_all(self) -> None:
+        """Draw every on-screen panel now (the cursor moved, a tab was raised, a setting
+        changed): the record the cursor selects, or the newest trained step."""
         trainer = self.trainer
         if trainer is None:
             return
         history = trainer.history
         if self.cursor.step is not None:
             record = history.record_at(self.cursor.step)
-        elif record is None and force:
+        else:
             record = history.record_at(trainer.step_count) or history.last
         if record is None:
             return
+        state = self._frame_state()
+        for key in self.panels:
+            if self._on_screen(key):
+                self._draw_panel(key, record, state)
+
+    def _frame_state(self) -> tuple:
+        """What the panels should show; a panel that drew another state is stale."""
         compare = self._compare_record()
-        for key, panel in self.panels.items():
-            if not self._on_screen(key):
-                continue
-            try:
-                panel.show_record(record, history)
-                if compare is not None:
-                    panel.show_compare(
-                        self.run_settings.compare_label, compare, self.compare_trainer.history
-                    )
-            except Exception as exc:  # one broken panel must not stop the others or training
-                self._panel_failed(panel, exc)
+        return (
+            self.cursor.step,
+            self._shown.step if self._shown is not None else None,
+            self._shown_full.step if self._shown_full is not None else None,
+            compare.step if compare is not None else None,
+        )
+
+    def _drawn_state(self, key: str) -> tuple | None:
+        return self._drawn.get(key, (None, 0.0))[0]
+
+    def _record_for(self, key: str) -> StepRecord | None:
+        """The record a stale panel draws: the cursor's; else the newest full record if the
+        panel has not drawn it yet (a panel drawing internals skips scalar-only records),
+        else the newest record."""
+        if self.cursor.step is not None:
+            return self.trainer.history.record_at(self.cursor.step)
+        full, drawn = self._shown_full, self._drawn_state(key)
+        if full is not None and (drawn is None or drawn[2] != full.step):
+            return full
+        return self._shown
+
+    def _draw_panel(self, key: str, record: StepRecord | None, state: tuple) -> None:
+        self._drawn[key] = (state, time.monotonic())
+        if record is None:
+            return
+        panel = self.panels[key]
+        compare = self._compare_record()
+        try:
+            panel.show_record(record, self.trainer.history)
+            if compare is not None:
+                panel.show_compare(
+                    self.run_settings.compare_label, compare, self.compare_trainer.history
+                )
+        except Exception as exc:  # one broken panel must not stop the others or training
+            self._panel_failed(panel, exc)
 
     def _on_screen(self, key: str) -> bool:
         """Shown and not behind another tab (a tab's dock still reports isVisible())."""
@@ -566,7 +624,8 @@ class MainWindow(QMainWindow):
 
     @property
     def shown_step(self) -> int:
-        """The newest training step the window has drawn (0 before any)."""
+        """The newest training step taken for display (0 before any); the panels draw it in
+        turns within a few ticks, and all at once when a run ends."""
         return self._shown.step if self._shown is not None else 0
 
     def _diverged(self) -> bool:
@@ -594,7 +653,7 @@ class MainWindow(QMainWindow):
     # -- screenshots and layout -----------------------------------------------------------
     def save_screenshot(self, path: str | Path) -> bool:
         """Grab the whole window into a PNG."""
-        self._draw(force=True)
+        self._draw_all()
         QApplication.processEvents()
         return self.grab_with_gl().save(str(path), "PNG")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -22,7 +22,6 @@ from rnnviz.ui import style
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradients_time import run_label
 
-SERIES_INTERVAL_MS = 200
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 
 
@@ -41,6 +40,32 @@ def smoothed(values: np.ndarray) -> np.ndarray:
     counts = ccount[hi] - ccount[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, (csum[hi] - csum[lo]) / counts, np.nan)
+
+
+def rounded_out(lo: float, hi: float, steps_per_decade: int = 2) -> tuple[float, float]:
+    """``lo`` and ``hi`` rounded outwards to a multiple of a step of 1 or 5 times a power of
+    ten (about half the span), so that growing data moves the bounds only now and then."""
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return lo, hi
+    step = 10.0 ** np.floor(np.log10(span)) / steps_per_decade
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def set_box(box: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = False) -> None:
+    """Put the invisible ``box`` item's two points at the rounded-out corners of (x, y);
+    ``log``: y is shown on a log axis (rounded to half decades)."""
+    y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
+    if x.size == 0 or y.size == 0:
+        box.setData([], [])
+        return
+    x0, x1 = rounded_out(float(x.min()), float(x.max()))
+    if log:
+        y0 = 10.0 ** (np.floor(2 * np.log10(y.min())) / 2)
+        y1 = 10.0 ** (np.ceil(2 * np.log10(y.max())) / 2)
+    else:
+        y0, y1 = rounded_out(float(y.min()), float(y.max()))
+    box.setData([x0, x1], [y0, y1])
 
 
 class LossPanel(Panel):
@@ -74,8 +99,9 @@ class LossPanel(Panel):
         self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
+        # thousands of noisy 1-pixel segments: antialiasing them doubled the panel's paint time
         self.raw_curve = self.loss_plot.plot(
-            pen=pg.mkPen("#7986cb", width=1), name="loss (each step)"
+            pen=pg.mkPen("#7986cb", width=1), name="loss (each step)", antialias=False
         )
         self.smooth_curve = self.loss_plot.plot(
             pen=pg.mkPen("#ffd54f", width=3), name="loss (moving average)"
@@ -99,17 +125,23 @@ class LossPanel(Panel):
         self.compare_curve = self.loss_plot.plot(pen=pg.mkPen("#ff8a65", width=3))
         self.compare_curve.setDownsampling(auto=True, method="peak")
         self.compare_curve.setClipToView(True)
+        for curve in (self.smooth_curve, self.compare_curve):
+            # a moving average loses nothing at one point per pixel (the default is five),
+            # and a wide antialiased line costs by the point
+            curve.opts["autoDownsampleFactor"] = 1.0
         self._compare_label: str | None = None
         self._compare_len = -1
         self._metric_curves: dict[str, pg.PlotDataItem] = {}
         self._event_lines: list[pg.InfiniteLine] = []
         self._drawn_len = -1
         self._drawn_events = 0
-        self._pending_history: History | None = None
-        self._series_timer = QTimer(self)
-        self._series_timer.setSingleShot(True)
-        self._series_timer.setInterval(SERIES_INTERVAL_MS)
-        self._series_timer.timeout.connect(self._draw_pending)
+        self._history: History | None = None
+        # invisible corners of a box around the data, rounded outwards: auto-range fits the
+        # box, so the axes keep their range (and their cached pictures) for many frames
+        # instead of being laid out and painted anew at every step
+        # (a transparent pen: auto-range ignores items without one)
+        self._loss_box = self.loss_plot.plot(pen=pg.mkPen(0, 0, 0, 0))
+        self._metric_box = self.metric_plot.plot(pen=pg.mkPen(0, 0, 0, 0))
 
         self.log_scale.toggled.connect(self._log_toggled)
         self.live_button.clicked.connect(lambda: self.cursor.set_step(None))
@@ -119,10 +151,9 @@ class LossPanel(Panel):
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
-        self._series_timer.stop()
-        self._pending_history = None
-        self.raw_curve.setData([], [])
-        self.smooth_curve.setData([], [])
+        self._history = None
+        for item in (self.raw_curve, self.smooth_curve, self._loss_box, self._metric_box):
+            item.setData([], [])
         self.show_compare("", None, None)
         for curve in self._metric_curves.values():
             self.metric_plot.removeItem(curve)
@@ -137,14 +168,9 @@ class LossPanel(Panel):
         self.summary.setText("step 0")
 
     def show_record(self, record: StepRecord, history: History) -> None:
-        n = len(history)
-        if n != self._drawn_len:
-            # redrawing the whole series and repainting four axes costs ~25 ms: at most every
-            # SERIES_INTERVAL_MS while training, and once more after the last change
-            self._pending_history = history
-            if not self._series_timer.isActive():
-                self._draw_pending()
-                self._series_timer.start()
+        self._history = history
+        if len(history) != self._drawn_len:
+            self._draw_series(history)
         if len(history.events) != self._drawn_events:
             self._draw_events(history)
         last = history.last
@@ -183,12 +209,6 @@ class LossPanel(Panel):
         self.compare_curve.setData(steps[:n], smoothed(shown), connect="finite")
         self._compare_len = n
 
-    def _draw_pending(self) -> None:
-        history, self._pending_history = self._pending_history, None
-        if history is not None and len(history) != self._drawn_len:
-            self._draw_series(history)
-            self._drawn_len = len(history)
-
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:
         # the worker may append while we read: copy and trim every series to one length
@@ -202,6 +222,7 @@ class LossPanel(Panel):
             shown = np.where(shown > 0, shown, np.nan)
         self.raw_curve.setData(steps, shown, connect="finite")
         self.smooth_curve.setData(steps, smoothed(shown), connect="finite")
+        set_box(self._loss_box, steps, shown, log=self.log_scale.isChecked())
         for i, (name, values) in enumerate(metrics.items()):
             curve = self._metric_curves.get(name)
             if curve is None:
@@ -211,7 +232,10 @@ class LossPanel(Panel):
                 curve.setClipToView(True)
                 self._metric_curves[name] = curve
             curve.setData(steps, values[:n], connect="finite")
+        if metrics:
+            set_box(self._metric_box, steps, np.concatenate([v[:n] for v in metrics.values()]))
         self.metric_plot.setVisible(bool(metrics))
+        self._drawn_len = n
 
     def _draw_events(self, history: History) -> None:
         for event in history.events[self._drawn_events :]:
@@ -235,7 +259,8 @@ class LossPanel(Panel):
     # -- interaction ---------------------------------------------------------------------------
     def _log_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
-        self._drawn_len = -1
+        if self._history is not None:
+            self._draw_series(self._history)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._drawn_len <= 0:
