@@ -223,11 +223,19 @@ def main(argv=None) -> int:
 
     worker = os.environ.get("RNNVIZ_WORKER", "thread")
     print(f"preset {args.preset}, {args.seconds:.0f} s per measurement, {worker} worker")
+    import torch
+
+    # headless with torch's threads as they were (the thread worker trains on one core
+    # fewer, leaving one to the GUI)
+    threads = torch.get_num_threads()
     # the window first: torch work done in this process before (headless) leaves its thread
     # pool spinning and skews the window's numbers (measured: p50 lateness 140 vs 0.2 ms)
     rate, idle, probe, error = windowed(app, args.preset, args.seconds)
+    window_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
     scalar = headless(args.preset, args.seconds, cadence=False)
     cadence = headless(args.preset, args.seconds, cadence=True)
+    print(f"torch threads: window {window_threads}, headless {threads}")
     print(f"headless, scalar-only steps     {scalar:8.1f} steps/s")
     print(f"headless, full records at cadence {cadence:6.1f} steps/s")
     print(f"window open and training        {rate:8.1f} steps/s")

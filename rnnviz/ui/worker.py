@@ -16,6 +16,7 @@ applied by the worker between two steps, so the trainer is only ever touched by 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
@@ -29,6 +30,16 @@ from rnnviz.ui.requests import Requests
 FULL_RECORD_HZ = 30.0
 #: full records may take at most this share of the training thread's time
 FULL_RECORD_SHARE = 0.2
+
+
+def leave_a_core_to_the_gui() -> None:
+    """Train on one core fewer than the machine has (as the training process does): torch's
+    intra-op threads otherwise spin on the GUI thread's core. Measured on 2 cores with the
+    window open: p99 event-loop lateness 32 -> 17 ms, steps/s 0.46 -> 0.66 of headless
+    (whose own speed is the same with 1 or 2 threads for these small models)."""
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class TrainingWorker:
         self._stop.clear()
         with self._lock:
             self._finished = False
+        leave_a_core_to_the_gui()
         self._thread = threading.Thread(
             target=self._run, args=(max_steps,), name="rnnviz-training", daemon=True
         )
