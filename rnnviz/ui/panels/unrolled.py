@@ -37,6 +37,7 @@ SELECTED_PEN = pg.mkPen("#ffffff", width=3)
 LOSS_PEN = pg.mkPen("#ffd54f", width=2)  # outputs where the loss counts
 SYMBOLS = {"x": "s", "h": "o", "c": "d", "y": "h"}
 DIM_ALPHA = 40
+COLOUR_STEP = 8  # node and arrow colours are rounded to this step per channel
 FORWARD_EDGE = (170, 200, 230, 220)
 DIM_EDGE = (80, 84, 96, 45)
 EDGE_DTYPE = [
@@ -86,6 +87,7 @@ class UnrolledPanel(Panel):
         self._fwd_depth = np.zeros(0, dtype=int)
         self._bwd_depth = np.zeros(0, dtype=int)
         self._texts: list[pg.TextItem] = []
+        self._brush_cache: dict[tuple, object] = {}  # (r, g, b, a) -> QBrush
         self._token_items: list[pg.TextItem] = []
 
         layout = QVBoxLayout(self)
@@ -306,7 +308,7 @@ class UnrolledPanel(Panel):
     def _set_nodes(self, lit: np.ndarray) -> None:
         rgba = self.node_rgba.copy()
         rgba[~lit, 3] = DIM_ALPHA
-        self.nodes_item.setBrush([pg.mkBrush(*c) for c in rgba])
+        self.nodes_item.setBrush(self._brushes(rgba))
         self.nodes_item.setPen(self._node_pens())
 
     def _node_pens(self) -> list:
@@ -326,7 +328,20 @@ class UnrolledPanel(Panel):
     def _set_edges(self, rgba: np.ndarray, widths: np.ndarray) -> None:
         self.edges_item.setPen(_pen_array(rgba, widths))
         if len(self._arrow_edges):
-            self.arrows_item.setBrush([pg.mkBrush(*c) for c in rgba[self._arrow_edges]])
+            self.arrows_item.setBrush(self._brushes(rgba[self._arrow_edges]))
+
+    def _brushes(self, rgba: np.ndarray) -> list:
+        """One brush per row of ``rgba``, its colour rounded to ``COLOUR_STEP``: a few dozen
+        distinct brushes, whose symbols pyqtgraph renders once and then reuses (a new colour
+        per node and frame had every symbol rendered anew, ~5 ms a frame)."""
+        rgb = np.minimum(np.round(rgba[:, :3] / COLOUR_STEP) * COLOUR_STEP, 255).astype(int)
+        brushes = []
+        for key in zip(*rgb.T, rgba[:, 3].astype(int), strict=True):
+            brush = self._brush_cache.get(key)
+            if brush is None:
+                brush = self._brush_cache[key] = pg.mkBrush(*key)
+            brushes.append(brush)
+        return brushes
 
     def _update_sizes(self, *_) -> None:
         if self.graph is None:
