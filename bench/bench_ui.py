@@ -27,8 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rnnviz.engine.presets import load_preset  # noqa: E402
+from rnnviz.engine.record_cadence import RecordCadence  # noqa: E402
 from rnnviz.engine.trainer import Trainer  # noqa: E402
-from rnnviz.ui.worker import FULL_RECORD_HZ, FULL_RECORD_SHARE  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -43,15 +43,13 @@ def headless(preset: str, seconds: float, cadence: bool) -> float:
     trainer = Trainer.from_preset(load_preset(preset))
     for _ in range(3):  # warm up
         trainer.step(record=True)
-    min_interval = 1.0 / FULL_RECORD_HZ
-    interval, last_full, steps = min_interval, -1e9, 0
+    records, steps = RecordCadence(), 0
     start = time.monotonic()
     while (now := time.monotonic()) - start < seconds:
-        full = cadence and now - last_full >= interval
-        trainer.step(record=full)
+        full, spectra = records.due() if cadence else (False, False)
+        trainer.step(record=full, spectra=spectra)
         if full:
-            last_full = now
-            interval = max(min_interval, (time.monotonic() - now) / FULL_RECORD_SHARE)
+            records.recorded(time.monotonic() - now)
         steps += 1
     return steps / (time.monotonic() - start)
 

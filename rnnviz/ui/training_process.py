@@ -30,7 +30,7 @@ import time
 import traceback
 from dataclasses import replace
 
-from rnnviz.ui.worker import FULL_RECORD_HZ, FULL_RECORD_SHARE
+from rnnviz.engine.record_cadence import RecordCadence
 
 MESSAGE_HZ = 60.0
 #: the parent is polled for liveness at least this often while idle
@@ -164,8 +164,8 @@ class _Child:
 
     def _run(self, max_steps: int | None) -> None:
         trainer, compare = self.trainer, self.compare
-        min_interval = 1.0 / FULL_RECORD_HZ
-        full_interval, last_full, last_step_at, done = min_interval, -1e9, -1e9, 0
+        cadence = RecordCadence()
+        last_step_at, done = -1e9, 0
         error = None
         self.pause_requested = False
         try:
@@ -179,14 +179,14 @@ class _Child:
                 now = time.monotonic()
                 last_step_at = now
                 is_last = max_steps is not None and done == max_steps - 1
-                full = is_last or now - last_full >= full_interval
-                record = trainer.step(record=full)
+                full, spectra = cadence.due(force=is_last)
+                record = trainer.step(record=full, spectra=spectra)
                 self.ops.append(("rec", "main", record))
                 if compare is not None and not compare.diverged:
-                    self.ops.append(("rec", "compare", compare.step(record=full)))
+                    second = compare.step(record=full, spectra=spectra)
+                    self.ops.append(("rec", "compare", second))
                 if full:
-                    last_full = now
-                    full_interval = max(min_interval, (time.monotonic() - now) / FULL_RECORD_SHARE)
+                    cadence.recorded(time.monotonic() - now)
                     self.weights_due = True
                 done += 1
                 if record.diverged:

@@ -6,9 +6,10 @@ takes what is there at display rate. So drawing never queues a backlog and train
 does not depend on drawing speed.
 
 Full records (``trainer.step(record=True)``, with the sample and its internals) are asked for
-at most ``FULL_RECORD_HZ`` times per second, and less often when they are slow, so that they
-take at most ``FULL_RECORD_SHARE`` of the training time; the steps in between are
-scalar-only (fast). At slow speeds every step is a full record.
+at the engine's ``RecordCadence``: at most 30 times per second, and less often when they are
+slow, so that they take at most a fifth of the training time, with the spectra at most 5 times
+per second; the steps in between are scalar-only (fast). At slow speeds every step is a full
+record, and the last step of a run always is.
 
 Changes to the trainer while it runs (learning rate, clipping) are queued with ``submit`` and
 applied by the worker between two steps, so the trainer is only ever touched by one thread.
@@ -25,11 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rnnviz.engine.record import StepRecord
+from rnnviz.engine.record_cadence import RecordCadence
 from rnnviz.ui.requests import Requests
-
-FULL_RECORD_HZ = 30.0
-#: full records may take at most this share of the training thread's time
-FULL_RECORD_SHARE = 0.2
 
 
 def leave_a_core_to_the_gui() -> None:
@@ -207,17 +205,15 @@ class TrainingWorker:
             self._stop.wait(min(remaining, 0.05))
         return False
 
-    def _step_compare(self, full: bool) -> StepRecord | None:
+    def _step_compare(self, full: bool, spectra: bool) -> StepRecord | None:
         compare = self.compare
         if compare is None or compare.diverged:
             return None
-        return compare.step(record=full)
+        return compare.step(record=full, spectra=spectra)
 
     def _run(self, max_steps: int | None) -> None:
         trainer = self.trainer
-        min_interval = 1.0 / FULL_RECORD_HZ
-        full_interval = min_interval
-        last_full = -1e9
+        cadence = RecordCadence()
         last_step_at = -1e9
         done = 0
         try:
@@ -231,14 +227,12 @@ class TrainingWorker:
                 now = time.monotonic()
                 last_step_at = now
                 is_last = max_steps is not None and done == max_steps - 1
-                full = is_last or now - last_full >= full_interval
+                full, spectra = cadence.due(force=is_last)
                 with self._trainer_lock:
-                    record = trainer.step(record=full)
-                    second = self._step_compare(full)
+                    record = trainer.step(record=full, spectra=spectra)
+                    second = self._step_compare(full, spectra)
                 if full:
-                    last_full = now
-                    took = time.monotonic() - now
-                    full_interval = max(min_interval, took / FULL_RECORD_SHARE)
+                    cadence.recorded(time.monotonic() - now)
                 done += 1
                 with self._lock:
                     self._newest = record
