@@ -259,7 +259,12 @@ class RecurrentMatrixPanel(Panel):
         matrix = record.recurrent[name]
         eig = eigenvalues(matrix)
         self.eigen_points.setData(eig.real, eig.imag)
-        radius, sigma = record.spectral.get(name, (float(np.abs(eig).max()), float("nan")))
+        # records between two spectra (the worker asks for them at most 5 times a second)
+        # carry the matrix only: the panel has its eigenvalues anyway
+        radius, sigma = record.spectral.get(name) or (
+            float(np.abs(eig).max()) if eig.size else float("nan"),
+            float(np.linalg.norm(matrix, ord=2)),
+        )
         self.summary.setText(
             f"{self._label} {name} at step {record.step}: ρ = {radius:.3g}, "
             f"σ_max = {sigma:.3g}: {verdict(radius, sigma)}"
