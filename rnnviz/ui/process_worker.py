@@ -5,8 +5,11 @@ Training in a separate process keeps the GUI's event loop and the trainer off on
 window keeps ~1.0x of headless steps/s and its timers fire on time.
 
 - The child (``training_process.serve``, no Qt) builds its own Trainer(s) from the run's
-  plain settings and the mirror's current TrainConfig. It is spawned on the first ``start``
-  and lives while the worker does: ``stop`` only pauses it, ``shutdown`` ends it.
+  plain settings and the mirror's current TrainConfig. It is spawned by ``prestart`` (the
+  window calls it when a run is set up, so the 1.5-3 s the child takes to import torch pass
+  while the user reads the preset) or else on the first ``start``, and lives while the
+  worker does: ``stop`` only pauses it, ``shutdown`` ends it. Commands sent while it starts
+  wait in the pipe.
 - The parent's ``trainer`` (and ``compare``) are mirrors: ``take`` (GUI thread) drains the
   child's coalesced messages and appends their records, trajectory points, checkpoints and
   live-setting changes to the mirror's history in order, sets ``step_count`` / ``diverged``
@@ -79,14 +82,18 @@ class ProcessTrainingWorker:
         self._steps_per_second = steps_per_second if steps_per_second else None
         self._send(("speed", self._steps_per_second))
 
+    def prestart(self) -> None:
+        """Start the child process now, so that the first ``start`` finds it ready."""
+        if self._process is None:
+            self._spawn()
+
     def start(self, max_steps: int | None = None) -> bool:
         """Start training (up to ``max_steps`` more steps). False if already running."""
         if self._running:
             return False
         if self.trainer.diverged:
             return False
-        if self._process is None:
-            self._spawn()
+        self.prestart()
         self._run_id += 1
         self._running = True
         self._finished = False

@@ -46,13 +46,15 @@ PANELS_PER_TICK = 1
 #: the display interval backs off to this when drawing cannot keep up (a busy machine)
 SLOWEST_DISPLAY_MS = 250
 LAYOUT_VERSION = 2
-#: which training worker the window uses: "thread" (TrainingWorker) or "process"
-#: (ProcessTrainingWorker: trains in a child process, the window's trainer is its mirror)
+#: which training worker the window uses: "process" (the default: ProcessTrainingWorker trains
+#: in a child process, the window's trainer is its mirror) or "thread" (TrainingWorker). With
+#: a thread the GUI and the trainer share one GIL: measured on 2 cores (bench/bench_ui.py), the
+#: window trains at 0.63-0.68x of headless with a thread, 0.92-0.94x with a process.
 WORKER_ENV = "RNNVIZ_WORKER"
 
 
 def worker_kind() -> str:
-    kind = os.environ.get(WORKER_ENV, "thread").strip().lower() or "thread"
+    kind = os.environ.get(WORKER_ENV, "process").strip().lower() or "process"
     if kind not in ("thread", "process"):
         raise SpecError(f"{WORKER_ENV} must be 'thread' or 'process' (got {kind!r})")
     return kind
@@ -365,6 +367,7 @@ class MainWindow(QMainWindow):
             from rnnviz.ui.process_worker import ProcessTrainingWorker
 
             worker = ProcessTrainingWorker(self.trainer, self.compare_trainer, self.run_settings)
+            worker.prestart()  # the child imports torch while the user looks at the preset
         else:
             worker = TrainingWorker(self.trainer, self.compare_trainer)
         worker.set_speed(self.transport.steps_per_second)

@@ -51,6 +51,14 @@ def no_thread_left(request):
 
 
 @pytest.fixture(autouse=True)
+def thread_worker_by_default(monkeypatch):
+    """Windows in tests train on the thread worker unless a test sets RNNVIZ_WORKER=process
+    (test_process_worker.py, test_readme_commands.py): the window's code is the same, and a
+    training process per window would spend 1.5-3 s of CPU importing torch in every test."""
+    monkeypatch.setenv("RNNVIZ_WORKER", "thread")
+
+
+@pytest.fixture(autouse=True)
 def no_process_left():
     """Fail the test if it leaves a child process (a training process) running."""
     import multiprocessing

@@ -96,7 +96,14 @@ def test_reset_returns_to_step_zero_with_seed_weights(qtbot, process_window):
     assert len(window.trainer.history) == 0 and loss_points(window) == 0
     after = window.trainer.weights()
     assert all(np.array_equal(initial[k], after[k]) for k in initial)
-    assert window.worker is not None and window.worker.process is None  # spawned on start
+    new = window.worker.process  # a fresh child, started at once for the next run
+    assert new is not None and new is not old and new.is_alive()
+    window.run_steps(2)
+    settle(qtbot, window, 2)
+    fresh = Trainer.from_preset(load_preset("adding_rnn"))
+    assert [r.loss for r in (fresh.step(record=False), fresh.step(record=False))] == list(
+        window.trainer.history.series("loss")
+    )
 
 
 def test_live_lr_change_is_applied_and_marked(qtbot, process_window):
@@ -127,3 +134,14 @@ def test_divergence_auto_pauses_with_the_message(qtbot, process_window):
     assert window.status_state.text() == "diverged"
     window.run()  # refused
     assert not window.running and "Reset" in window.banner_text
+
+
+def test_the_child_starts_with_the_window_and_its_death_is_reported(qtbot, process_window):
+    window = process_window()
+    assert window.worker.process is not None and window.worker.process.is_alive()  # prestarted
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step > 0, timeout=TIMEOUT)
+    window.worker.process.kill()
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=TIMEOUT)
+    assert "the training process ended unexpectedly" in window.banner_text
+    assert not window.running

@@ -28,6 +28,7 @@ def test_readme_run_command_opens_the_default_demo_window():
     assert executable.exists(), f"{program[0]} is not installed by scripts/setup.sh"
     env = dict(os.environ)  # pytest-xvfb's DISPLAY: a real X server, as a user has
     env.pop("QT_QPA_PLATFORM", None)
+    env.pop("RNNVIZ_WORKER", None)  # the default worker: a training process, started at once
     result = subprocess.run(
         [str(executable), *program[1:], "--exit-after", "2"],
         cwd=ROOT,
