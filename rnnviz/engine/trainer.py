@@ -190,9 +190,7 @@ class Trainer:
         loss_value = float(loss.detach())
         grads = [p.grad for p in self.params.values() if p.grad is not None]
         grad_norm = (
-            float(
-                torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
-            )
+            float(torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))))
             if grads
             else 0.0
         )
@@ -206,6 +204,7 @@ class Trainer:
         self.diverged = diverged
         full = record and diverged is None
         recurrent = self._recurrent() if full else {}
+        dh_units = {k: _unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,
             loss=loss_value,
@@ -220,9 +219,9 @@ class Trainer:
             full=full,
             spectral=_spectral(recurrent) if spectra else {},
             recurrent=recurrent,
-            dh_norm={k: _norm_rows(v) for k, v in dh.items()} if full else {},
-            dc_norm={k: _norm_rows(v) for k, v in dc.items()} if full else {},
-            dh_units={k: _unit_norms(v) for k, v in dh.items()} if full else {},
+            dh_norm={k: _row_norms(v) for k, v in dh_units.items()},
+            dc_norm={k: _row_norms(_unit_norms(v)) for k, v in dc.items()} if full else {},
+            dh_units=dh_units,
             sample=self._sample(*shown) if full else None,
             diverged=diverged,
             seconds=time.perf_counter() - started,
@@ -299,13 +298,20 @@ class Trainer:
         return groups
 
     def _group_norms(self) -> dict[str, float]:
+        # squared gradient per parameter row, in numpy: one reduction per parameter
+        rows = {
+            name: np.square(p.grad.detach().cpu().numpy().astype(np.float64))
+            .reshape(p.shape[0] if p.dim() else 1, -1)
+            .sum(1)
+            for name, p in self.params.items()
+            if p.grad is not None
+        }
         out = {}
         for label, parts in self._groups.items():
             total = 0.0
-            for name, rows in parts:
-                g = self.params[name].grad
-                if g is not None:
-                    total += float((g if rows is None else g[rows]).pow(2).sum())
+            for name, part in parts:
+                if name in rows:
+                    total += float(rows[name][part].sum() if part else rows[name].sum())
             out[label] = math.sqrt(total)
         return out
 
@@ -374,16 +380,15 @@ def _spectra_by_shape(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float,
     return out
 
 
-def _norm_rows(g: torch.Tensor) -> np.ndarray:
-    """[T, B, H] -> [T]: the Frobenius norm of dL/dh_t over batch and units."""
-    g = g.detach().cpu().numpy().astype(np.float64)
-    return np.sqrt(np.einsum("tbh,tbh->t", g, g))
-
-
 def _unit_norms(g: torch.Tensor) -> np.ndarray:
-    """[T, B, H] -> [T, H]: the norm over the batch, per unit."""
-    g = g.detach().cpu().numpy().astype(np.float64)
-    return np.sqrt(np.einsum("tbh,tbh->th", g, g))
+    """[T, B, H] -> [T, H]: the norm of dL/dh_t over the batch, per unit."""
+    g = g.detach().cpu().numpy()
+    return np.sqrt(np.einsum("tbh,tbh->th", g, g, dtype=np.float64))
+
+
+def _row_norms(units: np.ndarray) -> np.ndarray:
+    """[T, H] unit norms -> [T]: the Frobenius norm over batch and units."""
+    return np.sqrt(np.square(units).sum(1))
 
 
 def _divergence_message(step: int, loss: float, grad_norm: float) -> str | None:
