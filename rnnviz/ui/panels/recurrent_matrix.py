@@ -56,7 +56,7 @@ class RecurrentMatrixPanel(Panel):
 
         self.plots = pg.GraphicsLayoutWidget()
         layout.addWidget(self.plots, 1)
-        self.radius_plot = self.plots.addPlot(row=0, col=0)
+        self.radius_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
         self.radius_plot.setLabel("left", "ρ (solid), σ<sub>max</sub> (dashed)")
         self.radius_plot.setLabel("bottom", "training step")
         self.radius_plot.showGrid(x=True, y=True, alpha=0.25)
@@ -74,7 +74,7 @@ class RecurrentMatrixPanel(Panel):
         self.step_line.setVisible(False)
         self.radius_plot.addItem(self.step_line, ignoreBounds=True)
 
-        self.eigen_plot = self.plots.addPlot(row=0, col=1)
+        self.eigen_plot = self.plots.addPlot(row=0, col=1, axisItems=style.axis_items())
         self.eigen_plot.setLabel("left", "Im λ")
         self.eigen_plot.setLabel("bottom", "Re λ")
         self.eigen_plot.setAspectLocked(True)
