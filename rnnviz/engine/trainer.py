@@ -111,12 +111,12 @@ class Trainer:
     def _make_optimizer(self) -> torch.optim.Optimizer:
         c, params = self.config, list(self.params.values())
         if c.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=c.lr)
+            return torch.optim.SGD(params, lr=c.lr, foreach=True)
         if c.optimizer == "momentum":
-            return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum)
+            return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum, foreach=True)
         if c.optimizer == "rmsprop":
-            return torch.optim.RMSprop(params, lr=c.lr)
-        return torch.optim.Adam(params, lr=c.lr)
+            return torch.optim.RMSprop(params, lr=c.lr, foreach=True)
+        return torch.optim.Adam(params, lr=c.lr, foreach=True)
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate between steps (marked as a history event)."""
