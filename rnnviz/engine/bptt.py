@@ -71,8 +71,9 @@ def _state_gradients(model, trace, dy, truncate):
                 dh[chain], da = _gru(tr, e, w_hh, b_hh, h0, truncate, bool(d))
             else:
                 dh[chain], da = _elman(tr, e, w_hh, spec.kind, spec.activation, truncate, bool(d))
-            into_below = da @ w_ih  # [T, B, I_l]
-            below = into_below if below is None else below + into_below
+            if layer:  # the layer below gets W_ih^T da_t as its direct gradient
+                into_below = da @ w_ih  # [T, B, I_l]
+                below = into_below if below is None else below + into_below
         if layer:
             direct = list(below.split(H, -1)) if D == 2 else [below]
     return dh, dc
