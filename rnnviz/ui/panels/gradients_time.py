@@ -91,6 +91,7 @@ class GradientsTimePanel(Panel):
     title = "Gradient through time"
     key = "gradients_time"
     area = "gradients"
+    _fitted: tuple | None = None  # the (log y range, length) the line plot was last fitted to
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -186,6 +187,7 @@ class GradientsTimePanel(Panel):
         self._map_steps = np.empty(0, dtype=np.int64)
         self._history = None
         self._ratio = self._compare_ratio = float("nan")
+        self._fitted = None
         self._step = 0
         self.summary.setText("||dL/dh_t||: waiting for a recorded step")
 
@@ -200,6 +202,7 @@ class GradientsTimePanel(Panel):
             self._ratio, self._length = first_last_ratio(row), len(row)
             self._step = record.step
             self._update_summary()
+            self._fit_range()
         self._draw_map(history)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
@@ -232,8 +235,28 @@ class GradientsTimePanel(Panel):
         row = record.dh_norm[chains[0]]
         self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
         self._update_summary()
+        self._fit_range()
 
     # -- drawing -------------------------------------------------------------------------------
+    def _fit_range(self) -> None:
+        """Fit the curves in a range rounded out to half decades (and 1..T): it changes only
+        now and then, so the axes keep their laid-out, cached pictures between records
+        instead of being laid out and painted anew (several ms) at every record."""
+        ys = [c.yData for c in (*self.curves.values(), *self.compare_curves.values())]
+        ys = [y[np.isfinite(y) & (y > 0)] for y in ys if y is not None and len(y)]
+        ys = [y for y in ys if y.size]
+        if not ys:
+            return
+        lo = np.floor(2 * np.log10(min(y.min() for y in ys))) / 2
+        hi = np.ceil(2 * np.log10(max(y.max() for y in ys))) / 2
+        length = max(len(c.yData) for c in self.curves.values() if c.yData is not None)
+        fitted = (float(lo), float(max(hi, lo + 0.5)), length)
+        if fitted != self._fitted:
+            self._fitted = fitted
+            self.line_plot.setRange(
+                xRange=(0.5, length + 0.5), yRange=fitted[:2], padding=0.02, disableAutoRange=True
+            )
+
     def _remove_curves(self, curves: dict) -> None:
         for curve in curves.values():
             self.line_plot.removeItem(curve)  # also drops its legend entry
