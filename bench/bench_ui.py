@@ -113,11 +113,13 @@ def scratch_settings():
 
 
 def windowed(app, preset: str, seconds: float):
+    from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
     window = MainWindow(preset, settings=scratch_settings())
     window.resize(1600, 1000)
     window.show()
+    quiet_garbage_collector()  # as run_app does
     probe = LatenessProbe()
     spin(app, 1.0)
     probe.start()
@@ -141,6 +143,7 @@ def windowed(app, preset: str, seconds: float):
 
 
 def soak(app, preset: str, seconds: float) -> int:
+    from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
     window = MainWindow(preset, settings=scratch_settings())
@@ -148,6 +151,7 @@ def soak(app, preset: str, seconds: float) -> int:
     window.show()
     for dock in window.docks.values():
         dock.setVisible(True)
+    quiet_garbage_collector()  # as run_app does
     spin(app, 1.0)
     window.run()
     spin(app, 5.0)

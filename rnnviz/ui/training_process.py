@@ -24,6 +24,7 @@ The child exits on ("stop",), when the command pipe breaks, or when its parent i
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import time
@@ -215,6 +216,8 @@ def serve(conn, out, settings, config, with_compare: bool = True) -> None:
         out.close()
         out.join_thread()
         return
+    gc.collect()  # then exempt torch & co. from later full collections (see ui/app.py)
+    gc.freeze()
     out.put({"ops": [], "finished": False, "error": None, "ready": True})
     child.serve()
     os._exit(0)  # nothing left to flush (the queue's was cancelled); skip torch's slow teardown
