@@ -721,6 +721,8 @@ class MainWindow(QMainWindow):
             self.worker.shutdown(timeout=1.0)
         self._active = False
         self.save_layout()
+        for panel in self.panels.values():
+            panel.shutdown()
         super().closeEvent(event)
 
 

@@ -63,6 +63,9 @@ class Panel(QWidget):
         named ``label``; called after ``show_record``. ``record is None`` ends compare mode.
         Panels that have nothing to overlay ignore it."""
 
+    def shutdown(self) -> None:
+        """The window is closing: stop background work, release native resources."""
+
 
 def panel_frame(panel: QWidget) -> tuple[QVBoxLayout, QLabel]:
     """A panel's frame: its vertical layout and the bold summary line at the top."""
