@@ -15,9 +15,8 @@ from collections import deque
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPixmap, QWindow
-from PySide6.QtOpenGL import QOpenGLWindow
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -658,27 +657,7 @@ class MainWindow(QMainWindow):
         """Grab the whole window into a PNG."""
         self._draw_all()
         QApplication.processEvents()
-        return self.grab_with_gl().save(str(path), "PNG")
-
-    def grab_with_gl(self) -> QPixmap:
-        """The window as a picture. The 3D view draws into a native OpenGL child window,
-        which a widget grab leaves blank: its framebuffer is painted in."""
-        pixmap = self.grab()
-        painter = QPainter(pixmap)
-        for window in QGuiApplication.allWindows():
-            if not isinstance(window, QOpenGLWindow) or not window.isExposed():
-                continue
-            if self._owns(window):
-                top_left = self.mapFromGlobal(window.mapToGlobal(QPoint(0, 0)))
-                painter.drawImage(QRect(top_left, window.size()), window.grabFramebuffer())
-        painter.end()
-        return pixmap
-
-    def _owns(self, window: QWindow) -> bool:
-        own = self.windowHandle()
-        while window is not None and window is not own:
-            window = window.parent()
-        return window is not None
+        return self.grab().save(str(path), "PNG")
 
     def _screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -97,15 +97,12 @@ def heights(loss: np.ndarray, log: bool) -> np.ndarray:
 
 
 class _GLView:
-    """The 3D tab: the surface, the paths and the current points in a GLViewWindow
-    (``widget``; ``widget.container`` is what the tab holds)."""
+    """The 3D tab: the surface, the paths and the current points in a GLViewWidget."""
 
     def __init__(self) -> None:
         import pyqtgraph.opengl as gl
 
-        from rnnviz.ui.panels.gl_window import GLViewWindow
-
-        self.widget = GLViewWindow()
+        self.widget = gl.GLViewWidget()
         self.widget.setBackgroundColor(style.BACKGROUND)
         self.widget.setCameraPosition(distance=22, elevation=32, azimuth=-55)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
@@ -263,7 +260,7 @@ class LossSurfacePanel(Panel):
         self.tabs = QTabWidget()
         self.layout().addWidget(self.tabs, 1)
         if self.gl_view is not None:
-            self.tabs.addTab(self.gl_view.widget.container, "3D surface")
+            self.tabs.addTab(self.gl_view.widget, "3D surface")
         self.map_widget = pg.PlotWidget()
         plot = self.map_widget.getPlotItem()
         style.style_plot(plot)
