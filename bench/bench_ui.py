@@ -218,12 +218,14 @@ def main(argv=None) -> int:
     print(f"GIL switch interval {sys.getswitchinterval() * 1000:.2f} ms")
 
     from rnnviz.ui.app import get_app
+    from rnnviz.ui.window import worker_kind
 
     app = get_app()
+    worker = worker_kind()
     if args.soak is not None:
+        print(f"{worker} worker")
         return soak(app, args.preset, args.soak)
 
-    worker = os.environ.get("RNNVIZ_WORKER", "thread")
     print(f"preset {args.preset}, {args.seconds:.0f} s per measurement, {worker} worker")
     import torch
 
