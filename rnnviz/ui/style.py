@@ -317,3 +317,13 @@ def axis_items() -> dict[str, ReadableAxis]:
     their labels never overlap, in log mode too. (An axis passed in is shown: the right and
     top ones stay pyqtgraph's, hidden.)"""
     return {"left": ReadableAxis("left"), "bottom": ReadableAxis("bottom")}
+
+
+def rounded_out(lo: float, hi: float, steps_per_decade: int = 2) -> tuple[float, float]:
+    """``lo`` and ``hi`` rounded outwards to a multiple of a step of 1 or 5 times a power of
+    ten (about half the span), so that growing data moves the bounds only now and then."""
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return lo, hi
+    step = 10.0 ** np.floor(np.log10(span)) / steps_per_decade
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)

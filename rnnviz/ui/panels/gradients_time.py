@@ -92,6 +92,8 @@ class GradientsTimePanel(Panel):
     key = "gradients_time"
     area = "gradients"
     _fitted: tuple | None = None  # the (log y range, length) the line plot was last fitted to
+    _map_levels: tuple | None = None  # the colour bar's levels, rounded out
+    _map_y_range: tuple | None = None  # the map's step axis range, rounded out
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -187,7 +189,7 @@ class GradientsTimePanel(Panel):
         self._map_steps = np.empty(0, dtype=np.int64)
         self._history = None
         self._ratio = self._compare_ratio = float("nan")
-        self._fitted = None
+        self._fitted = self._map_levels = self._map_y_range = None
         self._step = 0
         self.summary.setText("||dL/dh_t||: waiting for a recorded step")
 
@@ -294,13 +296,20 @@ class GradientsTimePanel(Panel):
         self.image.setImage(logs, autoLevels=False)
         finite = logs[np.isfinite(logs)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if hi - lo < 1e-6:
-            lo, hi = lo - 0.5, hi + 0.5
-        self.colour_bar.setLevels((lo, hi))
+        # levels and the step axis rounded outwards (half decades; 1 or 5 x 10^k steps), so
+        # the colour bar's and the map's axes keep their laid-out pictures between records
+        lo, hi = np.floor(2 * lo) / 2, max(np.ceil(2 * hi) / 2, np.floor(2 * lo) / 2 + 0.5)
+        if (lo, hi) != self._map_levels:
+            self._map_levels = (lo, hi)
+            self.colour_bar.setLevels((lo, hi))
         first, last = float(steps[0]), float(steps[-1])
         row_h = (last - first) / (steps.size - 1) if steps.size > 1 else 1.0
         T = values.shape[1]
         self.image.setRect(0.5, first - row_h / 2, T, row_h * steps.size)
+        y_range = style.rounded_out(first - row_h / 2, last + row_h / 2)
+        if y_range != self._map_y_range:
+            self._map_y_range = y_range
+            self.heat_plot.setYRange(*y_range, padding=0)
         self._map_steps = steps
         kind = "dh" if which == "dh" else "dc"
         self.colour_bar.setLabel("left", f"log10 ||dL/{kind}_t|| {chain}")

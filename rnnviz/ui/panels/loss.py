@@ -42,16 +42,6 @@ def smoothed(values: np.ndarray) -> np.ndarray:
         return np.where(counts > 0, (csum[hi] - csum[lo]) / counts, np.nan)
 
 
-def rounded_out(lo: float, hi: float, steps_per_decade: int = 2) -> tuple[float, float]:
-    """``lo`` and ``hi`` rounded outwards to a multiple of a step of 1 or 5 times a power of
-    ten (about half the span), so that growing data moves the bounds only now and then."""
-    span = hi - lo
-    if not (np.isfinite(span) and span > 0):
-        return lo, hi
-    step = 10.0 ** np.floor(np.log10(span)) / steps_per_decade
-    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
-
-
 def set_box(box: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = False) -> None:
     """Put the invisible ``box`` item's two points at the rounded-out corners of (x, y);
     ``log``: y is shown on a log axis (rounded to half decades)."""
@@ -59,12 +49,12 @@ def set_box(box: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = Fals
     if x.size == 0 or y.size == 0:
         box.setData([], [])
         return
-    x0, x1 = rounded_out(float(x.min()), float(x.max()))
+    x0, x1 = style.rounded_out(float(x.min()), float(x.max()))
     if log:
         y0 = 10.0 ** (np.floor(2 * np.log10(y.min())) / 2)
         y1 = 10.0 ** (np.ceil(2 * np.log10(y.max())) / 2)
     else:
-        y0, y1 = rounded_out(float(y.min()), float(y.max()))
+        y0, y1 = style.rounded_out(float(y.min()), float(y.max()))
     box.setData([x0, x1], [y0, y1])
 
 
