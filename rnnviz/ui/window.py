@@ -51,7 +51,7 @@ LAYOUT_VERSION = 2
 #: which training worker the window uses: "process" (the default: ProcessTrainingWorker trains
 #: in a child process, the window's trainer is its mirror) or "thread" (TrainingWorker). With
 #: a thread the GUI and the trainer share one GIL: measured on 2 cores (bench/bench_ui.py), the
-#: window trains at 0.63-0.68x of headless with a thread, 0.92-0.94x with a process.
+#: window trains at 0.51-0.65x of headless with a thread, 0.90-1.02x with a process.
 WORKER_ENV = "RNNVIZ_WORKER"
 
 

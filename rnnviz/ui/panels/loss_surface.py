@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -448,10 +448,7 @@ class LossSurfacePanel(Panel):
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        window = self.window()
-        if window is not self:
-            window.installEventFilter(self)  # the window closing stops the worker
+        super().showEvent(event)  # (in a main window, its closing calls shutdown())
         QTimer.singleShot(0, self._ensure_gl)  # once laid out and exposed
         self._compute_if_wanted()
 
@@ -470,11 +467,6 @@ class LossSurfacePanel(Panel):
             and self._on_screen()
         ):
             self.recompute()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return False
 
     # -- worker signals ----------------------------------------------------------------------
     def _level_ready(self, grid: SurfaceGrid, job: int) -> None:
