@@ -2,7 +2,8 @@
 
 Size: input 8, hidden 64, T 50, batch 32, Adam. Prints ms/step and ratios:
 - recorded step (every internal, dL/dh_t, dL/dc_t, spectra, sample trace) / plain fused step,
-  and the same without the spectra;
+  the same without the spectra, and the same with dL/dh_t of the whole batch's loss
+  (``gradients_of="batch"``) instead of the shown sequence's;
 - scalar-only trainer step / plain step;
 - steps/s while producing full records at 30 per second (spectra with SPECTRA_HZ of them, as
   the app asks) / plain steps/s.
@@ -80,11 +81,11 @@ def ms_per_call(fn: Callable[[int], None], seconds: float) -> float:
     return 1000 * (time.perf_counter() - start) / n
 
 
-def trainer() -> Trainer:
+def trainer(gradients_of: str = "sequence") -> Trainer:
     return Trainer(
         ModelSpec(kind="lstm", hidden_size=H),
         BenchTask(seed=0),
-        TrainConfig(optimizer="adam", lr=1e-3, batch_size=B),
+        TrainConfig(optimizer="adam", lr=1e-3, batch_size=B, gradients_of=gradients_of),
     )
 
 
@@ -108,7 +109,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=12.0, help="total per measurement")
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
-    tr = trainer()
+    tr, of_batch = trainer(), trainer("batch")
     counts = [0, 0]
     # records at 30 per second whatever they cost (share 1), spectra as the app asks for them
     cadence = RecordCadence(hz=30.0, share=1.0, spectra_hz=SPECTRA_HZ)
@@ -117,6 +118,7 @@ def main() -> None:
         "scalar": lambda i: tr.step(record=False),
         "recorded": lambda i: tr.step(record=True),
         "no_spectra": lambda i: tr.step(record=True, spectra=False),
+        "batch": lambda i: of_batch.step(record=True),
         "cadence": with_records(tr, cadence, counts),
     }
     for fn in cases.values():  # warm-up
@@ -147,6 +149,7 @@ def main() -> None:
         f"  the same without the spectra     {ms['no_spectra']:7.2f} ms/step   "
         f"{ratio['no_spectra']:5.2f}x"
     )
+    print(f"  the same, dL/dh_t of the batch   {ms['batch']:7.2f} ms/step   {ratio['batch']:5.2f}x")
     seconds = per_round * args.rounds
     print(
         f"throughput, full records at 30/s   {1000 / ms['cadence']:7.1f} steps/s   "

@@ -94,35 +94,36 @@ def _cut(s: int, truncate: int) -> bool:
 
 
 def _lstm(tr, e, w_hh, truncate, reverse):
-    i, f, g, o, c = (_order(tr[k], reverse) for k in ("i", "f", "g", "o", "c"))  # [T, B, H]
-    e = _order(e, reverse)
-    T, B, H = e.shape
-    c_prev = torch.cat([torch.zeros_like(c[:1]), c[:-1]])  # [T, B, H]
-    tc = torch.tanh(c)
-    dc_dh = (o * (1 - tc**2)).numpy()  # [T, B, H]  dc_t/dh_t through h_t = o tanh(c_t)
+    i, f, g, o, c = (_order(tr[k], reverse).numpy() for k in ("i", "f", "g", "o", "c"))
+    e_ = np.ascontiguousarray(_order(e, reverse).numpy())  # [T, B, H]
+    T, B, H = e_.shape
+    c_prev = np.concatenate([np.zeros_like(c[:1]), c[:-1]])  # [T, B, H]
+    tc = np.tanh(c)
+    dc_dh = o * (1 - tc**2)  # dc_t/dh_t through h_t = o tanh(c_t)
     # d(gate pre-activations) = [dc, dc, dc, dh] * slopes, the slopes known before the loop
-    slopes = torch.stack(
-        [g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2), tc * o * (1 - o)], 2
-    ).numpy()  # [T, B, 4, H]
-    e_, f_, w = e.contiguous().numpy(), f.contiguous().numpy(), _np(w_hh)
+    slopes_c = np.stack([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2)], 2)  # [T,B,3,H]
+    slope_o = tc * o * (1 - o)  # [T, B, H]
+    w = _np(w_hh)
     dh = np.empty((T, B, H), np.float32)
     dc = np.empty((T, B, H), np.float32)
     da = np.empty((T, B, 4, H), np.float32)
+    da_c, da_o, da_flat = da[:, :, :3], da[:, :, 3], da.reshape(T, B, 4 * H)
     carry_h = carry_c = np.zeros((B, H), np.float32)
-    for s in range(T - 1, -1, -1):
-        np.add(e_[s], carry_h, out=dh[s])
-        np.multiply(dh[s], dc_dh[s], out=dc[s])
-        dc[s] += carry_c
-        np.multiply(dc[s][:, None], slopes[s, :, :3], out=da[s, :, :3])
-        np.multiply(dh[s], slopes[s, :, 3], out=da[s, :, 3])
+    for s in range(T - 1, -1, -1):  # each array indexed once per step: views cost too
+        dh_s, dc_s = dh[s], dc[s]
+        np.add(e_[s], carry_h, out=dh_s)
+        np.multiply(dh_s, dc_dh[s], out=dc_s)
+        dc_s += carry_c
+        np.multiply(dc_s[:, None], slopes_c[s], out=da_c[s])
+        np.multiply(dh_s, slope_o[s], out=da_o[s])
         if _cut(s, truncate):
             carry_h = carry_c = np.zeros((B, H), np.float32)
         else:
-            carry_h, carry_c = da[s].reshape(B, 4 * H) @ w, dc[s] * f_[s]
+            carry_h, carry_c = da_flat[s] @ w, dc_s * f[s]
     return (
         _order(torch.from_numpy(dh), reverse),
         _order(torch.from_numpy(dc), reverse),
-        _order(torch.from_numpy(da.reshape(T, B, 4 * H)), reverse),
+        _order(torch.from_numpy(da_flat), reverse),
     )
 
 

@@ -47,9 +47,13 @@ class StepRecord:
     - ``grad_norm``: ||g|| of all trainable parameters before clipping; ``grad_norm_clipped``
       after it (equal when clipping did not fire); ``clipped``: whether it fired.
     - ``param_grad_norms``: per parameter group, e.g. ``"L0.fwd W_hh (i)"`` -> ||g||.
-    - ``dh_norm[chain]``: [T] ||dL/dh_t|| of the batch loss (Frobenius norm over B x H);
-      ``dc_norm`` the same for LSTM memory cells; ``dh_units[chain]``: [T, H] per unit (norm
-      over the batch), for colouring single units.
+    - ``gradients_of``: which loss the following gradients are of: ``"sequence"``, the
+      displayed sequence's own loss, or ``"batch"``, the training batch's
+      (``TrainConfig.gradients_of``); "" on steps that were not recorded.
+    - ``dh_norm[chain]``: [T] the total gradient ||dL/dh_t|| (Frobenius norm over the batch
+      and the H units); ``dc_norm`` the same for LSTM memory cells; ``dh_units[chain]``: [T, H]
+      per unit (|dL/dh_t| for a sequence, its norm over the batch), for colouring single
+      units.
     - ``spectral[name]``: (spectral radius, largest singular value) of each recurrent matrix
       (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``); empty when the step was
       recorded with ``spectra=False``.
@@ -69,6 +73,7 @@ class StepRecord:
     param_grad_norms: dict[str, float] = field(default_factory=dict)
     spectral: dict[str, tuple[float, float]] = field(default_factory=dict)
     full: bool = False
+    gradients_of: str = ""
     dh_norm: dict[str, np.ndarray] = field(default_factory=dict)
     dc_norm: dict[str, np.ndarray] = field(default_factory=dict)
     dh_units: dict[str, np.ndarray] = field(default_factory=dict)

@@ -9,6 +9,9 @@ from rnnviz.engine.spec import SpecError
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 CLIP_MODES = ("none", "norm", "value")
+GRADIENTS_OF = ("sequence", "batch")
+#: settings a running trainer can change between two steps (``Trainer.set_live``)
+LIVE_FIELDS = ("lr", "clip_mode", "clip_threshold", "gradients_of")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,10 @@ class TrainConfig:
     ``bptt``: 0 for full backpropagation through time, k > 0 to truncate it to k steps (the
     state is carried forward but the gradient is cut every k steps).
     ``freeze``: parameter names that are not trained (e.g. the cliff toy's input weights).
+    ``gradients_of``: which loss a recorded step's dL/dh_t, dL/dc_t are taken of: the
+    displayed ``sequence``'s (the one whose gates and cells the panels show; cheap) or the
+    training ``batch``'s (what the optimiser follows; a hand BPTT over the whole batch, which
+    costs about as much as the fused training step itself). Training is the same either way.
     """
 
     optimizer: str = "adam"
@@ -31,6 +38,7 @@ class TrainConfig:
     batch_size: int = 32
     seed: int = 0
     freeze: tuple[str, ...] = ()
+    gradients_of: str = "sequence"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "freeze", tuple(self.freeze))
@@ -48,6 +56,7 @@ class TrainConfig:
             f"momentum must be in [0, 1) (got {self.momentum!r})",
         )
         need(self.clip_mode in CLIP_MODES, f"clip_mode must be one of {CLIP_MODES}")
+        need(self.gradients_of in GRADIENTS_OF, f"gradients_of must be one of {GRADIENTS_OF}")
         need(
             _positive(self.clip_threshold),
             f"clipping threshold must be a positive number (got {self.clip_threshold!r})",

@@ -31,6 +31,7 @@ from collections.abc import Callable
 import torch
 
 from rnnviz.engine.record import StepRecord
+from rnnviz.engine.trainer import apply_live
 from rnnviz.ui.requests import Requests
 from rnnviz.ui.worker import Published, WorkerError
 
@@ -139,14 +140,14 @@ class ProcessTrainingWorker:
         ProcessTrainingWorker._live.discard(self)
         return stopped
 
-    def set_live(self, lr: float, clip_mode: str, clip_threshold: float) -> None:
-        """Change the learning rate and clipping between two steps (marked as events)."""
+    def set_live(self, settings: dict) -> None:
+        """Change live settings (``LIVE_FIELDS``) between two steps (marked as events)."""
         if self._running:  # the child marks the step where it applied them; the mirror follows
-            self._send(("live", lr, clip_mode, clip_threshold, True))
+            self._send(("live", settings, True))
             return
         with self._trainer_lock:
-            self._apply_live(self.trainer, lr, clip_mode, clip_threshold)
-        self._send(("live", lr, clip_mode, clip_threshold, False))
+            apply_live(self.trainer, self.compare, settings)
+        self._send(("live", settings, False))
 
     def submit(self, command: Callable[[], None]) -> None:
         """Run ``command()`` against the mirror trainer (it cannot reach the child's)."""
@@ -269,7 +270,7 @@ class ProcessTrainingWorker:
             elif kind == "ckpt":
                 trainers[op[1]].history.add_checkpoint(op[2], op[3])
             elif kind == "live":
-                self._apply_live(self.trainer, *op[1:])
+                apply_live(self.trainer, self.compare, op[1])
         if "weights" in message:
             _load_weights(self.trainer, message["weights"])
         if self.compare is not None and "compare_weights" in message:
@@ -287,11 +288,6 @@ class ProcessTrainingWorker:
         if record.full:
             self._newest_full = record
         self._steps_done += 1
-
-    @staticmethod
-    def _apply_live(trainer, lr: float, clip_mode: str, clip_threshold: float) -> None:
-        trainer.set_lr(lr)
-        trainer.set_clipping(clip_mode, clip_threshold)
 
 
 def _load_weights(trainer, weights: dict) -> None:

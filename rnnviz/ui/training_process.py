@@ -8,13 +8,13 @@ for commands on a pipe:
     ("start", max_steps)   train up to max_steps more steps (None: until paused)
     ("pause",)             end the current run after the current step
     ("speed", sps)         target pace (None: as fast as possible)
-    ("live", lr, clip_mode, clip_threshold, ack)   change live settings between two steps
+    ("live", settings, ack)   change live settings ({name: value}) between two steps
     ("stop",)              exit
 
 and sends messages (dicts) on a bounded queue, at most ``MESSAGE_HZ`` per second while
 training: ``ops``, what happened since the last message, in order, for the parent's mirror of
 the trainer -- ("rec", which, record), ("traj", which, step, flat weights), ("ckpt", which,
-step, weights), ("live", lr, mode, threshold); ``weights`` / ``compare_weights``: the current
+step, weights), ("live", settings); ``weights`` / ``compare_weights``: the current
 weights (with every message carrying a full record, and the last of a run); ``finished``:
 the run loop ended; ``error``: (message, details) of an exception. When the queue is full
 the child keeps coalescing into the pending message instead of waiting for the parent.
@@ -32,6 +32,7 @@ import traceback
 from dataclasses import replace
 
 from rnnviz.engine.record_cadence import RecordCadence
+from rnnviz.engine.trainer import apply_live
 
 MESSAGE_HZ = 60.0
 #: the parent is polled for liveness at least this often while idle
@@ -98,11 +99,10 @@ class _Child:
         elif kind == "speed":
             self.sps = command[1] or None
         elif kind == "live":
-            _, lr, mode, threshold, ack = command
-            self.trainer.set_lr(lr)
-            self.trainer.set_clipping(mode, threshold)
+            _, settings, ack = command
+            apply_live(self.trainer, self.compare, settings)
             if ack:
-                self.ops.append(("live", lr, mode, threshold))
+                self.ops.append(("live", settings))
 
     def _drain(self, wait: float = 0.0) -> None:
         """Handle the commands waiting (waiting up to ``wait`` s for the first)."""

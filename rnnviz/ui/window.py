@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import SpecError
+from rnnviz.engine.train_config import LIVE_FIELDS
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
@@ -468,7 +469,7 @@ class MainWindow(QMainWindow):
     def _live_changed(self, config) -> None:
         if self.worker is None:
             return
-        self.worker.set_live(config.lr, config.clip_mode, config.clip_threshold)
+        self.worker.set_live({k: getattr(config, k) for k in LIVE_FIELDS})
         if not self.running:
             self._draw_all()  # show the event mark now
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.record_cadence import RecordCadence
+from rnnviz.engine.trainer import apply_live
 from rnnviz.ui.requests import Requests
 
 
@@ -131,13 +132,13 @@ class TrainingWorker:
         """End this worker for good (a thread worker has nothing more to end than ``stop``)."""
         return self.stop(timeout)
 
-    def set_live(self, lr: float, clip_mode: str, clip_threshold: float) -> None:
-        """Change the learning rate and clipping between two steps (marked as events)."""
-        trainer = self.trainer
+    def set_live(self, settings: dict) -> None:
+        """Change live settings (``LIVE_FIELDS``) between two steps (marked as events); what
+        the records show (``gradients_of``) changes for the compared run too."""
+        trainer, compare = self.trainer, self.compare
 
         def apply() -> None:
-            trainer.set_lr(lr)
-            trainer.set_clipping(clip_mode, clip_threshold)
+            apply_live(trainer, compare, settings)
 
         self.submit(apply)
 

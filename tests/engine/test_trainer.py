@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks import make_task
 from rnnviz.engine.train_config import TrainConfig
-from rnnviz.engine.trainer import DivergedError, Trainer
+from rnnviz.engine.trainer import DivergedError, Trainer, apply_live
 
 
 def _lstm_trainer(**config):
@@ -44,16 +45,64 @@ def _reference_dh(weights, batch, task, hidden):
     return np.array([float(g.norm()) for g in grads]), float(loss.detach())
 
 
-def test_dh_norm_equals_independent_autograd():
-    trainer = _lstm_trainer()
+@pytest.mark.parametrize("gradients_of", ["sequence", "batch"])
+def test_dh_norm_equals_independent_autograd(gradients_of):
+    """The record's dL/dh_t: of the displayed sequence's loss (default) or of the batch's."""
+    trainer = _lstm_trainer(gradients_of=gradients_of)
     weights = trainer.weights()
     batch = trainer.task.batch(0, trainer.config.batch_size)
-    expected, loss = _reference_dh(weights, batch, trainer.task, 6)
+    of = trainer.display_batch if gradients_of == "sequence" else batch
+    expected, _ = _reference_dh(weights, of, trainer.task, 6)
+    _, batch_loss = _reference_dh(weights, batch, trainer.task, 6)
     rec = trainer.step(record=True)
-    assert rec.loss == pytest.approx(loss, rel=1e-5)
+    assert rec.loss == pytest.approx(batch_loss, rel=1e-5)  # training is the batch's either way
+    assert rec.gradients_of == gradients_of
     np.testing.assert_allclose(rec.dh_norm["L0.fwd"], expected, rtol=1e-4, atol=1e-9)
     assert rec.dc_norm["L0.fwd"].shape == (12,)
     assert rec.dh_units["L0.fwd"].shape == (12, 6)
+    np.testing.assert_allclose(np.linalg.norm(rec.dh_units["L0.fwd"], axis=1), expected, rtol=1e-4)
+
+
+def test_what_is_recorded_does_not_change_the_training():
+    runs = {}
+    for of in ("sequence", "batch"):
+        trainer = _lstm_trainer(gradients_of=of)
+        runs[of] = [trainer.step(record=True).loss for _ in range(4)]
+        runs[of + " weights"] = trainer.weights()
+    assert runs["sequence"] == runs["batch"]
+    for name, value in runs["sequence weights"].items():
+        np.testing.assert_array_equal(runs["batch weights"][name], value)
+
+
+@pytest.mark.parametrize("gradients_of", ["sequence", "batch"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ModelSpec(kind="lstm", hidden_size=5, num_layers=2),
+        ModelSpec(kind="gru", hidden_size=4, bidirectional=True),
+    ],
+    ids=["stacked-lstm", "bidirectional-gru"],
+)
+def test_explicit_path_records_what_the_fused_path_records(monkeypatch, spec, gradients_of):
+    """Models without a fused module record by autograd through the explicit cells; the same
+    model through the fused path (hand BPTT) must give the same record."""
+
+    def record(explicit: bool):
+        with monkeypatch.context() as m:
+            if explicit:
+                m.setattr(RecurrentModel, "fused_available", property(lambda self: False))
+            task = make_task("adding", seed=1, seq_len=9)
+            config = TrainConfig(batch_size=3, seed=1, gradients_of=gradients_of)
+            return Trainer(spec, task, config).step(record=True)
+
+    fused, explicit = record(False), record(True)
+    assert fused.loss == pytest.approx(explicit.loss, rel=1e-5)
+    for chain, row in fused.dh_norm.items():
+        np.testing.assert_allclose(explicit.dh_norm[chain], row, rtol=1e-4, atol=1e-10)
+        np.testing.assert_allclose(explicit.dh_units[chain], fused.dh_units[chain], atol=1e-6)
+    for chain, row in fused.dc_norm.items():
+        np.testing.assert_allclose(explicit.dc_norm[chain], row, rtol=1e-4, atol=1e-10)
+    assert set(explicit.dh_norm) == set(fused.dh_norm) == set(fused.sample.trace)
 
 
 def test_record_contents():
@@ -144,6 +193,19 @@ def test_learning_rate_and_clipping_change_mid_run():
     assert [e.step for e in trainer.history.events] == [1, 1]
     with pytest.raises(SpecError):
         trainer.set_lr(-1.0)
+
+
+def test_live_settings_and_the_compared_run():
+    main, compare = _lstm_trainer(), _lstm_trainer()
+    apply_live(main, compare, {"lr": 0.002, "gradients_of": "batch"})
+    assert main.config.lr == 0.002 and compare.config.lr != 0.002  # the run's own
+    assert main.config.gradients_of == compare.config.gradients_of == "batch"  # both
+    assert main.step(record=True).gradients_of == "batch"
+    assert [e.text for e in main.history.events] == ["lr 0.01 -> 0.002", "dL/dh_t of the batch"]
+    with pytest.raises(SpecError, match="not a live setting"):
+        main.set_live({"batch_size": 3})
+    with pytest.raises(SpecError, match="gradients_of"):
+        main.set_live({"gradients_of": "everything"})
 
 
 def test_divergence_is_reported_and_not_continued():

@@ -100,6 +100,30 @@ def test_lr_and_clipping_apply_mid_run_and_are_marked(qtbot, make_window):
     qtbot.waitUntil(lambda: len(window.panels["loss"]._event_lines) >= 2, timeout=TIMEOUT)
 
 
+def test_what_the_gradients_are_of_switches_mid_run(qtbot, make_window):
+    window = make_window("adding_lstm")
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= 3, timeout=TIMEOUT)
+    history = window.trainer.history
+
+    def newest():
+        return history.record_at(history.last.step)
+
+    first = newest()
+    assert first.gradients_of == "sequence"  # the default
+    combo = window.sidebar.training.gradients_of
+    assert "shown sequence" in combo.currentText() and combo.toolTip()
+    combo.setCurrentIndex(combo.findData("batch"))
+    qtbot.waitUntil(lambda: newest().gradients_of == "batch", timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "batch loss" in window.panels["gradients_time"].summary.text(), timeout=TIMEOUT
+    )
+    window.pause()
+    assert any(e.text == "dL/dh_t of the batch" for e in history.events)
+    assert window.trainer.step_count > first.step  # no reset
+    assert not window.sidebar.pending
+
+
 def test_divergence_pauses_with_the_message(qtbot, make_window):
     window = make_window("exploding_linear_clipped")
     training = window.sidebar.training

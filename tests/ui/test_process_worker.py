@@ -124,6 +124,21 @@ def test_live_lr_change_is_applied_and_marked(qtbot, process_window):
     assert window.trainer.config.lr == lr
 
 
+def test_live_gradients_of_reaches_the_child(qtbot, process_window):
+    window = process_window("adding_lstm")
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= 3, timeout=TIMEOUT)
+    combo = window.sidebar.training.gradients_of
+    combo.setCurrentIndex(combo.findData("batch"))
+    history = window.trainer.history
+    qtbot.waitUntil(
+        lambda: history.record_at(history.last.step).gradients_of == "batch", timeout=TIMEOUT
+    )
+    window.pause()
+    assert window.trainer.config.gradients_of == "batch"
+    assert [e.text for e in history.events] == ["dL/dh_t of the batch"]
+
+
 def test_divergence_auto_pauses_with_the_message(qtbot, process_window):
     window = process_window("exploding_linear")
     window.sidebar.training.lr.setValue(10.0)

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.engine.spec import SpecError
+from rnnviz.engine.train_config import LIVE_FIELDS
 from rnnviz.ui.controls.compare_controls import CompareControls
 from rnnviz.ui.controls.model_controls import ModelControls
 from rnnviz.ui.controls.task_controls import TaskControls
-from rnnviz.ui.controls.training_controls import LIVE_FIELDS, TrainingControls
+from rnnviz.ui.controls.training_controls import TrainingControls
 from rnnviz.ui.run_settings import RunSettings
 
 

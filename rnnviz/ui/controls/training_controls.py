@@ -1,11 +1,17 @@
-"""Training settings. Learning rate and clipping apply mid-run; the rest need a reset."""
+"""Training settings. Learning rate, clipping and what the gradient panels show apply
+mid-run; the rest need a reset."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox
 
-from rnnviz.engine.train_config import CLIP_MODES, OPTIMIZERS, TrainConfig
+from rnnviz.engine.train_config import (
+    CLIP_MODES,
+    GRADIENTS_OF,
+    OPTIMIZERS,
+    TrainConfig,
+)
 from rnnviz.ui.controls.widgets import FloatBox, combo, int_box, set_combo
 
 OPTIMIZER_LABELS = {
@@ -15,6 +21,7 @@ OPTIMIZER_LABELS = {
     "adam": "Adam",
 }
 CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
+GRADIENTS_OF_LABELS = {"sequence": "shown sequence", "batch": "whole batch"}
 
 TIPS = {
     "optimizer": "How a gradient becomes a weight change: SGD steps straight downhill, "
@@ -30,18 +37,20 @@ TIPS = {
     "bptt": "Backpropagation through time: 'full' sends the gradient back over the whole "
     "sequence; k > 0 cuts it every k steps (truncated BPTT), cheaper but blind to long "
     "dependencies.",
+    "gradients_of": "Which loss the gradient panels' ||dL/dh_t|| and ||dL/dc_t|| are of: the "
+    "shown sequence's own loss (the sequence whose gates and cells the other panels show) or "
+    "the whole training batch's (what the optimiser follows; recording it costs about one "
+    "more training step). Training is the same either way. Applies from the next record.",
     "batch_size": "Sequences per training step: larger batches give smoother, slower "
     "gradient estimates.",
     "seed": "The random seed of the initial weights and the training data: the same seed "
     "gives the same run.",
 }
 
-#: settings a running trainer can change without a reset
-LIVE_FIELDS = ("lr", "clip_mode", "clip_threshold")
-
 
 class TrainingControls(QGroupBox):
-    """Edits a TrainConfig. ``live_changed`` fires for lr / clipping, ``changed`` for the rest."""
+    """Edits a TrainConfig. ``live_changed`` fires for ``LIVE_FIELDS``, ``changed`` for the
+    rest."""
 
     changed = Signal()
     live_changed = Signal()
@@ -55,6 +64,7 @@ class TrainingControls(QGroupBox):
         self.clip_mode = combo(CLIP_MODES, TIPS["clip_mode"], CLIP_LABELS)
         self.clip_threshold = FloatBox(1e-6, 1e6, TIPS["clip_threshold"])
         self.bptt = int_box(0, 100_000, TIPS["bptt"], special="full")
+        self.gradients_of = combo(GRADIENTS_OF, TIPS["gradients_of"], GRADIENTS_OF_LABELS)
         self.batch_size = int_box(1, 4096, TIPS["batch_size"])
         self.seed = int_box(0, 2**31 - 1, TIPS["seed"])
         form.addRow("optimiser", self.optimizer)
@@ -63,6 +73,7 @@ class TrainingControls(QGroupBox):
         form.addRow("clip gradient", self.clip_mode)
         form.addRow("clip threshold", self.clip_threshold)
         form.addRow("BPTT steps", self.bptt)
+        form.addRow("dL/dh_t of", self.gradients_of)
         form.addRow("batch size", self.batch_size)
         form.addRow("seed", self.seed)
         self._form = form
@@ -75,6 +86,7 @@ class TrainingControls(QGroupBox):
         self.lr.valueChanged.connect(self.live_changed)
         self.clip_mode.currentIndexChanged.connect(self._clip_edit)
         self.clip_threshold.valueChanged.connect(self.live_changed)
+        self.gradients_of.currentIndexChanged.connect(self.live_changed)
 
     def _widgets(self):
         return (
@@ -84,6 +96,7 @@ class TrainingControls(QGroupBox):
             self.clip_mode,
             self.clip_threshold,
             self.bptt,
+            self.gradients_of,
             self.batch_size,
             self.seed,
         )
@@ -99,6 +112,7 @@ class TrainingControls(QGroupBox):
             set_combo(self.clip_mode, config.clip_mode)
             self.clip_threshold.setValue(config.clip_threshold)
             self.bptt.setValue(config.bptt)
+            set_combo(self.gradients_of, config.gradients_of)
             self.batch_size.setValue(config.batch_size)
             self.seed.setValue(config.seed)
         finally:
@@ -115,6 +129,7 @@ class TrainingControls(QGroupBox):
             clip_mode=self.clip_mode.currentData(),
             clip_threshold=float(self.clip_threshold.value()),
             bptt=int(self.bptt.value()),
+            gradients_of=self.gradients_of.currentData(),
             batch_size=int(self.batch_size.value()),
             seed=int(self.seed.value()),
         )

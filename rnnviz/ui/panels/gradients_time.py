@@ -3,7 +3,9 @@
 Top: for the displayed training step, one log-scale curve per layer/direction, so a class sees
 the gradient shrink geometrically towards early t (vanishing) or blow up (exploding). LSTM
 memory cells dL/dc_t are drawn dashed. Bottom: the same quantity over the whole run as a
-training step x t heatmap (colour = log10 of the norm).
+training step x t heatmap (colour = log10 of the norm). The gradients are of the shown
+sequence's own loss (the sequence the gates and cells panels show) or of the training batch's,
+as the training setting "dL/dh_t of" says; the summary names which.
 
 Time steps are numbered t = 1 .. T as in the lecture notes; the shared cursor's ``t`` is the
 0-based index, so t = cursor.t + 1. Clicking either plot selects a time step; clicking the
@@ -29,6 +31,8 @@ COMPARE_COLOURS = ("#ff8a65", "#ffd54f", "#f48fb1", "#ffb74d", "#ffab91", "#fff1
 CURSOR_PEN = pg.mkPen("#ef5350", width=2)
 LEFT_AXIS_WIDTH = 78
 VANISHING, EXPLODING = 1e-2, 1e2  # ||dL/dh_1|| / ||dL/dh_T|| beyond these
+#: how the summary names the loss a record's gradients are of (StepRecord.gradients_of)
+GRADIENTS_OF_TEXT = {"sequence": "the shown sequence's loss", "batch": "the batch loss"}
 
 
 def run_label(spec: ModelSpec | None) -> str:
@@ -150,6 +154,7 @@ class GradientsTimePanel(Panel):
         self._ratio = self._compare_ratio = float("nan")
         self._length = self._compare_length = 0
         self._step = 0
+        self._of = ""
 
         self.map_choice.currentIndexChanged.connect(self._map_choice_changed)
         self.plots.scene().sigMouseClicked.connect(self._clicked)
@@ -203,6 +208,7 @@ class GradientsTimePanel(Panel):
             row = record.dh_norm.get(first, np.empty(0))
             self._ratio, self._length = first_last_ratio(row), len(row)
             self._step = record.step
+            self._of = GRADIENTS_OF_TEXT.get(record.gradients_of, "")
             self._update_summary()
             self._fit_range()
         self._draw_map(history)
@@ -268,7 +274,7 @@ class GradientsTimePanel(Panel):
         if not np.isfinite(self._ratio):
             return
         text = (
-            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
+            f"step {self._step}, {self._of}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
             f"{describe_ratio(self._ratio, self._length)}"
         )
         if self._compare_label and np.isfinite(self._compare_ratio):
