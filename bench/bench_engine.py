@@ -10,7 +10,10 @@ Size: input 8, hidden 64, T 50, batch 32, Adam. Prints ms/step and ratios:
 Every case runs in interleaved rounds and the medians are compared, so other load on the
 machine hits all cases alike.
 
-    .venv/bin/python bench/bench_engine.py [--seconds 12] [--rounds 8]
+    .venv/bin/python bench/bench_engine.py [--seconds 12] [--rounds 8] [--threads N]
+
+``--threads``: torch threads for both loops (default torch's own, one per core); the app's
+training workers use one core fewer than the machine has, leaving one to the window.
 """
 
 from __future__ import annotations
@@ -108,7 +111,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=12.0, help="total per measurement")
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     tr, of_batch = trainer(), trainer("batch")
     counts = [0, 0]
     # records at 30 per second whatever they cost (share 1), spectra as the app asks for them

@@ -1,12 +1,14 @@
 """A trainer with no GUI and no I/O: one optimiser step per ``step()`` call.
 
-Training uses the fused torch module where the model has one (``model.fused_available``), so
-a run's numbers do not depend on which steps were recorded; on a recorded step every internal
-is read off the fused pass's hidden states (``fused_trace.py``, equal to the explicit cells'
-trace) and
-the total gradient dL/dh_t (and dL/dc_t) for each time step is computed by hand from that
-trace and the fused dL/dy (``bptt.py``). Models without a fused form train on the explicit
-cells directly and get dL/dh_t from autograd in the same backward pass.
+Training uses the fused torch module where the model has one (``model.fused_available``), the
+same pass whether or not the step is recorded, so a run's numbers do not depend on which steps
+were recorded. On a recorded step the displayed sequence goes through the fused kernels once
+more, every internal is read off its hidden states (``fused_trace.py``, equal to the explicit
+cells' trace), and the total gradients dL/dh_t (and dL/dc_t) for each time step are computed by
+hand from that trace and dL/dy (``bptt.py``): of the displayed sequence's own loss, or with
+``gradients_of="batch"`` of the training batch's (the batch's gates and a BPTT over all of it,
+about one more training step). Models without a fused form train on the explicit cells and get
+dL/dh_t from autograd.
 
 Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
     norm:  g <- mu * g / ||g||   if ||g|| > mu
@@ -184,9 +186,9 @@ class Trainer:
     # -- one step --------------------------------------------------------------------------
     def step(self, record: bool = True, spectra: bool = True) -> StepRecord:
         """One optimiser step on the next batch. ``record``: also expose every internal;
-        ``spectra``: with them the recurrent matrices' spectra, which cost about as much as a
-        whole step of a small model (an eigen-decomposition per gate block), so a caller that
-        records often may ask for them less often."""
+        ``spectra``: with them the recurrent matrices' spectra, which cost about half a
+        training step of a small model (an eigen-decomposition per gate block), so a caller
+        that records often may ask for them less often."""
         if self.diverged:
             raise DivergedError(self.diverged)
         started = time.perf_counter()

@@ -11,8 +11,9 @@ slow, so that they take at most a fifth of the training time, with the spectra a
 per second; the steps in between are scalar-only (fast). At slow speeds every step is a full
 record, and the last step of a run always is.
 
-Changes to the trainer while it runs (learning rate, clipping) are queued with ``submit`` and
-applied by the worker between two steps, so the trainer is only ever touched by one thread.
+Changes to the trainer while it runs (learning rate, clipping, what dL/dh_t is of) are queued
+with ``submit`` and applied by the worker between two steps, so the trainer is only ever
+touched by one thread.
 """
 
 from __future__ import annotations
