@@ -32,7 +32,7 @@ CURSOR_PEN = pg.mkPen("#ef5350", width=2)
 LEFT_AXIS_WIDTH = 78
 VANISHING, EXPLODING = 1e-2, 1e2  # ||dL/dh_1|| / ||dL/dh_T|| beyond these
 #: how the summary names the loss a record's gradients are of (StepRecord.gradients_of)
-GRADIENTS_OF_TEXT = {"sequence": "the shown sequence's loss", "batch": "the batch loss"}
+GRADIENTS_OF_TEXT = {"sequence": "shown sequence's loss", "batch": "batch loss"}
 
 
 def run_label(spec: ModelSpec | None) -> str:
@@ -274,12 +274,14 @@ class GradientsTimePanel(Panel):
         if not np.isfinite(self._ratio):
             return
         text = (
-            f"step {self._step}, {self._of}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
+            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
             f"{describe_ratio(self._ratio, self._length)}"
         )
         if self._compare_label and np.isfinite(self._compare_ratio):
             text = f"{self._label} {text};  {self._compare_label}: {self._compare_ratio:.2g}"
             text += describe_ratio(self._compare_ratio, self._compare_length)
+        if self._of:
+            text += f", of the {self._of}"
         self.summary.setText(text)
 
     def _draw_map(self, history: History) -> None:
