@@ -57,7 +57,8 @@ class StepRecord:
     - ``spectral[name]``: (spectral radius, largest singular value) of each recurrent matrix
       (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``); empty when the step was
       recorded with ``spectra=False``.
-    - ``recurrent[name]``: that matrix itself, [H, H] (recorded steps only).
+    - ``recurrent[name]``: that matrix itself, [H, H] (recorded steps only), as this step's
+      forward pass used it (before the step's update), like the trace and the gradients.
     - ``diverged``: None, or a sentence saying what became NaN/inf at this step.
     """
 

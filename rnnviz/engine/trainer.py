@@ -232,6 +232,8 @@ class Trainer:
             else 0.0
         )
         group_norms = self._group_norms() if record else {}
+        # the matrices that made this step's trace and gradients: before the update
+        recurrent = self._recurrent() if record else {}
         diverged = _divergence_message(step, loss_value, grad_norm)
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None:
@@ -240,7 +242,7 @@ class Trainer:
         self.step_count = step
         self.diverged = diverged
         full = record and diverged is None
-        recurrent = self._recurrent() if full else {}
+        recurrent = recurrent if full else {}
         dh_units = {k: _unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,

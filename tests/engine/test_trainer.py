@@ -107,8 +107,12 @@ def test_explicit_path_records_what_the_fused_path_records(monkeypatch, spec, gr
 
 def test_record_contents():
     trainer = _lstm_trainer()
+    w_hh = trainer.weights()["rnn.weight_hh_l0"]  # gate order i, f, g, o
     rec = trainer.step(record=True)
     assert rec.full and rec.step == 1 and rec.sample is not None
+    # the matrices of this step's forward pass, before its update (as the trace)
+    np.testing.assert_array_equal(rec.recurrent["L0.fwd W_hh (f)"], w_hh[6:12])
+    assert not np.array_equal(trainer.weights()["rnn.weight_hh_l0"], w_hh)
     s = rec.sample
     assert s.x.shape == (12, 2) and s.y_hat.shape == (12, 1)
     assert set(s.trace["L0.fwd"]) >= {"i", "f", "o", "c", "h", "z"}
