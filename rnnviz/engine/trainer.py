@@ -208,11 +208,9 @@ class Trainer:
             loss.backward()
             if record:  # internals read off fused passes, gradients by hand (bptt.py)
                 shown = self._shown_fused(with_gradients=not of_batch)
-                if of_batch:
-                    trace = trace_from_layers(self.model, batch.x, outs)
-                    dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
-                else:
-                    dh, dc = shown.dh, shown.dc
+            if of_batch:
+                trace = trace_from_layers(self.model, batch.x, outs)
+                dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=of_batch)
             y_hat = out.y
@@ -223,7 +221,8 @@ class Trainer:
                 loss.backward()
             if record:
                 shown = self._shown_explicit(with_gradients=not of_batch)
-                dh, dc = (dh, dc) if of_batch else (shown.dh, shown.dc)
+        if record and not of_batch:
+            dh, dc = shown.dh, shown.dc
         loss_value = float(loss.detach())
         grads = [p.grad for p in self.params.values() if p.grad is not None]
         grad_norm = (
@@ -242,7 +241,6 @@ class Trainer:
         self.step_count = step
         self.diverged = diverged
         full = record and diverged is None
-        recurrent = recurrent if full else {}
         dh_units = {k: _unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,
@@ -256,8 +254,8 @@ class Trainer:
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
             full=full,
-            spectral=_spectral(recurrent) if spectra else {},
-            recurrent=recurrent,
+            spectral=_spectral(recurrent) if full and spectra else {},
+            recurrent=recurrent if full else {},
             dh_norm={k: _row_norms(v) for k, v in dh_units.items()},
             dc_norm={k: _row_norms(_unit_norms(v)) for k, v in dc.items()} if full else {},
             dh_units=dh_units,
