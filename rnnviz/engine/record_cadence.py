@@ -2,8 +2,8 @@
 
 A full record (the displayed sample's trace, dL/dh_t, ...) costs about half a plain step more
 (a whole one more with ``gradients_of="batch"``), and the recurrent matrices' spectra about
-half a step again (an eigen-decomposition per gate block), while a person watching needs
-neither at more than display rate. So, while training as fast as it
+half a step of CPU again (an eigen-decomposition per gate block, on a helper thread), while a
+person watching needs neither at more than display rate. So, while training as fast as it
 can, a runner asks this cadence before every step:
 
 - a full record at most ``hz`` times per second, and less often when records are slow, so

@@ -8,7 +8,8 @@ cells' trace), and the total gradients dL/dh_t (and dL/dc_t) for each time step 
 hand from that trace and dL/dy (``bptt.py``): of the displayed sequence's own loss, or with
 ``gradients_of="batch"`` of the training batch's (the batch's gates and a BPTT over all of it,
 about one more training step). Models without a fused form train on the explicit cells and get
-dL/dh_t from autograd.
+dL/dh_t from autograd. Meanwhile a helper thread takes the recurrent matrices' spectra
+(``spectra.py``), from the weights before the update like everything else in the record.
 
 Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
     norm:  g <- mu * g / ||g||   if ||g|| > mu
@@ -32,6 +33,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.engine.spec import ModelSpec, SpecError
+from rnnviz.engine.spectra import spectra_later
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
 
@@ -186,9 +188,9 @@ class Trainer:
     # -- one step --------------------------------------------------------------------------
     def step(self, record: bool = True, spectra: bool = True) -> StepRecord:
         """One optimiser step on the next batch. ``record``: also expose every internal;
-        ``spectra``: with them the recurrent matrices' spectra, which cost about half a
-        training step of a small model (an eigen-decomposition per gate block), so a caller
-        that records often may ask for them less often."""
+        ``spectra``: with them the recurrent matrices' spectra (an eigen-decomposition per gate
+        block, on a helper thread while the rest of the record is built: ``spectra.py``), which
+        a caller that records often may ask for less often."""
         if self.diverged:
             raise DivergedError(self.diverged)
         started = time.perf_counter()
@@ -199,18 +201,12 @@ class Trainer:
         of_batch = record and c.gradients_of == "batch"
         dh: dict[str, torch.Tensor] = {}
         dc: dict[str, torch.Tensor] = {}
-        shown: _Shown | None = None
         if self.model.fused_available:
             y_hat, outs = self.model.forward_fused_layers(batch.x, truncate=c.bptt)  # [T, B, O]
             if of_batch:
                 y_hat.retain_grad()
             loss = self.task.loss(y_hat, batch)
             loss.backward()
-            if record:  # internals read off fused passes, gradients by hand (bptt.py)
-                shown = self._shown_fused(with_gradients=not of_batch)
-            if of_batch:
-                trace = trace_from_layers(self.model, batch.x, outs)
-                dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
         else:
             out = self.model(batch.x, truncate=c.bptt, keep_states=of_batch)
             y_hat = out.y
@@ -219,10 +215,6 @@ class Trainer:
                 dh, dc = self._backward_with_states(loss, out.states, self.params)
             else:
                 loss.backward()
-            if record:
-                shown = self._shown_explicit(with_gradients=not of_batch)
-        if record and not of_batch:
-            dh, dc = shown.dh, shown.dc
         loss_value = float(loss.detach())
         grads = [p.grad for p in self.params.values() if p.grad is not None]
         grad_norm = (
@@ -230,17 +222,30 @@ class Trainer:
             if grads
             else 0.0
         )
-        group_norms = self._group_norms() if record else {}
-        # the matrices that made this step's trace and gradients: before the update
-        recurrent = self._recurrent() if record else {}
         diverged = _divergence_message(step, loss_value, grad_norm)
+        full = record and diverged is None
+        # the matrices that made this step's trace and gradients: before the update; their
+        # spectra on the helper thread while the rest of the record is built
+        recurrent = self._recurrent() if full else {}
+        spectral = spectra_later(recurrent) if full and spectra else None
+        shown: _Shown | None = None
+        if full:
+            if self.model.fused_available:  # internals read off fused passes, gradients by hand
+                shown = self._shown_fused(with_gradients=not of_batch)
+                if of_batch:
+                    trace = trace_from_layers(self.model, batch.x, outs)
+                    dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
+            else:
+                shown = self._shown_explicit(with_gradients=not of_batch)
+            if not of_batch:
+                dh, dc = shown.dh, shown.dc
+        group_norms = self._group_norms() if record else {}
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None:
             clipped, grad_norm_clipped = self._clip(grads, grad_norm)
             self.optimizer.step()
         self.step_count = step
         self.diverged = diverged
-        full = record and diverged is None
         dh_units = {k: _unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,
@@ -254,8 +259,8 @@ class Trainer:
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
             full=full,
-            spectral=_spectral(recurrent) if full and spectra else {},
-            recurrent=recurrent if full else {},
+            spectral=spectral.result() if spectral is not None else {},
+            recurrent=recurrent,
             dh_norm={k: _row_norms(v) for k, v in dh_units.items()},
             dc_norm={k: _row_norms(_unit_norms(v)) for k, v in dc.items()} if full else {},
             dh_units=dh_units,
@@ -439,25 +444,6 @@ def apply_live(main: Trainer, compare: Trainer | None, settings: dict) -> None:
     main.set_live(settings)
     if compare is not None and "gradients_of" in settings:
         compare.set_gradients_of(settings["gradients_of"])
-
-
-def _spectral(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
-    """(max |eigenvalue|, largest singular value) per square matrix: one batched LAPACK call
-    per shape, in float32 like the weights themselves (torch's MKL geev takes ~0.55 ms for a
-    64 x 64 block against ~1 ms for numpy's float64; relative error ~1e-6, far below what a
-    plot shows). sigma_max^2 is the top eigenvalue of the symmetric M^T M."""
-    out, by_shape = {}, {}
-    for name, m in matrices.items():
-        if m.shape[0] == m.shape[1]:
-            by_shape.setdefault(m.shape, []).append(name)
-        else:  # no eigenvalues (not a map of a space to itself)
-            out[name] = (math.nan, float(np.linalg.norm(m, ord=2)))
-    for names in by_shape.values():
-        stack = torch.from_numpy(np.stack([matrices[n] for n in names])).float()  # [N, H, H]
-        radius = torch.linalg.eigvals(stack).abs().amax(-1)
-        sigma = torch.linalg.eigvalsh(stack.mT @ stack)[:, -1].clamp(min=0).sqrt()
-        out.update({n: (float(r), float(s)) for n, r, s in zip(names, radius, sigma, strict=True)})
-    return out
 
 
 def _unit_norms(g: torch.Tensor) -> np.ndarray:

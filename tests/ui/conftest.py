@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from rnnviz.ui.app import share_gl_contexts
+from tests.ui.threads import lingering
 
 share_gl_contexts()  # before pytest-qt builds the QApplication, as the app does
 
@@ -24,14 +25,6 @@ def private_settings(tmp_path_factory):
     yield path
 
 
-def _foreign_threads(before: set[threading.Thread]) -> list[threading.Thread]:
-    return [
-        t
-        for t in threading.enumerate()
-        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
-    ]
-
-
 @pytest.fixture(autouse=True)
 def no_thread_left(request):
     """Fail the test if it leaves a (Python) thread or a training worker running."""
@@ -40,7 +33,7 @@ def no_thread_left(request):
     before = set(threading.enumerate())
     yield
     # this fixture is set up first, so it is torn down last: qtbot has closed the widgets
-    left = _foreign_threads(before)
+    left = lingering(before)
     workers = [w for w in TrainingWorker._live if w.running]
     TrainingWorker._live.clear()
     for t in left:  # don't let one leak cascade into later tests

@@ -4,7 +4,6 @@ and its trainer is a mirror that must match a headless run exactly."""
 from __future__ import annotations
 
 import multiprocessing
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
 from rnnviz.ui.process_worker import ProcessTrainingWorker
+from tests.ui.threads import lingering
 
 TIMEOUT = 20_000  # the first start spawns the child and imports torch there
 
@@ -62,7 +62,7 @@ def test_run_step_pause_and_close_leave_no_child(qtbot, process_window):
     window.close()  # while training
     assert not window.running and not child.is_alive()
     assert not multiprocessing.active_children()
-    assert not [t for t in threading.enumerate() if t.name.startswith("rnnviz")]
+    assert not lingering()
 
 
 def test_mirror_history_equals_a_headless_run(qtbot, process_window):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
+from tests.ui.threads import lingering
+
 TIMEOUT = 10_000
 
 
@@ -100,11 +102,10 @@ def test_slow_speed_paces_steps(qtbot, make_window):
 
 
 def test_closing_while_training_leaves_no_thread(qtbot, make_window):
-    import threading
 
     window = make_window("lecture_lstm")
     window.run()
     qtbot.waitUntil(lambda: window.shown_step >= 2, timeout=TIMEOUT)
     window.close()
     assert not window.running
-    assert not [t for t in threading.enumerate() if t.name.startswith("rnnviz")]
+    assert not lingering()
