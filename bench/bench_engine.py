@@ -1,7 +1,8 @@
 """Instrumented trainer vs a plain torch training loop on torch.nn.LSTM, measured in one run.
 
 Size: input 8, hidden 64, T 50, batch 32, Adam. Prints ms/step and ratios:
-- recorded step (every internal, dL/dh_t, dL/dc_t, spectra, sample trace) / plain fused step,
+- recorded step (every internal, dL/dh_t, dL/dc_t, spectra, sample trace) / plain fused step
+  (the spectra on the engine's helper thread, as in the app: ``rnnviz/engine/spectra.py``),
   the same without the spectra, and the same with dL/dh_t of the whole batch's loss
   (``gradients_of="batch"``) instead of the shown sequence's;
 - scalar-only trainer step / plain step;
