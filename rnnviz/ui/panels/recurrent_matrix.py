@@ -37,6 +37,13 @@ COMPARE_EIGEN_COLOUR = "#ff8a65"
 CIRCLE = np.exp(1j * np.linspace(0.0, 2.0 * np.pi, 361))
 
 
+def legend_name(name: str, names: list[str]) -> str:
+    """A matrix's name in the legend: without its chain ("L0.fwd") when every matrix shares
+    it, so the rows stay short in a narrow dock (the header names the matrix in full)."""
+    chains = {n.split(" ", 1)[0] for n in names}
+    return name.split(" ", 1)[1] if len(chains) == 1 and " " in name else name
+
+
 class RecurrentMatrixPanel(Panel):
     title = "Recurrent matrix"
     key = "recurrent_matrix"
@@ -153,6 +160,7 @@ class RecurrentMatrixPanel(Panel):
             self._compare_key = key
             for i, name in enumerate(names):
                 curve = self.compare_curves.get(name)
+                short = legend_name(name, names)
                 if curve is None:
                     colour = COMPARE_COLOURS[i % len(COMPARE_COLOURS)]
                     curve = self.radius_plot.plot(
@@ -160,7 +168,7 @@ class RecurrentMatrixPanel(Panel):
                         symbol="x",
                         symbolSize=7,
                         symbolPen=pg.mkPen(colour, width=2),
-                        name=f"{label}: ρ {name}",
+                        name=f"{label}: ρ {short}",
                     )
                     self.compare_curves[name] = curve
                 steps, values = history.sparse(f"radius:{name}")
@@ -209,7 +217,7 @@ class RecurrentMatrixPanel(Panel):
         created = False
         for name in names:
             if name not in self.radius_curves:
-                self.radius_curves[name] = self._make_radius_curves(name, len(names) > 1)
+                self.radius_curves[name] = self._make_radius_curves(name, names)
                 created = True
             solid, dashed = self.radius_curves[name]
             steps, radius = history.sparse(f"radius:{name}")
@@ -224,10 +232,11 @@ class RecurrentMatrixPanel(Panel):
         self._set_log(bool(finite.size and finite.max() > 10.0 * max(finite.min(), 0.1)))
 
     def _make_radius_curves(
-        self, name: str, several: bool
+        self, name: str, names: list[str]
     ) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
         colour = GROUP_COLOURS[len(self.radius_curves) % len(GROUP_COLOURS)]
-        legend = f"{self._label}: {name}" if several else f"{self._label}: ρ, σ_max"
+        several = len(names) > 1
+        legend = f"{self._label}: {legend_name(name, names) if several else 'ρ, σ_max'}"
         solid = self.radius_plot.plot(pen=pg.mkPen(colour, width=2), name=legend)
         dashed = self.radius_plot.plot(pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
         for curve in (solid, dashed):
