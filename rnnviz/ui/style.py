@@ -319,6 +319,13 @@ def axis_items() -> dict[str, ReadableAxis]:
     return {"left": ReadableAxis("left"), "bottom": ReadableAxis("bottom")}
 
 
+def half_decades(lo: float, hi: float) -> tuple[float, float]:
+    """log10 bounds ``lo`` <= ``hi`` rounded outwards to half decades, at least half a decade
+    apart: on a log axis, growing data moves them only now and then."""
+    lo = math.floor(2 * lo) / 2
+    return lo, max(math.ceil(2 * hi) / 2, lo + 0.5)
+
+
 def rounded_out(lo: float, hi: float, steps_per_decade: int = 2) -> tuple[float, float]:
     """``lo`` and ``hi`` rounded outwards to a multiple of a step of 1 or 5 times a power of
     ten (about half the span), so that growing data moves the bounds only now and then."""

@@ -137,11 +137,7 @@ class TrainingWorker:
         """Change live settings (``LIVE_FIELDS``) between two steps (marked as events); what
         the records show (``gradients_of``) changes for the compared run too."""
         trainer, compare = self.trainer, self.compare
-
-        def apply() -> None:
-            apply_live(trainer, compare, settings)
-
-        self.submit(apply)
+        self.submit(lambda: apply_live(trainer, compare, settings))
 
     def submit(self, command: Callable[[], None]) -> None:
         """Run ``command()`` against the trainer between two steps (now, when idle)."""

@@ -255,10 +255,11 @@ class GradientsTimePanel(Panel):
         ys = [y for y in ys if y.size]
         if not ys:
             return
-        lo = np.floor(2 * np.log10(min(y.min() for y in ys))) / 2
-        hi = np.ceil(2 * np.log10(max(y.max() for y in ys))) / 2
+        lo, hi = style.half_decades(
+            float(np.log10(min(y.min() for y in ys))), float(np.log10(max(y.max() for y in ys)))
+        )
         length = max(len(c.yData) for c in self.curves.values() if c.yData is not None)
-        fitted = (float(lo), float(max(hi, lo + 0.5)), length)
+        fitted = (lo, hi, length)
         if fitted != self._fitted:
             self._fitted = fitted
             self.line_plot.setRange(
@@ -306,7 +307,7 @@ class GradientsTimePanel(Panel):
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         # levels and the step axis rounded outwards (half decades; 1 or 5 x 10^k steps), so
         # the colour bar's and the map's axes keep their laid-out pictures between records
-        lo, hi = np.floor(2 * lo) / 2, max(np.ceil(2 * hi) / 2, np.floor(2 * lo) / 2 + 0.5)
+        lo, hi = style.half_decades(lo, hi)
         if (lo, hi) != self._map_levels:
             self._map_levels = (lo, hi)
             self.colour_bar.setLevels((lo, hi))

@@ -51,8 +51,7 @@ def set_box(box: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = Fals
         return
     x0, x1 = style.rounded_out(float(x.min()), float(x.max()))
     if log:
-        y0 = 10.0 ** (np.floor(2 * np.log10(y.min())) / 2)
-        y1 = 10.0 ** (np.ceil(2 * np.log10(y.max())) / 2)
+        y0, y1 = (10.0**v for v in style.half_decades(np.log10(y.min()), np.log10(y.max())))
     else:
         y0, y1 = style.rounded_out(float(y.min()), float(y.max()))
     box.setData([x0, x1], [y0, y1])
