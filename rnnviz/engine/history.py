@@ -69,10 +69,18 @@ class _Thinned:
         return self.items[max(i, 0)]
 
 
+#: what an event marks: a setting changed mid-run (``lr``, ``clip``, ``gradients``), the run
+#: diverged, or it was reset / continued from an earlier step
+EVENT_KINDS = ("lr", "clip", "gradients", "diverged", "reset", "setting")
+
+
 @dataclass(frozen=True)
 class Event:
+    """Something that happened after training step ``step``, e.g. "lr 0.01 -> 0.001"."""
+
     step: int
     text: str
+    kind: str = "setting"
 
 
 class History:
@@ -126,6 +134,8 @@ class History:
                 self._sparse_append(f"dh:{chain}", record.step, row)
             for chain, row in record.dc_norm.items():
                 self._sparse_append(f"dc:{chain}", record.step, row)
+        if record.diverged:
+            self.add_event(record.step, "diverged", "diverged")
         self.last = record
 
     def _sparse_append(self, name: str, step: int, value) -> None:
@@ -134,8 +144,10 @@ class History:
             store = self._sparse[name] = _Thinned(self._max_rows)
         store.append(step, value)
 
-    def add_event(self, step: int, text: str) -> None:
-        self.events.append(Event(step, text))
+    def add_event(self, step: int, text: str, kind: str = "setting") -> None:
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"event kind must be one of {EVENT_KINDS} (got {kind!r})")
+        self.events.append(Event(step, text, kind))
 
     def add_checkpoint(self, step: int, weights: dict[str, np.ndarray]) -> None:
         self.checkpoints.append((step, weights))

@@ -136,7 +136,7 @@ class Trainer:
         """Change the learning rate between steps (marked as a history event)."""
         new = replace(self.config, lr=lr)  # validates
         if lr != self.config.lr:
-            self.history.add_event(self.step_count, f"lr {self.config.lr:g} -> {lr:g}")
+            self.history.add_event(self.step_count, f"lr {self.config.lr:g} -> {lr:g}", "lr")
         self.config = new
         for group in self.optimizer.param_groups:
             group["lr"] = lr
@@ -146,7 +146,7 @@ class Trainer:
         new = replace(self.config, clip_mode=mode, clip_threshold=threshold)  # validates
         if (mode, threshold) != (self.config.clip_mode, self.config.clip_threshold):
             text = "clipping off" if mode == "none" else f"clip {mode} {threshold:g}"
-            self.history.add_event(self.step_count, text)
+            self.history.add_event(self.step_count, text, "clip")
         self.config = new
 
     def set_gradients_of(self, of: str) -> None:
@@ -154,7 +154,7 @@ class Trainer:
         or the training "batch"'s (marked as a history event; training is unchanged)."""
         new = replace(self.config, gradients_of=of)  # validates
         if of != self.config.gradients_of:
-            self.history.add_event(self.step_count, f"dL/dh_t of the {of}")
+            self.history.add_event(self.step_count, f"dL/dh_t of the {of}", "gradients")
         self.config = new
 
     def set_live(self, settings: dict) -> None:

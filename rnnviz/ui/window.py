@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.train_config import LIVE_FIELDS
+from rnnviz.session.cursor import Cursor
+from rnnviz.session.settings import RunSettings
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
-from rnnviz.ui.cursor import Cursor
 from rnnviz.ui.panels import Panel, RunContext, default_panel_classes
-from rnnviz.ui.run_settings import RunSettings
 from rnnviz.ui.worker import TrainingWorker, WorkerError
 
 #: display ticks per second while training. Each tick draws one panel, whose paint can take
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         saved_scale = _as_float(self.settings.value("view/text_scale"), style.SCALE)
         if app is not None and saved_scale != style.SCALE:  # before the panels are built
             style.set_scale(app, saved_scale)
-        self.cursor = Cursor(self)
+        self.cursor = Cursor()
         self.trainer = None
         self.compare_trainer = None  # compare mode: the second run, trained in lockstep
         self._compare_shown: StepRecord | None = None

@@ -12,7 +12,7 @@ from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks import make_task
 from rnnviz.engine.trainer import TrainConfig, Trainer
-from rnnviz.ui.cursor import Cursor
+from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.cell_diagram import CellDiagramPanel, fmt
 from rnnviz.ui.panels.gates import GatesPanel

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
+from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
-from rnnviz.ui.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.gradient_norm import GradientNormPanel
 from rnnviz.ui.panels.gradients_time import GradientsTimePanel

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
-from rnnviz.ui.cursor import Cursor
+from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.loss_surface import LossSurfacePanel
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QImage
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks import make_task
 from rnnviz.engine.trainer import TrainConfig, Trainer
+from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
-from rnnviz.ui.cursor import Cursor
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.unrolled import COLOUR_STEP, DIM_ALPHA, UnrolledPanel

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.train_config import LIVE_FIELDS
+from rnnviz.session.settings import RunSettings
 from rnnviz.ui.controls.compare_controls import CompareControls
 from rnnviz.ui.controls.model_controls import ModelControls
 from rnnviz.ui.controls.task_controls import TaskControls
 from rnnviz.ui.controls.training_controls import TrainingControls
-from rnnviz.ui.run_settings import RunSettings
 
 
 def _structural(training_values: dict) -> dict:

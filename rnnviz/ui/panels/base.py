@@ -19,7 +19,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks.base import Task
-from rnnviz.ui.cursor import Cursor
+from rnnviz.session.cursor import Cursor
 
 
 @dataclass(frozen=True)
