@@ -7,7 +7,8 @@
 - Sparse series (values known on recorded steps only): spectral radii, ||dL/dh_t|| rows for the
   training-step x t heatmap, and the flattened weights (the trajectory for the PCA plane);
   each bounded the same way.
-- A ring of parameter checkpoints so an earlier step's weights can be looked at again.
+- A ring of checkpoints (``TrainerState``: weights, optimiser state, settings) every 50 steps,
+  so an earlier step's weights can be looked at again and training continued from there.
 - Events: (step, text) for marks on the loss curve (learning rate or clipping changed).
 """
 
@@ -15,10 +16,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rnnviz.engine.record import StepRecord
+
+if TYPE_CHECKING:
+    from rnnviz.engine.trainer_state import TrainerState
 
 SCALARS = ("step", "loss", "lr", "grad_norm", "grad_norm_clipped", "clipped", "seconds")
 
@@ -61,6 +66,11 @@ class _Thinned:
         self.steps.append(step)
         self.items.append(item)
 
+    def truncate(self, step: int) -> None:
+        """Forget the items after ``step``."""
+        keep = int(np.searchsorted(self.steps, step, side="right"))
+        del self.steps[keep:], self.items[keep:]
+
     def nearest(self, step: int):
         """The kept item with the largest step <= ``step`` (or the first one)."""
         if not self.steps:
@@ -100,7 +110,7 @@ class History:
         self._sparse: dict[str, _Thinned] = {}
         self._max_rows = max_rows
         self.trajectory = _Thinned(max_trajectory)
-        self.checkpoints: deque[tuple[int, dict[str, np.ndarray]]] = deque(maxlen=max_checkpoints)
+        self.checkpoints: deque[tuple[int, TrainerState]] = deque(maxlen=max_checkpoints)
         self.events: list[Event] = []
         self.last: StepRecord | None = None
 
@@ -149,8 +159,21 @@ class History:
             raise ValueError(f"event kind must be one of {EVENT_KINDS} (got {kind!r})")
         self.events.append(Event(step, text, kind))
 
-    def add_checkpoint(self, step: int, weights: dict[str, np.ndarray]) -> None:
-        self.checkpoints.append((step, weights))
+    def add_checkpoint(self, step: int, state: TrainerState) -> None:
+        self.checkpoints.append((step, state))
+
+    def truncate(self, step: int) -> None:
+        """Forget everything after training step ``step`` (continuing from a checkpoint)."""
+        steps = self._series["step"].view()
+        keep = int(np.searchsorted(steps, step, side="right"))
+        for series in self._series.values():
+            series.n = min(series.n, keep)
+        for store in (self._records, self.trajectory, *self._sparse.values()):
+            store.truncate(step)
+        kept = [(s, state) for s, state in self.checkpoints if s <= step]
+        self.checkpoints = deque(kept, maxlen=self.checkpoints.maxlen)
+        self.events = [e for e in self.events if e.step <= step]
+        self.last = self.record_at(step) if self._records.steps else None
 
     def add_trajectory_point(self, step: int, flat_weights: np.ndarray) -> None:
         self.trajectory.append(step, flat_weights)
@@ -198,11 +221,12 @@ class History:
         """The kept full record nearest at or before ``step``."""
         return self._records.nearest(step)
 
-    def checkpoint_at(self, step: int) -> tuple[int, dict[str, np.ndarray]] | None:
+    def checkpoint_at(self, step: int) -> tuple[int, TrainerState] | None:
+        """(step, state) of the newest checkpoint at or before ``step``."""
         best = None
-        for s, weights in self.checkpoints:
+        for s, state in self.checkpoints:
             if s <= step:
-                best = (s, weights)
+                best = (s, state)
         return best
 
     def trajectory_array(self) -> tuple[np.ndarray, np.ndarray]:

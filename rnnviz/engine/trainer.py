@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from rnnviz.engine import trainer_state
 from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.history import History
@@ -36,6 +37,7 @@ from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.spectra import spectra_later
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
+from rnnviz.engine.trainer_state import TrainerState
 
 #: parameters up to this count are added to the loss-surface trajectory at every step
 _TRAJECTORY_EVERY_STEP_MAX_PARAMS = 4096
@@ -119,7 +121,7 @@ class Trainer:
         self.diverged: str | None = None
         self.display_batch: Batch = self.task.eval_batch().select(0)
         self._groups = self._param_groups()
-        self.history.add_checkpoint(0, self.weights())
+        self.history.add_checkpoint(0, self.state())
         self._add_trajectory_point(force=True)
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
@@ -172,6 +174,15 @@ class Trainer:
             )
         if "gradients_of" in settings:
             self.set_gradients_of(settings["gradients_of"])
+
+    def state(self) -> TrainerState:
+        """Everything continuing this run needs (weights, optimiser state, step, settings)."""
+        return trainer_state.capture(self)
+
+    def restore(self, state: TrainerState) -> None:
+        """Continue from ``state`` (taken from a trainer of the same settings); the history
+        is the caller's to restore or truncate."""
+        trainer_state.restore(self, state)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {n: p.detach().cpu().numpy().copy() for n, p in self.model.named_parameters()}
@@ -272,7 +283,7 @@ class Trainer:
         self.history.append(rec)
         if diverged is None:
             if step % _CHECKPOINT_EVERY == 0:
-                self.history.add_checkpoint(step, self.weights())
+                self.history.add_checkpoint(step, self.state())
             self._add_trajectory_point(force=record)
         return rec
 

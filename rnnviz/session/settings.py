@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from rnnviz.engine.spec import ModelSpec
+from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.train_config import TrainConfig
 
 
@@ -92,3 +92,40 @@ class RunSettings:
             weights=self.weights if keep else None,
             preset_name=self.preset_name if keep else None,
         )
+
+    # -- plain data (session files) --------------------------------------------------------
+    def to_dict(self) -> dict:
+        """JSON-able except ``weights`` (name -> array), which the caller stores as arrays."""
+        return {
+            "model": self.spec.to_dict(),
+            "task": {"kind": self.task_kind, **self.task_options},
+            "train": self.config.to_dict(),
+            "weights": self.weights,
+            "preset_name": self.preset_name,
+            "title": self.title,
+            "description": self.description,
+            "compare": self.compare,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RunSettings:
+        """Settings from ``to_dict``'s data, validated like a preset (SpecError naming the
+        field when something does not fit)."""
+        from rnnviz.engine.presets import preset_from_dict
+
+        if not isinstance(data, dict):
+            raise SpecError("the saved settings are not an object")
+        name = data.get("preset_name")
+        preset = preset_from_dict(
+            name or "saved settings",
+            {
+                "title": data.get("title", ""),
+                "description": data.get("description", ""),
+                "model": data.get("model", {}),
+                "task": data.get("task"),
+                "train": data.get("train", {}),
+                "weights": data.get("weights"),
+                "compare": data.get("compare"),
+            },
+        )
+        return replace(cls.from_preset(preset), preset_name=name)
