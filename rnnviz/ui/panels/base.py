@@ -20,6 +20,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks.base import Task
 from rnnviz.session.cursor import Cursor
+from rnnviz.ui.export import Table
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,13 @@ class Panel(QWidget):
         """Compare mode: a second run (same task and seed, trained in lockstep) to overlay,
         named ``label``; called after ``show_record``. ``record is None`` ends compare mode.
         Panels that have nothing to overlay ignore it."""
+
+    def export_tables(self) -> dict[str, Table]:
+        """The numbers the panel draws now (what its last ``show_record`` / ``show_compare``
+        got), by table name, for "Export data as CSV"; empty before anything was drawn.
+        Time-indexed tables start with a ``t`` column (1-based), step-indexed ones with
+        ``step``."""
+        return {}
 
     def shutdown(self) -> None:
         """The window is closing: stop background work, release native resources."""

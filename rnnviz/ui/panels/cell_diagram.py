@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.heatmap import ChainSelector, display_token, is_text_task, plot_font
 
@@ -156,6 +157,9 @@ class CellDiagramPanel(Panel):
         super().__init__(cursor, parent)
         #: the text of every number now shown, by node key (e.g. "c'", "a", "f(z_i)")
         self.values: dict[str, str] = {}
+        #: the numbers behind them, and the (t, unit) they are of (export_tables)
+        self.numbers: dict[str, float | str] = {}
+        self._shown_at: tuple[int, int] = (0, 0)
         self.nodes: dict[str, Node] = {}
         self._value_items: dict[str, QGraphicsSimpleTextItem] = {}
         self._boxes: dict[str, object] = {}
@@ -220,6 +224,7 @@ class CellDiagramPanel(Panel):
         super().reset(context)
         self.sample = None
         self.values = {}
+        self.numbers = {}
         chains = tuple(context.chains)
         self.chain = self.cursor.chain if self.cursor.chain in chains else chains[0]
         self.chain_box.set_chains(chains, self.chain)
@@ -376,6 +381,7 @@ class CellDiagramPanel(Panel):
         if numbers is None:
             numbers = self._gru_numbers(trace, t, unit)
         self.values = {}
+        self.numbers, self._shown_at = dict(numbers), (t, unit)
         for key, value in numbers.items():
             text = value if isinstance(value, str) else fmt(value)
             self.values[key] = text
@@ -476,6 +482,15 @@ class CellDiagramPanel(Panel):
         return (
             f"h' = (1 - u) n + u h = {v['1-u']} · {v['n']} + {v['u']} · {v['h']} = <b>{h_new}</b>"
         )
+
+    def export_tables(self) -> dict[str, Table]:
+        """``values``: every number in the drawing (z, f(z_i), c, c', a ...; GRU: r, u, n,
+        h') at the selected t, unit and chain, with every digit."""
+        if not self.numbers:
+            return {}
+        t, unit = self._shown_at
+        rows = [[t + 1, unit, self.chain, key, value] for key, value in self.numbers.items()]
+        return {"values": Table(["t", "unit", "chain", "quantity", "value"], rows, self.title)}
 
     # -- interaction ---------------------------------------------------------------------------
     def step_t(self, delta: int) -> None:

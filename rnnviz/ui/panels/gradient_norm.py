@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradients_time import (
     CHAIN_COLOURS,
@@ -69,6 +70,8 @@ class _NormSeries:
         self._drawn = 0  # history length drawn
         self._drawn_last_step = -1
         self.clipped_count = 0
+        self.label = label
+        self.columns: dict[str, np.ndarray] = {}  # what is drawn (export_tables)
 
     def remove(self) -> None:
         for item in (self.before, self.after, self.markers):
@@ -85,6 +88,12 @@ class _NormSeries:
         if n == self._drawn and (n == 0 or steps[n - 1] == self._drawn_last_step):
             return False
         steps, before, after, clipped = steps[:n], before[:n], after[:n], clipped[:n] > 0.5
+        self.columns = {
+            "step": steps,
+            f"{self.label}: ||g|| before clipping": before,
+            f"{self.label}: ||g|| after clipping": after,
+            f"{self.label}: clipped": clipped,
+        }
         self.before.setData(steps, positive_or_nan(before), connect="finite")
         self.after.setData(steps, positive_or_nan(after), connect="finite")
         old = self._drawn
@@ -171,6 +180,8 @@ class GradientNormPanel(Panel):
         self._group_key: tuple | None = None
         self._history: History | None = None
         self._last_text = ""
+        self._threshold: float | None = None  # the threshold line's value, when shown
+        self._group_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
         self.group_list.itemChanged.connect(self._group_toggled)
         self.norm_plot.scene().sigMouseClicked.connect(self._clicked)
@@ -195,6 +206,8 @@ class GradientNormPanel(Panel):
         self.group_list.blockSignals(False)
         self._group_key = None
         self._history = None
+        self._threshold = None
+        self._group_data = {}
         self.threshold_line.setVisible(False)
         self.summary.setText("gradient norm: waiting for the first step")
 
@@ -233,6 +246,7 @@ class GradientNormPanel(Panel):
     def _show_threshold(self, record: StepRecord) -> None:
         on = record.clip_mode == "norm" and record.clip_threshold > 0
         self.threshold_line.setVisible(on)
+        self._threshold = record.clip_threshold if on else None
         if on:
             self.threshold_line.setPos(math.log10(record.clip_threshold))
             self.threshold_line.label.setFormat(f"clipping threshold μ = {record.clip_threshold:g}")
@@ -263,10 +277,12 @@ class GradientNormPanel(Panel):
         if (key, last) == self._group_key:
             return
         self._group_key = (key, last)
+        self._group_data = {}
         for name, curve in self.group_curves.items():
             if curve.isVisible():
                 steps, values = history.sparse(f"param:{name}")
                 curve.setData(steps, positive_or_nan(values), connect="finite")
+                self._group_data[name] = (np.asarray(steps), np.asarray(values, dtype=float))
 
     def _fill_group_list(self, names: list[str]) -> None:
         self.group_list.blockSignals(True)
@@ -315,6 +331,23 @@ class GradientNormPanel(Panel):
         self._group_key = None
         if self._history is not None:
             self._draw_groups(self._history)
+
+    def export_tables(self) -> dict[str, Table]:
+        """``norm``: step, ||g|| before and after clipping and whether clipping fired (the
+        compared run's in ``compare``); ``threshold``: mu when its line is shown;
+        ``groups``: step and ||g|| of each ticked parameter group."""
+        if self.main is None or not self.main.columns:
+            return {}
+        tables = {"norm": columns_table(self.main.columns, "gradient norm per step")}
+        if self.compare is not None and self.compare.columns:
+            tables["compare"] = columns_table(self.compare.columns, "the compared run's")
+        if self._threshold is not None:
+            tables["threshold"] = Table(["clipping threshold mu"], [[self._threshold]])
+        if self._group_data:
+            tables["groups"] = merged_table(
+                "step", self._group_data, "gradient norm per parameter group"
+            )
+        return tables
 
     # -- interaction ---------------------------------------------------------------------------
     def _clicked(self, event) -> None:

@@ -23,6 +23,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 
 #: the first (main) run in cool colours, the compared run in warm ones
@@ -155,6 +156,10 @@ class GradientsTimePanel(Panel):
         self._length = self._compare_length = 0
         self._step = 0
         self._of = ""
+        #: what the curves and the map show (export_tables): column name -> [T] norms
+        self._drawn_rows: dict[str, np.ndarray] = {}
+        self._compare_rows: dict[str, np.ndarray] = {}
+        self._map_data: tuple | None = None  # (title, steps [K], norms [K, T])
 
         self.map_choice.currentIndexChanged.connect(self._map_choice_changed)
         self.plots.scene().sigMouseClicked.connect(self._clicked)
@@ -196,14 +201,20 @@ class GradientsTimePanel(Panel):
         self._ratio = self._compare_ratio = float("nan")
         self._fitted = self._map_levels = self._map_y_range = None
         self._step = 0
+        self._drawn_rows, self._compare_rows, self._map_data = {}, {}, None
         self.summary.setText("||dL/dh_t||: waiting for a recorded step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         self._history = history
         if record.full and record.dh_norm:
+            several = len(self.curves) > 1
+            self._drawn_rows = {}
             for (chain, kind), curve in self.curves.items():
                 rows = record.dh_norm if kind == "h" else record.dc_norm
                 set_row(curve, rows.get(chain))
+                if rows.get(chain) is not None:
+                    name = curve_name(self._label, kind, chain, several)
+                    self._drawn_rows[name] = np.asarray(rows[chain])
             first = self.context.chains[0] if self.context else next(iter(record.dh_norm))
             row = record.dh_norm.get(first, np.empty(0))
             self._ratio, self._length = first_last_ratio(row), len(row)
@@ -218,6 +229,7 @@ class GradientsTimePanel(Panel):
             self._remove_curves(self.compare_curves)
             self._compare_label = None
             self._compare_ratio = float("nan")
+            self._compare_rows = {}
             self._update_summary()
             return
         if label != self._compare_label:
@@ -227,6 +239,7 @@ class GradientsTimePanel(Panel):
             return
         chains = list(record.dh_norm)
         several = len(chains) > 1
+        self._compare_rows = {}
         for kind, rows in (("h", record.dh_norm), ("c", record.dc_norm)):
             for i, (chain, row) in enumerate(rows.items()):
                 curve = self.compare_curves.get((chain, kind))
@@ -240,6 +253,7 @@ class GradientsTimePanel(Panel):
                     )
                     self.compare_curves[(chain, kind)] = curve
                 set_row(curve, row)
+                self._compare_rows[curve_name(label, kind, chain, several)] = np.asarray(row)
         row = record.dh_norm[chains[0]]
         self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
         self._update_summary()
@@ -299,7 +313,9 @@ class GradientsTimePanel(Panel):
         if steps.size == 0 or values.size == 0:
             self.image.clear()
             self._map_steps = steps
+            self._map_data = None
             return
+        self._map_data = (f"||dL/d{which[1]}_t|| {chain}", steps, values)
         steps, values = uniform_rows(steps, values)
         logs = log10_or_nan(values)
         self.image.setImage(logs, autoLevels=False)
@@ -322,6 +338,23 @@ class GradientsTimePanel(Panel):
         self._map_steps = steps
         kind = "dh" if which == "dh" else "dc"
         self.colour_bar.setLabel("left", f"log10 ||dL/{kind}_t|| {chain}")
+
+    def export_tables(self) -> dict[str, Table]:
+        """``norms``: t and ||dL/dh_t|| (||dL/dc_t||) per layer and direction at the shown
+        step, the compared run's beside them; ``map``: the heatmap's rows, a training step
+        each (the norms themselves; the colours are their log10)."""
+        tables = {}
+        if self._drawn_rows:
+            columns = {**self._drawn_rows, **self._compare_rows}
+            T = max(len(v) for v in columns.values())
+            tables["norms"] = columns_table(
+                {"t": range(1, T + 1), **columns}, f"gradient norms at step {self._step}"
+            )
+        if self._map_data is not None:
+            title, steps, values = self._map_data
+            names = [f"t={t}" for t in range(1, values.shape[1] + 1)]
+            tables["map"] = grid_table({"step": steps.tolist()}, names, values, title)
+        return tables
 
     # -- interaction ---------------------------------------------------------------------------
     def _map_choice_changed(self, _index: int) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 
 try:  # the app-wide style (global font scale); absent in a bare checkout
@@ -444,6 +445,22 @@ class HeatmapPanel(Panel):
             return
         self.sample = record.sample
         self._redraw()
+
+    def export_tables(self) -> dict[str, Table]:
+        """One table per heatmap (e.g. ``i``, ``f``, ``o``; ``c``, ``h``) of the shown chain:
+        a row per time step (t, and the input token for text tasks), a column per unit."""
+        trace = self.trace()
+        if trace is None or self.rows is None or self.context is None:
+            return {}
+        steps, units = trace["h"].shape
+        labels: dict[str, list] = {"t": list(range(1, steps + 1))}
+        if is_text_task(self.context.task) and len(self.sample.input_tokens) == steps:
+            labels["token"] = list(self.sample.input_tokens)
+        columns = [f"unit {u}" for u in range(units)]
+        return {
+            row.key: grid_table(labels, columns, trace[row.key], f"{row.title}, {self.chain}")
+            for row in self.rows
+        }
 
     # -- drawing -------------------------------------------------------------------------------
     def trace(self) -> dict[str, np.ndarray] | None:

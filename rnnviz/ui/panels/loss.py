@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradients_time import run_label
 
@@ -125,6 +126,9 @@ class LossPanel(Panel):
         self._drawn_len = -1
         self._drawn_events = 0
         self._history: History | None = None
+        #: the columns last drawn (export_tables): the run's and the compared run's
+        self._drawn_columns: dict[str, np.ndarray] = {}
+        self._compare_columns: dict[str, np.ndarray] = {}
         # invisible corners of a box around the data, rounded outwards: auto-range fits the
         # box, so the axes keep their range (and their cached pictures) for many frames
         # instead of being laid out and painted anew at every step
@@ -141,6 +145,7 @@ class LossPanel(Panel):
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self._history = None
+        self._drawn_columns = {}
         for item in (self.raw_curve, self.smooth_curve, self._loss_box, self._metric_box):
             item.setData([], [])
         self.show_compare("", None, None)
@@ -179,6 +184,7 @@ class LossPanel(Panel):
                 legend.removeItem(self.smooth_curve)
                 legend.addItem(self.smooth_curve, "loss (moving average)")
             self._compare_label, self._compare_len = None, -1
+            self._compare_columns = {}
             return
         if label != self._compare_label:
             first = run_label(self.context.spec if self.context is not None else None)
@@ -195,8 +201,14 @@ class LossPanel(Panel):
         loss = history.series("loss").copy()
         n = min(steps.size, loss.size)
         shown = np.where(np.isfinite(loss[:n]) & (loss[:n] > 0), loss[:n], np.nan)
-        self.compare_curve.setData(steps[:n], smoothed(shown), connect="finite")
+        average = smoothed(shown)
+        self.compare_curve.setData(steps[:n], average, connect="finite")
         self._compare_len = n
+        self._compare_columns = {
+            "step": steps[:n],
+            f"{label}: loss": loss[:n],
+            f"{label}: loss (moving average)": average,
+        }
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:
@@ -209,8 +221,10 @@ class LossPanel(Panel):
         shown = np.where(np.isfinite(loss) & (loss > 0), loss, np.nan)
         if self.log_scale.isChecked():
             shown = np.where(shown > 0, shown, np.nan)
+        average = smoothed(shown)
         self.raw_curve.setData(steps, shown, connect="finite")
-        self.smooth_curve.setData(steps, smoothed(shown), connect="finite")
+        self.smooth_curve.setData(steps, average, connect="finite")
+        self._drawn_columns = {"step": steps, "loss": loss, "loss (moving average)": average}
         set_box(self._loss_box, steps, shown, log=self.log_scale.isChecked())
         for i, (name, values) in enumerate(metrics.items()):
             curve = self._metric_curves.get(name)
@@ -221,6 +235,7 @@ class LossPanel(Panel):
                 curve.setClipToView(True)
                 self._metric_curves[name] = curve
             curve.setData(steps, values[:n], connect="finite")
+            self._drawn_columns[name] = values[:n]
         if metrics:
             set_box(self._metric_box, steps, np.concatenate([v[:n] for v in metrics.values()]))
         self.metric_plot.setVisible(bool(metrics))
@@ -244,6 +259,20 @@ class LossPanel(Panel):
             self.loss_plot.addItem(line, ignoreBounds=True)
             self._event_lines.append(line)
         self._drawn_events = len(history.events)
+
+    def export_tables(self) -> dict[str, Table]:
+        """``loss``: step, the loss of each step, its moving average and the metrics (the
+        series drawn); ``compare``: the compared run's; ``events``: the marked changes."""
+        if not self._drawn_columns:
+            return {}
+        tables = {"loss": columns_table(self._drawn_columns, "loss and metrics per step")}
+        if self._compare_columns:
+            tables["compare"] = columns_table(self._compare_columns, "the compared run's loss")
+        events = self._history.events[: self._drawn_events] if self._history else []
+        if events:
+            rows = [[event.step, event.text] for event in events]
+            tables["events"] = Table(["step", "event"], rows, "marked changes")
+        return tables
 
     # -- interaction ---------------------------------------------------------------------------
     def _log_toggled(self, on: bool) -> None:

@@ -43,6 +43,7 @@ from rnnviz.engine.surface import (
     scalar_labels,
 )
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.surface_worker import SurfaceWorker
 
@@ -597,6 +598,45 @@ class LossSurfacePanel(Panel):
         both = inside[:-1] & inside[1:]
         segments = np.stack([xyz[:-1][both], xyz[1:][both]], 1).reshape(-1, 3)
         self.gl_view.set_path(key, segments, xyz[-1] if inside[-1] else None)
+
+    def shown_gl_widget(self):
+        """The 3D view's GLViewWidget when its tab is the one shown (export: a PNG from its
+        OpenGL read-back, no SVG), else None."""
+        if self.gl_view is None or self.tabs.currentWidget() is not self._gl_page:
+            return None
+        return self.gl_view.widget
+
+    def export_tables(self) -> dict[str, Table]:
+        """``surface``: the loss grid (a row per value of the first plane coordinate, a
+        column per value of the second; the loss itself, drawn as log10 with "log loss");
+        ``path`` / ``compare_path``: step, the plane coordinates (a, b) of the optimiser's
+        path and its distance off the plane."""
+        grid, plane = self.grid, self.plane
+        if grid is None or plane is None:
+            return {}
+        label_a, label_b = plane.labels[:2]
+        name = f"loss at step {self.surface_step} over ({label_a}, {label_b})"
+        tables = {
+            "surface": grid_table(
+                {f"{label_a} \\ {label_b}": grid.a.tolist()},
+                [repr(float(b)) for b in grid.b],
+                grid.loss,
+                name,
+            )
+        }
+        for key, path in self._paths.items():
+            coords, distance = plane.project(path[1])
+            columns = {
+                "step": path[0],
+                label_a: coords[:, 0],
+                label_b: coords[:, 1],
+                "distance off the plane": distance,
+            }
+            who = "this run" if key == "main" else self._compare_label or "compare"
+            tables["path" if key == "main" else "compare_path"] = columns_table(
+                columns, f"the optimiser's path ({who})"
+            )
+        return tables
 
     def exit_step(self, key: str = "main") -> int | None:
         """The training step at which the path first leaves the plotted region (or None)."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext
 
 MAX_TABLE_STEPS = 24
@@ -87,6 +88,7 @@ class PredictionsPanel(Panel):
         layout.addWidget(self.text)
         layout.addWidget(self.generated)
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self.sample: SampleRecord | None = None  # the sample drawn (export_tables)
         self._last_generate = 0.0
         self._generating = False
         self.table.currentCellChanged.connect(lambda _r, col, *_: self.cursor.set_t(col))
@@ -97,6 +99,7 @@ class PredictionsPanel(Panel):
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self._clear()
+        self.sample = None
         task = context.task
         self.heading.setText(getattr(task, "title", ""))
         self.heading.setToolTip(_describe(task))
@@ -110,10 +113,39 @@ class PredictionsPanel(Panel):
         sample = record.sample
         if sample is None:
             return
+        self.sample = sample
         self._show_tokens(sample)
         self._show_series(sample)
         self._show_text(sample)
         self._maybe_generate()
+
+    def export_tables(self) -> dict[str, Table]:
+        """``tokens``: t, input, target and predicted token; ``series``: t, target,
+        prediction (and any other series) and the loss mask, as drawn."""
+        sample = self.sample
+        if sample is None:
+            return {}
+        tables = {}
+        if sample.input_tokens:
+            T = len(sample.input_tokens)
+            tables["tokens"] = columns_table(
+                {
+                    "t": range(1, T + 1),
+                    "input": sample.input_tokens,
+                    "target": [_at(sample.target_tokens, t) for t in range(T)],
+                    "predicted": [_at(sample.predicted_tokens, t) for t in range(T)],
+                },
+                "the sample's tokens",
+            )
+        if sample.series:
+            columns = {k: np.asarray(v, dtype=float) for k, v in sample.series.items()}
+            T = max(v.size for v in columns.values())
+            if sample.mask is not None and np.size(sample.mask) == T:
+                columns["mask"] = np.asarray(sample.mask, dtype=float)
+            tables["series"] = columns_table(
+                {"t": range(1, T + 1), **columns}, "target and prediction per time step"
+            )
+        return tables
 
     # -- pieces --------------------------------------------------------------------------------
     def _clear(self) -> None:

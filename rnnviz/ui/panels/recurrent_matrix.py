@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
 from rnnviz.ui.panels.gradients_time import (
@@ -116,6 +117,10 @@ class RecurrentMatrixPanel(Panel):
         self._record: StepRecord | None = None
         self._compare_record: StepRecord | None = None
         self._eigen_key: tuple | None = None
+        #: what is drawn (export_tables): curve name -> (steps, values); eigenvalues
+        self._radius_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._compare_radius_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._eigen_data: dict[str, np.ndarray] = {}
 
         self.matrix_choice.currentIndexChanged.connect(self._matrix_changed)
         self.cursor.step_changed.connect(self._step_changed)
@@ -134,6 +139,7 @@ class RecurrentMatrixPanel(Panel):
         self.matrix_choice.blockSignals(False)
         self._radius_key = self._eigen_key = None
         self._record = None
+        self._radius_data, self._eigen_data = {}, {}
         self.eigen_points.setData([], [])
         self._set_log(False)
         self.summary.setText("recurrent matrix: waiting for a recorded step")
@@ -173,6 +179,10 @@ class RecurrentMatrixPanel(Panel):
                     self.compare_curves[name] = curve
                 steps, values = history.sparse(f"radius:{name}")
                 curve.setData(steps, positive_or_nan(values), connect="finite")
+                self._compare_radius_data[f"{label}: ρ {name}"] = (
+                    np.asarray(steps),
+                    np.asarray(values, dtype=float),
+                )
         if record.full and record.recurrent:
             self._compare_record = record
             self._eigen_key = None
@@ -186,6 +196,8 @@ class RecurrentMatrixPanel(Panel):
         self._compare_label = None
         self._compare_key = None
         self._compare_record = None
+        self._compare_radius_data = {}
+        self._eigen_data.pop("compare", None)
         self.compare_points.setData([], [])
 
     def _fill_choices(self, names: list[str]) -> None:
@@ -224,6 +236,11 @@ class RecurrentMatrixPanel(Panel):
             _, sigma = history.sparse(f"sigma:{name}")
             solid.setData(steps, positive_or_nan(radius), connect="finite")
             dashed.setData(steps, positive_or_nan(sigma), connect="finite")
+            self._radius_data[f"ρ {name}"] = (np.asarray(steps), np.asarray(radius, dtype=float))
+            self._radius_data[f"σ_max {name}"] = (
+                np.asarray(steps),
+                np.asarray(sigma, dtype=float),
+            )
         if created:
             self._restyle()
         values = [history.sparse(f"{kind}:{n}")[1] for n in names for kind in ("radius", "sigma")]
@@ -268,6 +285,7 @@ class RecurrentMatrixPanel(Panel):
         matrix = record.recurrent[name]
         eig = eigenvalues(matrix)
         self.eigen_points.setData(eig.real, eig.imag)
+        self._eigen_data = {"main": eig}
         # records between two spectra (the worker asks for them at most 5 times a second)
         # carry the matrix only: the panel has its eigenvalues anyway
         radius, sigma = record.spectral.get(name) or (
@@ -282,6 +300,7 @@ class RecurrentMatrixPanel(Panel):
         if other is not None and name in other.recurrent:
             ceig = eigenvalues(other.recurrent[name])
             self.compare_points.setData(ceig.real, ceig.imag)
+            self._eigen_data["compare"] = ceig
         else:
             self.compare_points.setData([], [])
         self._eigen_title(name, other is not None and name in other.recurrent)
@@ -299,6 +318,25 @@ class RecurrentMatrixPanel(Panel):
         if on != self.radius_plot.ctrl.logYCheck.isChecked():
             self.radius_plot.setLogMode(y=on)
         self.one_line.setPos(0.0 if on else 1.0)
+
+    def export_tables(self) -> dict[str, Table]:
+        """``radius``: step, and rho and sigma_max of each recurrent matrix (the compared
+        run's rho beside them); ``eigenvalues``: Re and Im of the selected matrix's
+        eigenvalues at the shown step (``compare_eigenvalues``: the compared run's)."""
+        tables = {}
+        if self._radius_data:
+            series = {**self._radius_data, **self._compare_radius_data}
+            tables["radius"] = merged_table("step", series, "spectral radius and σ_max")
+        record, name = self._record, self.selected_matrix()
+        for key, eig in self._eigen_data.items():
+            label = self._label if key == "main" else self._compare_label
+            step = record.step if record is not None else ""
+            title = f"eigenvalues of {name} at step {step} ({label})"
+            columns = {"k": range(eig.size), "Re λ": eig.real, "Im λ": eig.imag}
+            tables["eigenvalues" if key == "main" else "compare_eigenvalues"] = columns_table(
+                columns, title
+            )
+        return tables
 
     # -- interaction ---------------------------------------------------------------------------
     def _matrix_changed(self, _index: int) -> None:

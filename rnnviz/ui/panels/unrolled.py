@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.export import Table
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext
 
@@ -189,6 +190,43 @@ class UnrolledPanel(Panel):
         self._update_tokens()
         self._update_summary()
         self._recolour_nodes()
+
+    def export_tables(self) -> dict[str, Table]:
+        """``nodes``: t, kind (x, h, c, y), chain and the value that colours each drawn
+        node (the selected unit's, or the norm over units); ``edges``: t, kind, the nodes it
+        joins, the gradient norm flowing back through it and its drawn strength (0..1)."""
+        graph, record = self.graph, self.record
+        if graph is None or record is None:
+            return {}
+        mode, unit = self._mode(), self.cursor.unit
+        values = geo.node_raw_values(graph, record.sample, mode, unit)
+        what = f"unit {unit}" if mode == "unit" else "norm over units"
+        nodes = [
+            [n.t + 1, n.kind, n.chain or "", float(v)]
+            for n, v in zip(graph.nodes, values, strict=True)
+        ]
+        sample = record.sample
+        gradients = geo.edge_gradients(graph, record.dh_norm, record.dc_norm, sample.mask)
+
+        def name(i: int) -> str:
+            node = graph.nodes[i]
+            return f"{node.kind}{' ' + node.chain if node.chain else ''} t={node.t + 1}"
+
+        edges = [
+            [e.grad[2] + 1, e.kind, name(e.src), name(e.dst), float(g), float(u)]
+            for e, g, u in zip(graph.edges, gradients, self.edge_u, strict=True)
+        ]
+        return {
+            "nodes": Table(
+                ["t", "kind", "chain", f"value ({what})"], nodes, f"nodes at step {record.step}"
+            ),
+            "edges": Table(
+                ["t", "kind", "from", "to", "gradient norm", "strength"],
+                edges,
+                f"edges at step {record.step}: the gradient flowing back (output edges: 1 "
+                "where the loss counts)",
+            ),
+        }
 
     # -- building (once per reset or sequence length) ------------------------------------------
     def _build(self, T: int) -> None:
