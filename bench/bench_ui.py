@@ -218,7 +218,7 @@ def main(argv=None) -> int:
     print(f"GIL switch interval {sys.getswitchinterval() * 1000:.2f} ms")
 
     from rnnviz.ui.app import get_app
-    from rnnviz.ui.window import worker_kind
+    from rnnviz.ui.workers import worker_kind
 
     app = get_app()
     worker = worker_kind()

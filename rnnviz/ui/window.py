@@ -1,66 +1,40 @@
 """The main window: transport bar, control sidebar, dockable panels, status bar.
 
-Training runs in a ProcessTrainingWorker's child process (or on a TrainingWorker thread). A
-display timer (``DISPLAY_HZ``) takes the newest record the worker published; nothing is
-queued per step. The panels on screen take turns drawing it (``PANELS_PER_TICK`` per tick,
-the longest waiting first), so that no turn of the event loop paints many panels at once.
+A view. The run (trainer, worker, transport) is the ``RunController``'s
+(run_controller.py), which panel draws what and when is the ``Display``'s (display.py); the
+window builds the widgets (docks.py, menus.py, status.py) and binds them to those two. The
+properties and methods that only pass through to them keep one place to drive the app from
+(the CLI, tests, benchmarks).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import time
-from collections import deque
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QScrollArea,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
-from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spec import SpecError
-from rnnviz.engine.train_config import LIVE_FIELDS
 from rnnviz.session.cursor import Cursor
 from rnnviz.session.settings import RunSettings
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
-from rnnviz.ui.panels import Panel, RunContext, default_panel_classes
-from rnnviz.ui.worker import TrainingWorker, WorkerError
-
-#: display ticks per second while training. Each tick draws one panel, whose paint can take
-#: 5-20 ms under a software renderer; at 20 Hz (each of 4 panels on screen 5 times a second)
-#: the event loop's p99 lateness measured 15.6-17.3 ms on 2 cores, at 30 Hz 18.3-26.2 ms.
-DISPLAY_HZ = 20
-#: panels redrawn per display tick while training (they take turns, stalest first)
-PANELS_PER_TICK = 1
-#: the display interval backs off to this when drawing cannot keep up (a busy machine)
-SLOWEST_DISPLAY_MS = 250
-LAYOUT_VERSION = 2
-#: which training worker the window uses: "process" (the default: ProcessTrainingWorker trains
-#: in a child process, the window's trainer is its mirror) or "thread" (TrainingWorker). With
-#: a thread the GUI and the trainer share one GIL: measured on 2 cores (bench/bench_ui.py), the
-#: window trains at 0.51-0.65x of headless with a thread, 0.90-1.02x with a process.
-WORKER_ENV = "RNNVIZ_WORKER"
-
-
-def worker_kind() -> str:
-    kind = os.environ.get(WORKER_ENV, "process").strip().lower() or "process"
-    if kind not in ("thread", "process"):
-        raise SpecError(f"{WORKER_ENV} must be 'thread' or 'process' (got {kind!r})")
-    return kind
+from rnnviz.ui.display import Display
+from rnnviz.ui.docks import (
+    SavedLayout,
+    arrange_docks,
+    default_dock_sizes,
+    join_area,
+    make_dock,
+    panel_dock,
+)
+from rnnviz.ui.menus import build_menus
+from rnnviz.ui.panels import Panel, default_panel_classes
+from rnnviz.ui.run_controller import RunController
+from rnnviz.ui.status import Banner, RunStatus
+from rnnviz.ui.workers import WorkerError
 
 
 class MainWindow(QMainWindow):
@@ -89,92 +63,88 @@ class MainWindow(QMainWindow):
         if app is not None and saved_scale != style.SCALE:  # before the panels are built
             style.set_scale(app, saved_scale)
         self.cursor = Cursor()
-        self.trainer = None
-        self.compare_trainer = None  # compare mode: the second run, trained in lockstep
-        self._compare_shown: StepRecord | None = None
-        self.worker: TrainingWorker | None = None
-        self.run_settings: RunSettings | None = None
-        self.last_error: WorkerError | None = None
-        self._shown: StepRecord | None = None  # the newest record taken for display
-        self._shown_full: StepRecord | None = None  # the newest full record taken
-        #: panel key -> (the _frame_state it drew, when): which panel is due next
-        self._drawn: dict[str, tuple[tuple | None, float]] = {}
-        self._active = False  # a run was started and its end not yet drawn
-        self._last_tick: float | None = None
-        self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
 
         self.transport = TransportBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
         self.addToolBarBreak()
-        self.banner_bar = QToolBar("Messages", self)
-        self.banner_bar.setObjectName("messages")
-        self.banner_bar.setMovable(False)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner_bar.addWidget(self.banner)
+        self.banner_bar = Banner(self)
+        self.banner = self.banner_bar.label
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
         self.banner_bar.setVisible(False)
+        self.run_control = RunController(self.cursor, self.transport.steps_per_second, self)
+        self.display = Display(self.cursor, self.run_control, self)
 
         self.sidebar = Sidebar()
-        self.sidebar_dock = self._make_dock("controls", "Controls", self.sidebar)
+        self.sidebar_dock = make_dock(self, "controls", "Controls", self.sidebar)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar_dock)
-        self.panels: dict[str, Panel] = {}
-        self.docks: dict[str, QDockWidget] = {}
         for cls in panel_classes if panel_classes is not None else default_panel_classes():
             self.add_panel(cls, arrange=False)
-        self._arrange_docks()
-        self._build_status_bar()
-        self._build_menus()
-        self._connect()
-
-        self.display_timer = QTimer(self)
-        self.display_timer.setInterval(int(1000 / DISPLAY_HZ))
-        self.display_timer.timeout.connect(self._tick)
-        self.display_timer.start()
+        arrange_docks(self, self.panels, self.docks)
+        self.status = RunStatus(self.statusBar())
+        self.status_state, self.status_step = self.status.state, self.status.step
+        self.status_loss, self.status_rate = self.status.loss, self.status.rate
+        self.presets_menu, self.view_menu = build_menus(self)
+        self._bind()
 
         self.resize(1600, 1000)
         self._sized = False
-        self._restore_layout()
+        self.layout_store = SavedLayout(self, self.settings)
+        self.layout_store.restore()
         self.load_preset(preset)
 
-    # -- building --------------------------------------------------------------------------
-    def _make_dock(self, key: str, title: str, widget: QWidget) -> QDockWidget:
-        dock = QDockWidget(title.replace("&", "&&"), self)
-        dock.setObjectName(f"dock:{key}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        return dock
+    def _bind(self) -> None:
+        t, run, display = self.transport, self.run_control, self.display
+        t.run_action.toggled.connect(run.set_running)
+        t.step_action.triggered.connect(self.step_once)
+        t.reset_action.triggered.connect(self.reset)
+        t.speed_changed.connect(run.set_speed)
+        self.sidebar.apply_requested.connect(self.apply_settings)
+        self.sidebar.live_changed.connect(self._live_changed)
+        self.cursor.step_changed.connect(lambda _step: self.display.draw_all())
+        run.applied.connect(self.sidebar.load)
+        run.refused.connect(self.sidebar.show_error)
+        run.started_over.connect(self._start_over)
+        run.running_changed.connect(t.set_running)
+        run.state_changed.connect(self.status_state.setText)
+        run.stopped.connect(display.tick)  # draw what the last steps produced
+        run.failed.connect(self.show_error)
+        run.warned.connect(self.show_banner)
+        run.message.connect(self.statusBar().showMessage)
+        display.took.connect(lambda record: self.status.show_record(record, self.steps_per_second))
+        display.panel_failed.connect(self.show_banner)
 
+    # -- panels ----------------------------------------------------------------------------
     def add_panel(self, panel_class: type[Panel], arrange: bool = True) -> Panel:
         """Build a panel and its dock (also usable after start-up, e.g. by a plugin: it joins
         the tabs of its ``area``)."""
         panel = panel_class(self.cursor)
-        # in a scroll area: a panel's minimum size (long labels, a full table) never forces
-        # the window larger than the screen; a squeezed panel scrolls instead
-        holder = QScrollArea()
-        holder.setWidgetResizable(True)
-        holder.setFrameShape(QFrame.Shape.NoFrame)
-        holder.setWidget(panel)
-        dock = self._make_dock(panel.key, panel.title, holder)
+        dock = panel_dock(self, panel)
         # a panel only draws while visible: bring it up to date when its tab is raised
-        dock.visibilityChanged.connect(lambda visible: visible and self._draw_all())
+        dock.visibilityChanged.connect(lambda visible: visible and self.display.draw_all())
         if arrange:
-            group = [self.docks[k] for k, p in self.panels.items() if p.area == panel.area]
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            if group:
-                self.tabifyDockWidget(group[0], dock)
+            join_area(self, dock, panel.area, self.panels, self.docks)
         self.panels[panel.key] = panel
         self.docks[panel.key] = dock
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
         if self.trainer is not None:
-            panel.reset(self._context())
+            panel.reset(self.run_control.context())
         return panel
+
+    @property
+    def panels(self) -> dict[str, Panel]:
+        return self.display.panels
+
+    @property
+    def docks(self) -> dict[str, QDockWidget]:
+        return self.display.docks
+
+    def show_panel(self, key: str) -> None:
+        """Show a panel and bring its tab to the front; unknown keys raise a SpecError."""
+        if key not in self.docks:
+            raise SpecError(f"unknown panel {key!r}; choose one of {', '.join(self.docks)}")
+        self.docks[key].show()
+        self.docks[key].raise_()
 
     def step_text_size(self, direction: int) -> None:
         """One step larger (+1) or smaller (-1) on the global text-size scale."""
@@ -185,8 +155,7 @@ class MainWindow(QMainWindow):
     def set_text_size(self, scale: float) -> None:
         """Scale all text (remembered between runs): the stylesheet, every plot's axes, and
         the panels, which are rebuilt for the new size and redrawn from the history."""
-        app = QApplication.instance()
-        scale = style.set_scale(app, scale)
+        scale = style.set_scale(QApplication.instance(), scale)
         self.settings.setValue("view/text_scale", scale)
         self.sidebar.fit_width()
         for view in self.findChildren(pg.GraphicsView):
@@ -194,515 +163,124 @@ class MainWindow(QMainWindow):
                 if isinstance(item, pg.PlotItem):
                     style.style_plot(item)
         if self.trainer is not None:
-            context = self._context()
-            for panel in self.panels.values():
-                panel.reset(context)
-            self._draw_all()
+            self.display.reset_panels()
+            self.display.draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
-    def show_panel(self, key: str) -> None:
-        """Show a panel and bring its tab to the front; unknown keys raise a SpecError."""
-        if key not in self.docks:
-            raise SpecError(f"unknown panel {key!r}; choose one of {', '.join(self.docks)}")
-        self.docks[key].show()
-        self.docks[key].raise_()
+    # -- the run: bound to the RunController ------------------------------------------------
+    def _start_over(self) -> None:
+        """A new run (or a reset one): clear what panels show and what the window shows."""
+        self.display.start_over()
+        self.hide_banner()
+        self.cursor.set_step(None)
+        self.display.reset_panels()
+        self.transport.set_running(False)
+        self.status.show_record(None)
 
-    def _arrange_docks(self) -> None:
-        """Default places: "training" panels side by side in the top row; below them the
-        "model" panels as tabs on the left and the "gradients" panels as tabs on the right."""
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        groups: dict[str, list[QDockWidget]] = {}
-        for key, panel in self.panels.items():
-            groups.setdefault(panel.area, []).append(self.docks[key])
-        training = groups.pop("training", [])
-        lower = [docks for area, docks in groups.items() if docks]
-        firsts = [*(training[:1]), *(docks[0] for docks in lower[:1])]
-        for dock in firsts:
-            self.addDockWidget(right, dock, Qt.Orientation.Vertical)
-        for before, dock in zip(training, training[1:], strict=False):
-            self.splitDockWidget(before, dock, Qt.Orientation.Horizontal)
-        for before, docks in zip(lower, lower[1:], strict=False):
-            self.splitDockWidget(before[0], docks[0], Qt.Orientation.Horizontal)
-        for docks in lower:
-            for dock in docks[1:]:
-                self.tabifyDockWidget(docks[0], dock)
-            docks[0].raise_()
+    def _live_changed(self, config) -> None:
+        if self.run_control.set_live(config) and not self.running:
+            self.display.draw_all()  # show the event mark now
 
-    def _default_sizes(self) -> None:
-        self.resizeDocks([self.sidebar_dock], [360], Qt.Orientation.Horizontal)
-        training = [self.docks[k] for k, p in self.panels.items() if p.area == "training"]
-        lower = []  # the first dock of each lower tab group
-        for key, panel in self.panels.items():
-            if panel.area != "training" and all(
-                self.panels[k].area != panel.area for k in self._dock_keys(lower)
-            ):
-                lower.append(self.docks[key])
-        if len(training) == 2:
-            self.resizeDocks(training, [700, 540], Qt.Orientation.Horizontal)
-        if training and lower:
-            self.resizeDocks([training[0], lower[0]], [330, 600], Qt.Orientation.Vertical)
-        if len(lower) == 2:
-            self.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
-
-    def _dock_keys(self, docks: list[QDockWidget]) -> list[str]:
-        return [k for k, d in self.docks.items() if d in docks]
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_state = QLabel("paused")
-        self.status_step = QLabel("step 0")
-        self.status_loss = QLabel("loss –")
-        self.status_rate = QLabel("0 steps/s")
-        for label in (self.status_state, self.status_step, self.status_loss, self.status_rate):
-            bar.addPermanentWidget(label)
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        shot = QAction("Save &screenshot…", self)
-        shot.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        shot.triggered.connect(self._screenshot_dialog)
-        file_menu.addAction(shot)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        train_menu = menu.addMenu("&Training")
-        for action in (
-            self.transport.run_action,
-            self.transport.step_action,
-            self.transport.reset_action,
-        ):
-            train_menu.addAction(action)
-
-        self.presets_menu = menu.addMenu("&Presets")
-        self._fill_presets_menu()
-
-        self.view_menu = menu.addMenu("&View")
-        self.view_menu.addAction(self.transport.toggleViewAction())
-        self.view_menu.addAction(self.sidebar_dock.toggleViewAction())
-        for dock in self.docks.values():
-            self.view_menu.addAction(dock.toggleViewAction())
-        self.view_menu.addSeparator()
-        for text, keys, step in (("Larger text", "Ctrl++", 1), ("Smaller text", "Ctrl+-", -1)):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
-            action.setToolTip("Scale every font, e.g. for a projector")
-            action.triggered.connect(lambda _=False, d=step: self.step_text_size(d))
-            self.view_menu.addAction(action)
-        reset_layout = QAction("Reset layout", self)
-        reset_layout.triggered.connect(self.reset_layout)
-        self.view_menu.addAction(reset_layout)
-
-    def _fill_presets_menu(self) -> None:
-        from rnnviz.engine.presets import list_presets, load_preset
-
-        self.presets_menu.setToolTipsVisible(True)
-        for name in list_presets():
-            try:
-                preset = load_preset(name)
-            except SpecError as exc:  # a broken preset file: say so, keep the others
-                action = self.presets_menu.addAction(f"{name} (broken: {exc})")
-                action.setEnabled(False)
-                continue
-            action = self.presets_menu.addAction(preset.title or name)
-            action.setToolTip(preset.description)
-            action.setData(name)
-            action.triggered.connect(lambda _=False, n=name: self.load_preset(n))
-
-    def _connect(self) -> None:
-        t = self.transport
-        t.run_action.toggled.connect(self._run_toggled)
-        t.step_action.triggered.connect(self.step_once)
-        t.reset_action.triggered.connect(self.reset)
-        t.speed_changed.connect(self._speed_changed)
-        self.sidebar.apply_requested.connect(self.apply_settings)
-        self.sidebar.live_changed.connect(self._live_changed)
-        self.cursor.step_changed.connect(lambda _step: self._draw_all())
-
-    # -- runs ------------------------------------------------------------------------------
     def load_preset(self, name: str | None) -> None:
         """Open a preset (None: the default demo) and get ready to train from step 0."""
-        from rnnviz.engine.presets import DEFAULT_PRESET, load_preset
-
-        preset = load_preset(name or DEFAULT_PRESET)
-        self.apply_settings(RunSettings.from_preset(preset))
+        self.run_control.load_preset(name)
 
     def apply_settings(self, settings: RunSettings) -> bool:
         """Build a trainer for ``settings`` (stopping the current run). False if refused."""
-        try:
-            trainer = settings.make_trainer()
-            compare = settings.make_compare_trainer()
-        except SpecError as exc:
-            self.sidebar.show_error(str(exc))
-            return False
-        self._stop_worker(shutdown=True)
-        self.trainer = trainer
-        self.compare_trainer = compare
-        self.run_settings = settings
-        self.worker = self._make_worker()
-        self.sidebar.load(settings)
-        self._start_over()
-        self.statusBar().showMessage(f"Ready: {settings.title or 'custom settings'}", 5000)
-        return True
-
-    def _start_over(self) -> None:
-        """A new run (or a reset one): clear what panels show and what the window shows."""
-        self._shown = None
-        self._shown_full = None
-        self._drawn.clear()
-        self._compare_shown = None
-        self._rate_samples.clear()
-        self.last_error = None
-        self.hide_banner()
-        self.cursor.set_step(None)
-        context = self._context()
-        for panel in self.panels.values():
-            panel.reset(context)
-        self.transport.set_running(False)
-        self._update_status(None)
-
-    def _make_worker(self):
-        """A worker for the current trainer(s), of the kind ``RNNVIZ_WORKER`` chooses."""
-        if worker_kind() == "process":
-            from rnnviz.ui.process_worker import ProcessTrainingWorker
-
-            worker = ProcessTrainingWorker(self.trainer, self.compare_trainer, self.run_settings)
-            worker.prestart()  # the child imports torch while the user looks at the preset
-        else:
-            worker = TrainingWorker(self.trainer, self.compare_trainer)
-        worker.set_speed(self.transport.steps_per_second)
-        return worker
-
-    def _context(self) -> RunContext:
-        trainer = self.trainer
-        return RunContext(
-            spec=trainer.spec,
-            task=trainer.task,
-            chains=tuple(trainer.chains),
-            config=trainer.config,
-            request=self._request,
-        )
-
-    def _request(self, fn, callback) -> None:
-        if self.worker is not None:
-            self.worker.request(fn, callback)
-
-    # -- transport -------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        """Training, or finished but not yet drawn (False: everything trained is shown)."""
-        return self._active
+        return self.run_control.apply_settings(settings)
 
     def run(self) -> None:
-        self._start(None)
+        self.run_control.run()
 
     def pause(self) -> None:
-        self._stop_worker()
+        self.run_control.pause()
 
     def step_once(self) -> None:
-        if not self.worker or not self.worker.running:
-            self._start(1)
+        self.run_control.step_once()
 
     def run_steps(self, n: int) -> None:
         """Train ``n`` more steps at the current speed, then pause (screenshots, tests)."""
-        self._start(n)
+        self.run_control.run_steps(n)
 
     def reset(self) -> None:
         """Back to step 0 with the seed's initial weights."""
-        stopped = self._stop_worker(shutdown=True)
-        if self.trainer is None:
-            return
-        if stopped:
-            self.trainer.reset()
-            if self.compare_trainer is not None:
-                self.compare_trainer.reset()
-        else:  # never touch a trainer a stuck thread may still use
-            self.trainer = self.run_settings.make_trainer()
-            self.compare_trainer = self.run_settings.make_compare_trainer()
-        self.worker = self._make_worker()
-        self._start_over()
-        self.statusBar().showMessage("Reset to step 0", 3000)
+        self.run_control.reset()
 
-    def _start(self, max_steps: int | None) -> None:
-        if self.worker is None or self.worker.running:
-            return
-        if self.trainer.diverged:
-            self.show_banner(f"{self.trainer.diverged}  Press Reset (R) to start again.")
-            self.transport.set_running(False)
-            return
-        self.cursor.set_step(None)
-        self._active = True
-        self.worker.start(max_steps)
-        self.transport.set_running(max_steps is None or max_steps > 1)
-        self.status_state.setText("running")
+    @property
+    def running(self) -> bool:
+        """Training, or finished but not yet drawn (False: everything trained is shown)."""
+        return self.run_control.running
 
-    def _run_toggled(self, on: bool) -> None:
-        if on:
-            self.run()
-        else:
-            self.pause()
+    @property
+    def trainer(self):
+        return self.run_control.trainer
 
-    def _stop_worker(self, shutdown: bool = False) -> bool:
-        """Stop training (``shutdown``: and end the worker for good, e.g. its training
-        process); False if the training did not end within a second."""
-        stopped = True
-        if self.worker is not None:
-            if shutdown:
-                stopped = self.worker.shutdown(timeout=1.0)
-            else:
-                stopped = self.worker.stop(timeout=1.0)
-            if not stopped:
-                print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
-            self._tick()  # draw what the last steps produced
-        self._active = False
-        self.transport.set_running(False)
-        self.status_state.setText("diverged" if self._diverged() else "paused")
-        return stopped
+    @property
+    def compare_trainer(self):
+        return self.run_control.compare_trainer
 
-    def _speed_changed(self, speed) -> None:
-        if self.worker is not None:
-            self.worker.set_speed(speed)
+    @property
+    def worker(self):
+        return self.run_control.worker
 
-    def _live_changed(self, config) -> None:
-        if self.worker is None:
-            return
-        self.worker.set_live({k: getattr(config, k) for k in LIVE_FIELDS})
-        if not self.running:
-            self._draw_all()  # show the event mark now
+    @property
+    def run_settings(self):
+        return self.run_control.run_settings
 
-    # -- display ---------------------------------------------------------------------------
-    def _adapt_display_rate(self) -> None:
-        """Draw less often while the event loop runs late (drawing plus painting costs more
-        than the interval), so the GUI stays responsive and the trainer keeps its CPU."""
-        now = time.perf_counter()
-        last, self._last_tick = self._last_tick, now
-        if last is None:
-            return
-        interval = self.display_timer.interval()
-        late = (now - last) * 1000 - interval
-        if late > 0.5 * interval:
-            interval = min(SLOWEST_DISPLAY_MS, int(interval * 1.5))
-        elif late < 0.1 * interval:
-            interval = max(int(1000 / DISPLAY_HZ), interval - 5)
-        if interval != self.display_timer.interval():
-            self.display_timer.setInterval(interval)
+    @property
+    def last_error(self) -> WorkerError | None:
+        return self.run_control.last_error
 
-    def _tick(self) -> None:
-        worker = self.worker
-        if worker is None:
-            return
-        if self.sender() is self.display_timer:
-            self._adapt_display_rate()
-        published = worker.take()
-        worker.deliver_results()
-        if published.newest is not None:
-            self._rate_samples.append((time.monotonic(), published.newest.step))
-        if published.compare is not None:
-            self._compare_shown = published.compare
-        if published.newest_full is not None:
-            self._shown_full = published.newest_full
-        record = published.newest or published.newest_full
-        if record is not None:
-            self._shown = record
-            self._update_status(record)
-        # the end of a run: every panel shows the last step at once
-        self._draw_stale(None if published.finished else PANELS_PER_TICK)
-        if published.error is not None:
-            self.show_error(published.error)
-        if published.finished:  # the loop has ended; its thread is exiting
-            worker.stop()
-            self._active = False
-            self.transport.set_running(False)
-            self.status_state.setText("diverged" if self._diverged() else "paused")
-        newest = published.newest
-        if newest is not None and newest.diverged:
-            self.show_banner(f"⚠  {newest.diverged}  Press Reset (R) to start again.")
-
-    def _draw_stale(self, limit: int | None) -> None:
-        """Redraw the on-screen panels that have not drawn the newest data yet, the longest
-        waiting first, at most ``limit`` of them. Qt paints every widget changed in one tick
-        in one event, so a few panels per tick keep each turn of the event loop short (and
-        leave the CPU to training); they take turns, each showing the newest data."""
-        if self._shown is None or self.trainer is None:
-            return
-        state = self._frame_state()
-        stale = [k for k in self.panels if self._drawn_state(k) != state and self._on_screen(k)]
-        stale.sort(key=lambda k: self._drawn.get(k, (None, 0.0))[1])
-        for key in stale[:limit]:
-            self._draw_panel(key, self._record_for(key), state)
-
-    def _draw_all(self) -> None:
-        """Draw every on-screen panel now (the cursor moved, a tab was raised, a setting
-        changed): the record the cursor selects, or the newest trained step."""
-        trainer = self.trainer
-        if trainer is None:
-            return
-        history = trainer.history
-        if self.cursor.step is not None:
-            record = history.record_at(self.cursor.step)
-        else:
-            record = history.record_at(trainer.step_count) or history.last
-        if record is None:
-            return
-        state = self._frame_state()
-        for key in self.panels:
-            if self._on_screen(key):
-                self._draw_panel(key, record, state)
-
-    def _frame_state(self) -> tuple:
-        """What the panels should show; a panel that drew another state is stale."""
-        compare = self._compare_record()
-        return (
-            self.cursor.step,
-            self._shown.step if self._shown is not None else None,
-            self._shown_full.step if self._shown_full is not None else None,
-            compare.step if compare is not None else None,
-        )
-
-    def _drawn_state(self, key: str) -> tuple | None:
-        return self._drawn.get(key, (None, 0.0))[0]
-
-    def _record_for(self, key: str) -> StepRecord | None:
-        """The record a stale panel draws: the cursor's; else the newest full record if the
-        panel has not drawn it yet (a panel drawing internals skips scalar-only records),
-        else the newest record."""
-        if self.cursor.step is not None:
-            return self.trainer.history.record_at(self.cursor.step)
-        full, drawn = self._shown_full, self._drawn_state(key)
-        if full is not None and (drawn is None or drawn[2] != full.step):
-            return full
-        return self._shown
-
-    def _draw_panel(self, key: str, record: StepRecord | None, state: tuple) -> None:
-        self._drawn[key] = (state, time.monotonic())
-        if record is None:
-            return
-        panel = self.panels[key]
-        compare = self._compare_record()
-        try:
-            panel.show_record(record, self.trainer.history)
-            if compare is not None:
-                panel.show_compare(
-                    self.run_settings.compare_label, compare, self.compare_trainer.history
-                )
-        except Exception as exc:  # one broken panel must not stop the others or training
-            self._panel_failed(panel, exc)
-
-    def _on_screen(self, key: str) -> bool:
-        """Shown and not behind another tab (a tab's dock still reports isVisible())."""
-        dock = self.docks[key]
-        return dock.isVisible() and not dock.visibleRegion().isEmpty()
-
-    def _compare_record(self) -> StepRecord | None:
-        """Compare mode: the second run's record for the step the panels show."""
-        if self.compare_trainer is None:
-            return None
-        if self.cursor.step is not None:
-            return self.compare_trainer.history.record_at(self.cursor.step)
-        return self._compare_shown or self.compare_trainer.history.last
-
-    def _panel_failed(self, panel: Panel, exc: Exception) -> None:
-        import traceback
-
-        traceback.print_exc()
-        self.show_banner(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")
-
-    def _update_status(self, record: StepRecord | None) -> None:
-        if record is None:
-            self.status_step.setText("step 0")
-            self.status_loss.setText("loss –")
-            self.status_rate.setText("0 steps/s")
-            self.status_state.setText("paused")
-            return
-        self.status_step.setText(f"step {record.step}")
-        self.status_loss.setText(f"loss {record.loss:.4g}")
-        self.status_rate.setText(f"{self.steps_per_second:.0f} steps/s")
+    @property
+    def display_timer(self):
+        return self.display.timer
 
     @property
     def steps_per_second(self) -> float:
-        samples = [s for s in self._rate_samples if time.monotonic() - s[0] < 2.0]
-        if len(samples) < 2 or samples[-1][0] <= samples[0][0]:
-            return 0.0
-        return (samples[-1][1] - samples[0][1]) / (samples[-1][0] - samples[0][0])
+        return self.display.steps_per_second
 
     @property
     def shown_step(self) -> int:
-        """The newest training step taken for display (0 before any); the panels draw it in
-        turns within a few ticks, and all at once when a run ends."""
-        return self._shown.step if self._shown is not None else 0
-
-    def _diverged(self) -> bool:
-        return self.trainer is not None and bool(self.trainer.diverged)
+        """The newest training step taken for display (0 before any)."""
+        return self.display.shown_step
 
     # -- messages --------------------------------------------------------------------------
     def show_banner(self, text: str, details: str = "") -> None:
-        self.banner.setText(text)
-        self.banner.setToolTip(details)
-        self.banner_bar.setVisible(True)
+        self.banner_bar.show_text(text, details)
 
     def hide_banner(self) -> None:
-        self.banner.setText("")
-        self.banner_bar.setVisible(False)
+        self.banner_bar.clear()
 
     @property
     def banner_text(self) -> str:
-        return self.banner.text() if self.banner_bar.isVisible() else ""
+        return self.banner_bar.text
 
     def show_error(self, error: WorkerError) -> None:
-        self.last_error = error
-        print(f"rnnviz: training failed:\n{error.details}", file=sys.stderr)
         self.show_banner(f"Training stopped: {error.message}", error.details)
 
     # -- screenshots and layout -----------------------------------------------------------
     def save_screenshot(self, path: str | Path) -> bool:
         """Grab the whole window into a PNG."""
-        self._draw_all()
+        self.display.draw_all()
         QApplication.processEvents()
         return self.grab().save(str(path), "PNG")
 
-    def _screenshot_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save screenshot", "rnnviz.png", "PNG image (*.png)"
-        )
-        if path:
-            ok = self.save_screenshot(path)
-            self.statusBar().showMessage(f"Saved {path}" if ok else f"Could not write {path}", 5000)
-
-    def _restore_layout(self) -> None:
-        self._default_state = self.saveState(LAYOUT_VERSION)
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
-
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.sidebar_dock, *self.docks.values()):
-            dock.setVisible(True)
-            dock.setFloating(False)
+        self.layout_store.reset([self.sidebar_dock, *self.docks.values()])
 
     def save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        self.settings.sync()
+        self.layout_store.save()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if not self._sized:  # dock sizes only apply to a shown window
             self._sized = True
-            if not isinstance(self.settings.value("window/state"), QByteArray):
-                self._default_sizes()
+            if not self.layout_store.saved:
+                default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.display_timer.stop()
-        if self.worker is not None:
-            self.worker.shutdown(timeout=1.0)
-        self._active = False
+        self.display.timer.stop()
+        self.run_control.shutdown()
         self.save_layout()
         for panel in self.panels.values():
             panel.shutdown()

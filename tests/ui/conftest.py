@@ -28,7 +28,7 @@ def private_settings(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def no_thread_left(request):
     """Fail the test if it leaves a (Python) thread or a training worker running."""
-    from rnnviz.ui.worker import TrainingWorker
+    from rnnviz.ui.workers import TrainingWorker
 
     before = set(threading.enumerate())
     yield
@@ -56,7 +56,7 @@ def no_process_left():
     """Fail the test if it leaves a child process (a training process) running."""
     import multiprocessing
 
-    from rnnviz.ui.process_worker import ProcessTrainingWorker
+    from rnnviz.ui.workers import ProcessTrainingWorker
 
     yield
     workers = list(ProcessTrainingWorker._live)

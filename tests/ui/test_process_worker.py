@@ -10,7 +10,7 @@ import pytest
 
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
-from rnnviz.ui.process_worker import ProcessTrainingWorker
+from rnnviz.ui.workers import ProcessTrainingWorker
 from tests.ui.threads import lingering
 
 TIMEOUT = 20_000  # the first start spawns the child and imports torch there

@@ -45,7 +45,7 @@ from rnnviz.engine.surface import (
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext
-from rnnviz.ui.surface_worker import SurfaceWorker
+from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
 PLANES = (
     ("exact", "Two parameters (exact)"),

@@ -32,8 +32,8 @@ import torch
 
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.trainer import apply_live
-from rnnviz.ui.requests import Requests
-from rnnviz.ui.worker import Published, WorkerError
+from rnnviz.ui.workers.requests import Requests
+from rnnviz.ui.workers.thread_worker import Published, WorkerError
 
 #: the child's message queue holds at most this many messages (it coalesces beyond)
 QUEUE_SIZE = 8
@@ -190,7 +190,7 @@ class ProcessTrainingWorker:
 
     # -- the child -----------------------------------------------------------------------------
     def _spawn(self) -> None:
-        from rnnviz.ui import training_process
+        from rnnviz.ui.workers import training_process
 
         receive, self._commands = self._ctx.Pipe(duplex=False)
         self._messages = self._ctx.Queue(QUEUE_SIZE)

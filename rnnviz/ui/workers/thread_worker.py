@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.record_cadence import RecordCadence
 from rnnviz.engine.trainer import apply_live
-from rnnviz.ui.requests import Requests
+from rnnviz.ui.workers.requests import Requests
 
 
 def leave_a_core_to_the_gui() -> None:

@@ -1,0 +1,133 @@
+"""Docks: building them, their default places and sizes, and the saved layout.
+
+Each panel lives in a dock the user can move, tab, float or close; the window remembers the
+layout between runs (``QSettings`` "window/geometry" and "window/state"). ``LAYOUT_VERSION``
+is stored with the state: raising it makes older saved layouts be ignored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+
+from rnnviz.ui.panels import Panel
+
+LAYOUT_VERSION = 2
+
+
+def make_dock(window: QMainWindow, key: str, title: str, widget: QWidget) -> QDockWidget:
+    dock = QDockWidget(title.replace("&", "&&"), window)
+    dock.setObjectName(f"dock:{key}")
+    dock.setWidget(widget)
+    dock.setFeatures(
+        QDockWidget.DockWidgetFeature.DockWidgetClosable
+        | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    )
+    return dock
+
+
+def panel_dock(window: QMainWindow, panel: Panel) -> QDockWidget:
+    """A dock for ``panel``, in a scroll area: a panel's minimum size (long labels, a full
+    table) never forces the window larger than the screen; a squeezed panel scrolls instead."""
+    holder = QScrollArea()
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    holder.setWidget(panel)
+    return make_dock(window, panel.key, panel.title, holder)
+
+
+def join_area(
+    window: QMainWindow,
+    dock: QDockWidget,
+    area: str,
+    panels: dict[str, Panel],
+    docks: dict[str, QDockWidget],
+) -> None:
+    """Place a dock added after start-up: among the tabs of the panels of its ``area``."""
+    group = [docks[k] for k, p in panels.items() if p.area == area]
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    if group:
+        window.tabifyDockWidget(group[0], dock)
+
+
+def arrange_docks(
+    window: QMainWindow, panels: dict[str, Panel], docks: dict[str, QDockWidget]
+) -> None:
+    """Default places: "training" panels side by side in the top row; below them the
+    "model" panels as tabs on the left and the "gradients" panels as tabs on the right."""
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    groups: dict[str, list[QDockWidget]] = {}
+    for key, panel in panels.items():
+        groups.setdefault(panel.area, []).append(docks[key])
+    training = groups.pop("training", [])
+    lower = [group for group in groups.values() if group]
+    firsts = [*(training[:1]), *(group[0] for group in lower[:1])]
+    for dock in firsts:
+        window.addDockWidget(right, dock, Qt.Orientation.Vertical)
+    for before, dock in zip(training, training[1:], strict=False):
+        window.splitDockWidget(before, dock, Qt.Orientation.Horizontal)
+    for before, group in zip(lower, lower[1:], strict=False):
+        window.splitDockWidget(before[0], group[0], Qt.Orientation.Horizontal)
+    for group in lower:
+        for dock in group[1:]:
+            window.tabifyDockWidget(group[0], dock)
+        group[0].raise_()
+
+
+def default_dock_sizes(
+    window: QMainWindow,
+    sidebar: QDockWidget,
+    panels: dict[str, Panel],
+    docks: dict[str, QDockWidget],
+) -> None:
+    """The default dock sizes (they only apply to a shown window)."""
+    window.resizeDocks([sidebar], [360], Qt.Orientation.Horizontal)
+    training = [docks[k] for k, p in panels.items() if p.area == "training"]
+    lower = []  # the first dock of each lower tab group
+    for key, panel in panels.items():
+        if panel.area != "training" and all(
+            panels[k].area != panel.area for k, d in docks.items() if d in lower
+        ):
+            lower.append(docks[key])
+    if len(training) == 2:
+        window.resizeDocks(training, [700, 540], Qt.Orientation.Horizontal)
+    if training and lower:
+        window.resizeDocks([training[0], lower[0]], [330, 600], Qt.Orientation.Vertical)
+    if len(lower) == 2:
+        window.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
+
+
+class SavedLayout:
+    """The window's geometry and dock layout in ``settings``, and the default to go back to."""
+
+    def __init__(self, window: QMainWindow, settings: QSettings) -> None:
+        self.window = window
+        self.settings = settings
+        self._default_state: QByteArray | None = None
+
+    @property
+    def saved(self) -> bool:
+        return isinstance(self.settings.value("window/state"), QByteArray)
+
+    def restore(self) -> None:
+        """Remember the layout as built (the default), then restore the saved one if any."""
+        self._default_state = self.window.saveState(LAYOUT_VERSION)
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.window.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.window.restoreState(state, LAYOUT_VERSION)
+
+    def reset(self, docks: list[QDockWidget]) -> None:
+        """Back to the default layout, with every one of ``docks`` shown and docked."""
+        self.window.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in docks:
+            dock.setVisible(True)
+            dock.setFloating(False)
+
+    def save(self) -> None:
+        self.settings.setValue("window/geometry", self.window.saveGeometry())
+        self.settings.setValue("window/state", self.window.saveState(LAYOUT_VERSION))
+        self.settings.sync()

@@ -1,0 +1,86 @@
+"""The window's menus: File, Training, Presets, View.
+
+The menus hold no state of their own: each action calls the window (or its transport bar's
+actions, so that a menu item and a toolbar button are one action with one shortcut).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from rnnviz.engine.spec import SpecError
+
+if TYPE_CHECKING:
+    from rnnviz.ui.window import MainWindow
+
+
+def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
+    """Fill the window's menu bar; returns the Presets and the View menus."""
+    menu = window.menuBar()
+    file_menu = menu.addMenu("&File")
+    shot = QAction("Save &screenshot…", window)
+    shot.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    shot.triggered.connect(lambda: screenshot_dialog(window))
+    file_menu.addAction(shot)
+    file_menu.addSeparator()
+    quit_action = QAction("&Quit", window)
+    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    quit_action.triggered.connect(window.close)
+    file_menu.addAction(quit_action)
+
+    train_menu = menu.addMenu("&Training")
+    transport = window.transport
+    for action in (transport.run_action, transport.step_action, transport.reset_action):
+        train_menu.addAction(action)
+
+    presets_menu = menu.addMenu("&Presets")
+    fill_presets_menu(presets_menu, window.load_preset)
+
+    view_menu = menu.addMenu("&View")
+    view_menu.addAction(transport.toggleViewAction())
+    view_menu.addAction(window.sidebar_dock.toggleViewAction())
+    for dock in window.docks.values():
+        view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
+    for text, keys, step in (("Larger text", "Ctrl++", 1), ("Smaller text", "Ctrl+-", -1)):
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(keys))
+        action.setToolTip("Scale every font, e.g. for a projector")
+        action.triggered.connect(lambda _=False, d=step: window.step_text_size(d))
+        view_menu.addAction(action)
+    reset_layout = QAction("Reset layout", window)
+    reset_layout.triggered.connect(window.reset_layout)
+    view_menu.addAction(reset_layout)
+    return presets_menu, view_menu
+
+
+def fill_presets_menu(presets_menu: QMenu, open_preset) -> None:
+    """One action per shipped preset (its title; its description as the tooltip), calling
+    ``open_preset(name)``. A broken preset file is listed, disabled, with the reason."""
+    from rnnviz.engine.presets import list_presets, load_preset
+
+    presets_menu.setToolTipsVisible(True)
+    for name in list_presets():
+        try:
+            preset = load_preset(name)
+        except SpecError as exc:  # a broken preset file: say so, keep the others
+            action = presets_menu.addAction(f"{name} (broken: {exc})")
+            action.setEnabled(False)
+            continue
+        action = presets_menu.addAction(preset.title or name)
+        action.setToolTip(preset.description)
+        action.setData(name)
+        action.triggered.connect(lambda _=False, n=name: open_preset(n))
+
+
+def screenshot_dialog(window: MainWindow) -> None:
+    """Ask where to save a screenshot of the window, save it, and say so."""
+    path, _ = QFileDialog.getSaveFileName(
+        window, "Save screenshot", "rnnviz.png", "PNG image (*.png)"
+    )
+    if path:
+        ok = window.save_screenshot(path)
+        window.statusBar().showMessage(f"Saved {path}" if ok else f"Could not write {path}", 5000)

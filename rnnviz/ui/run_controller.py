@@ -1,0 +1,230 @@
+"""Run control: the trainer(s) a window shows, the worker that trains them, and the transport.
+
+The ``RunController`` owns what a run is made of (``run_settings``, ``trainer``,
+``compare_trainer``, ``worker``) and knows nothing of widgets: it says what changed through
+signals, and the window binds them to its sidebar, transport bar, status bar and banner. Each
+is emitted where the window used to make the change itself, so the order of what the user
+sees is the same (e.g. the sidebar shows new settings before the panels start over).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+from rnnviz.engine.spec import SpecError
+from rnnviz.engine.train_config import LIVE_FIELDS
+from rnnviz.session.cursor import Cursor
+from rnnviz.session.settings import RunSettings
+from rnnviz.ui.panels import RunContext
+from rnnviz.ui.workers import (
+    ProcessTrainingWorker,
+    Published,
+    TrainingWorker,
+    WorkerError,
+    worker_kind,
+)
+
+
+class RunController(QObject):
+    """Loads presets and settings, starts and stops training, resets.
+
+    Signals: ``applied(settings)`` new settings are in use (before ``started_over``);
+    ``refused(reason)`` settings could not be built; ``started_over()`` a new or reset run is
+    at step 0 (clear what is shown); ``running_changed(on)`` the Run button's state;
+    ``state_changed(text)`` "running", "paused" or "diverged"; ``stopped()`` the worker
+    stopped (draw what its last steps produced); ``failed(error)`` training raised;
+    ``warned(text)`` a message for the banner; ``message(text, ms)`` a passing note."""
+
+    applied = Signal(object)
+    refused = Signal(str)
+    started_over = Signal()
+    running_changed = Signal(bool)
+    state_changed = Signal(str)
+    stopped = Signal()
+    failed = Signal(object)
+    warned = Signal(str)
+    message = Signal(str, int)
+
+    def __init__(
+        self, cursor: Cursor, speed: float | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.cursor = cursor
+        self.trainer = None
+        self.compare_trainer = None  # compare mode: the second run, trained in lockstep
+        self.worker: TrainingWorker | None = None
+        self.run_settings: RunSettings | None = None
+        self.last_error: WorkerError | None = None
+        self._speed = speed  # steps/s a new worker starts at (None: as fast as possible)
+        self._active = False  # a run was started and its end not yet drawn
+
+    # -- settings --------------------------------------------------------------------------
+    def load_preset(self, name: str | None) -> None:
+        """Open a preset (None: the default demo) and get ready to train from step 0."""
+        from rnnviz.engine.presets import DEFAULT_PRESET, load_preset
+
+        preset = load_preset(name or DEFAULT_PRESET)
+        self.apply_settings(RunSettings.from_preset(preset))
+
+    def apply_settings(self, settings: RunSettings) -> bool:
+        """Build a trainer for ``settings`` (stopping the current run). False if refused."""
+        try:
+            trainer = settings.make_trainer()
+            compare = settings.make_compare_trainer()
+        except SpecError as exc:
+            self.refused.emit(str(exc))
+            return False
+        self._stop_worker(shutdown=True)
+        self.trainer = trainer
+        self.compare_trainer = compare
+        self.run_settings = settings
+        self.worker = self._make_worker()
+        self.applied.emit(settings)
+        self._start_over()
+        self.message.emit(f"Ready: {settings.title or 'custom settings'}", 5000)
+        return True
+
+    def context(self) -> RunContext:
+        """What a panel needs to start over for the current run."""
+        trainer = self.trainer
+        return RunContext(
+            spec=trainer.spec,
+            task=trainer.task,
+            chains=tuple(trainer.chains),
+            config=trainer.config,
+            request=self._request,
+        )
+
+    def _request(self, fn, callback) -> None:
+        if self.worker is not None:
+            self.worker.request(fn, callback)
+
+    def _make_worker(self):
+        """A worker for the current trainer(s), of the kind ``RNNVIZ_WORKER`` chooses."""
+        if worker_kind() == "process":
+            worker = ProcessTrainingWorker(self.trainer, self.compare_trainer, self.run_settings)
+            worker.prestart()  # the child imports torch while the user looks at the preset
+        else:
+            worker = TrainingWorker(self.trainer, self.compare_trainer)
+        worker.set_speed(self._speed)
+        return worker
+
+    def _start_over(self) -> None:
+        """A new run (or a reset one): nothing trained is shown or wrong yet."""
+        self.last_error = None
+        self.started_over.emit()
+
+    # -- transport -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """Training, or finished but not yet drawn (False: everything trained is shown)."""
+        return self._active
+
+    @property
+    def diverged(self) -> bool:
+        return self.trainer is not None and bool(self.trainer.diverged)
+
+    def run(self) -> None:
+        self._start(None)
+
+    def pause(self) -> None:
+        self._stop_worker()
+
+    def step_once(self) -> None:
+        if not self.worker or not self.worker.running:
+            self._start(1)
+
+    def run_steps(self, n: int) -> None:
+        """Train ``n`` more steps at the current speed, then pause (screenshots, tests)."""
+        self._start(n)
+
+    def reset(self) -> None:
+        """Back to step 0 with the seed's initial weights."""
+        stopped = self._stop_worker(shutdown=True)
+        if self.trainer is None:
+            return
+        if stopped:
+            self.trainer.reset()
+            if self.compare_trainer is not None:
+                self.compare_trainer.reset()
+        else:  # never touch a trainer a stuck thread may still use
+            self.trainer = self.run_settings.make_trainer()
+            self.compare_trainer = self.run_settings.make_compare_trainer()
+        self.worker = self._make_worker()
+        self._start_over()
+        self.message.emit("Reset to step 0", 3000)
+
+    def set_running(self, on: bool) -> None:
+        """The Run button: run, or pause."""
+        if on:
+            self.run()
+        else:
+            self.pause()
+
+    def set_speed(self, speed: float | None) -> None:
+        """Target steps/s (None: as fast as possible), now and for later workers."""
+        self._speed = speed
+        if self.worker is not None:
+            self.worker.set_speed(speed)
+
+    def set_live(self, config) -> bool:
+        """Change the live settings (``LIVE_FIELDS`` of ``config``) of the run in progress;
+        False when there is no run to change."""
+        if self.worker is None:
+            return False
+        self.worker.set_live({k: getattr(config, k) for k in LIVE_FIELDS})
+        return True
+
+    def _start(self, max_steps: int | None) -> None:
+        if self.worker is None or self.worker.running:
+            return
+        if self.trainer.diverged:
+            self.warned.emit(f"{self.trainer.diverged}  Press Reset (R) to start again.")
+            self.running_changed.emit(False)
+            return
+        self.cursor.set_step(None)
+        self._active = True
+        self.worker.start(max_steps)
+        self.running_changed.emit(max_steps is None or max_steps > 1)
+        self.state_changed.emit("running")
+
+    def _stop_worker(self, shutdown: bool = False) -> bool:
+        """Stop training (``shutdown``: and end the worker for good, e.g. its training
+        process); False if the training did not end within a second."""
+        stopped = True
+        if self.worker is not None:
+            if shutdown:
+                stopped = self.worker.shutdown(timeout=1.0)
+            else:
+                stopped = self.worker.stop(timeout=1.0)
+            if not stopped:
+                print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
+            self.stopped.emit()
+        self._active = False
+        self.running_changed.emit(False)
+        self.state_changed.emit("diverged" if self.diverged else "paused")
+        return stopped
+
+    def took(self, published: Published, worker) -> None:
+        """What the display took from ``worker``, once drawn: an error, the end of the run
+        loop (its thread is exiting), a divergence."""
+        if published.error is not None:
+            self.last_error = published.error
+            print(f"rnnviz: training failed:\n{published.error.details}", file=sys.stderr)
+            self.failed.emit(published.error)
+        if published.finished:
+            worker.stop()
+            self._active = False
+            self.running_changed.emit(False)
+            self.state_changed.emit("diverged" if self.diverged else "paused")
+        newest = published.newest
+        if newest is not None and newest.diverged:
+            self.warned.emit(f"⚠  {newest.diverged}  Press Reset (R) to start again.")
+
+    def shutdown(self) -> None:
+        """End the worker for good (the window closes)."""
+        if self.worker is not None:
+            self.worker.shutdown(timeout=1.0)
+        self._active = False
