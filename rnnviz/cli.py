@@ -1,11 +1,13 @@
-"""Command line: ``rnnviz`` opens the window; ``rnnviz presets`` and ``rnnviz train`` run
-headless over the engine (no Qt is imported for them)."""
+"""Command line: ``rnnviz`` (or ``rnnviz run.rnnviz``) opens the window; ``rnnviz presets``,
+``rnnviz train`` and ``rnnviz export`` run headless over the session and engine layers (no Qt
+is imported for them)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from rnnviz.engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from rnnviz.engine.spec import SpecError
@@ -17,6 +19,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--preset", default=None, help=f"preset to open in the window (default {DEFAULT_PRESET})"
+    )
+    parser.add_argument(
+        "--open",
+        dest="open_path",
+        metavar="FILE",
+        help="a saved session (.rnnviz) to open in the window; `rnnviz FILE` does the same",
     )
     parser.add_argument(
         "--screenshot", metavar="PNG", help="train --steps steps, save the window as PNG and exit"
@@ -49,8 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("presets", help="list the presets")
-    train = sub.add_parser("train", help="train headless with a progress bar")
+    train = sub.add_parser(
+        "train",
+        help="train headless with a progress bar",
+        description="Train headless. Ctrl-C stops training and still writes --out.",
+    )
     train.add_argument("--preset", dest="train_preset", default=DEFAULT_PRESET)
+    train.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="continue the session saved in FILE (exactly where it stopped); it is written "
+        "back to FILE unless --out is given",
+    )
     train.add_argument("--steps", dest="train_steps", type=int, default=200)
     train.add_argument(
         "--set",
@@ -60,14 +78,43 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a setting, e.g. train.lr=0.001 or model.hidden_size=32",
     )
-    train.add_argument("--out", help="write the run's history to this .npz file")
+    train.add_argument(
+        "--out", help="write the session (weights, history, settings) to this .rnnviz file"
+    )
     train.add_argument(
         "--record-every",
         type=int,
         default=10,
         help="record every internal each N steps (default 10)",
     )
+    _export_parser(sub)
     return parser
+
+
+def _export_parser(sub) -> None:
+    from rnnviz.session.export import ITEMS
+
+    export = sub.add_parser(
+        "export",
+        help="write a saved session's history as CSV / npz files",
+        description="Write items of a saved session's history, one file per item: "
+        "loss.csv (step,loss), scalars.csv, metrics.csv, dh_norm.csv and dc_norm.csv "
+        "(step,t,<chain>...), spectra.csv, grad_groups.csv, events.csv, weights.npz, "
+        "history.npz. Numbers carry every digit (repr).",
+    )
+    export.add_argument("session", metavar="FILE", help="a .rnnviz session file")
+    export.add_argument(
+        "--what",
+        default="loss",
+        help=f"comma-separated items (default loss); any of: {', '.join(ITEMS)}",
+    )
+    export.add_argument("--to", default=".", metavar="FOLDER", help="output folder (default .)")
+    export.add_argument(
+        "--run",
+        choices=("main", "compare"),
+        default="main",
+        help="which run of a compare session (default main)",
+    )
 
 
 def parse_settings(items: list[str]) -> dict[str, object]:
@@ -91,48 +138,122 @@ def _presets() -> int:
 
 
 def _train(args) -> int:
-    from tqdm import tqdm
-
-    from rnnviz.engine.history_io import save_history
-    from rnnviz.engine.trainer import Trainer
+    from rnnviz.session.files import check_writable
 
     if args.train_steps < 1:
         raise SpecError(f"--steps must be at least 1 (got {args.train_steps})")
     if args.record_every < 1:
         raise SpecError("--record-every must be at least 1")
-    preset = load_preset(args.train_preset).with_settings(parse_settings(args.settings))
-    trainer = Trainer.from_preset(preset)
-    first = None
-    with tqdm(total=args.train_steps, desc=preset.name, unit="step", file=sys.stderr) as bar:
-        for i in range(args.train_steps):
-            rec = trainer.step(record=(i % args.record_every == 0) or i == args.train_steps - 1)
-            first = rec.loss if first is None else first
-            bar.set_postfix(loss=f"{rec.loss:.4g}", refresh=False)
-            bar.update()
-            if rec.diverged:
-                break
-    h = trainer.history
+    session = _training_session(args)
+    out = args.out or args.resume
+    out = check_writable(out) if out else None  # before any training time is spent
+    trained, interrupted = _train_steps(session, args.train_steps, args.record_every)
+    _summary(session, trained)
+    if interrupted:
+        print(f"interrupted: stopped after {trained} step(s)", file=sys.stderr)
+    if out is not None:
+        _write_session(session, out)
+    if session.trainer.diverged:
+        print(f"diverged: {session.trainer.diverged}", file=sys.stderr)
+        return 3
+    return 130 if interrupted else 0
+
+
+def _training_session(args):
+    from rnnviz.session.session import Session
+    from rnnviz.session.settings import RunSettings
+
+    session = Session()
+    if args.resume:
+        if args.settings:
+            raise SpecError("--set cannot change a resumed session (its settings are saved)")
+        session.open(args.resume)
+        if session.trainer.diverged:
+            raise SpecError(f"{args.resume} cannot continue: {session.trainer.diverged}")
+    else:
+        preset = load_preset(args.train_preset).with_settings(parse_settings(args.settings))
+        session.apply_settings(RunSettings.from_preset(preset))
+    return session
+
+
+def _train_steps(session, steps: int, record_every: int) -> tuple[int, bool]:
+    """Train every run of the session ``steps`` steps (or until Ctrl-C, which ends the loop
+    between two steps, so what was trained is whole). Returns (steps trained, interrupted)."""
+    import signal
+
+    from tqdm import tqdm
+
+    stop = {"asked": False}
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.update(asked=True))
+    name = session.settings.preset_name or "run"
+    done = 0
+    try:
+        with tqdm(total=steps, desc=name, unit="step", file=sys.stderr) as bar:
+            for i in range(steps):
+                if stop["asked"]:
+                    break
+                record = (i % record_every == 0) or i == steps - 1
+                for trainer in session.trainers():
+                    if not trainer.diverged:
+                        trainer.step(record=record)
+                done += 1
+                bar.set_postfix(loss=f"{session.trainer.history.last.loss:.4g}", refresh=False)
+                bar.update()
+                if session.trainer.diverged:
+                    break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return done, stop["asked"]
+
+
+def _summary(session, trained: int) -> None:
+    h = session.trainer.history
+    rec = h.last
+    if rec is None:
+        print("no step trained")
+        return
+    losses = h.series("loss")
+    first = losses[-trained] if trained else losses[-1]
     metrics = ", ".join(f"{k} {v:.3f}" for k, v in rec.metrics.items())
     print(
-        f"{preset.name}: {rec.step} steps, loss {first:.4g} -> {rec.loss:.4g}"
+        f"{session.settings.preset_name or 'run'}: {rec.step} steps, loss {first:.4g} -> "
+        f"{rec.loss:.4g}"
         + (f", {metrics}" if metrics else "")
         + f", clipped on {int(h.series('clipped').sum())} step(s)"
     )
-    if rec.sample is not None and rec.sample.text:
-        print(rec.sample.text)
-    if args.out:
-        meta = {
-            "preset": preset.name,
-            "steps": rec.step,
-            "model": trainer.spec.to_dict(),
-            "task": preset.task,
-            "train": trainer.config.to_dict(),
-        }
-        path = save_history(args.out, h, meta)
-        print(f"history written to {path}")
-    if rec.diverged:
-        print(f"diverged: {rec.diverged}", file=sys.stderr)
-        return 3
+    full = h.record_at(rec.step)
+    if full is not None and full.sample is not None and full.sample.text:
+        print(full.sample.text)
+
+
+def _write_session(session, out) -> None:
+    """Write the session; if that fails, keep the run in a temporary file and say where."""
+    import tempfile
+
+    from rnnviz.session.files import SessionFileError
+
+    try:
+        path = session.save(out)
+    except SessionFileError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="rnnviz-")) / Path(out).name
+        path = session.save(fallback)
+        print(f"rnnviz: {exc}; the run was saved to {path} instead", file=sys.stderr)
+        return
+    print(f"session written to {path} (open it with: rnnviz {path})")
+
+
+def _export(args) -> int:
+    from rnnviz.session.export import export_items, parse_items
+    from rnnviz.session.session import Session
+
+    items = parse_items(args.what)
+    session = Session()
+    session.open(args.session)
+    trainer = session.trainer if args.run == "main" else session.compare_trainer
+    if trainer is None:
+        raise SpecError(f"{args.session} has no compare run")
+    for path in export_items(trainer, items, args.to):
+        print(path)
     return 0
 
 
@@ -143,10 +264,13 @@ def _window(args) -> int:
         raise SpecError(f"--size expects WIDTHxHEIGHT (got {args.size!r})") from None
     if args.preset is not None:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
+    if args.open_path is not None and not Path(args.open_path).expanduser().is_file():
+        raise SpecError(f"{args.open_path} is not a file")
     from rnnviz.ui.app import run_app
 
     return run_app(
         args.preset,
+        open_path=args.open_path,
         screenshot=args.screenshot,
         steps=args.steps,
         size=(width, height),
@@ -156,15 +280,28 @@ def _window(args) -> int:
     )
 
 
+_COMMANDS = ("presets", "train", "export")
+
+
+def _with_open_flag(argv: list[str]) -> list[str]:
+    """``rnnviz run.rnnviz ...`` means ``rnnviz --open run.rnnviz ...``."""
+    if argv and not argv[0].startswith("-") and argv[0] not in _COMMANDS:
+        return ["--open", argv[0], *argv[1:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(_with_open_flag(argv))
     try:
         if args.command == "presets":
             return _presets()
         if args.command == "train":
             return _train(args)
+        if args.command == "export":
+            return _export(args)
         return _window(args)
-    except (SpecError, ValueError) as exc:
+    except (SpecError, ValueError, OSError) as exc:
         print(f"rnnviz: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -58,6 +58,8 @@ def session_path(path: str | Path) -> Path:
 def check_writable(path: str | Path) -> Path:
     """The session path to write (extension added), or SessionFileError saying why it
     cannot be written -- before any training time is spent on it."""
+    if Path(path).expanduser().is_dir():
+        raise SessionFileError(f"{path} is a folder, not a file name")
     path = session_path(path)
     if path.is_dir():
         raise SessionFileError(f"{path} is a folder, not a file name")

@@ -33,8 +33,8 @@ class Session:
     modified_changed = Signal(bool)
     path_changed = Signal(object)
 
-    def __init__(self) -> None:
-        self.cursor = Cursor()
+    def __init__(self, cursor: Cursor | None = None) -> None:
+        self.cursor = cursor if cursor is not None else Cursor()
         self.settings: RunSettings | None = None
         self.trainer = None
         self.compare_trainer = None
@@ -154,3 +154,12 @@ class Session:
         self.set_modified(False)
         self.run_changed.emit()
         self.cursor.restore(loaded.cursor)
+
+    def adopt(self, other: Session) -> None:
+        """Take over ``other``'s run and file (e.g. one opened aside, so that a file that
+        fails to open never touches this session); the cursor stays this session's."""
+        self.settings = other.settings
+        self.trainer, self.compare_trainer = other.trainer, other.compare_trainer
+        self._set_path(other.path)
+        self.set_modified(other.modified)
+        self.run_changed.emit()

@@ -46,6 +46,7 @@ def run_app(
     exit_after: float | None = None,
     show: list[str] | tuple[str, ...] = (),
     text_size: float | None = None,
+    open_path: str | None = None,
 ) -> int:
     """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
 
@@ -53,7 +54,7 @@ def run_app(
     and exit (status 0 when written). ``exit_after``: close the window after that many
     seconds (smoke tests). ``show``: panel keys whose tabs to bring to the front (e.g.
     "loss_surface", "gates"). ``text_size``: scale every font (1.0 normal; 1.5 for a
-    projector). Returns the process exit status.
+    projector). ``open_path``: a saved session to open. Returns the process exit status.
     """
     from rnnviz.ui.window import MainWindow
 
@@ -62,7 +63,9 @@ def run_app(
     if screenshot:  # the default layout, and the user's saved layout left alone
         scratch = tempfile.mkdtemp(prefix="rnnviz-")
         settings = QSettings(os.path.join(scratch, "layout.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(preset_name, settings=settings)
+    window = MainWindow(preset_name, settings=settings, open_path=open_path)
+    if screenshot or exit_after is not None:  # automated runs close without asking
+        window.confirm_discard = False
     window.resize(int(size[0]), int(size[1]))
     window.show()
     quiet_garbage_collector()

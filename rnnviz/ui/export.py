@@ -18,7 +18,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+
+from rnnviz.session.export import atomic_write
 
 if TYPE_CHECKING:  # the panels import this module (Table): no import of them at run time
     from rnnviz.ui.panels.base import Panel
@@ -145,24 +146,10 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"The folder {folder} does not exist.")
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        return atomic_write(path, data)
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return path
 
 
 def _with_suffix(path: str | os.PathLike, suffix: str) -> Path:

@@ -37,7 +37,7 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
         train_menu.addAction(action)
 
     presets_menu = menu.addMenu("&Presets")
-    fill_presets_menu(presets_menu, window.load_preset)
+    fill_presets_menu(presets_menu, window.new_from_preset)
 
     view_menu = menu.addMenu("&View")
     view_menu.addAction(transport.toggleViewAction())
@@ -55,6 +55,20 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     reset_layout.triggered.connect(window.reset_layout)
     view_menu.addAction(reset_layout)
     return presets_menu, view_menu
+
+
+def add_timeline(window: MainWindow):
+    """The training-step timeline in a dock under the panels (View menu can hide it)."""
+    from PySide6.QtCore import Qt
+
+    from rnnviz.ui.docks import make_dock
+    from rnnviz.ui.timeline import Timeline
+
+    timeline = Timeline(window.cursor)
+    window.timeline_dock = make_dock(window, "timeline", "Timeline", timeline)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.timeline_dock)
+    window.view_menu.addAction(window.timeline_dock.toggleViewAction())
+    return timeline
 
 
 def fill_presets_menu(presets_menu: QMenu, open_preset) -> None:

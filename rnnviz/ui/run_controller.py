@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.train_config import LIVE_FIELDS
 from rnnviz.session.cursor import Cursor
+from rnnviz.session.session import Session
 from rnnviz.session.settings import RunSettings
 from rnnviz.ui.panels import RunContext
 from rnnviz.ui.workers import (
@@ -52,13 +53,25 @@ class RunController(QObject):
     ) -> None:
         super().__init__(parent)
         self.cursor = cursor
-        self.trainer = None
-        self.compare_trainer = None  # compare mode: the second run, trained in lockstep
+        #: the run itself (settings, trainers, histories, file): Qt-free, saved and opened
+        self.session = Session(cursor)
         self.worker: TrainingWorker | None = None
-        self.run_settings: RunSettings | None = None
         self.last_error: WorkerError | None = None
         self._speed = speed  # steps/s a new worker starts at (None: as fast as possible)
         self._active = False  # a run was started and its end not yet drawn
+
+    @property
+    def trainer(self):
+        return self.session.trainer
+
+    @property
+    def compare_trainer(self):
+        """Compare mode: the second run, trained in lockstep (else None)."""
+        return self.session.compare_trainer
+
+    @property
+    def run_settings(self) -> RunSettings | None:
+        return self.session.settings
 
     # -- settings --------------------------------------------------------------------------
     def load_preset(self, name: str | None) -> None:
@@ -71,15 +84,12 @@ class RunController(QObject):
     def apply_settings(self, settings: RunSettings) -> bool:
         """Build a trainer for ``settings`` (stopping the current run). False if refused."""
         try:
-            trainer = settings.make_trainer()
-            compare = settings.make_compare_trainer()
+            settings.make_trainer()  # refused settings leave the current run as it is
         except SpecError as exc:
             self.refused.emit(str(exc))
             return False
         self._stop_worker(shutdown=True)
-        self.trainer = trainer
-        self.compare_trainer = compare
-        self.run_settings = settings
+        self.session.apply_settings(settings)
         self.worker = self._make_worker()
         self.applied.emit(settings)
         self._start_over()
@@ -146,12 +156,9 @@ class RunController(QObject):
         if self.trainer is None:
             return
         if stopped:
-            self.trainer.reset()
-            if self.compare_trainer is not None:
-                self.compare_trainer.reset()
+            self.session.reset()
         else:  # never touch a trainer a stuck thread may still use
-            self.trainer = self.run_settings.make_trainer()
-            self.compare_trainer = self.run_settings.make_compare_trainer()
+            self.session.rebuild()
         self.worker = self._make_worker()
         self._start_over()
         self.message.emit("Reset to step 0", 3000)
@@ -220,8 +227,62 @@ class RunController(QObject):
             self.running_changed.emit(False)
             self.state_changed.emit("diverged" if self.diverged else "paused")
         newest = published.newest
+        if newest is not None:
+            self.session.set_modified(True)
         if newest is not None and newest.diverged:
             self.warned.emit(f"⚠  {newest.diverged}  Press Reset (R) to start again.")
+
+    # -- files and the past ------------------------------------------------------------------
+    def save(self, path) -> bool:
+        """Save the session (training paused first, so the state written is whole); says
+        why through ``warned`` and returns False when it cannot be written."""
+        from rnnviz.session.files import SessionFileError
+
+        if self.trainer is None:
+            return False
+        self.pause()
+        try:
+            written = self.session.save(path)
+        except (SessionFileError, SpecError, OSError) as exc:
+            self.warned.emit(f"Not saved: {exc}")
+            return False
+        self.message.emit(f"Saved {written}", 5000)
+        return True
+
+    def open(self, path) -> bool:
+        """Replace the run by the session saved in ``path``; False (the run unchanged, the
+        reason through ``warned``) when it cannot be opened."""
+        from rnnviz.session.files import SessionFileError
+
+        try:
+            loaded = Session(Cursor())
+            loaded.open(path)  # read fully before the current run is touched
+        except (SessionFileError, SpecError, OSError) as exc:
+            self.warned.emit(f"Could not open {path}: {exc}")
+            return False
+        self._stop_worker(shutdown=True)
+        self.session.adopt(loaded)
+        self.worker = self._make_worker()
+        self.applied.emit(self.session.settings)
+        self._start_over()
+        self.cursor.restore(loaded.cursor.to_dict())
+        self.message.emit(f"Opened {self.session.path}", 5000)
+        return True
+
+    def continue_from(self, step: int) -> bool:
+        """Restart training from the checkpoint at or before ``step`` (the later history
+        discarded); False with the reason through ``warned`` when there is none."""
+        self._stop_worker(shutdown=True)
+        try:
+            at = self.session.continue_from(step)
+        except SpecError as exc:
+            self.warned.emit(str(exc))
+            self.worker = self._make_worker()
+            return False
+        self.worker = self._make_worker()
+        self.started_over.emit()
+        self.message.emit(f"Continuing from step {at}", 5000)
+        return True
 
     def shutdown(self) -> None:
         """End the worker for good (the window closes)."""

@@ -30,7 +30,9 @@ from rnnviz.ui.docks import (
     make_dock,
     panel_dock,
 )
-from rnnviz.ui.menus import build_menus
+from rnnviz.ui.export import install_export_menu
+from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
+from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.status import Banner, RunStatus
@@ -38,7 +40,11 @@ from rnnviz.ui.workers import WorkerError
 
 
 class MainWindow(QMainWindow):
-    """The rnnviz window. ``preset``: a preset name (default: the engine's default demo)."""
+    """The rnnviz window. ``preset``: a preset name (default: the engine's default demo);
+    ``open_path``: a saved session to open instead."""
+
+    #: ask before unsaved training is lost (tests that close trained windows turn it off)
+    confirm_discard = True
 
     def __init__(
         self,
@@ -46,6 +52,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         panel_classes: list[type[Panel]] | None = None,
         parent: QWidget | None = None,
+        open_path: str | Path | None = None,
     ) -> None:
         super().__init__(parent)
         app = QApplication.instance()
@@ -84,6 +91,9 @@ class MainWindow(QMainWindow):
         self.status_state, self.status_step = self.status.state, self.status.step
         self.status_loss, self.status_rate = self.status.loss, self.status.rate
         self.presets_menu, self.view_menu = build_menus(self)
+        self.timeline = add_timeline(self)
+        self.files = build_file_menu(self)
+        self.setAcceptDrops(True)
         self._bind()
 
         self.resize(1600, 1000)
@@ -91,6 +101,8 @@ class MainWindow(QMainWindow):
         self.layout_store = SavedLayout(self, self.settings)
         self.layout_store.restore()
         self.load_preset(preset)
+        if open_path is not None:
+            self.open_session(open_path)
 
     def _bind(self) -> None:
         t, run, display = self.transport, self.run_control, self.display
@@ -111,6 +123,8 @@ class MainWindow(QMainWindow):
         run.warned.connect(self.show_banner)
         run.message.connect(self.statusBar().showMessage)
         display.took.connect(lambda record: self.status.show_record(record, self.steps_per_second))
+        display.took.connect(lambda _record: self._update_timeline())
+        self.timeline.continue_requested.connect(self.continue_from)
         display.panel_failed.connect(self.show_banner)
 
     # -- panels ----------------------------------------------------------------------------
@@ -119,6 +133,7 @@ class MainWindow(QMainWindow):
         the tabs of its ``area``)."""
         panel = panel_class(self.cursor)
         dock = panel_dock(self, panel)
+        install_export_menu(panel, lambda text: self.statusBar().showMessage(text, 5000))
         # a panel only draws while visible: bring it up to date when its tab is raised
         dock.visibilityChanged.connect(lambda visible: visible and self.display.draw_all())
         if arrange:
@@ -175,7 +190,55 @@ class MainWindow(QMainWindow):
         self.cursor.set_step(None)
         self.display.reset_panels()
         self.transport.set_running(False)
-        self.status.show_record(None)
+        trainer = self.trainer
+        self.status.show_record(trainer.history.last if trainer else None)
+        self._update_timeline()
+        self.display.draw_all()  # an opened or continued run shows its history at once
+
+    def _update_timeline(self) -> None:
+        trainer = self.trainer
+        if trainer is None:
+            self.timeline.set_history(None, 0)
+        else:
+            self.timeline.set_history(trainer.history, trainer.step_count)
+
+    # -- sessions: File menu (file_actions.py) ----------------------------------------------
+    def new_from_preset(self, name: str) -> None:
+        """Presets menu: a new run of ``name``, asking first if training would be lost."""
+        if self.may_discard("opening a preset"):
+            self.load_preset(name)
+
+    def open_session(self, path: str | Path) -> bool:
+        return self.files.open(path)
+
+    def save_session(self, path: str | Path | None = None) -> bool:
+        """Save to ``path`` (None: the session's file, else ask)."""
+        return self.files.save() if path is None else self.files._save_to(Path(path))
+
+    def continue_from(self, step: int) -> bool:
+        """Restart training from the checkpoint at or before ``step`` (asked first: the
+        later history is discarded)."""
+        if self.confirm_discard and not ask_yes(
+            self,
+            "Continue from here",
+            f"Restart training from the checkpoint at step {step}? The history after it "
+            "is discarded (save first to keep it).",
+        ):
+            return False
+        return self.run_control.continue_from(step)
+
+    def may_discard(self, doing: str) -> bool:
+        return not self.confirm_discard or self.files.may_discard(doing)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if dropped_session(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        path = dropped_session(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_session(path)
 
     def _live_changed(self, config) -> None:
         if self.run_control.set_live(config) and not self.running:
@@ -279,6 +342,9 @@ class MainWindow(QMainWindow):
                 default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if not self.may_discard("closing"):
+            event.ignore()
+            return
         self.display.timer.stop()
         self.run_control.shutdown()
         self.save_layout()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rnnviz.cli import main
-from rnnviz.engine.history_io import load_history
+from rnnviz.session.files import read_session
 
 
 def test_presets_lists_names(capsys):
@@ -16,8 +16,8 @@ def test_presets_lists_names(capsys):
     assert "lecture_lstm" in out and "adding_rnn" in out
 
 
-def test_train_writes_a_history_that_reads_back(tmp_path, capsys):
-    out_file = tmp_path / "run.npz"
+def test_train_writes_a_session_that_reads_back(tmp_path, capsys):
+    out_file = tmp_path / "run"
     code = main(
         [
             "train",
@@ -38,11 +38,12 @@ def test_train_writes_a_history_that_reads_back(tmp_path, capsys):
     assert code == 0
     summary = capsys.readouterr().out
     assert "12 steps" in summary and "loss" in summary
-    header, arrays = load_history(out_file)
-    assert header["meta"]["preset"] == "sine_gru"
-    assert header["meta"]["model"]["hidden_size"] == 4
-    np.testing.assert_array_equal(arrays["series/step"], np.arange(1, 13))
-    assert arrays["sparse/dh:L0.fwd"].shape[0] == 4  # steps 1, 5, 9 and the last
+    loaded = read_session(tmp_path / "run.rnnviz")  # the extension added
+    assert loaded.settings.preset_name == "sine_gru"
+    assert loaded.trainer.spec.hidden_size == 4 and loaded.trainer.step_count == 12
+    history = loaded.trainer.history
+    np.testing.assert_array_equal(history.series("step"), np.arange(1, 13))
+    assert history.kept_steps == [1, 5, 9, 12]
 
 
 @pytest.mark.parametrize(
@@ -70,10 +71,3 @@ def test_no_traceback_from_the_installed_command():
     assert result.returncode == 2
     assert result.stderr.strip().startswith("rnnviz: error: unknown preset")
     assert "Traceback" not in result.stderr
-
-
-def test_unreadable_history_file_is_reported(tmp_path):
-    bad = tmp_path / "bad.npz"
-    bad.write_bytes(b"not an npz")
-    with pytest.raises(ValueError, match="not a readable"):
-        load_history(bad)

@@ -93,3 +93,12 @@ def make_window(qtbot, settings_file):
         return window
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def close_without_asking(monkeypatch):
+    """Windows closed by pytest-qt after training would ask about unsaved training (a modal
+    question no one answers); tests of that question turn it back on."""
+    from rnnviz.ui.window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "confirm_discard", False)

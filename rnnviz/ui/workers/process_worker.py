@@ -202,6 +202,7 @@ class ProcessTrainingWorker:
                 self.settings,
                 self.trainer.config,
                 self.compare is not None,
+                [t.state() for t in (self.trainer, self.compare) if t is not None],
             ),
             name="rnnviz-training-process",
             daemon=True,
@@ -275,6 +276,10 @@ class ProcessTrainingWorker:
             _load_weights(self.trainer, message["weights"])
         if self.compare is not None and "compare_weights" in message:
             _load_weights(self.compare, message["compare_weights"])
+        for trainer, state in zip(
+            (self.trainer, self.compare), message.get("states", ()), strict=False
+        ):
+            trainer.restore(state)
 
     def _apply_record(self, trainer, which: str, record: StepRecord) -> None:
         trainer.history.append(record)

@@ -61,12 +61,16 @@ def _tee_history(trainer, which: str, ops: list) -> None:
 
 
 class _Child:
-    def __init__(self, conn, out, settings, config, with_compare: bool) -> None:
+    def __init__(self, conn, out, settings, config, with_compare: bool, states=None) -> None:
         self.conn = conn
         self.out = out
         self.parent = os.getppid()
         self.trainer = replace(settings, config=config).make_trainer()
         self.compare = settings.make_compare_trainer() if with_compare else None
+        # a run opened from a file or continued from a checkpoint starts where it was
+        for trainer, state in zip((self.trainer, self.compare), states or (), strict=False):
+            if trainer is not None and state is not None:
+                trainer.restore(state)
         self.ops: list = []
         _tee_history(self.trainer, "main", self.ops)
         if self.compare is not None:
@@ -128,6 +132,8 @@ class _Child:
             message["weights"] = self.trainer.weights()
             if self.compare is not None:
                 message["compare_weights"] = self.compare.weights()
+        if finished:  # the mirror takes the exact state (optimiser too): what a save writes
+            message["states"] = [t.state() for t in (self.trainer, self.compare) if t is not None]
         while True:
             try:
                 self.out.put(message, block=force, timeout=0.2 if force else None)
@@ -201,7 +207,7 @@ class _Child:
         self._send(finished=True, error=error, force=True)
 
 
-def serve(conn, out, settings, config, with_compare: bool = True) -> None:
+def serve(conn, out, settings, config, with_compare: bool = True, states=None) -> None:
     """The child's entry point: build the trainer(s), then obey commands until told to stop."""
     import torch
 
@@ -209,7 +215,7 @@ def serve(conn, out, settings, config, with_compare: bool = True) -> None:
     # competes with torch's intra-op threads and the event loop runs hundreds of ms late
     torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     try:
-        child = _Child(conn, out, settings, config, with_compare)
+        child = _Child(conn, out, settings, config, with_compare, states)
     except Exception as exc:
         error = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
         out.put({"ops": [], "finished": True, "error": error, "fatal": True})
