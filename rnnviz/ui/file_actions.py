@@ -108,7 +108,7 @@ class FileActions:
 
     def open(self, path: str | Path) -> bool:
         """Open a session file (asking first if the current run has unsaved training)."""
-        if not self.may_discard("opening another session"):
+        if not self.window.may_discard("opening another session"):
             return False
         if not self.window.run_control.open(path):
             return False
