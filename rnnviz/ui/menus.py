@@ -64,9 +64,13 @@ def add_timeline(window: MainWindow):
     from rnnviz.ui.docks import make_dock
     from rnnviz.ui.timeline import Timeline
 
+    from PySide6.QtWidgets import QWidget
+
     timeline = Timeline(window.cursor)
-    window.timeline_dock = make_dock(window, "timeline", "Timeline", timeline)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.timeline_dock)
+    window.timeline_dock = dock = make_dock(window, "timeline", "Timeline", timeline)
+    dock.setTitleBarWidget(QWidget())  # its own label says what it is: rows for the panels
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resizeDocks([dock], [timeline.minimumSizeHint().height()], Qt.Orientation.Vertical)
     window.view_menu.addAction(window.timeline_dock.toggleViewAction())
     return timeline
 
