@@ -60,11 +60,10 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
 def add_timeline(window: MainWindow):
     """The training-step timeline in a dock under the panels (View menu can hide it)."""
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
 
     from rnnviz.ui.docks import make_dock
     from rnnviz.ui.timeline import Timeline
-
-    from PySide6.QtWidgets import QWidget
 
     timeline = Timeline(window.cursor)
     window.timeline_dock = dock = make_dock(window, "timeline", "Timeline", timeline)
