@@ -25,7 +25,7 @@ MAX_RECENT = 8
 def build_file_menu(window: MainWindow) -> FileActions:
     """Add New from preset, Open, Save, Save As, Open Recent and Export panel to the File
     menu (before its first entry, the screenshot)."""
-    from rnnviz.ui.export import export_panel_dialog
+    from rnnviz.ui.export_menu import export_panel_dialog
     from rnnviz.ui.menus import fill_presets_menu
 
     file_menu = window.menuBar().actions()[0].menu()

@@ -30,7 +30,7 @@ from rnnviz.ui.docks import (
     make_dock,
     panel_dock,
 )
-from rnnviz.ui.export import install_export_menu
+from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes

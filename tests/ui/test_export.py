@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from rnnviz.ui import export
+from rnnviz.ui import export, export_menu
 from rnnviz.ui.export import ExportError, Table
 
 TIMEOUT = 20_000
@@ -236,7 +236,7 @@ def test_nothing_drawn_and_bad_paths_are_one_sentence(qtbot, make_window, tmp_pa
     # through the menu: the error is a message box with one sentence, nothing raised
     messages = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
-    assert export.run_export(panel, panel, "png", 2, str(tmp_path / "nope" / "x.png")) == []
+    assert export_menu.run_export(panel, panel, "png", 2, str(tmp_path / "nope" / "x.png")) == []
     assert len(messages) == 1 and messages[0].endswith(".") and "\n" not in messages[0]
     with pytest.raises(ExportError, match="1, 2 or 4"):
         export.export_png(panel, tmp_path / "x.png", scale=3)
@@ -245,8 +245,10 @@ def test_nothing_drawn_and_bad_paths_are_one_sentence(qtbot, make_window, tmp_pa
 def test_menus_and_the_window_dialog_export(qtbot, make_window, tmp_path, monkeypatch):
     window = trained_window(qtbot, make_window, "adding_rnn", steps=2)
     panel = shown(qtbot, window, "loss")
-    menu = export.install_export_menu(panel)  # the window installed it, reporting to the status bar
-    assert export.install_export_menu(panel) is menu
+    menu = export_menu.install_export_menu(
+        panel
+    )  # the window installed it, reporting to the status bar
+    assert export_menu.install_export_menu(panel) is menu
     texts = [a.text() for a in menu.actions()]
     assert texts == [
         "Export PNG 1x…",
@@ -256,12 +258,14 @@ def test_menus_and_the_window_dialog_export(qtbot, make_window, tmp_path, monkey
         "Export data as CSV…",
     ]
     # the plots' own right-click menus offer the same
-    boxes = list(export._view_boxes(panel))
+    boxes = list(export_menu._view_boxes(panel))
     assert boxes and all(
         any(a.text() == "Export panel" for a in box.menu.actions()) for box in boxes
     )
     target = tmp_path / "from_menu"
-    monkeypatch.setattr(export.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(
+        export_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
     menu.actions()[1].trigger()
     png = tmp_path / "from_menu.png"
     assert png.exists() and QImage(str(png)).width() == 2 * panel.width()
@@ -271,11 +275,11 @@ def test_menus_and_the_window_dialog_export(qtbot, make_window, tmp_path, monkey
     names = ["from_menu.csv"] if len(tables) == 1 else [f"from_menu_{k}.csv" for k in tables]
     assert all((tmp_path / name).exists() for name in names), os.listdir(tmp_path)
 
-    dialog = export.ExportDialog(window, window.panels, "gradient_norm")
+    dialog = export_menu.ExportDialog(window, window.panels, "gradient_norm")
     qtbot.addWidget(dialog)
     assert dialog.panel() is window.panels["gradient_norm"]
     assert Path(dialog.path_edit.text()).name == "rnnviz_gradient_norm@2x.png"
-    labels = [f[0] for f in export.FORMATS]
+    labels = [f[0] for f in export_menu.FORMATS]
     dialog.format_box.setCurrentIndex(labels.index("data as CSV"))
     assert Path(dialog.path_edit.text()).name == "rnnviz_gradient_norm.csv"
     dialog.path_edit.setText(str(tmp_path / "norm.csv"))  # typed: its name is kept
