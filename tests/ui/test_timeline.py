@@ -12,7 +12,8 @@ from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
-from rnnviz.ui.timeline import Timeline, nice_tick_step
+from rnnviz.ui.timeline import Timeline
+from rnnviz.ui.timeline_strip import nice_tick_step
 
 STEPS = 120
 LR_AFTER = 60  # the learning rate changes after this many steps
