@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -41,14 +42,25 @@ def write_archive(path: str | Path, document: dict, arrays: dict[str, np.ndarray
     atomically. Raises OSError (the destination untouched) when it cannot be written."""
     path = Path(path)
     text = json.dumps(document, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    with atomic_file(path) as raw:
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            zf.writestr(DOCUMENT, text)
+            for name, array in arrays.items():
+                with zf.open(f"{name}.npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+    return path
+
+
+@contextmanager
+def atomic_file(path: str | Path):
+    """A binary file to write ``path``'s new content into: a temporary file in the same
+    folder, flushed, fsynced and renamed over ``path`` when the block ends without an
+    exception (removed otherwise, leaving ``path`` as it was)."""
+    path = Path(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-                zf.writestr(DOCUMENT, text)
-                for name, array in arrays.items():
-                    with zf.open(f"{name}.npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            yield raw
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(temp, path)
@@ -56,7 +68,6 @@ def write_archive(path: str | Path, document: dict, arrays: dict[str, np.ndarray
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
-    return path
 
 
 class Archive:

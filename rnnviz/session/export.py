@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from rnnviz.engine.archive import atomic_file
 from rnnviz.engine.history import SCALARS, History
 from rnnviz.engine.spec import SpecError
 
@@ -170,14 +169,6 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder + rename."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as out:
+        out.write(data)
     return path

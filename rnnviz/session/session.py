@@ -148,18 +148,18 @@ class Session:
         from rnnviz.session.files import read_session
 
         loaded = read_session(path)
-        self.settings = loaded.settings
-        self.trainer, self.compare_trainer = loaded.trainer, loaded.compare_trainer
-        self._set_path(loaded.path)
-        self.set_modified(False)
-        self.run_changed.emit()
+        self._take(loaded.settings, loaded.trainer, loaded.compare_trainer, loaded.path, False)
         self.cursor.restore(loaded.cursor)
 
     def adopt(self, other: Session) -> None:
         """Take over ``other``'s run and file (e.g. one opened aside, so that a file that
         fails to open never touches this session); the cursor stays this session's."""
-        self.settings = other.settings
-        self.trainer, self.compare_trainer = other.trainer, other.compare_trainer
-        self._set_path(other.path)
-        self.set_modified(other.modified)
+        self._take(
+            other.settings, other.trainer, other.compare_trainer, other.path, other.modified
+        )
+
+    def _take(self, settings, trainer, compare, path: Path | None, modified: bool) -> None:
+        self.settings, self.trainer, self.compare_trainer = settings, trainer, compare
+        self._set_path(path)
+        self.set_modified(modified)
         self.run_changed.emit()
