@@ -154,9 +154,7 @@ class Session:
     def adopt(self, other: Session) -> None:
         """Take over ``other``'s run and file (e.g. one opened aside, so that a file that
         fails to open never touches this session); the cursor stays this session's."""
-        self._take(
-            other.settings, other.trainer, other.compare_trainer, other.path, other.modified
-        )
+        self._take(other.settings, other.trainer, other.compare_trainer, other.path, other.modified)
 
     def _take(self, settings, trainer, compare, path: Path | None, modified: bool) -> None:
         self.settings, self.trainer, self.compare_trainer = settings, trainer, compare
