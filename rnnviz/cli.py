@@ -7,10 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from rnnviz.engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from rnnviz.engine.spec import SpecError
+
+#: the CLI's records (of every internal) take at most this share of its training time
+CLI_RECORD_SHARE = 0.05
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,8 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--record-every",
         type=int,
-        default=10,
-        help="record every internal each N steps (default 10)",
+        default=None,
+        metavar="N",
+        help="record every internal each N steps (default: as often as takes at most 5%% of "
+        "the training time, and the last step)",
+    )
+    train.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: the window's, one fewer than the cores, so a run "
+        "continues bit for bit in the window)",
     )
     _export_parser(sub)
     return parser
@@ -138,15 +151,20 @@ def _presets() -> int:
 
 
 def _train(args) -> int:
+    from rnnviz.engine.threads import use_training_threads
     from rnnviz.session.files import check_writable
 
     if args.train_steps < 1:
         raise SpecError(f"--steps must be at least 1 (got {args.train_steps})")
-    if args.record_every < 1:
-        raise SpecError("--record-every must be at least 1")
+    if args.record_every is not None and args.record_every < 1:
+        raise SpecError(f"--record-every must be at least 1 (got {args.record_every})")
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        raise SpecError(f"--threads must be between 1 and 256 (got {args.threads})")
+    threads = use_training_threads(args.threads)
     session = _training_session(args)
     out = args.out or args.resume
     out = check_writable(out) if out else None  # before any training time is spent
+    print(f"training on {threads} torch thread(s)", file=sys.stderr)
     trained, interrupted = _train_steps(session, args.train_steps, args.record_every)
     _summary(session, trained)
     if interrupted:
@@ -176,13 +194,14 @@ def _training_session(args):
     return session
 
 
-def _train_steps(session, steps: int, record_every: int) -> tuple[int, bool]:
+def _train_steps(session, steps: int, record_every: int | None) -> tuple[int, bool]:
     """Train every run of the session ``steps`` steps (or until Ctrl-C, which ends the loop
     between two steps, so what was trained is whole). Returns (steps trained, interrupted)."""
     import signal
 
     from tqdm import tqdm
 
+    cadence = _record_cadence(record_every)
     stop = {"asked": False}
     previous = signal.signal(signal.SIGINT, lambda *_: stop.update(asked=True))
     name = session.settings.preset_name or "run"
@@ -192,10 +211,12 @@ def _train_steps(session, steps: int, record_every: int) -> tuple[int, bool]:
             for i in range(steps):
                 if stop["asked"]:
                     break
-                record = (i % record_every == 0) or i == steps - 1
+                record, started = cadence.due(force=i == steps - 1), time.monotonic()
                 for trainer in session.trainers():
                     if not trainer.diverged:
                         trainer.step(record=record)
+                if record:
+                    cadence.recorded(time.monotonic() - started)
                 done += 1
                 bar.set_postfix(loss=f"{session.trainer.history.last.loss:.4g}", refresh=False)
                 bar.update()
@@ -204,6 +225,31 @@ def _train_steps(session, steps: int, record_every: int) -> tuple[int, bool]:
     finally:
         signal.signal(signal.SIGINT, previous)
     return done, stop["asked"]
+
+
+class _EveryN:
+    """``--record-every N``: steps 1, N + 1, 2N + 1, ... (and a forced one), with the
+    ``RecordCadence`` interface."""
+
+    def __init__(self, every: int) -> None:
+        self.every, self.asked = every, 0
+
+    def due(self, force: bool = False) -> bool:
+        self.asked += 1
+        return force or (self.asked - 1) % self.every == 0
+
+    def recorded(self, seconds: float) -> None:
+        pass
+
+
+def _record_cadence(record_every: int | None):
+    """Which steps to record: every N, or by default the window's cadence (at most 30 a
+    second) kept to ``CLI_RECORD_SHARE`` of the training time; always the last one."""
+    if record_every is not None:
+        return _EveryN(record_every)
+    from rnnviz.engine.record_cadence import RecordCadence
+
+    return RecordCadence(share=CLI_RECORD_SHARE)
 
 
 def _summary(session, trained: int) -> None:

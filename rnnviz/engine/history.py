@@ -4,7 +4,8 @@
   past ``max_points`` a series is thinned (every other point dropped) so memory stays bounded.
 - Full records kept at a thinning interval: at most ``max_records``; when full, every other
   kept record is dropped (the interval doubles), the newest is always kept.
-- Sparse series (values known on recorded steps only): spectral radii, ||dL/dh_t|| rows for the
+- Sparse series (values known on recorded steps only): spectral radii (added late, by
+  ``add_spectra``, when a viewer has computed them off the training path), ||dL/dh_t|| rows for the
   training-step x t heatmap, and the flattened weights (the trajectory for the PCA plane);
   each bounded the same way.
 - A ring of checkpoints (``TrainerState``: weights, optimiser state, settings) every 50 steps,
@@ -24,6 +25,9 @@ from rnnviz.engine.record import StepRecord
 
 if TYPE_CHECKING:
     from rnnviz.engine.trainer_state import TrainerState
+
+#: how many steps' eigenvalues the history keeps at hand (for the panel, not saved)
+_EIGENVALUE_STEPS = 8
 
 SCALARS = ("step", "loss", "lr", "grad_norm", "grad_norm_clipped", "clipped", "seconds")
 
@@ -65,6 +69,18 @@ class _Thinned:
             self.items = self.items[::2]
         self.steps.append(step)
         self.items.append(item)
+
+    def insert(self, step: int, item) -> None:
+        """``append`` for a step that may come late (the spectra of an older record): put in
+        step order, replacing an item of the same step."""
+        i = int(np.searchsorted(self.steps, step))
+        if i == len(self.steps):
+            self.append(step, item)
+        elif self.steps[i] == step:
+            self.items[i] = item
+        elif len(self.items) < self.cap:
+            self.steps.insert(i, step)
+            self.items.insert(i, item)
 
     def truncate(self, step: int) -> None:
         """Forget the items after ``step``."""
@@ -113,6 +129,8 @@ class History:
         self.checkpoints: deque[tuple[int, TrainerState]] = deque(maxlen=max_checkpoints)
         self.events: list[Event] = []
         self.last: StepRecord | None = None
+        #: step -> {matrix: eigenvalues}, the latest few computed (not saved: recomputed)
+        self._eigenvalues: dict[int, dict[str, np.ndarray]] = {}
 
     # -- writing ---------------------------------------------------------------------------
     def append(self, record: StepRecord) -> None:
@@ -154,6 +172,47 @@ class History:
             store = self._sparse[name] = _Thinned(self._max_rows)
         store.append(step, value)
 
+    def add_spectra(
+        self,
+        step: int,
+        radius_sigma: dict[str, tuple[float, float]],
+        eigenvalues: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        """The spectra (rho, sigma_1 per recurrent matrix) of the recorded step ``step``,
+        computed after the fact (``engine/spectra.py``): into the record and the series;
+        ``eigenvalues`` (name -> complex [H]) into a small cache of the latest steps."""
+        if eigenvalues is not None:
+            self._eigenvalues[step] = eigenvalues
+            while len(self._eigenvalues) > _EIGENVALUE_STEPS:
+                del self._eigenvalues[next(iter(self._eigenvalues))]
+        record = self._records.nearest(step)
+        if record is not None and record.step == step:
+            record.spectral.update(radius_sigma)
+        for name, (radius, sigma) in radius_sigma.items():
+            for kind, value in (("radius", radius), ("sigma", sigma)):
+                store = self._sparse.get(f"{kind}:{name}")
+                if store is None:
+                    store = self._sparse[f"{kind}:{name}"] = _Thinned(self._max_rows)
+                store.insert(step, value)
+
+    def eigenvalues_at(self, step: int) -> dict[str, np.ndarray] | None:
+        """The eigenvalues of step ``step``'s recurrent matrices, if computed lately."""
+        return self._eigenvalues.get(step)
+
+    def records_without_spectra(self) -> list[StepRecord]:
+        """Kept records whose recurrent matrices have no spectra yet, newest first."""
+        return [r for r in reversed(self._records.items) if r.recurrent and not r.spectral]
+
+    def fill_spectra(self) -> int:
+        """Compute the spectra of every kept record lacking them (e.g. before an export);
+        returns how many records were filled."""
+        from rnnviz.engine.spectra import spectra
+
+        missing = self.records_without_spectra()
+        for record in missing:
+            self.add_spectra(record.step, spectra(record.recurrent))
+        return len(missing)
+
     def add_event(self, step: int, text: str, kind: str = "setting") -> None:
         if kind not in EVENT_KINDS:
             raise ValueError(f"event kind must be one of {EVENT_KINDS} (got {kind!r})")
@@ -173,6 +232,7 @@ class History:
         kept = [(s, state) for s, state in self.checkpoints if s <= step]
         self.checkpoints = deque(kept, maxlen=self.checkpoints.maxlen)
         self.events = [e for e in self.events if e.step <= step]
+        self._eigenvalues = {s: e for s, e in self._eigenvalues.items() if s <= step}
         self.last = self.record_at(step) if self._records.steps else None
 
     def add_trajectory_point(self, step: int, flat_weights: np.ndarray) -> None:

@@ -8,8 +8,8 @@ cells' trace), and the total gradients dL/dh_t (and dL/dc_t) for each time step 
 hand from that trace and dL/dy (``bptt.py``): of the displayed sequence's own loss, or with
 ``gradients_of="batch"`` of the training batch's (the batch's gates and a BPTT over all of it,
 about one more training step). Models without a fused form train on the explicit cells and get
-dL/dh_t from autograd. Meanwhile a helper thread takes the recurrent matrices' spectra
-(``spectra.py``), from the weights before the update like everything else in the record.
+dL/dh_t from autograd. The record keeps the recurrent matrices as the step used them (before
+the update); their spectra are computed lazily by whoever shows the record (``spectra.py``).
 
 Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
     norm:  g <- mu * g / ||g||   if ||g|| > mu
@@ -34,7 +34,6 @@ from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.engine.spec import ModelSpec, SpecError
-from rnnviz.engine.spectra import spectra_later
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
 from rnnviz.engine.trainer_state import TrainerState
@@ -197,11 +196,9 @@ class Trainer:
         return tuple(self.model.chains)
 
     # -- one step --------------------------------------------------------------------------
-    def step(self, record: bool = True, spectra: bool = True) -> StepRecord:
-        """One optimiser step on the next batch. ``record``: also expose every internal;
-        ``spectra``: with them the recurrent matrices' spectra (an eigen-decomposition per gate
-        block, on a helper thread while the rest of the record is built: ``spectra.py``), which
-        a caller that records often may ask for less often."""
+    def step(self, record: bool = True) -> StepRecord:
+        """One optimiser step on the next batch. ``record``: also expose every internal (the
+        recurrent matrices too; their spectra are the viewer's: ``History.add_spectra``)."""
         if self.diverged:
             raise DivergedError(self.diverged)
         started = time.perf_counter()
@@ -235,10 +232,8 @@ class Trainer:
         )
         diverged = _divergence_message(step, loss_value, grad_norm)
         full = record and diverged is None
-        # the matrices that made this step's trace and gradients: before the update; their
-        # spectra on the helper thread while the rest of the record is built
+        # the matrices that made this step's trace and gradients: before the update
         recurrent = self._recurrent() if full else {}
-        spectral = spectra_later(recurrent) if full and spectra else None
         shown: _Shown | None = None
         if full:
             if self.model.fused_available:  # internals read off fused passes, gradients by hand
@@ -270,7 +265,6 @@ class Trainer:
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
             full=full,
-            spectral=spectral.result() if spectral is not None else {},
             recurrent=recurrent,
             dh_norm={k: _row_norms(v) for k, v in dh_units.items()},
             dc_norm={k: _row_norms(_unit_norms(v)) for k, v in dc.items()} if full else {},

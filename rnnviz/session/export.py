@@ -88,6 +88,7 @@ def _sparse_scalars(history: History, prefixes: list[tuple[str, str]]) -> Table:
 
 
 def _spectra(history: History) -> Table:
+    history.fill_spectra()  # computed lazily: the kept records the window never showed
     return _sparse_scalars(history, [("radius:", " radius"), ("sigma:", " sigma_max")])
 
 

@@ -20,6 +20,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels import Panel
 from rnnviz.ui.run_controller import RunController
+from rnnviz.ui.workers.spectra_job import SpectraJob
 
 #: display ticks per second while training. Each tick draws one panel, whose paint can take
 #: 5-20 ms under a software renderer; at 20 Hz (each of 4 panels on screen 5 times a second)
@@ -53,6 +54,7 @@ class Display(QObject):
         self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._last_tick: float | None = None
         self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
+        self.spectra = SpectraJob()
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / DISPLAY_HZ))
         self.timer.timeout.connect(self._timer_tick)
@@ -66,6 +68,7 @@ class Display(QObject):
         self._drawn.clear()
         self._compare_shown = None
         self._rate_samples.clear()
+        self.spectra.forget()
 
     def reset_panels(self) -> None:
         """Every panel starts again for the current run (its model, task, settings)."""
@@ -92,6 +95,30 @@ class Display(QObject):
         if self.run.worker is not None:
             self._adapt_rate()
         self.tick()
+        self._spectra_tick()
+
+    def _spectra_tick(self) -> None:
+        """Ask for the spectra of the records on screen (computed off the GUI thread), and
+        let the panels draw those that arrived."""
+        trainer = self.run.trainer
+        if trainer is None:
+            return
+        self.spectra.want(self._full_record_shown(), trainer.history)
+        compare = self.run.compare_trainer
+        if compare is not None:
+            self.spectra.want(self._compare_record(), compare.history)
+        if self.spectra.poll():
+            for key, panel in self.panels.items():
+                if self._on_screen(key):
+                    panel.spectra_arrived()
+
+    def _full_record_shown(self) -> StepRecord | None:
+        """The full record the panels show: the cursor's, else the newest taken (or, with
+        nothing taken yet, e.g. a session just opened, the newest kept)."""
+        history = self.run.trainer.history
+        if self.cursor.step is not None:
+            return history.record_at(self.cursor.step)
+        return self._shown_full or history.record_at(self.run.trainer.step_count)
 
     def _adapt_rate(self) -> None:
         """Draw less often while the event loop runs late (drawing plus painting costs more

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from rnnviz.engine.presets import load_preset
+from rnnviz.engine.spectra import decompose, spectra
 from rnnviz.engine.trainer import Trainer
 
 W = 1.05
@@ -28,7 +29,8 @@ ADDING_STEPS, ADDING_BATCH, ADDING_LR = 400, 16, 0.01
 @lru_cache(maxsize=1)
 def adding_pair():
     """The adding preset's tanh RNN and its comparison (LSTM), trained on the same batches;
-    only the last step is recorded. Returns ((label, trainer, record), (label, trainer, record))."""
+    only the last step is recorded, with its spectra (as the window adds them).
+    Returns ((label, trainer, record), (label, trainer, record))."""
     preset = load_preset("adding_rnn")
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # two shared cores: one thread is faster and deterministic
@@ -38,6 +40,7 @@ def adding_pair():
             trainer = Trainer.from_preset(which, batch_size=ADDING_BATCH, lr=ADDING_LR)
             for i in range(ADDING_STEPS):
                 record = trainer.step(record=i == ADDING_STEPS - 1)
+            trainer.history.add_spectra(record.step, *decompose(record.recurrent))
             runs.append((which.title, trainer, record))
     finally:
         torch.set_num_threads(threads)
@@ -57,7 +60,7 @@ def test_linear_rnn_gradient_grows_by_w_per_step_back():
     np.testing.assert_allclose(first_over_last(dh), W**99, rtol=1e-4)
     # without clipping that gradient throws w far away: the run diverges on the next step
     assert not record.clipped and record.grad_norm > 1e6
-    radius, sigma = record.spectral["L0.fwd W_hh"]
+    radius, sigma = spectra(record.recurrent)["L0.fwd W_hh"]
     assert math.isclose(radius, abs(record.recurrent["L0.fwd W_hh"][0, 0]), rel_tol=1e-9)
     assert math.isclose(sigma, radius, rel_tol=1e-9)
     assert trainer.step(record=False).diverged is not None

@@ -1,63 +1,88 @@
-"""The recurrent matrices' spectra against numpy's float64 LAPACK, and the helper thread."""
+"""The recurrent matrices' spectra against numpy's float64 LAPACK: random, near-defective and
+gate-block matrices, huge finite weights, NaN and zero matrices."""
 
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 import pytest
-import torch
 
-from rnnviz.engine.spectra import spectra, spectra_later
+from rnnviz.engine.spectra import decompose, spectra
 
 
-def _matrices() -> dict[str, np.ndarray]:
+def _reference(m: np.ndarray) -> tuple[float, float]:
+    """rho and sigma_1 in float64 by numpy (a different LAPACK than the engine's torch)."""
+    m = np.asarray(m, np.float64)
+    radius = float(np.abs(np.linalg.eigvals(m)).max()) if m.shape[0] == m.shape[1] else math.nan
+    return radius, float(np.linalg.svd(m, compute_uv=False)[0])
+
+
+def _near_defective(rng: np.random.Generator, n: int = 24) -> np.ndarray:
+    """A random similarity transform of 2 x 2 blocks [[a, 1], [d, a]] with d = 1e-6: each pair
+    of eigenvalues a +- 1e-3 is nearly a defective double eigenvalue."""
+    blocks = np.zeros((n, n))
+    for k in range(0, n, 2):
+        a = rng.uniform(-0.9, 0.9)
+        blocks[k : k + 2, k : k + 2] = [[a, 1.0], [1e-6, a]]
+    basis = np.linalg.qr(rng.standard_normal((n, n)))[0]  # orthogonal: keeps the conditioning
+    return basis @ blocks @ basis.T
+
+
+def _lstm_gate_blocks(rng: np.random.Generator, hidden: int = 32) -> dict[str, np.ndarray]:
+    """The four gate blocks of a torch-initialised LSTM W_hh [4H, H] (U(-1/sqrt H, 1/sqrt H))."""
+    bound = 1 / math.sqrt(hidden)
+    w_hh = rng.uniform(-bound, bound, (4 * hidden, hidden))
+    return {f"L0.fwd W_hh ({g})": w_hh[k * hidden : (k + 1) * hidden] for k, g in enumerate("ifgo")}
+
+
+def _cases() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(3)
     return {
-        "rotation-ish": rng.standard_normal((16, 16)) / 4,  # complex eigenvalues
-        "gate": rng.standard_normal((16, 16)) / 2,
+        "random": rng.standard_normal((48, 48)) / 7,  # complex eigenvalues
+        "near-defective": _near_defective(rng),
+        "rotation": np.array([[0.0, -1.2], [1.2, 0.0]]),  # rho 1.2 from a complex pair
         "diagonal": np.diag([0.5, -1.25, 0.75]),
+        **_lstm_gate_blocks(rng),
         "tall": rng.standard_normal((8, 3)),  # not square: no eigenvalues
     }
 
 
-def test_radius_and_sigma_match_numpy():
-    result = spectra(_matrices())
-    for name, m in _matrices().items():
+def test_radius_and_sigma_match_numpy_float64():
+    result = spectra(_cases())
+    for name, m in _cases().items():
         radius, sigma = result[name]
-        assert sigma == pytest.approx(np.linalg.svd(m, compute_uv=False)[0], rel=1e-5)
+        want_radius, want_sigma = _reference(m)
+        assert sigma == pytest.approx(want_sigma, rel=1e-5), name
         if m.shape[0] == m.shape[1]:
-            assert radius == pytest.approx(np.abs(np.linalg.eigvals(m)).max(), rel=1e-5)
+            assert radius == pytest.approx(want_radius, rel=1e-4), name
         else:
             assert math.isnan(radius)
     assert result["diagonal"] == pytest.approx((1.25, 1.25))
+    assert result["rotation"] == pytest.approx((1.2, 1.2))
 
 
-def _fresh_thread_count() -> int:
-    seen = []
-    t = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
-    t.start()
-    t.join()
-    return seen[0]
+def test_eigenvalues_match_numpy():
+    m = _cases()["random"]
+    _, eig = decompose({"W": m})
+    want = np.sort_complex(np.linalg.eigvals(m))
+    np.testing.assert_allclose(np.sort_complex(eig["W"]), want, atol=1e-5)
 
 
-def test_helper_gives_the_same_numbers_and_leaves_thread_counts_alone():
-    own, fresh = torch.get_num_threads(), _fresh_thread_count()
-    expected = spectra(_matrices())
+@pytest.mark.parametrize("scale", [1e15, 1e30, 1e-30])
+def test_huge_and_tiny_finite_weights(scale):
+    """An exploding run's weights (1e30 overflows float32 when squared) give the exact
+    spectrum scaled, not a LinAlgError."""
+    m = _cases()["random"]
+    (radius, sigma), = spectra({"W": m * scale}).values()
+    want_radius, want_sigma = _reference(m)
+    assert radius == pytest.approx(want_radius * scale, rel=1e-4)
+    assert sigma == pytest.approx(want_sigma * scale, rel=1e-5)
 
-    def same_numbers() -> None:
-        result = spectra_later(_matrices()).result()
-        assert result.keys() == expected.keys()
-        for name, pair in expected.items():
-            np.testing.assert_allclose(result[name], pair, rtol=1e-6)
 
-    same_numbers()
-    torch.set_num_threads(1)  # a caller on one thread: the helper follows it
-    try:
-        same_numbers()
-    finally:
-        torch.set_num_threads(own)
-    same_numbers()
-    assert torch.get_num_threads() == own
-    assert _fresh_thread_count() == fresh
+def test_nan_and_zero_matrices():
+    nan = np.eye(3)
+    nan[1, 2] = np.nan
+    result = spectra({"nan": nan, "inf": np.full((2, 2), np.inf), "zero": np.zeros((4, 4))})
+    assert all(math.isnan(v) for v in result["nan"] + result["inf"])
+    assert result["zero"] == (0.0, 0.0)

@@ -10,6 +10,7 @@ import torch
 from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec, SpecError
+from rnnviz.engine.spectra import spectra
 from rnnviz.engine.tasks import make_task
 from rnnviz.engine.train_config import TrainConfig
 from rnnviz.engine.trainer import DivergedError, Trainer, apply_live
@@ -117,19 +118,23 @@ def test_record_contents():
     assert s.x.shape == (12, 2) and s.y_hat.shape == (12, 1)
     assert set(s.trace["L0.fwd"]) >= {"i", "f", "o", "c", "h", "z"}
     assert s.trace["L0.fwd"]["h"].shape == (12, 6)
-    assert {"L0.fwd W_hh (i)", "L0.fwd W_hh (f)"} <= set(rec.spectral)
-    radius, sigma = rec.spectral["L0.fwd W_hh (f)"]
-    m = rec.recurrent["L0.fwd W_hh (f)"]
-    assert radius == pytest.approx(np.abs(np.linalg.eigvals(m)).max())
-    assert sigma == pytest.approx(np.linalg.svd(m, compute_uv=False)[0])
+    assert {"L0.fwd W_hh (i)", "L0.fwd W_hh (f)"} <= set(rec.recurrent)
+    assert rec.spectral == {}  # computed lazily, off the training path, by the viewer
     assert any(k.startswith("L0.fwd W_hh") for k in rec.param_grad_norms)
     total = math.sqrt(sum(v**2 for v in rec.param_grad_norms.values()))
     assert total == pytest.approx(rec.grad_norm, rel=1e-5)
     light = trainer.step(record=False)
     assert not light.full and light.sample is None and light.step == 2
-    cheap = trainer.step(record=True, spectra=False)  # everything but the eigenvalues
-    assert cheap.full and cheap.sample is not None and cheap.dh_norm and cheap.recurrent
-    assert cheap.spectral == {}
+    # the viewer's spectra go into the record and the history's series
+    radius, sigma = spectra(rec.recurrent)["L0.fwd W_hh (f)"]
+    m = rec.recurrent["L0.fwd W_hh (f)"]
+    assert radius == pytest.approx(np.abs(np.linalg.eigvals(m)).max(), rel=1e-5)
+    assert sigma == pytest.approx(np.linalg.svd(m, compute_uv=False)[0], rel=1e-5)
+    assert [r.step for r in trainer.history.records_without_spectra()] == [1]
+    assert trainer.history.fill_spectra() == 1
+    assert rec.spectral["L0.fwd W_hh (f)"] == (radius, sigma)
+    steps, radii = trainer.history.sparse("radius:L0.fwd W_hh (f)")
+    assert list(steps) == [1] and radii == [radius]
 
 
 def test_same_seed_same_run_whatever_is_recorded():

@@ -143,7 +143,7 @@ def test_divergence_pauses_with_the_message(qtbot, make_window):
 def test_worker_errors_are_shown(qtbot, make_window, monkeypatch, capsys):
     window = make_window("lecture_lstm")
 
-    def broken_step(record=True, spectra=True):
+    def broken_step(record=True):
         raise RuntimeError("the engine broke")
 
     monkeypatch.setattr(window.trainer, "step", broken_step)

@@ -27,7 +27,7 @@ def trained():
     for i in range(STEPS):
         if i == LR_AFTER:
             trainer.set_lr(0.005)
-        trainer.step(record=(i % 10 == 0), spectra=False)
+        trainer.step(record=(i % 10 == 0))
     return trainer
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import threading
 
-from rnnviz.engine import spectra
+from rnnviz.ui.workers import spectra_job
 
 
 def lingering(before: set[threading.Thread] | None = None) -> list[threading.Thread]:
     """Alive threads (started since ``before``, or named rnnviz-* without it), except the
-    engine's idle spectra helper, which lives as long as the process like torch's own pools."""
+    window's idle spectra helper, which lives as long as the process like torch's own pools."""
     return [
         t
         for t in threading.enumerate()
         if t.is_alive()
         and not isinstance(t, threading._DummyThread)
         and (t not in before if before is not None else t.name.startswith("rnnviz"))
-        and not t.name.startswith(spectra.THREAD_NAME)
+        and not t.name.startswith(spectra_job.THREAD_NAME)
     ]

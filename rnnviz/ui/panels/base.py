@@ -64,6 +64,10 @@ class Panel(QWidget):
         named ``label``; called after ``show_record``. ``record is None`` ends compare mode.
         Panels that have nothing to overlay ignore it."""
 
+    def spectra_arrived(self) -> None:
+        """The spectra of a shown record were computed (off the GUI thread) and are now in
+        its History (``History.add_spectra``); panels that draw them redraw."""
+
     def export_tables(self) -> dict[str, Table]:
         """The numbers the panel draws now (what its last ``show_record`` / ``show_compare``
         got), by table name, for "Export data as CSV"; empty before anything was drawn.

@@ -117,6 +117,8 @@ class RecurrentMatrixPanel(Panel):
         self._record: StepRecord | None = None
         self._compare_record: StepRecord | None = None
         self._eigen_key: tuple | None = None
+        self._history: History | None = None
+        self._compare_history: History | None = None
         #: what is drawn (export_tables): curve name -> (steps, values); eigenvalues
         self._radius_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._compare_radius_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -145,6 +147,7 @@ class RecurrentMatrixPanel(Panel):
         self.summary.setText("recurrent matrix: waiting for a recorded step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
+        self._history = history
         if record.full and record.recurrent:
             if self.matrix_choice.count() != len(record.recurrent):
                 self._fill_choices(list(record.recurrent))
@@ -183,9 +186,9 @@ class RecurrentMatrixPanel(Panel):
                     np.asarray(steps),
                     np.asarray(values, dtype=float),
                 )
+        self._compare_history = history
         if record.full and record.recurrent:
             self._compare_record = record
-            self._eigen_key = None
             self._draw_eigenvalues()
 
     # -- drawing -------------------------------------------------------------------------------
@@ -196,6 +199,7 @@ class RecurrentMatrixPanel(Panel):
         self._compare_label = None
         self._compare_key = None
         self._compare_record = None
+        self._compare_history = None
         self._compare_radius_data = {}
         self._eigen_data.pop("compare", None)
         self.compare_points.setData([], [])
@@ -274,36 +278,44 @@ class RecurrentMatrixPanel(Panel):
                 curve.setZValue(5 if on else 0)
 
     def _draw_eigenvalues(self) -> None:
+        """The selected matrix's eigenvalues at the shown step (and the compared run's), as
+        the window's spectra helper computed them (``ui/workers/spectra_job.py``): until
+        they arrive the plot is empty and the summary says so."""
         record, name = self._record, self.selected_matrix()
         if record is None or name not in record.recurrent:
             return
-        compare_step = self._compare_record.step if self._compare_record else None
-        key = (record.step, name, compare_step)
+        eigs = self._eigenvalues(self._history, record, name)
+        other = self._compare_record
+        other_eigs = self._eigenvalues(self._compare_history, other, name)
+        key = (record.step, name, other.step if other else None, eigs is None, other_eigs is None)
         if key == self._eigen_key:
             return
         self._eigen_key = key
-        matrix = record.recurrent[name]
-        eig = eigenvalues(matrix)
-        self.eigen_points.setData(eig.real, eig.imag)
-        self._eigen_data = {"main": eig}
-        # records between two spectra (the worker asks for them at most 5 times a second)
-        # carry the matrix only: the panel has its eigenvalues anyway
-        radius, sigma = record.spectral.get(name) or (
-            float(np.abs(eig).max()) if eig.size else float("nan"),
-            float(np.linalg.norm(matrix, ord=2)),
-        )
-        self.summary.setText(
-            f"{self._label} {name} at step {record.step}: ρ = {radius:.3g}, "
-            f"σ_max = {sigma:.3g}: {verdict(radius, sigma)}"
-        )
-        other = self._compare_record
-        if other is not None and name in other.recurrent:
-            ceig = eigenvalues(other.recurrent[name])
-            self.compare_points.setData(ceig.real, ceig.imag)
-            self._eigen_data["compare"] = ceig
+        self._eigen_data = {}
+        if eigs is None:
+            self.eigen_points.setData([], [])
+            self.summary.setText(f"{self._label} {name} at step {record.step}: computing ρ …")
+        else:
+            self.eigen_points.setData(eigs.real, eigs.imag)
+            self._eigen_data["main"] = eigs
+            radius, sigma = record.spectral[name]
+            self.summary.setText(
+                f"{self._label} {name} at step {record.step}: ρ = {radius:.3g}, "
+                f"σ_max = {sigma:.3g}: {verdict(radius, sigma)}"
+            )
+        if other_eigs is not None:
+            self.compare_points.setData(other_eigs.real, other_eigs.imag)
+            self._eigen_data["compare"] = other_eigs
         else:
             self.compare_points.setData([], [])
-        self._eigen_title(name, other is not None and name in other.recurrent)
+        self._eigen_title(name, other_eigs is not None)
+
+    @staticmethod
+    def _eigenvalues(history: History | None, record: StepRecord | None, name: str):
+        """The matrix's eigenvalues at the record's step, None until they are computed."""
+        if history is None or record is None or name not in record.spectral:
+            return None
+        return (history.eigenvalues_at(record.step) or {}).get(name)
 
     def _eigen_title(self, name: str, with_compare: bool) -> None:
         """The title doubles as the legend (a legend box would cover the unit circle)."""
@@ -338,6 +350,11 @@ class RecurrentMatrixPanel(Panel):
             )
         return tables
 
+    def spectra_arrived(self) -> None:
+        if self._history is not None:
+            self._draw_radii(self._history)
+        self._draw_eigenvalues()
+
     # -- interaction ---------------------------------------------------------------------------
     def _matrix_changed(self, _index: int) -> None:
         self._restyle()
@@ -358,10 +375,3 @@ def verdict(radius: float, sigma: float) -> str:
         return "the gradient can grow step after step (exploding)"
     return "it can grow for a few steps, but shrinks over many"
 
-
-def eigenvalues(matrix: np.ndarray) -> np.ndarray:
-    """Eigenvalues of a square matrix (complex [H]); empty for a non-square one."""
-    matrix = np.asarray(matrix, dtype=np.float64)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
-        return np.empty(0, dtype=np.complex128)
-    return np.linalg.eigvals(matrix)

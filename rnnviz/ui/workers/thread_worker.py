@@ -7,9 +7,9 @@ does not depend on drawing speed.
 
 Full records (``trainer.step(record=True)``, with the sample and its internals) are asked for
 at the engine's ``RecordCadence``: at most 30 times per second, and less often when they are
-slow, so that they take at most a fifth of the training time, with the spectra at most 5 times
-per second; the steps in between are scalar-only (fast). At slow speeds every step is a full
-record, and the last step of a run always is.
+slow, so that they take at most a fifth of the training time (the spectra are the window's, off
+this thread: ``ui/workers/spectra_job.py``); the steps in between are scalar-only (fast). At
+slow speeds every step is a full record, and the last step of a run always is.
 
 Changes to the trainer while it runs (learning rate, clipping, what dL/dh_t is of) are queued
 with ``submit`` and applied by the worker between two steps, so the trainer is only ever
@@ -18,7 +18,6 @@ touched by one thread.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import traceback
@@ -28,18 +27,17 @@ from dataclasses import dataclass
 
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.record_cadence import RecordCadence
+from rnnviz.engine.threads import use_training_threads
 from rnnviz.engine.trainer import apply_live
 from rnnviz.ui.workers.requests import Requests
 
 
 def leave_a_core_to_the_gui() -> None:
-    """Train on one core fewer than the machine has (as the training process does): torch's
+    """Train on one core fewer than the machine has (``engine/threads.py``): torch's
     intra-op threads otherwise spin on the GUI thread's core. Measured on 2 cores with the
     window open: p99 event-loop lateness 32 -> 17 ms, steps/s 0.46 -> 0.66 of headless
     (whose own speed is the same with 1 or 2 threads for these small models)."""
-    import torch
-
-    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    use_training_threads()
 
 
 @dataclass(frozen=True)
@@ -203,11 +201,11 @@ class TrainingWorker:
             self._stop.wait(min(remaining, 0.05))
         return False
 
-    def _step_compare(self, full: bool, spectra: bool) -> StepRecord | None:
+    def _step_compare(self, full: bool) -> StepRecord | None:
         compare = self.compare
         if compare is None or compare.diverged:
             return None
-        return compare.step(record=full, spectra=spectra)
+        return compare.step(record=full)
 
     def _run(self, max_steps: int | None) -> None:
         trainer = self.trainer
@@ -225,10 +223,10 @@ class TrainingWorker:
                 now = time.monotonic()
                 last_step_at = now
                 is_last = max_steps is not None and done == max_steps - 1
-                full, spectra = cadence.due(force=is_last)
+                full = cadence.due(force=is_last)
                 with self._trainer_lock:
-                    record = trainer.step(record=full, spectra=spectra)
-                    second = self._step_compare(full, spectra)
+                    record = trainer.step(record=full)
+                    second = self._step_compare(full)
                 if full:
                     cadence.recorded(time.monotonic() - now)
                 done += 1

@@ -186,11 +186,11 @@ class _Child:
                 now = time.monotonic()
                 last_step_at = now
                 is_last = max_steps is not None and done == max_steps - 1
-                full, spectra = cadence.due(force=is_last)
-                record = trainer.step(record=full, spectra=spectra)
+                full = cadence.due(force=is_last)
+                record = trainer.step(record=full)
                 self.ops.append(("rec", "main", record))
                 if compare is not None and not compare.diverged:
-                    second = compare.step(record=full, spectra=spectra)
+                    second = compare.step(record=full)
                     self.ops.append(("rec", "compare", second))
                 if full:
                     cadence.recorded(time.monotonic() - now)
@@ -209,11 +209,11 @@ class _Child:
 
 def serve(conn, out, settings, config, with_compare: bool = True, states=None) -> None:
     """The child's entry point: build the trainer(s), then obey commands until told to stop."""
-    import torch
+    from rnnviz.engine.threads import use_training_threads
 
     # leave a core to the GUI: its painting (and Mesa's threads under Xvfb) otherwise
     # competes with torch's intra-op threads and the event loop runs hundreds of ms late
-    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    use_training_threads()
     try:
         child = _Child(conn, out, settings, config, with_compare, states)
     except Exception as exc:
