@@ -1,10 +1,12 @@
 """The headless command line: presets, train with a progress bar, one-line errors."""
 
+import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import torch
 
 from rnnviz.cli import main
 from rnnviz.session.files import read_session
@@ -44,6 +46,29 @@ def test_train_writes_a_session_that_reads_back(tmp_path, capsys):
     history = loaded.trainer.history
     np.testing.assert_array_equal(history.series("step"), np.arange(1, 13))
     assert history.kept_steps == [1, 5, 9, 12]
+
+
+def test_train_uses_the_windows_thread_count_and_records_the_last_step(tmp_path, capsys):
+    """The window's thread count (one core fewer than the machine; so a run continues bit for
+    bit in the window), printed; by default records by time share, always the last step."""
+    threads = torch.get_num_threads()
+    try:
+        args = ["train", "--preset", "sine_gru", "--steps", "6", "--out", str(tmp_path / "r")]
+        assert main(args) == 0
+        assert torch.get_num_threads() == max(1, (os.cpu_count() or 2) - 1)
+    finally:
+        torch.set_num_threads(threads)
+    assert f"training on {max(1, (os.cpu_count() or 2) - 1)} torch thread(s)" in (
+        capsys.readouterr().err
+    )
+    history = read_session(tmp_path / "r.rnnviz").trainer.history
+    assert history.kept_steps[0] == 1 and history.kept_steps[-1] == 6
+
+
+@pytest.mark.parametrize("flag", [["--threads", "0"], ["--record-every", "0"]])
+def test_bad_counts_are_refused(flag, capsys):
+    assert main(["train", "--preset", "sine_gru", "--steps", "2", *flag]) == 2
+    assert "must be" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
