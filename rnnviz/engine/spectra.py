@@ -93,3 +93,46 @@ def _one_at_a_time(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             eigs.append(np.full(m.shape[0], np.nan + 0j))
             sigmas.append(math.nan)
     return np.stack(eigs), np.asarray(sigmas)
+
+
+#: the largest slope max |f'(a)| of each activation: tanh'(0) = 1, sigmoid'(0) = 1/4
+MAX_SLOPE = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+#: |gain - 1| within this reads as "about 1" (a run walking towards 1, e.g. w = 1.0009)
+NEUTRAL_BAND = 0.01
+
+
+def max_slope(spec, matrix: str) -> float:
+    """max |f'| of the nonlinearity a recurrent matrix feeds, by its name: an LSTM / GRU
+    gate block ``... (i)`` etc. feeds a sigmoid (1/4), the cell input ``(g)`` and GRU's
+    candidate ``(n)`` their activation; an Elman / Jordan / IRNN matrix the layer's."""
+    block = matrix.rsplit("(", 1)[1].rstrip(")") if matrix.endswith(")") else ""
+    if block in ("i", "f", "o", "r", "u"):
+        return MAX_SLOPE["sigmoid"]
+    if block == "g":
+        return MAX_SLOPE.get(spec.cell_input_activation, 1.0)
+    if block == "n":
+        return MAX_SLOPE["tanh"]
+    if spec.kind == "irnn":
+        return MAX_SLOPE["relu"]
+    return MAX_SLOPE.get(spec.activation, 1.0)
+
+
+def verdict(radius: float, sigma: float, slope: float = 1.0) -> str:
+    """What the Jacobian dh_t/dh_{t-1} = diag(f'(a_t)) W says about the gradient carried back
+    one step, as the lecture reads it: its norm is at most sigma_1(W) max|f'|, and over many
+    steps the product of the Jacobians grows like (rho(W) f')^k while the units stay where
+    f' is largest. Within ``NEUTRAL_BAND`` of 1 the gain reads as about 1."""
+    gain, bound = radius * slope, sigma * slope
+    factor = "" if slope == 1.0 else f" × max f′ {slope:g}"
+    if not (gain == gain and bound == bound):  # NaN: a diverged run
+        return "unknown (the weights are not finite)"
+    if bound < 1.0 - NEUTRAL_BAND:
+        return f"σ_max{factor} = {bound:.3g} < 1: every step back shrinks the gradient (vanishing)"
+    if abs(gain - 1.0) <= NEUTRAL_BAND:
+        return f"ρ{factor} = {gain:.4g} ≈ 1: the gradient is carried back about unchanged"
+    if gain > 1.0:
+        return f"ρ{factor} = {gain:.3g} > 1: the gradient can grow step after step (exploding)"
+    return (
+        f"ρ{factor} = {gain:.3g} < 1 but σ_max{factor} = {bound:.3g} ≥ 1: the gradient can grow "
+        "for a few steps, but shrinks over many"
+    )

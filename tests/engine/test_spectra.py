@@ -7,8 +7,10 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
-from rnnviz.engine.spectra import decompose, spectra
+from rnnviz.engine.spec import ModelSpec
+from rnnviz.engine.spectra import MAX_SLOPE, decompose, max_slope, spectra, verdict
 
 
 def _reference(m: np.ndarray) -> tuple[float, float]:
@@ -74,7 +76,7 @@ def test_huge_and_tiny_finite_weights(scale):
     """An exploding run's weights (1e30 overflows float32 when squared) give the exact
     spectrum scaled, not a LinAlgError."""
     m = _cases()["random"]
-    (radius, sigma), = spectra({"W": m * scale}).values()
+    ((radius, sigma),) = spectra({"W": m * scale}).values()
     want_radius, want_sigma = _reference(m)
     assert radius == pytest.approx(want_radius * scale, rel=1e-4)
     assert sigma == pytest.approx(want_sigma * scale, rel=1e-5)
@@ -86,3 +88,43 @@ def test_nan_and_zero_matrices():
     result = spectra({"nan": nan, "inf": np.full((2, 2), np.inf), "zero": np.zeros((4, 4))})
     assert all(math.isnan(v) for v in result["nan"] + result["inf"])
     assert result["zero"] == (0.0, 0.0)
+
+
+# -- what the spectra say: the verdict of the lecture ------------------------------------------
+@pytest.mark.parametrize(
+    "radius, sigma, slope, says",
+    [
+        (0.999, 0.999, 1.0, "≈ 1"),  # a run walking towards 1 from below
+        (1.0009, 1.0009, 1.0, "≈ 1"),  # exploding_linear_clipped late on: not "exploding"
+        (1.2, 1.2, 1.0, "exploding"),
+        (0.5, 0.8, 1.0, "vanishing"),
+        (0.9, 1.3, 1.0, "for a few steps"),  # non-normal: sigma above 1, rho below
+        (4.02, 4.02, 0.25, "≈ 1"),  # the sigmoid cliff: rho 4.02 but f' <= 1/4
+        (3.0, 3.0, 0.25, "vanishing"),  # sigmoid: 3 x 1/4 < 1
+        (1.2, 1.2, 0.25, "vanishing"),
+    ],
+)
+def test_verdict_uses_a_band_around_one_and_the_slope(radius, sigma, slope, says):
+    text = verdict(radius, sigma, slope)
+    assert says in text
+    if "exploding" not in says:
+        assert "exploding" not in text
+
+
+def test_max_slope_of_each_kind_of_matrix():
+    tanh_rnn = ModelSpec(kind="elman", activation="tanh")
+    sigmoid_rnn = ModelSpec(kind="elman", activation="sigmoid")
+    linear_lstm = ModelSpec(kind="lstm", cell_input_activation="linear")
+    assert max_slope(tanh_rnn, "L0.fwd W_hh") == 1.0
+    assert max_slope(sigmoid_rnn, "L0.fwd W_hh") == 0.25
+    assert max_slope(ModelSpec(kind="irnn"), "L0.fwd W_hh") == 1.0
+    assert max_slope(ModelSpec(kind="elman", activation="relu"), "L0.fwd W_hh") == 1.0
+    assert max_slope(linear_lstm, "L0.fwd W_hh (f)") == 0.25
+    assert max_slope(linear_lstm, "L0.fwd W_hh (g)") == 1.0
+    assert max_slope(ModelSpec(kind="gru"), "L1.bwd W_hh (n)") == 1.0
+    assert max_slope(ModelSpec(kind="gru"), "L0.fwd W_hh (u)") == 0.25
+    # the slopes themselves, numerically: max over a fine grid of |f'(a)|
+    a = torch.linspace(-6, 6, 120001, requires_grad=True)
+    for name, fn in (("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("relu", torch.relu)):
+        (slope,) = torch.autograd.grad(fn(a).sum(), a)
+        assert float(slope.abs().max()) == pytest.approx(MAX_SLOPE[name], rel=1e-6)

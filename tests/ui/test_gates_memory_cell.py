@@ -239,3 +239,15 @@ def test_clicking_the_trace_plot_selects_t(qtbot, runs):
     point = panel.stack.mapFromScene(plot.vb.mapViewToScene(QPointF(8.5, 0.0)))
     qtbot.mouseClick(panel.stack.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
     assert cursor.t == 8
+
+
+@pytest.mark.parametrize(
+    "preset, recurrence",
+    [("jordan_sine", "W_y y_(t-1)"), ("exploding_linear", "W_h h_(t-1)")],
+)
+def test_gates_note_names_what_is_fed_back(make_window, preset, recurrence):
+    """A Jordan network feeds back its previous output y, an Elman network its state h."""
+    window = make_window(preset)
+    window.show_panel("gates")
+    note = window.panels["gates"].note
+    assert note.isVisible() and recurrence in note.text()

@@ -48,10 +48,13 @@ class GatesPanel(HeatmapPanel):
         return None
 
     def note_for(self, context: RunContext) -> str:
-        name = KIND_NAMES.get(context.spec.kind, f"A {context.spec.kind} network")
+        kind = context.spec.kind
+        name = KIND_NAMES.get(kind, f"A {kind} network")
+        # a Jordan network feeds back its previous output, not its hidden state
+        fed_back = "W_y y_(t-1)" if kind == "jordan" else "W_h h_(t-1)"
         return (
             f"{name} has no gates: every step it overwrites its whole state, "
-            "h_t = f(W_x x_t + W_h h_(t-1) + b).\n\n"
+            f"h_t = f(W_x x_t + {fed_back} + b).\n\n"
             "Choose an LSTM (input, forget and output gates) or a GRU (update and reset "
             "gates) to see gates open and close."
         )

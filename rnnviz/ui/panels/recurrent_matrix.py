@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.engine.spectra import max_slope, verdict
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
@@ -299,9 +300,10 @@ class RecurrentMatrixPanel(Panel):
             self.eigen_points.setData(eigs.real, eigs.imag)
             self._eigen_data["main"] = eigs
             radius, sigma = record.spectral[name]
+            slope = max_slope(self.context.spec, name) if self.context else 1.0
             self.summary.setText(
-                f"{self._label} {name} at step {record.step}: ρ = {radius:.3g}, "
-                f"σ_max = {sigma:.3g}: {verdict(radius, sigma)}"
+                f"{self._label} {name} at step {record.step}: ρ = {radius:.4g}, "
+                f"σ_max = {sigma:.4g}; {verdict(radius, sigma, slope)}"
             )
         if other_eigs is not None:
             self.compare_points.setData(other_eigs.real, other_eigs.imag)
@@ -365,13 +367,4 @@ class RecurrentMatrixPanel(Panel):
         self.step_line.setVisible(step is not None)
         if step is not None:
             self.step_line.setPos(step)
-
-
-def verdict(radius: float, sigma: float) -> str:
-    """What rho and sigma_max say about the gradient passed back through W (activation aside)."""
-    if sigma < 1:
-        return "every step back shrinks the gradient"
-    if radius > 1:
-        return "the gradient can grow step after step (exploding)"
-    return "it can grow for a few steps, but shrinks over many"
 
