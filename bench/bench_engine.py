@@ -142,7 +142,8 @@ def report(kind: str, hidden: int, times: dict[str, list[float]]) -> list[bool]:
     limit = 1.5 if hidden <= 64 else 2.0
     rec_ok, thr_ok = ratio["recorded"] <= limit, 1 / ratio["cadence"] >= 0.9
     print(
-        f"{kind.upper():4s} H{hidden:<4d} plain {plain:7.2f} ms | recorded {ratio['recorded']:4.2f}x "
+        f"{kind.upper():4s} H{hidden:<4d} plain {plain:7.2f} ms | "
+        f"recorded {ratio['recorded']:4.2f}x "
         f"({spread['recorded'][0]:.2f}-{spread['recorded'][1]:.2f}; target <= {limit:g}x "
         f"{'MET' if rec_ok else 'MISSED'}) | throughput at the app's cadence "
         f"{1 / ratio['cadence']:4.2f}x (target >= 0.9x {'MET' if thr_ok else 'MISSED'}) | "

@@ -367,4 +367,3 @@ class RecurrentMatrixPanel(Panel):
         self.step_line.setVisible(step is not None)
         if step is not None:
             self.step_line.setPos(step)
-
