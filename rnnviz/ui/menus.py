@@ -1,4 +1,4 @@
-"""The window's menus: File, Training, Presets, View.
+"""The window's menus: File, Training, Presets, View, Help.
 
 The menus hold no state of their own: each action calls the window (or its transport bar's
 actions, so that a menu item and a toolbar button are one action with one shortcut).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from rnnviz.engine.spec import SpecError
 
@@ -54,7 +54,32 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     reset_layout = QAction("Reset layout", window)
     reset_layout.triggered.connect(window.reset_layout)
     view_menu.addAction(reset_layout)
+    build_help_menu(window)
     return presets_menu, view_menu
+
+
+def build_help_menu(window: MainWindow) -> QMenu:
+    """Help: the keyboard shortcuts and what rnnviz is."""
+    from rnnviz import __version__
+    from rnnviz.ui.keys import shortcuts_html
+
+    help_menu = window.menuBar().addMenu("&Help")
+    keys = help_menu.addAction("&Keyboard shortcuts")
+    keys.setShortcut(QKeySequence("F1"))
+    keys.triggered.connect(
+        lambda: QMessageBox.information(window, "Keyboard shortcuts", shortcuts_html())
+    )
+    about = help_menu.addAction("&About rnnviz")
+    about.triggered.connect(
+        lambda: QMessageBox.about(
+            window,
+            "About rnnviz",
+            f"<b>rnnviz {__version__}</b><p>Watch recurrent neural networks learn: the "
+            "unrolled graph, the gates, the memory cells, the gradient through time and the "
+            "loss surface, live while a model trains.</p>",
+        )
+    )
+    return help_menu
 
 
 def add_timeline(window: MainWindow):

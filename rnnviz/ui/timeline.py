@@ -230,6 +230,9 @@ class Timeline(QWidget):
             i = bisect_right(kept, current)
             self.cursor.set_step(kept[i] if i < len(kept) else None)
 
+    #: keys the timeline uses itself when it has the focus (ui/keys.py lets it keep them)
+    wants_keys = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End})
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         key = event.key()
         if key == Qt.Key.Key_End:

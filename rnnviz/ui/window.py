@@ -32,6 +32,7 @@ from rnnviz.ui.docks import (
 )
 from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
+from rnnviz.ui.keys import install_keymap, reset_confirmed
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
 from rnnviz.ui.run_controller import RunController
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.files = build_file_menu(self)
         self.setAcceptDrops(True)
         self._bind()
+        install_keymap(self)
 
         self.resize(1600, 1000)
         self._sized = False
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         t, run, display = self.transport, self.run_control, self.display
         t.run_action.toggled.connect(run.set_running)
         t.step_action.triggered.connect(self.step_once)
-        t.reset_action.triggered.connect(self.reset)
+        t.reset_action.triggered.connect(lambda: reset_confirmed(self) and self.reset())
         t.speed_changed.connect(run.set_speed)
         self.sidebar.apply_requested.connect(self.apply_settings)
         self.sidebar.live_changed.connect(self._live_changed)

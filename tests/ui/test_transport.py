@@ -76,14 +76,14 @@ def test_keyboard_shortcuts(qtbot, make_window):
     window = make_window("lecture_lstm")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
-    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: window.shown_step == 1 and not window.running, timeout=TIMEOUT)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.shown_step >= 3, timeout=TIMEOUT)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert not window.running
-    qtbot.keyClick(window, Qt.Key.Key_R)
-    assert window.trainer.step_count == 0
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.trainer.step_count == 0  # a short run resets without asking
 
 
 def test_slow_speed_paces_steps(qtbot, make_window):

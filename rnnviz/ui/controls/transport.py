@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QSlider, QToolBar, QWidget
 
 #: speed slider positions, in steps per second; None = as fast as possible
@@ -19,7 +19,7 @@ def speed_text(speed: float | None) -> str:
 
 
 class TransportBar(QToolBar):
-    """A toolbar whose actions the window connects. Shortcuts: Space, Right, R."""
+    """A toolbar whose actions the window connects; their keys are set by ``ui/keys.py``."""
 
     speed_changed = Signal(object)  # float | None
 
@@ -30,17 +30,14 @@ class TransportBar(QToolBar):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.run_action = QAction("▶  Run", self)
         self.run_action.setCheckable(True)
-        self.run_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.run_action.setToolTip("Train continuously (Space); press again to pause.")
-        self.step_action = QAction("Step  →", self)
-        self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Right))
+        self.step_action = QAction("Step", self)
         self.step_action.setToolTip(
-            "One training step: forward, backward through time, update (→)."
+            "One training step: forward, backward through time, update (S)."
         )
         self.reset_action = QAction("⟲  Reset", self)
-        self.reset_action.setShortcut(QKeySequence(Qt.Key.Key_R))
         self.reset_action.setToolTip(
-            "Back to step 0 with the seed's initial weights; the history is cleared (R)."
+            "Back to step 0 with the seed's initial weights; the history is cleared (Ctrl+R)."
         )
         for action in (self.run_action, self.step_action, self.reset_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

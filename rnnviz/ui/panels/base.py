@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.engine.history import History
@@ -51,6 +52,9 @@ class Panel(QWidget):
         super().__init__(parent)
         self.cursor = cursor
         self.context: RunContext | None = None
+        # a click on the panel takes the keyboard focus from the sidebar, so ← → move t
+        # here instead of changing a combo box (ui/keys.py)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def reset(self, context: RunContext) -> None:
         """A new run starts: forget drawn data, rebuild what depends on the model shape."""
