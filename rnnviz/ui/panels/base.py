@@ -35,6 +35,9 @@ class RunContext:
     #: thread, between two steps) and call ``callback(result)`` on the GUI thread later;
     #: ``result`` is the exception if ``fn`` raised. None outside a main window.
     request: Callable[[Callable, Callable], None] | None = None
+    #: the run's ``rnnviz.session.session.Session`` (None outside a main window): where a
+    #: panel keeps what is saved with the run, e.g. the loss surface
+    session: object | None = None
 
 
 class Panel(QWidget):
