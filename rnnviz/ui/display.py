@@ -198,6 +198,7 @@ class Display(QObject):
                 panel.show_compare(
                     self.run.run_settings.compare_label, compare, self.run.compare_trainer.history
                 )
+            panel.mark_step(record, viewing=self.cursor.step is not None)
         except Exception as exc:  # one broken panel must not stop the others or training
             traceback.print_exc()
             self.panel_failed.emit(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")

@@ -152,6 +152,7 @@ class CellDiagramPanel(Panel):
     title = "LSTM cell"
     key = "cell_diagram"
     area = "model"
+    needs_full = True  # its numbers come from recorded steps only
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -217,6 +218,7 @@ class CellDiagramPanel(Panel):
         header.addWidget(self.next_button)
         header.addWidget(self.unit_box)
         header.addWidget(self.chain_box)
+        header.addWidget(self.step_tag)
         return header
 
     # -- Panel hooks ---------------------------------------------------------------------------

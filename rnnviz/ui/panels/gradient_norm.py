@@ -120,7 +120,10 @@ class GradientNormPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        layout.addWidget(self.summary)
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.step_tag)
+        layout.addLayout(header)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.plots = pg.GraphicsLayoutWidget()

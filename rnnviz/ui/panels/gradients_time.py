@@ -96,6 +96,7 @@ class GradientsTimePanel(Panel):
     title = "Gradient through time"
     key = "gradients_time"
     area = "gradients"
+    needs_full = True  # its numbers come from recorded steps only
     _fitted: tuple | None = None  # the (log y range, length) the line plot was last fitted to
     _map_levels: tuple | None = None  # the colour bar's levels, rounded out
     _map_y_range: tuple | None = None  # the map's step axis range, rounded out
@@ -111,6 +112,7 @@ class GradientsTimePanel(Panel):
         self.map_label = QLabel("heatmap:")
         header.addWidget(self.map_label)
         header.addWidget(self.map_choice)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plots = pg.GraphicsLayoutWidget()

@@ -377,6 +377,8 @@ class HeatmapPanel(Panel):
     says why), ``build_stack()`` and ``draw(trace)``; ``selection_title`` and
     ``selection_changed`` are optional hooks."""
 
+    needs_full = True  # its numbers come from recorded steps only
+
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
@@ -388,6 +390,7 @@ class HeatmapPanel(Panel):
         self.chain_box.setVisible(False)
         header.addWidget(self.summary, 1)
         header.addWidget(self.chain_box)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
         self.note = QLabel("")
         self.note.setWordWrap(True)

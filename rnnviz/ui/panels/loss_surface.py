@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -30,8 +37,9 @@ from rnnviz.ui.panels.surface_views import SurfaceViews
 from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
 
-def read_trajectory(history: History) -> tuple[np.ndarray, np.ndarray]:
-    """(steps [K], weights [K, P]) of the path, read safely while another thread appends."""
+def read_trajectory(history: History, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(steps [K], weights [K, P]) of the path up to step ``until`` (the step the panels
+    show: a past one when viewing it), read safely while another thread appends."""
     traj = history.trajectory
     steps, items = list(traj.steps), list(traj.items)
     if abs(len(steps) - len(items)) > 1:  # caught in the middle of thinning: skip this time
@@ -39,7 +47,12 @@ def read_trajectory(history: History) -> tuple[np.ndarray, np.ndarray]:
     n = min(len(steps), len(items))
     if n == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, 0))
-    return np.asarray(steps[:n]), np.stack(items[:n])
+    steps = np.asarray(steps[:n])
+    if until is not None:
+        n = int(np.searchsorted(steps, until, side="right"))
+        if n == 0:
+            return np.empty(0, dtype=np.int64), np.empty((0, 0))
+    return steps[:n], np.stack(items[:n])
 
 
 class LossSurfacePanel(Panel):
@@ -86,7 +99,10 @@ class LossSurfacePanel(Panel):
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
-        layout.addWidget(self.legend)
+        legend_row = QHBoxLayout()  # the legend, and the step the path is drawn up to
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.step_tag)
+        layout.addLayout(legend_row)
         notice = "" if use_gl else "3D view unavailable here (no OpenGL); showing the 2D map."
         self.tabs = SurfaceViews(use_gl, notice, self._on_screen, self._gl_made)
         layout.addWidget(self.tabs, 1)
@@ -131,7 +147,7 @@ class LossSurfacePanel(Panel):
     def show_record(self, record: StepRecord, history: History) -> None:
         self.tabs.ensure_gl()  # e.g. its tab was just raised
         self._compute_if_wanted()
-        steps, weights = read_trajectory(history)
+        steps, weights = read_trajectory(history, record.step)
         if steps.size:
             self._paths["main"] = (steps, weights)
             self._draw_paths()
@@ -144,7 +160,7 @@ class LossSurfacePanel(Panel):
             self._paths.pop("compare", None)
             self._compare_label = ""
         else:
-            steps, weights = read_trajectory(history)
+            steps, weights = read_trajectory(history, record.step)
             main = self._paths.get("main")
             # the second run's path only lies in this parameter space if it has the same
             # parameters (e.g. the cliff with and without clipping; not tanh RNN vs LSTM)

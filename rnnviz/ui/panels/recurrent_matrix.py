@@ -49,6 +49,7 @@ class RecurrentMatrixPanel(Panel):
     title = "Recurrent matrix"
     key = "recurrent_matrix"
     area = "gradients"
+    needs_full = True  # its numbers come from recorded steps only
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -60,6 +61,7 @@ class RecurrentMatrixPanel(Panel):
         header.addWidget(self.summary, 1)
         header.addWidget(QLabel("matrix:"))
         header.addWidget(self.matrix_choice)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plots = pg.GraphicsLayoutWidget()

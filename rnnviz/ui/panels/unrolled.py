@@ -72,6 +72,7 @@ class UnrolledPanel(Panel):
     title = "Unrolled graph"
     key = "unrolled"
     area = "model"
+    needs_full = True  # its numbers come from recorded steps only
 
     #: the "Animate step" replay ran to its end or was stopped
     animation_finished = Signal()
@@ -119,6 +120,7 @@ class UnrolledPanel(Panel):
         header.addWidget(self.mode_box)
         header.addWidget(self.all_steps)
         header.addWidget(self.animate_button)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plot = pg.PlotWidget()
@@ -405,7 +407,8 @@ class UnrolledPanel(Panel):
         if record is None or self.graph is None:
             return
         what = f"unit {self.cursor.unit}" if self._mode() == "unit" else "norm over units"
-        self.summary.setText(f"step {record.step}   t = {self.cursor.t + 1}   nodes: {what}")
+        # (the step is named by the step tag beside it)
+        self.summary.setText(f"t = {self.cursor.t + 1}   nodes: {what}")
         self.legend.setText(self._legend_html(geo.gradient_max(record.dh_norm, record.dc_norm)))
 
     def _show_selection(self, t: int) -> None:
