@@ -24,7 +24,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-from rnnviz.ui.panels.gradients_time import (
+from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
     CURSOR_PEN,

@@ -22,7 +22,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-from rnnviz.ui.panels.gradients_time import run_label
+from rnnviz.ui.panels.gradient_plots import run_label
 
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 CLICK_HELP = (
