@@ -274,7 +274,7 @@ class LossSurfacePanel(Panel):
         self.plane, self.ranges, self.grid = saved.plane, saved.ranges, saved.grid
         self.surface_step = saved.step
         self.last_status = "done"
-        self.controls.show_state("saved surface", 100)
+        self.controls.show_state("from file", 100)
         self._redraw()
 
     # -- worker signals ----------------------------------------------------------------------
