@@ -4,13 +4,15 @@
                     "settings": RunSettings.to_dict() (weights as array references),
                     "runs": {"main": {"state": TrainerState, "history": History},
                              "compare": {...}},          # compare mode only
-                    "cursor": {"step", "t", "unit", "chain"}}
+                    "cursor": {"step", "t", "unit", "chain"},
+                    "surface": the last computed loss surface (session/surface.py), if any}
     <name>.npy     every array the document refers to ({"$a": name}; engine/plain.py)
 
 A run's state holds its weights, optimiser state, step count and live settings; training is a
 pure function of those and the settings (the batch of step s comes from the seed and s), so
 continuing an opened session is bit-exact with never having stopped. The history holds the
-scalar series, the kept step records, checkpoints, trajectory and events.
+scalar series, the kept step records, checkpoints, trajectory and events. The loss surface
+is optional: files without one (or written before it was saved) open the same way.
 
 Opening checks the format and version from the small JSON document before any array is
 read, and the archive's caps (``engine/archive.py``) before anything is decompressed.
@@ -30,6 +32,7 @@ from rnnviz.engine.history_codec import decode_history, encode_history
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.trainer_state import TrainerState
 from rnnviz.session.settings import RunSettings
+from rnnviz.session.surface import SavedSurface, decode_surface, encode_surface
 
 FORMAT = "rnnviz-session"
 VERSION = 1
@@ -47,6 +50,7 @@ class LoadedSession:
     trainer: object
     compare_trainer: object | None
     cursor: dict
+    surface: SavedSurface | None = None
 
 
 def session_path(path: str | Path) -> Path:
@@ -82,7 +86,7 @@ def session_document(session, arrays: dict[str, np.ndarray]) -> dict:
     runs = {"main": session.trainer}
     if session.compare_trainer is not None:
         runs["compare"] = session.compare_trainer
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "app_version": rnnviz.__version__,
@@ -96,6 +100,9 @@ def session_document(session, arrays: dict[str, np.ndarray]) -> dict:
         },
         "cursor": session.cursor.to_dict(),
     }
+    if session.surface is not None:
+        document["surface"] = encode_surface(session.surface, arrays, "surface")
+    return document
 
 
 def save_session(path: str | Path, session) -> Path:
@@ -152,9 +159,21 @@ def _build(path: Path, document: dict, arrays) -> LoadedSession:
     if compare is not None:
         compare = _restored(compare, runs["compare"], arrays)
     cursor = document.get("cursor")
+    surface = _surface(document, arrays, trainer)
     return LoadedSession(
-        path, settings, trainer, compare, cursor if isinstance(cursor, dict) else {}
+        path, settings, trainer, compare, cursor if isinstance(cursor, dict) else {}, surface
     )
+
+
+def _surface(document: dict, arrays, trainer) -> SavedSurface | None:
+    """The saved loss surface (None when there is none); it must lie in the space of the
+    main run's parameters."""
+    if document.get("surface") is None:
+        return None
+    surface = decode_surface(document["surface"], arrays)
+    if surface.plane.size != trainer.flat_weights().size:
+        raise ValueError("its loss surface does not match the model's parameters")
+    return surface
 
 
 def _restored(trainer, run: dict, arrays):

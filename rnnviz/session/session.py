@@ -2,7 +2,8 @@
 
 It holds what a run *is* -- the settings (a preset plus edits), the main run's trainer and,
 in compare mode, the second run's, their histories (inside the trainers), the cursor, the
-file it was opened from or saved to and whether it has changed since -- and the operations
+file it was opened from or saved to and whether it has changed since, and the last loss
+surface computed for the run (``surface``, saved with it) -- and the operations
 on it: new run from settings, reset, save, open, continue from an earlier step. It never
 trains by itself (a worker does, in the UI) and never draws; views subscribe to its
 signals:
@@ -24,6 +25,7 @@ from psygnal import Signal
 from rnnviz.engine.spec import SpecError
 from rnnviz.session.cursor import Cursor
 from rnnviz.session.settings import RunSettings
+from rnnviz.session.surface import SavedSurface
 
 
 class Session:
@@ -38,6 +40,9 @@ class Session:
         self.settings: RunSettings | None = None
         self.trainer = None
         self.compare_trainer = None
+        #: the last finished loss surface of this run (None: none computed, or the run
+        #: changed since); a view sets it, the session file keeps it
+        self.surface: SavedSurface | None = None
         self._path: Path | None = None
         self._modified = False
 
@@ -60,6 +65,12 @@ class Session:
         if self._path is not None:
             return self._path.name
         return (self.settings.title if self.settings else "") or "untitled"
+
+    def set_surface(self, surface: SavedSurface | None) -> None:
+        """Keep ``surface`` as the run's last computed loss surface. It does not mark the
+        session modified: a surface can always be computed again, and opening a file
+        without one (the panel then computes one) should not ask to be saved."""
+        self.surface = surface
 
     def set_modified(self, modified: bool = True) -> None:
         if modified != self._modified:
@@ -84,6 +95,7 @@ class Session:
         trainer = settings.make_trainer()
         compare = settings.make_compare_trainer()
         self.settings, self.trainer, self.compare_trainer = settings, trainer, compare
+        self.surface = None
         self.cursor.set_step(None)
         self.set_modified(self._path is not None)
         self.run_changed.emit()
@@ -96,6 +108,7 @@ class Session:
         """Back to step 0 with the seed's initial weights (same settings)."""
         for trainer in self.trainers():
             trainer.reset()
+        self.surface = None
         self.cursor.set_step(None)
         self.set_modified(self._path is not None)
         self.run_changed.emit()
@@ -124,6 +137,7 @@ class Session:
             trainer.restore(state)
             trainer.history.truncate(at)
             trainer.history.add_event(at, f"continued from step {at}", "reset")
+        self.surface = None  # made around weights this run no longer reaches
         self.cursor.set_step(None)
         self.set_modified(True)
         self.run_changed.emit()
@@ -148,12 +162,14 @@ class Session:
         from rnnviz.session.files import read_session
 
         loaded = read_session(path)
+        self.surface = loaded.surface  # before run_changed: views draw it at once
         self._take(loaded.settings, loaded.trainer, loaded.compare_trainer, loaded.path, False)
         self.cursor.restore(loaded.cursor)
 
     def adopt(self, other: Session) -> None:
         """Take over ``other``'s run and file (e.g. one opened aside, so that a file that
         fails to open never touches this session); the cursor stays this session's."""
+        self.surface = other.surface  # before run_changed: views redraw it at once
         self._take(other.settings, other.trainer, other.compare_trainer, other.path, other.modified)
 
     def _take(self, settings, trainer, compare, path: Path | None, modified: bool) -> None:

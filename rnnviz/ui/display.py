@@ -179,15 +179,18 @@ class Display(QObject):
             return
         history = trainer.history
         if self.cursor.step is not None:
-            record = history.record_at(self.cursor.step)
+            record = newest = history.record_at(self.cursor.step)
         else:
             record = history.record_at(trainer.step_count) or history.last
+            # panels of the scalar history (loss, gradient norm, the path) show the newest
+            # step, those of a record's internals the newest full record
+            newest = history.last or record
         if record is None:
             return
         state = self._frame_state()
-        for key in self.panels:
+        for key, panel in self.panels.items():
             if self._on_screen(key):
-                self._draw_panel(key, record, state)
+                self._draw_panel(key, record if panel.needs_full else newest, state)
 
     def _frame_state(self) -> tuple:
         """What the panels should show; a panel that drew another state is stale."""
@@ -225,6 +228,7 @@ class Display(QObject):
                 panel.show_compare(
                     self.run.run_settings.compare_label, compare, self.run.compare_trainer.history
                 )
+            panel.mark_step(record, viewing=self.cursor.step is not None)
         except Exception as exc:  # one broken panel must not stop the others or training
             traceback.print_exc()
             self.panel_failed.emit(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")

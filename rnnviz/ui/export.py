@@ -7,7 +7,8 @@ read-back), ``export_svg`` paints it into an SVG (refused for the 3D view), ``ex
 writes one CSV file per table. Every file is written atomically (a temporary file in the same
 folder, flushed and fsynced, then renamed over the target).
 
-The menus and the window's dialog that call these are in ``export_menu.py``.
+The rendering is in ``export_render.py``; the menus and the window's dialog that call these
+are in ``export_menu.py``.
 """
 
 from __future__ import annotations
@@ -22,23 +23,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QRegion, QVector3D
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect
+from PySide6.QtGui import QPainter, QRegion
 from PySide6.QtWidgets import (
     QApplication,
     QWidget,
 )
 
 from rnnviz.session.export import atomic_write
+from rnnviz.ui.export_render import (
+    ExportError,
+    check_size,
+    gl_widget,
+    image_bytes,
+    is_blank,
+    render_image,
+    title_of,
+)
 
 if TYPE_CHECKING:  # the panels import this module (Table): no import of them at run time
     from rnnviz.ui.panels.base import Panel
-
-SCALES = (1, 2, 4)
-
-
-class ExportError(Exception):
-    """An export that cannot be done; its text is one sentence for the user."""
 
 
 # -- tables -----------------------------------------------------------------------------------
@@ -141,170 +145,19 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "table"
 
 
-# -- pictures ---------------------------------------------------------------------------------
-def _check_size(panel: QWidget) -> None:
-    if panel.width() < 8 or panel.height() < 8:
-        raise ExportError(f"The {_title(panel)} panel has not been laid out yet: show it first.")
-
-
-def _title(panel) -> str:
-    return getattr(panel, "title", type(panel).__name__)
-
-
-def _gl_widget(panel) -> QWidget | None:
-    """The 3D view the panel shows now (the loss surface's 3D tab), else None."""
-    shown = getattr(panel, "shown_gl_widget", None)
-    return shown() if callable(shown) else None
-
-
-def is_blank(image: QImage) -> bool:
-    """True when every pixel of ``image`` has the same colour."""
-    image = image.convertToFormat(QImage.Format.Format_ARGB32)
-    if image.width() == 0 or image.height() == 0:
-        return True
-    bits = image.constBits()
-    data = np.frombuffer(bits, dtype=np.uint32, count=image.height() * image.bytesPerLine() // 4)
-    data = data.reshape(image.height(), -1)[:, : image.width()]
-    return bool((data == data[0, 0]).all())
-
-
-def render_image(panel: QWidget, scale: int = 1) -> QImage:
-    """The panel as it is on screen, at ``scale`` times its resolution (text and lines drawn
-    at that resolution, not magnified)."""
-    if scale not in SCALES:
-        raise ExportError(f"Scale {scale} is not offered; choose 1, 2 or 4.")
-    _check_size(panel)
-    QApplication.processEvents()  # pending layout and repaints first
-    size = panel.size()
-    image = QImage(size.width() * scale, size.height() * scale, QImage.Format.Format_ARGB32)
-    image.setDevicePixelRatio(scale)
-    image.fill(panel.palette().color(QPalette.ColorRole.Window))
-    painter = QPainter(image)
-    try:
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing
-            | QPainter.RenderHint.TextAntialiasing
-            | QPainter.RenderHint.SmoothPixmapTransform
-        )
-        panel.render(
-            painter,
-            QPoint(0, 0),
-            QRegion(),
-            QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground,
-        )
-        gl = _gl_widget(panel)
-        if gl is not None:
-            frame = gl_frame(gl, scale)
-            origin = gl.mapTo(panel, QPoint(0, 0))
-            painter.drawImage(QRectF(origin.x(), origin.y(), gl.width(), gl.height()), frame)
-    finally:
-        painter.end()
-    return image
-
-
-def gl_frame(view, scale: int = 1) -> QImage:
-    """A pyqtgraph GLViewWidget's picture read back from OpenGL at ``scale`` times its size:
-    ``renderToArray`` into a framebuffer object (its text labels, which pyqtgraph paints
-    with a QPainter on the widget, drawn over it here); the widget's own framebuffer
-    (``grabFramebuffer``), magnified, where that fails. Refuses a blank picture."""
-    frame = view.grabFramebuffer()  # also lays out the projection the labels use
-    if frame.isNull() or is_blank(frame):
-        raise ExportError(
-            "The 3D view read back blank from OpenGL; export the Map tab or the data as CSV."
-        )
-    frame.setDevicePixelRatio(max(1.0, frame.width() / max(view.width(), 1)))
-    if scale == 1:
-        return frame
-    try:
-        image = _render_gl_scaled(view, scale)
-    except Exception:  # a driver without framebuffer objects: the screen picture, magnified
-        image = None
-    if image is None or is_blank(image):
-        image = frame.scaled(
-            view.width() * scale,
-            view.height() * scale,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-    image.setDevicePixelRatio(scale)
-    return image
-
-
-def _render_gl_scaled(view, scale: int) -> QImage | None:
-    import pyqtgraph.opengl as gl
-
-    texts = [
-        item
-        for item in view.items
-        if isinstance(item, gl.GLTextItem) and item.visible() and item.text
-    ]
-    placed = []
-    for item in texts:  # where the last on-screen paint put each label (widget pixels)
-        point = item.compute_projection().map(QVector3D(*item.pos)).toPointF()
-        placed.append((item.align_text(point), item.text, item.font, item.color))
-    # lines and points are sized in pixels: as thick, relative to the picture, as on screen
-    lines = [i for i in view.items if isinstance(i, gl.GLLinePlotItem)]
-    points = [i for i in view.items if isinstance(i, gl.GLScatterPlotItem) and np.isscalar(i.size)]
-    widths = [item.width for item in lines]
-    sizes = [item.size for item in points]
-    for item in texts:
-        item.setVisible(False)
-    try:
-        for item, width in zip(lines, widths, strict=True):
-            item.width = width * scale
-        for item, size in zip(points, sizes, strict=True):
-            item.size = size * scale
-        pixels = view.renderToArray((view.width() * scale, view.height() * scale))
-    finally:
-        for item, width in zip(lines, widths, strict=True):
-            item.width = width
-        for item, size in zip(points, sizes, strict=True):
-            item.size = size
-        for item in texts:
-            item.setVisible(True)
-        view.update()
-    pixels = np.ascontiguousarray(pixels)
-    h, w = pixels.shape[:2]
-    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
-    image.setDevicePixelRatio(scale)
-    painter = QPainter(image)
-    try:
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-        )
-        for point, text, font, colour in placed:
-            painter.setPen(QColor(colour))
-            painter.setFont(font)
-            painter.drawText(point, text)
-    finally:
-        painter.end()
-    return image
-
-
-def _image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, fmt)
-    buffer.close()
-    if not ok:
-        raise ExportError(f"Qt could not encode the picture as {fmt}.")
-    return bytes(data.data())
-
-
 def export_png(panel: Panel, path: str | os.PathLike, scale: int = 1) -> Path:
     """Write the panel as a PNG at ``scale`` (1, 2 or 4) times its on-screen resolution."""
     image = render_image(panel, scale)
     if is_blank(image):
-        raise ExportError(f"The {_title(panel)} panel rendered blank; nothing was written.")
-    return write_atomic(_with_suffix(path, ".png"), _image_bytes(image))
+        raise ExportError(f"The {title_of(panel)} panel rendered blank; nothing was written.")
+    return write_atomic(_with_suffix(path, ".png"), image_bytes(image))
 
 
 def svg_refusal(panel) -> str | None:
     """Why the panel cannot be an SVG now (None: it can)."""
-    if _gl_widget(panel) is not None:
+    if gl_widget(panel) is not None:
         return (
-            f"The {_title(panel)} panel shows a 3D view, which has no SVG form: export it "
+            f"The {title_of(panel)} panel shows a 3D view, which has no SVG form: export it "
             "as PNG, or switch to its Map tab for an SVG."
         )
     return None
@@ -317,7 +170,7 @@ def svg_bytes(panel: Panel) -> bytes:
     refusal = svg_refusal(panel)
     if refusal:
         raise ExportError(refusal)
-    _check_size(panel)
+    check_size(panel)
     QApplication.processEvents()
     data = QByteArray()
     buffer = QBuffer(data)
@@ -327,8 +180,8 @@ def svg_bytes(panel: Panel) -> bytes:
     generator.setOutputDevice(buffer)
     generator.setSize(panel.size())
     generator.setViewBox(QRect(0, 0, panel.width(), panel.height()))
-    generator.setTitle(_title(panel))
-    generator.setDescription(f"rnnviz: the {_title(panel)} panel")
+    generator.setTitle(title_of(panel))
+    generator.setDescription(f"rnnviz: the {title_of(panel)} panel")
     painter = QPainter(generator)
     try:
         painter.setRenderHints(
@@ -357,7 +210,7 @@ def export_csv(panel: Panel, path: str | os.PathLike) -> list[Path]:
     file per table, ``<stem>_<table>.csv`` beside it. Returns the paths written."""
     tables = {k: t for k, t in panel.export_tables().items() if t is not None}
     if not tables:
-        raise ExportError(f"The {_title(panel)} panel has drawn nothing yet: train a step first.")
+        raise ExportError(f"The {title_of(panel)} panel has drawn nothing yet: train a step first.")
     path = _with_suffix(path, ".csv")
     if len(tables) == 1:
         (table,) = tables.values()

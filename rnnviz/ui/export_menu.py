@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.ui.export import SCALES, _title, error_sentence, export, svg_refusal
+from rnnviz.ui.export import error_sentence, export, svg_refusal
+from rnnviz.ui.export_render import SCALES, title_of
 
 if TYPE_CHECKING:
     from rnnviz.ui.panels.base import Panel
@@ -63,7 +64,7 @@ def ask_path(parent: QWidget | None, panel, fmt: str, scale: int = 1) -> str:
     what = {"png": f"PNG {scale}x", "svg": "SVG", "csv": "data as CSV"}[fmt]
     path, _ = QFileDialog.getSaveFileName(
         parent,
-        f"Export {_title(panel)} as {what}",
+        f"Export {title_of(panel)} as {what}",
         default_path(panel, fmt, scale),
         EXTENSIONS[fmt][0],
     )
@@ -92,7 +93,7 @@ def run_export(
     _last_folder[:] = [str(Path(path).expanduser().parent)]
     if report is not None:
         names = ", ".join(p.name for p in written)
-        report(f"Exported {_title(panel)}: {names}")
+        report(f"Exported {title_of(panel)}: {names}")
     return written
 
 
@@ -161,7 +162,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         self.panel_box = QComboBox()
         for key, panel in self.panels.items():
-            self.panel_box.addItem(_title(panel), key)
+            self.panel_box.addItem(title_of(panel), key)
         self.panel_box.setCurrentIndex(max(0, self.panel_box.findData(current_key)))
         self.format_box = QComboBox()
         for label, fmt, scale in FORMATS:

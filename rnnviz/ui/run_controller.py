@@ -105,6 +105,7 @@ class RunController(QObject):
             chains=tuple(trainer.chains),
             config=trainer.config,
             request=self._request,
+            session=self.session,
         )
 
     def _request(self, fn, callback) -> None:

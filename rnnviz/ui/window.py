@@ -3,8 +3,8 @@
 A view. The run (trainer, worker, transport) is the ``RunController``'s
 (run_controller.py), which panel draws what and when is the ``Display``'s (display.py); the
 window builds the widgets (docks.py, menus.py, status.py) and binds them to those two. The
-properties and methods that only pass through to them keep one place to drive the app from
-(the CLI, tests, benchmarks).
+properties and methods that only pass through to them (window_run.py) keep one place to
+drive the app from (the CLI, tests, benchmarks).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from rnnviz.engine.spec import SpecError
 from rnnviz.session.cursor import Cursor
-from rnnviz.session.settings import RunSettings
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
@@ -37,10 +36,11 @@ from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.status import Banner, RunStatus
+from rnnviz.ui.window_run import RunPassThroughs
 from rnnviz.ui.workers import WorkerError
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RunPassThroughs, QMainWindow):
     """The rnnviz window. ``preset``: a preset name (default: the engine's default demo);
     ``open_path``: a saved session to open instead."""
 
@@ -245,69 +245,6 @@ class MainWindow(QMainWindow):
     def _live_changed(self, config) -> None:
         if self.run_control.set_live(config) and not self.running:
             self.display.draw_all()  # show the event mark now
-
-    def load_preset(self, name: str | None) -> None:
-        """Open a preset (None: the default demo) and get ready to train from step 0."""
-        self.run_control.load_preset(name)
-
-    def apply_settings(self, settings: RunSettings) -> bool:
-        """Build a trainer for ``settings`` (stopping the current run). False if refused."""
-        return self.run_control.apply_settings(settings)
-
-    def run(self) -> None:
-        self.run_control.run()
-
-    def pause(self) -> None:
-        self.run_control.pause()
-
-    def step_once(self) -> None:
-        self.run_control.step_once()
-
-    def run_steps(self, n: int) -> None:
-        """Train ``n`` more steps at the current speed, then pause (screenshots, tests)."""
-        self.run_control.run_steps(n)
-
-    def reset(self) -> None:
-        """Back to step 0 with the seed's initial weights."""
-        self.run_control.reset()
-
-    @property
-    def running(self) -> bool:
-        """Training, or finished but not yet drawn (False: everything trained is shown)."""
-        return self.run_control.running
-
-    @property
-    def trainer(self):
-        return self.run_control.trainer
-
-    @property
-    def compare_trainer(self):
-        return self.run_control.compare_trainer
-
-    @property
-    def worker(self):
-        return self.run_control.worker
-
-    @property
-    def run_settings(self):
-        return self.run_control.run_settings
-
-    @property
-    def last_error(self) -> WorkerError | None:
-        return self.run_control.last_error
-
-    @property
-    def display_timer(self):
-        return self.display.timer
-
-    @property
-    def steps_per_second(self) -> float:
-        return self.display.steps_per_second
-
-    @property
-    def shown_step(self) -> int:
-        """The newest training step taken for display (0 before any)."""
-        return self.display.shown_step
 
     # -- messages --------------------------------------------------------------------------
     def show_banner(self, text: str, details: str = "") -> None:

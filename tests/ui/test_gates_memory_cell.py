@@ -14,7 +14,8 @@ from rnnviz.engine.tasks import make_task
 from rnnviz.engine.trainer import TrainConfig, Trainer
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
-from rnnviz.ui.panels.cell_diagram import CellDiagramPanel, fmt
+from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
+from rnnviz.ui.panels.cell_numbers import fmt
 from rnnviz.ui.panels.gates import GatesPanel
 from rnnviz.ui.panels.memory import MemoryPanel
 

@@ -14,9 +14,11 @@ from rnnviz.engine.tasks import make_task
 from rnnviz.engine.trainer import TrainConfig, Trainer
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
+from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import RunContext
-from rnnviz.ui.panels.unrolled import COLOUR_STEP, DIM_ALPHA, UnrolledPanel
+from rnnviz.ui.panels.unrolled import UnrolledPanel
+from rnnviz.ui.panels.unrolled_style import COLOUR_STEP, DIM_ALPHA
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 T = 5
@@ -154,7 +156,7 @@ def test_node_colours_follow_the_selected_unit_or_the_norm(make_panel):
     idx_c = [panel.graph.node_index("c", "L0.fwd", t) for t in range(T)]
 
     def expected(values):  # diverging map of value / max(1, max |value| in the row)
-        return geo.diverging_rgba(values / max(1.0, np.abs(values).max()))[:, :3]
+        return colours.diverging_rgba(values / max(1.0, np.abs(values).max()))[:, :3]
 
     def assert_drawn(drawn, colours):  # brushes are rounded to COLOUR_STEP per channel
         np.testing.assert_allclose(drawn, colours, atol=COLOUR_STEP / 2)
@@ -180,7 +182,7 @@ def test_edge_widths_show_the_gradient_on_a_log_scale(make_panel):
 
     def width(g):
         strength = np.clip(1 + np.log10(g / g_max) / 6.0, 0, 1)
-        return geo.EDGE_MIN_WIDTH + (geo.EDGE_MAX_WIDTH - geo.EDGE_MIN_WIDTH) * strength
+        return colours.EDGE_MIN_WIDTH + (colours.EDGE_MAX_WIDTH - colours.EDGE_MIN_WIDTH) * strength
 
     pens = panel.edges_item.pen
     assert len(pens) == len(panel.edges_item.adjacency)
@@ -195,15 +197,15 @@ def test_edge_widths_show_the_gradient_on_a_log_scale(make_panel):
         if dk == "y":  # dL/dy_t is nonzero exactly where the loss counts
             counted = record.sample.mask[dt] > 0
             assert pens["width"][i] == pytest.approx(
-                geo.EDGE_MAX_WIDTH if counted else geo.EDGE_MIN_WIDTH
+                colours.EDGE_MAX_WIDTH if counted else colours.EDGE_MIN_WIDTH
             )
     assert checked == 8
     # the largest gradient gets the widest, brightest edge
-    assert pens["width"].max() == pytest.approx(geo.EDGE_MAX_WIDTH)
+    assert pens["width"].max() == pytest.approx(colours.EDGE_MAX_WIDTH)
 
 
 def test_log_strength_fades_over_six_decades():
-    s = geo.log_strength(np.array([1.0, 1e-3, 1e-6, 1e-9, 0.0, np.nan]), 1.0)
+    s = colours.log_strength(np.array([1.0, 1e-3, 1e-6, 1e-9, 0.0, np.nan]), 1.0)
     np.testing.assert_allclose(s, [1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
 
 
@@ -254,7 +256,7 @@ def test_animation_plays_forward_then_backward_and_finishes(qtbot, make_panel):
 
 def test_forward_pass_runs_left_to_right_and_bptt_right_to_left():
     graph = geo.build_layout("elman", 6, bidirectional=True)
-    fwd, bwd = geo.forward_depth(graph), geo.backward_depth(graph)
+    fwd, bwd = colours.forward_depth(graph), colours.backward_depth(graph)
     f = [fwd[graph.node_index("h", "L0.fwd", t)] for t in range(6)]
     b = [fwd[graph.node_index("h", "L0.bwd", t)] for t in range(6)]
     assert f == sorted(f) and b == sorted(b, reverse=True)

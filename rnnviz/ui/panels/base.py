@@ -4,7 +4,9 @@ The main window owns one Cursor and calls, on the GUI thread, at display rate:
 - ``panel.reset(context)`` when a new model / task / run starts (history cleared);
 - ``panel.show_record(record, history)`` with the record to draw (the live newest, or the kept
   record of the step the cursor selects) and the run's History (scalar series so far);
-- ``panel.show_compare(label, record, history)`` in compare mode, for the second run.
+- ``panel.show_compare(label, record, history)`` in compare mode, for the second run;
+- ``panel.mark_step(record, viewing)`` after drawing: the step tag in the panel's header then
+  names the training step the panel shows ("step 480", and whether that is the live one).
 Panels build their plot items once and update them with setData; they never train or block.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -36,6 +38,9 @@ class RunContext:
     #: thread, between two steps) and call ``callback(result)`` on the GUI thread later;
     #: ``result`` is the exception if ``fn`` raised. None outside a main window.
     request: Callable[[Callable, Callable], None] | None = None
+    #: the run's ``rnnviz.session.session.Session`` (None outside a main window): where a
+    #: panel keeps what is saved with the run, e.g. the loss surface
+    session: object | None = None
 
 
 class Panel(QWidget):
@@ -47,6 +52,9 @@ class Panel(QWidget):
     #: default place in the main window (users can move it): "training" (top row, side by
     #: side), "model" (tabs, lower left) or "gradients" (tabs, lower right)
     area = "training"
+    #: the panel draws a full record's internals and keeps showing the last full record
+    #: when given a scalar-only one (so its step tag keeps that record's step)
+    needs_full = False
 
     def __init__(self, cursor: Cursor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,10 +63,19 @@ class Panel(QWidget):
         # a click on the panel takes the keyboard focus from the sidebar, so ← → move t
         # here instead of changing a combo box (ui/keys.py)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        #: which training step the panel shows; each panel puts it in its header row
+        self.step_tag = StepTag()
+
+    def mark_step(self, record: StepRecord, viewing: bool) -> None:
+        """``record`` was drawn (``viewing``: an earlier step the cursor chose, not the
+        newest): name its step in the header, unless the panel kept an older full record."""
+        if record.full or not self.needs_full:
+            self.step_tag.show_step(record.step, viewing)
 
     def reset(self, context: RunContext) -> None:
         """A new run starts: forget drawn data, rebuild what depends on the model shape."""
         self.context = context
+        self.step_tag.show_step(None, False)
 
     def show_record(self, record: StepRecord, history: History) -> None:
         """Draw ``record`` (full or scalar-only) and the run's history so far."""
@@ -91,3 +108,43 @@ def panel_frame(panel: QWidget) -> tuple[QVBoxLayout, QLabel]:
     summary.setObjectName("panelSummary")
     summary.setWordWrap(True)
     return layout, summary
+
+
+class StepTag(QLabel):
+    """The header's "step 480" tag: the training step a panel shows, highlighted while it is
+    an earlier step than the newest (the timeline's "viewing" colours)."""
+
+    _LIVE = "QLabel { color: #a5d6a7; padding: 0px 4px; }"
+    _VIEWING = (
+        "QLabel { color: #111; background: #ffd54f; font-weight: bold; padding: 0px 4px;"
+        " border-radius: 3px; }"
+    )
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setObjectName("panelStep")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._shown: tuple[int | None, bool] | None = None
+        self.show_step(None, False)
+
+    @property
+    def step(self) -> int | None:
+        return self._shown[0] if self._shown else None
+
+    def show_step(self, step: int | None, viewing: bool) -> None:
+        """Name ``step`` (None: nothing drawn yet); cheap when nothing changed."""
+        if (step, viewing) == self._shown:
+            return
+        self._shown = (step, viewing)
+        if step is None:
+            self.setText("")
+            self.setToolTip("")
+            return
+        self.setText(f"step {step}" if viewing else f"step {step} · live")
+        self.setStyleSheet(self._VIEWING if viewing else self._LIVE)
+        self.setToolTip(
+            f"This panel shows training step {step}, an earlier step chosen on the timeline "
+            "or the loss curve (End: back to Live)."
+            if viewing
+            else f"This panel shows training step {step}, the newest it has drawn."
+        )

@@ -11,7 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 
 from rnnviz.ui.panels.base import RunContext
-from rnnviz.ui.panels.heatmap import HeatmapPanel, HeatRow
+from rnnviz.ui.panels.heatmap import HeatmapPanel
+from rnnviz.ui.panels.heatmap_stack import HeatRow
 
 SHUT, OPEN = 0.1, 0.9
 LSTM_GATES = (

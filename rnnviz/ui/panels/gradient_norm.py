@@ -7,7 +7,8 @@ recurrent and output weights; per gate for LSTM / GRU) on recorded steps; tick t
 list on the right. Clicking the top plot selects that training step.
 
 The plots use pyqtgraph's log mode: curves take the norms themselves, while the markers and the
-threshold line (items without a log mode) are placed at log10 of their values.
+threshold line (items without a log mode) are placed at log10 of their values. One run's
+curves and markers are a ``NormSeries`` (gradient_norm_series.py).
 """
 
 from __future__ import annotations
@@ -24,91 +25,19 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-from rnnviz.ui.panels.gradients_time import (
+from rnnviz.ui.panels.gradient_norm_series import NormSeries
+from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
     add_legend,
-    log10_or_nan,
     positive_or_nan,
     run_label,
 )
 
 GROUP_COLOURS = CHAIN_COLOURS + ("#ce93d8", "#e6ee9c", "#80cbc4", "#b0bec5")
 THRESHOLD_COLOUR = "#ffd54f"
-#: (before clipping, after clipping, clip marker) of the first and the compared run
-MAIN_COLOURS = ("#4fc3f7", "#aed581", "#ef5350")
-COMPARE_NORM_COLOURS = (COMPARE_COLOURS[0], COMPARE_COLOURS[1], "#ffab91")
-
-
-class _NormSeries:
-    """One run's before / after curves and clip markers on a (log-y) plot, updated in place."""
-
-    def __init__(
-        self,
-        plot: pg.PlotItem,
-        legend: pg.LegendItem,
-        label: str,
-        colours: tuple[str, str, str],
-    ) -> None:
-        before, after, marker = colours
-        self.plot, self.legend = plot, legend
-        self.before = plot.plot(pen=pg.mkPen(before, width=2))
-        self.after = plot.plot(pen=pg.mkPen(after, width=2, style=Qt.PenStyle.DashLine))
-        legend.addItem(self.before, f"{label}: before clipping")
-        legend.addItem(self.after, f"{label}: after clipping")
-        for curve in (self.before, self.after):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-        self.markers = pg.ScatterPlotItem(
-            symbol="t", size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(marker)
-        )
-        self.markers.setZValue(20)
-        plot.addItem(self.markers)
-        legend.addItem(self.markers, f"{label}: clipped step")
-        self._drawn = 0  # history length drawn
-        self._drawn_last_step = -1
-        self.clipped_count = 0
-        self.label = label
-        self.columns: dict[str, np.ndarray] = {}  # what is drawn (export_tables)
-
-    def remove(self) -> None:
-        for item in (self.before, self.after, self.markers):
-            self.plot.removeItem(item)
-            self.legend.removeItem(item)
-
-    def update(self, history: History) -> bool:
-        """Redraw if the history grew; True when it did."""
-        steps = history.series("step").copy()
-        before = history.series("grad_norm").copy()
-        after = history.series("grad_norm_clipped").copy()
-        clipped = history.series("clipped").copy()
-        n = min(steps.size, before.size, after.size, clipped.size)
-        if n == self._drawn and (n == 0 or steps[n - 1] == self._drawn_last_step):
-            return False
-        steps, before, after, clipped = steps[:n], before[:n], after[:n], clipped[:n] > 0.5
-        self.columns = {
-            "step": steps,
-            f"{self.label}: ||g|| before clipping": before,
-            f"{self.label}: ||g|| after clipping": after,
-            f"{self.label}: clipped": clipped,
-        }
-        self.before.setData(steps, positive_or_nan(before), connect="finite")
-        self.after.setData(steps, positive_or_nan(after), connect="finite")
-        old = self._drawn
-        appended_only = 0 < old <= n and steps[old - 1] == self._drawn_last_step
-        if appended_only:  # add the new clip events only (live training: cheap per frame)
-            new = slice(old, n)
-            hits = clipped[new]
-            if hits.any():
-                self.markers.addPoints(x=steps[new][hits], y=log10_or_nan(before[new][hits]))
-        else:  # first draw, or the history thinned its series
-            self.markers.setData(x=steps[clipped], y=log10_or_nan(before[clipped]))
-        self.clipped_count = int(np.count_nonzero(clipped))
-        self._drawn = n
-        self._drawn_last_step = steps[n - 1] if n else -1
-        return True
 
 
 class GradientNormPanel(Panel):
@@ -120,7 +49,10 @@ class GradientNormPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        layout.addWidget(self.summary)
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.step_tag)
+        layout.addLayout(header)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.plots = pg.GraphicsLayoutWidget()
@@ -172,8 +104,8 @@ class GradientNormPanel(Panel):
             plot.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
 
-        self.main: _NormSeries | None = None
-        self.compare: _NormSeries | None = None
+        self.main: NormSeries | None = None
+        self.compare: NormSeries | None = None
         self._compare_label: str | None = None
         self._label = "run"
         self.group_curves: dict[str, pg.PlotDataItem] = {}
@@ -195,7 +127,7 @@ class GradientNormPanel(Panel):
             if series is not None:
                 series.remove()
         self.compare, self._compare_label = None, None
-        self.main = _NormSeries(
+        self.main = NormSeries(
             self.norm_plot, self.legend, self._label, ("#4fc3f7", "#aed581", "#ef5350")
         )
         for curve in self.group_curves.values():
@@ -230,7 +162,7 @@ class GradientNormPanel(Panel):
             self.compare.remove()
             self.compare = None
         if self.compare is None:
-            self.compare = _NormSeries(
+            self.compare = NormSeries(
                 self.norm_plot, self.legend, label, COMPARE_COLOURS[:2] + ("#ffab91",)
             )
             self._compare_label = label

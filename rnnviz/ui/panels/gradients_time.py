@@ -10,6 +10,7 @@ as the training setting "dL/dh_t of" says; the summary names which.
 Time steps are numbered t = 1 .. T as in the lecture notes; the shared cursor's ``t`` is the
 0-based index, so t = cursor.t + 1. Clicking either plot selects a time step; clicking the
 heatmap also selects that training step (the "Live" button of the loss panel goes back).
+The colours and helpers it shares with the other gradient panels are gradient_plots.py's.
 """
 
 from __future__ import annotations
@@ -21,81 +22,31 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
-from rnnviz.engine.spec import ModelSpec
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-
-#: the first (main) run in cool colours, the compared run in warm ones
-CHAIN_COLOURS = ("#4fc3f7", "#aed581", "#4db6ac", "#9fa8da", "#81d4fa", "#c5e1a5")
-COMPARE_COLOURS = ("#ff8a65", "#ffd54f", "#f48fb1", "#ffb74d", "#ffab91", "#fff176")
-CURSOR_PEN = pg.mkPen("#ef5350", width=2)
-LEFT_AXIS_WIDTH = 78
-VANISHING, EXPLODING = 1e-2, 1e2  # ||dL/dh_1|| / ||dL/dh_T|| beyond these
-#: how the summary names the loss a record's gradients are of (StepRecord.gradients_of)
-GRADIENTS_OF_TEXT = {"sequence": "shown sequence's loss", "batch": "batch loss"}
-
-
-def run_label(spec: ModelSpec | None) -> str:
-    """How the legend names a run: "tanh RNN" for an Elman network, else the kind ("LSTM")."""
-    if spec is None:
-        return "run"
-    if spec.kind == "elman":
-        return f"{spec.activation} RNN"
-    return spec.kind.upper()
-
-
-def add_legend(plot: pg.PlotItem, columns: int = 1) -> pg.LegendItem:
-    """A legend in the top right corner on a dark translucent box, in the plot font."""
-    return plot.addLegend(
-        offset=(-10, 10),
-        labelTextSize=f"{style.PLOT_FONT_PT}pt",
-        brush=pg.mkBrush(20, 21, 26, 200),
-        pen=pg.mkPen("#50535e"),
-        colCount=columns,
-    )
-
-
-def positive_or_nan(values) -> np.ndarray:
-    """Float copy with non-positive and non-finite values as NaN (gaps on a log axis)."""
-    values = np.asarray(values, dtype=np.float64)
-    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
-
-
-def log10_or_nan(values) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log10(positive_or_nan(values))
-
-
-def first_last_ratio(row: np.ndarray) -> float:
-    """||dL/dh_1|| / ||dL/dh_T|| (NaN when undefined)."""
-    if row.size == 0 or not np.isfinite(row[-1]) or row[-1] <= 0:
-        return float("nan")
-    return float(row[0] / row[-1])
-
-
-def describe_ratio(ratio: float, length: int) -> str:
-    """E.g. " (x0.66 per step back: vanishing)"; the factor is the geometric mean change."""
-    if not np.isfinite(ratio) or ratio <= 0 or length < 2:
-        return ""
-    factor = ratio ** (1.0 / (length - 1))
-    verdict = ""
-    if ratio < VANISHING:
-        verdict = ": vanishing"
-    elif ratio > EXPLODING:
-        verdict = ": exploding"
-    return f" (x{factor:.3g} per step back{verdict})"
-
-
-def curve_name(label: str, kind: str, chain: str, several_chains: bool) -> str:
-    name = f"{label}: ||dL/d{kind}_t||"
-    return f"{name} {chain}" if several_chains else name
+from rnnviz.ui.panels.gradient_plots import (
+    CHAIN_COLOURS,
+    COMPARE_COLOURS,
+    CURSOR_PEN,
+    GRADIENTS_OF_TEXT,
+    LEFT_AXIS_WIDTH,
+    add_legend,
+    curve_name,
+    describe_ratio,
+    first_last_ratio,
+    log10_or_nan,
+    run_label,
+    set_row,
+    uniform_rows,
+)
 
 
 class GradientsTimePanel(Panel):
     title = "Gradient through time"
     key = "gradients_time"
     area = "gradients"
+    needs_full = True  # its numbers come from recorded steps only
     _fitted: tuple | None = None  # the (log y range, length) the line plot was last fitted to
     _map_levels: tuple | None = None  # the colour bar's levels, rounded out
     _map_y_range: tuple | None = None  # the map's step axis range, rounded out
@@ -111,6 +62,7 @@ class GradientsTimePanel(Panel):
         self.map_label = QLabel("heatmap:")
         header.addWidget(self.map_label)
         header.addWidget(self.map_choice)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plots = pg.GraphicsLayoutWidget()
@@ -388,22 +340,3 @@ class GradientsTimePanel(Panel):
             if x is not None and len(x):
                 return len(x)
         return 0
-
-
-def set_row(curve: pg.PlotDataItem, row: np.ndarray | None) -> None:
-    """Plot ``row`` ([T] norms) against t = 1 .. T, or clear the curve."""
-    if row is None or len(row) == 0:
-        curve.setData([], [])
-        return
-    curve.setData(np.arange(1, len(row) + 1), positive_or_nan(row), connect="finite")
-
-
-def uniform_rows(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows on an evenly spaced grid of training steps (each grid row repeats the newest kept
-    row at or before it), so the heatmap's vertical axis reads as training steps even after
-    the history thinned its rows. Evenly spaced input is returned unchanged."""
-    if steps.size < 3 or np.all(np.diff(steps) == steps[1] - steps[0]):
-        return steps, values
-    grid = np.linspace(steps[0], steps[-1], steps.size)
-    index = np.searchsorted(steps, grid + 1e-9, side="right") - 1
-    return np.round(grid).astype(np.int64), values[np.clip(index, 0, steps.size - 1)]

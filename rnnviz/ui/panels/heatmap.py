@@ -1,372 +1,29 @@
-"""Time x unit heatmaps with colour bars and a trace of the selected unit.
+"""Time x unit heatmaps with colour bars and a trace of the selected unit: the panel body.
 
-The shared body of the gates and memory-cell panels: ``HeatmapStack`` draws one heatmap row
-per trace quantity (time on x, units on y, unit 0 on top), colour bars, and below them a
-trace plot of the selected unit over t, all sharing one time axis whose ticks are the time
-steps (1-based, as in the lecture) or, for text tasks, the input tokens. Clicking a cell
-selects its time step and unit. ``HeatmapPanel`` adds the chain selector, a summary line, a
-note for models the panel does not apply to, and the cursor plumbing.
+The shared body of the gates and memory-cell panels: ``HeatmapPanel`` puts a
+``HeatmapStack`` (heatmap_stack.py) under a header with the chain selector, a summary line
+and the step tag, shows a note for models the panel does not apply to, and does the cursor
+plumbing. Labels and fonts come from heatmap_labels.py.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-
-try:  # the app-wide style (global font scale); absent in a bare checkout
-    from rnnviz.ui import style
-except ImportError:  # pragma: no cover
-    style = None
-
-#: tasks whose inputs are characters or words: token tick labels and coloured text
-TEXT_TASKS = frozenset({"char_lm", "slot_filling"})
-NICE_STRIDES = (1, 2, 5)
-CURSOR_COLOUR = "#ef5350"
-AXIS_TEXT = "#cfd8dc"
-
-
-# -- style helpers (follow rnnviz.ui.style when it is there) ----------------------------------
-def plot_font_pt() -> int:
-    return int(getattr(style, "PLOT_FONT_PT", 12))
-
-
-def plot_font(delta: int = 0) -> QFont:
-    font = style.plot_font() if style is not None and hasattr(style, "plot_font") else QFont()
-    font.setPointSize(max(6, plot_font_pt() + delta))
-    return font
-
-
-def style_plot(plot: pg.PlotItem) -> None:
-    if style is not None and hasattr(style, "style_plot"):
-        style.style_plot(plot)
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setStyle(tickFont=plot_font())
-        plot.getAxis(name).label.setFont(plot_font())
-
-
-def label_css() -> dict:
-    return {"color": AXIS_TEXT, "font-size": f"{plot_font_pt()}pt"}
-
-
-# -- tokens and chains ------------------------------------------------------------------------
-def is_text_task(task) -> bool:
-    return getattr(task, "name", "") in TEXT_TASKS or getattr(task, "input_vocab", None) is not None
-
-
-def display_token(token: str, limit: int = 10) -> str:
-    shown = token.replace(" ", "␣").replace("\n", "↵")
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-def time_labels(task, sample: SampleRecord, steps: int) -> tuple[list[str], str]:
-    """Tick labels for the time axis and the axis title."""
-    tokens = list(sample.input_tokens)
-    if is_text_task(task) and len(tokens) == steps:
-        return [display_token(tok) or "·" for tok in tokens], "input token"
-    return [str(t + 1) for t in range(steps)], "time step t"
-
-
-def chain_title(chain: str) -> str:
-    """``"L1.bwd"`` -> ``"layer 2 backward"``."""
-    layer, _, direction = chain.partition(".")
-    number = int(layer[1:]) + 1 if layer[1:].isdigit() else layer
-    return f"layer {number} " + {"fwd": "forward", "bwd": "backward"}.get(direction, direction)
-
-
-def finite_abs_max(values: np.ndarray, floor: float = 1e-6) -> float:
-    finite = np.abs(values[np.isfinite(values)])
-    return max(float(finite.max()), floor) if finite.size else 1.0
-
-
-class ChainSelector(QComboBox):
-    """Layer / direction picker bound to the cursor's chain; hidden for one-chain models."""
-
-    def __init__(self, cursor, parent=None) -> None:
-        super().__init__(parent)
-        self.cursor = cursor
-        self.setToolTip("Which layer and direction of the network to show.")
-        self.currentIndexChanged.connect(self._picked)
-
-    def set_chains(self, chains: tuple[str, ...], current: str) -> None:
-        self.blockSignals(True)
-        self.clear()
-        for chain in chains:
-            self.addItem(chain_title(chain), chain)
-        self.setCurrentIndex(max(0, self.findData(current)))
-        self.blockSignals(False)
-        self.setVisible(len(chains) > 1)
-
-    def show_chain(self, chain: str) -> None:
-        self.blockSignals(True)
-        self.setCurrentIndex(max(0, self.findData(chain)))
-        self.blockSignals(False)
-
-    def _picked(self, index: int) -> None:
-        chain = self.itemData(index)
-        if chain:
-            self.cursor.set_chain(chain)
-
-
-# -- axes -------------------------------------------------------------------------------------
-class IndexAxis(pg.AxisItem):
-    """An axis over integer cells [i, i+1): ticks at cell centres labelled ``labels[i]``,
-    thinned to every 2nd, 5th, 10th ... cell so that labels never overlap, at any zoom."""
-
-    def __init__(self, orientation: str, **kwargs) -> None:
-        super().__init__(orientation, **kwargs)
-        self.labels: list[str] = []
-
-    def set_labels(self, labels: list[str]) -> None:
-        self.labels = list(labels)
-        self.picture = None
-        self.update()
-
-    def _label_extent(self, first: int, last: int) -> float:
-        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
-        if self.orientation in ("left", "right"):
-            return metrics.height() + 2
-        widest = max(
-            (metrics.horizontalAdvance(s) for s in self.labels[first : last + 1]), default=8
-        )
-        return widest + metrics.horizontalAdvance("  ")
-
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
-        n = len(self.labels)
-        minVal, maxVal = sorted((minVal, maxVal))  # noqa: N806 (an inverted view swaps them)
-        if n == 0 or size <= 0 or maxVal <= minVal:
-            return []
-        first = max(0, int(math.floor(minVal)))
-        last = min(n - 1, int(math.ceil(maxVal)))
-        if last < first:
-            return []
-        px_per_cell = size / (maxVal - minVal)
-        need = self._label_extent(first, last) / max(px_per_cell, 1e-9)
-        stride = 1
-        for decade in (1, 10, 100, 1000, 10000, 100000):
-            stride = next((s * decade for s in NICE_STRIDES if s * decade >= need), 0)
-            if stride:
-                break
-        start = first - first % stride
-        values = [i + 0.5 for i in range(start, last + 1, stride) if i >= first]
-        return [(float(stride), values)]
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        n = len(self.labels)
-        return [self.labels[int(v)] if 0 <= int(v) < n else "" for v in values]
-
-
-# -- the stack of heatmaps --------------------------------------------------------------------
-@dataclass(frozen=True)
-class HeatRow:
-    """One heatmap row: ``key`` names the trace array ([T, H]), ``title`` the quantity."""
-
-    key: str
-    title: str
-    colour: str  # of its curve in the trace plot
-
-
-class HeatmapStack(pg.GraphicsLayoutWidget):
-    """Heatmap rows (time x unit), colour bars, and a trace plot of the selected unit."""
-
-    cell_clicked = Signal(int, int)  # t, unit
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[HeatRow] = []
-        self.plots: dict[str, pg.PlotItem] = {}
-        self.images: dict[str, pg.ImageItem] = {}
-        self.bars: dict[str, pg.ColorBarItem] = {}
-        self.curves: dict[str, pg.PlotDataItem] = {}
-        self.marks: list[QGraphicsRectItem] = []
-        self.trace_plot: pg.PlotItem | None = None
-        self.t_line: pg.InfiniteLine | None = None
-        self.dots: pg.ScatterPlotItem | None = None
-        self.steps = 0
-        self.units = 0
-        self._syncing = False
-        self.setMinimumHeight(240)
-        self.scene().sigMouseClicked.connect(self._clicked)
-
-    def build(
-        self,
-        rows: list[HeatRow],
-        colour_map: pg.ColorMap,
-        bar_label: str | None,
-        trace_label: str,
-        trace_y_range: tuple[float, float] | None,
-    ) -> None:
-        """Build the items for ``rows``; one colour bar shared by all rows when ``bar_label``
-        is given (fixed scale), else one per row (levels set per record)."""
-        self.clear()
-        self.rows = list(rows)
-        self.plots.clear()
-        self.images.clear()
-        self.bars.clear()
-        self.curves.clear()
-        self.marks.clear()
-        self.steps = self.units = 0
-        left_width = int(plot_font_pt() * 4.5)
-        for r, row in enumerate(self.rows):
-            plot = self.addPlot(
-                row=r, col=0, axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
-            )
-            style_plot(plot)
-            plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
-            plot.setLabel("left", "unit", **label_css())
-            plot.getAxis("left").setWidth(left_width)
-            plot.getAxis("bottom").setStyle(showValues=False)
-            plot.getAxis("bottom").setHeight(6)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.vb.invertY(True)
-            image = pg.ImageItem(axisOrder="col-major")
-            plot.addItem(image)
-            for width, colour in ((5, "#000000"), (2, "#ffffff")):
-                mark = QGraphicsRectItem(QRectF(0, 0, 1, 1))
-                pen = QPen(QColor(colour), width)
-                pen.setCosmetic(True)
-                mark.setPen(pen)
-                mark.setZValue(10)
-                plot.addItem(mark, ignoreBounds=True)
-                self.marks.append(mark)
-            self.plots[row.key] = plot
-            self.images[row.key] = image
-            if bar_label is None:
-                bar = pg.ColorBarItem(
-                    values=(-1, 1), colorMap=colour_map, interactive=False, width=18
-                )
-                bar.setImageItem(image)
-                self._style_bar(bar)
-                self.addItem(bar, row=r, col=1)
-                self.bars[row.key] = bar
-        if bar_label is not None and self.rows:
-            bar = pg.ColorBarItem(
-                values=(0, 1), colorMap=colour_map, interactive=False, width=18, label=bar_label
-            )
-            bar.setImageItem(list(self.images.values()))
-            self._style_bar(bar)
-            self.addItem(bar, row=0, col=1, rowspan=len(self.rows))
-            self.bars["shared"] = bar
-        self._build_trace(trace_label, trace_y_range, left_width)
-
-    def _style_bar(self, bar: pg.ColorBarItem) -> None:
-        bar.axis.setStyle(tickFont=plot_font(-1))
-        bar.axis.label.setFont(plot_font())
-
-    def _build_trace(self, label: str, y_range, left_width: int) -> None:
-        plot = self.addPlot(row=len(self.rows), col=0, axisItems={"bottom": IndexAxis("bottom")})
-        style_plot(plot)
-        plot.setLabel("left", label, **label_css())
-        plot.getAxis("left").setWidth(left_width)
-        plot.getAxis("left").setStyle(
-            textFillLimits=[(0, 0.95), (2, 0.8), (4, 0.6)], hideOverlappingLabels=False
-        )
-        plot.showGrid(x=False, y=True, alpha=0.25)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=True, y=False)
-        if y_range is not None:
-            plot.setYRange(*y_range, padding=0.12)
-        else:
-            plot.enableAutoRange(axis="y")
-        for row in self.rows:
-            self.curves[row.key] = plot.plot(pen=pg.mkPen(row.colour, width=3))
-        self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
-        plot.addItem(self.dots)
-        self.t_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOUR, width=2))
-        plot.addItem(self.t_line, ignoreBounds=True)
-        self.trace_plot = plot
-        for view in self._time_views():
-            view.sigXRangeChanged.connect(self._x_range_changed)
-        rows = len(self.rows)
-        for r in range(rows):
-            self.ci.layout.setRowStretchFactor(r, 3)
-        self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
-
-    def _time_views(self) -> list[pg.ViewBox]:
-        return [plot.vb for plot in [*self.plots.values(), self.trace_plot] if plot is not None]
-
-    def _x_range_changed(self, view: pg.ViewBox, x_range) -> None:
-        """Keep every row on the same time range (by value: pyqtgraph's own X-link lines
-        views up by screen position, which drifts while the layout settles)."""
-        if self._syncing:
-            return
-        self._syncing = True
-        try:
-            for other in self._time_views():
-                if other is not view:
-                    other.setXRange(*x_range, padding=0)
-        finally:
-            self._syncing = False
-
-    def set_axes(self, steps: int, units: int, labels: list[str], axis_title: str) -> None:
-        """Shape the views for a [steps, units] sample; the time ticks show ``labels``."""
-        if (steps, units) == (self.steps, self.units) and self.trace_plot is not None:
-            if self.trace_plot.getAxis("bottom").labels == labels:
-                return
-        self.steps, self.units = steps, units
-        unit_labels = [str(u) for u in range(units)]
-        for plot in self.plots.values():
-            plot.getAxis("bottom").set_labels(labels)
-            plot.getAxis("left").set_labels(unit_labels)
-            plot.vb.setLimits(xMin=0, xMax=steps, yMin=0, yMax=units)
-            plot.vb.setRange(xRange=(0, steps), yRange=(0, units), padding=0)
-        if self.trace_plot is not None:
-            axis = self.trace_plot.getAxis("bottom")
-            axis.set_labels(labels)
-            self.trace_plot.setLabel("bottom", axis_title, **label_css())
-            self.trace_plot.vb.setLimits(xMin=0, xMax=steps)
-            self.trace_plot.setXRange(0, steps, padding=0)
-
-    def set_images(self, trace: dict[str, np.ndarray]) -> None:
-        for key, image in self.images.items():
-            # a record's arrays may be strided views; pyqtgraph draws nothing for some of those
-            image.setImage(np.ascontiguousarray(trace[key]), autoLevels=False)
-
-    def set_levels(self, key: str, low: float, high: float) -> None:
-        self.bars[key].setLevels(low=low, high=high)
-
-    def set_selection(self, trace: dict[str, np.ndarray], t: int, unit: int, title: str) -> None:
-        """Mark cell (t, unit) and draw that unit's values over t."""
-        for mark in self.marks:
-            mark.setRect(QRectF(t, unit, 1, 1))
-        if self.trace_plot is None:
-            return
-        x = np.arange(self.steps) + 0.5
-        spots = []
-        for row in self.rows:
-            values = trace[row.key][:, unit]
-            self.curves[row.key].setData(x, values, connect="finite")
-            if np.isfinite(values[t]):
-                spots.append({"pos": (t + 0.5, float(values[t])), "brush": row.colour})
-        self.dots.setData(spots)
-        self.t_line.setPos(t + 0.5)
-        self.trace_plot.setTitle(title, size=f"{plot_font_pt()}pt")
-
-    def _clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or not self.steps:
-            return
-        pos = event.scenePos()
-        for plot in [*self.plots.values(), self.trace_plot]:
-            if plot is None or not plot.vb.sceneBoundingRect().contains(pos):
-                continue
-            point = plot.vb.mapSceneToView(pos)
-            t = int(math.floor(point.x()))
-            unit = int(math.floor(point.y())) if plot is not self.trace_plot else -1
-            if 0 <= t < self.steps:
-                self.cell_clicked.emit(t, unit if 0 <= unit < self.units else -1)
-            return
+from rnnviz.ui.panels.heatmap_labels import (
+    ChainSelector,
+    display_token,
+    is_text_task,
+    plot_font,
+    time_labels,
+)
+from rnnviz.ui.panels.heatmap_stack import HeatmapStack, HeatRow
 
 
 # -- the panel body ---------------------------------------------------------------------------
@@ -376,6 +33,8 @@ class HeatmapPanel(Panel):
     Subclasses implement ``rows_for(context)`` (None: the panel does not apply; ``note``
     says why), ``build_stack()`` and ``draw(trace)``; ``selection_title`` and
     ``selection_changed`` are optional hooks."""
+
+    needs_full = True  # its numbers come from recorded steps only
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -388,6 +47,7 @@ class HeatmapPanel(Panel):
         self.chain_box.setVisible(False)
         header.addWidget(self.summary, 1)
         header.addWidget(self.chain_box)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
         self.note = QLabel("")
         self.note.setWordWrap(True)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
 )
@@ -21,9 +22,13 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-from rnnviz.ui.panels.gradients_time import run_label
+from rnnviz.ui.panels.gradient_plots import run_label
 
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
+CLICK_HELP = (
+    "Click the loss curve to view that training step: every panel shows the kept record "
+    "at or before it (the red line marks it). Live (or End) follows the newest step again."
+)
 
 
 def smoothed(values: np.ndarray) -> np.ndarray:
@@ -77,12 +82,20 @@ class LossPanel(Panel):
         self.live_button = QPushButton("Live")
         self.live_button.setToolTip("Follow the newest training step again.")
         self.live_button.setVisible(False)
+        # clicking the curve is how to look at the past from here: say so where it is seen
+        self.click_hint = QLabel("click the curve to view a step")
+        self.click_hint.setObjectName("clickHint")
+        self.click_hint.setStyleSheet("QLabel#clickHint { color: #9e9e9e; }")
+        self.click_hint.setToolTip(CLICK_HELP)
         header.addWidget(self.summary, 1)
+        header.addWidget(self.click_hint)
         header.addWidget(self.log_scale)
         header.addWidget(self.live_button)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setToolTip(CLICK_HELP)
         layout.addWidget(self.plots, 1)
         self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
         self.loss_plot.setLabel("left", "loss")
@@ -159,7 +172,7 @@ class LossPanel(Panel):
         self._drawn_len = -1
         self._drawn_events = 0
         self.metric_plot.setVisible(False)
-        self.summary.setText("step 0")
+        self.summary.setText("no step yet")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         self._history = history
@@ -167,11 +180,10 @@ class LossPanel(Panel):
             self._draw_series(history)
         if len(history.events) != self._drawn_events:
             self._draw_events(history)
-        last = history.last
-        if last is not None:
-            parts = [f"step {last.step}", f"loss {last.loss:.4g}"]
-            parts += [f"{k} {v:.3g}" for k, v in last.metrics.items()]
-            self.summary.setText("   ".join(parts))
+        # the shown step's numbers (the newest, or the one viewed; its step is in the tag)
+        parts = [f"loss {record.loss:.4g}"]
+        parts += [f"{k} {v:.3g}" for k, v in record.metrics.items()]
+        self.summary.setText("   ".join(parts))
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         """Overlay the second run's loss (moving average) with a legend entry."""
@@ -287,7 +299,10 @@ class LossPanel(Panel):
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         step = int(round(vb.mapSceneToView(event.scenePos()).x()))
-        self.cursor.set_step(max(1, min(step, self._drawn_len_last_step())))
+        step = max(1, min(step, self._drawn_len_last_step()))
+        # to the kept record the panels will show, so that every header names one step
+        kept = self._history.record_at(step) if self._history is not None else None
+        self.cursor.set_step(kept.step if kept is not None else step)
 
     def _drawn_len_last_step(self) -> int:
         x, _ = self.raw_curve.getData()

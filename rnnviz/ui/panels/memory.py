@@ -15,13 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea
 
 from rnnviz.ui.panels.base import RunContext
-from rnnviz.ui.panels.heatmap import (
-    HeatmapPanel,
-    HeatRow,
-    finite_abs_max,
-    is_text_task,
-    plot_font,
-)
+from rnnviz.ui.panels.heatmap import HeatmapPanel
+from rnnviz.ui.panels.heatmap_labels import finite_abs_max, is_text_task, plot_font
+from rnnviz.ui.panels.heatmap_stack import HeatRow
 
 CELL = HeatRow("c", "memory cell c_t", "#ffb74d")
 HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")

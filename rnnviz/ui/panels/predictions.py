@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +45,7 @@ class PredictionsPanel(Panel):
     title = "Predictions"
     key = "predictions"
     area = "training"
+    needs_full = True  # its numbers come from recorded steps only
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -82,7 +84,10 @@ class PredictionsPanel(Panel):
         self.generated.setWordWrap(True)
         self.generated.setFont(mono)
         self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.heading)
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.step_tag, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
         layout.addWidget(self.table)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.text)

@@ -25,7 +25,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
-from rnnviz.ui.panels.gradients_time import (
+from rnnviz.ui.panels.gradient_plots import (
     COMPARE_COLOURS,
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
@@ -50,6 +50,7 @@ class RecurrentMatrixPanel(Panel):
     title = "Recurrent matrix"
     key = "recurrent_matrix"
     area = "gradients"
+    needs_full = True  # its numbers come from recorded steps only
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -61,6 +62,7 @@ class RecurrentMatrixPanel(Panel):
         header.addWidget(self.summary, 1)
         header.addWidget(QLabel("matrix:"))
         header.addWidget(self.matrix_choice)
+        header.addWidget(self.step_tag)
         layout.addLayout(header)
 
         self.plots = pg.GraphicsLayoutWidget()

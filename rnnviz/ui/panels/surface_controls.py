@@ -1,0 +1,187 @@
+"""The loss surface panel's controls: which plane, which two parameters (exact plane), the
+span and resolution of the grid, log heights, Recompute / Cancel, automatic recomputing and
+the progress bar. Three short rows, so the panel fits beside the model panels on a
+1280-pixel screen and leaves most of its height to the surface."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+)
+
+from rnnviz.engine.surface import (
+    Plane,
+    SurfaceGrid,
+    SurfaceSource,
+    exact_plane,
+    pca_plane,
+    random_plane,
+    scalar_labels,
+)
+from rnnviz.session.surface import SavedSurface
+
+PLANES = (
+    ("exact", "Two parameters (exact)"),
+    ("random", "Random directions (Li et al.)"),
+    ("pca", "PCA of the training path"),
+)
+DEFAULT_SPAN = {"exact": 5.0, "random": 1.0, "pca": 1.0}
+
+
+class SurfaceControls(QGridLayout):
+    """The controls' widgets in a grid layout (the panel connects their signals)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._build_plane_choice()
+        self._build_grid_settings()
+        self.recompute_button = QPushButton("Recompute")
+        self.recompute_button.setToolTip("Compute the surface around the current weights.")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self._place()
+        self.plane_box.currentIndexChanged.connect(self.plane_changed)
+        self.plane_changed()
+
+    def _build_plane_choice(self) -> None:
+        self.plane_box = QComboBox()
+        for kind, text in PLANES:
+            self.plane_box.addItem(text, kind)
+        self.plane_box.setToolTip("Which plane of parameter space the surface shows.")
+        self.param_a, self.param_b = QComboBox(), QComboBox()
+        for box in (self.plane_box, self.param_a, self.param_b):  # long names: no wide panel
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
+            box.setToolTip(f"The {axis} parameter of the exact plane.")
+            box.setMinimumContentsLength(8)
+
+    def _build_grid_settings(self) -> None:
+        self.span = QDoubleSpinBox()
+        self.span.setRange(1e-3, 1e4)
+        self.span.setDecimals(3)
+        self.span.setValue(DEFAULT_SPAN["exact"])
+        self.span.setToolTip(
+            "Half-width of the plotted region around the current weights (PCA: a factor on "
+            "the extent of the path)."
+        )
+        self.resolution = QSpinBox()
+        self.resolution.setRange(5, 301)
+        self.resolution.setValue(101)
+        self.resolution.setToolTip("Grid points per side (a coarse grid shows first).")
+        self.log_scale = QCheckBox("log loss")
+        self.log_scale.setChecked(True)
+        self.auto_every = QSpinBox()
+        self.auto_every.setRange(0, 100_000)
+        self.auto_every.setSpecialValueText("auto off")
+        self.auto_every.setSuffix(" steps")
+        self.auto_every.setToolTip("Recompute the surface every N training steps (off: 0).")
+        self.auto_every.setPrefix("auto ")
+
+    def _place(self) -> None:
+        self.addWidget(QLabel("plane"), 0, 0)
+        self.addWidget(self.plane_box, 0, 1, 1, 3)
+        self.addWidget(self.recompute_button, 0, 4)
+        self.addWidget(self.cancel_button, 0, 5)
+        self.addWidget(QLabel("params"), 1, 0)
+        self.addWidget(self.param_a, 1, 1, 1, 2)
+        self.addWidget(self.param_b, 1, 3, 1, 2)
+        self.addWidget(self.log_scale, 1, 5)
+        self.addWidget(QLabel("span"), 2, 0)
+        self.addWidget(self.span, 2, 1)
+        self.addWidget(QLabel("grid"), 2, 2)
+        self.addWidget(self.resolution, 2, 3)
+        self.addWidget(self.auto_every, 2, 4)
+        self.addWidget(self.progress, 2, 5)
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def plane_kind(self) -> str:
+        return self.plane_box.currentData()
+
+    @property
+    def params(self) -> tuple[int, int]:
+        """The exact plane's two parameters (flat indices)."""
+        return self.param_a.currentIndex(), self.param_b.currentIndex()
+
+    def make_plane(self, source: SurfaceSource) -> Plane:
+        """The chosen plane through ``source``'s weights; ValueError when it cannot be made
+        (e.g. random directions of a two-parameter model)."""
+        kind = self.plane_kind
+        if kind == "random":
+            return random_plane(source.weights, source.names, source.shapes, seed=0)
+        if kind == "pca":
+            return pca_plane(source.weights, source.trajectory)
+        labels = scalar_labels(source.names, source.shapes)
+        return exact_plane(source.weights, *self.params, labels)
+
+    def saved(self, source: SurfaceSource, plane: Plane, ranges, grid: SurfaceGrid):
+        """A finished surface with the settings it was computed with, for the session."""
+        return SavedSurface(
+            plane=plane,
+            ranges=ranges,
+            grid=grid,
+            step=source.step,
+            names=source.names,
+            shapes=source.shapes,
+            params=self.params,
+            span=self.span.value(),
+            resolution=self.resolution.value(),
+        )
+
+    def plane_changed(self) -> None:
+        """Parameters only for the exact plane; the new plane's default span."""
+        kind = self.plane_kind
+        self.param_a.setEnabled(kind == "exact")
+        self.param_b.setEnabled(kind == "exact")
+        self.span.setValue(DEFAULT_SPAN[kind])
+
+    def fill_params(self, names, shapes) -> None:
+        """One entry per trained scalar (kept when the model's size did not change)."""
+        labels = scalar_labels(names, shapes)
+        if self.param_a.count() == len(labels):
+            return
+        for box, default in ((self.param_a, 0), (self.param_b, min(1, len(labels) - 1))):
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(labels)
+            box.setCurrentIndex(default)
+            box.blockSignals(False)
+
+    def clear_params(self) -> None:
+        self.param_a.clear()
+        self.param_b.clear()
+
+    def show_settings(self, kind: str, params: tuple[int, int], span: float, resolution: int):
+        """Show the settings a (saved) surface was computed with."""
+        self.plane_box.setCurrentIndex(max(0, self.plane_box.findData(kind)))
+        self.param_a.setCurrentIndex(params[0])
+        self.param_b.setCurrentIndex(params[1])
+        self.span.setValue(span)
+        self.resolution.setValue(resolution)
+
+    def set_percent(self, done: int, total: int) -> None:
+        """Whole percents only: each QProgressBar.setValue repaints at once (~8 ms here)."""
+        total = max(total, 1)
+        if self.progress.maximum() != 100:
+            self.progress.setMaximum(100)
+        percent = 100 * done // total
+        if percent != self.progress.value():
+            self.progress.setValue(percent)
+
+    def show_state(self, text: str, percent: int | None = None, busy: bool = False) -> None:
+        """The progress bar's text (and value), and whether Cancel applies."""
+        self.progress.setFormat(text)
+        if percent is not None:
+            self.progress.setValue(percent)
+        self.cancel_button.setEnabled(busy)

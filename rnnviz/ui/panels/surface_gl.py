@@ -1,0 +1,85 @@
+"""The loss surface's 3D view: the surface, the optimiser's paths and their current points
+in a pyqtgraph GLViewWidget, and whether OpenGL can be tried at all.
+
+Everything is drawn in a fixed box (plane coordinates scaled to +-``HALF``, heights to
+0..``HEIGHT``), so the camera never needs to move when a new surface arrives.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui import style
+
+#: the colour of each run's path: this run's, and the compared run's
+PATH_COLOURS = {"main": "#ff3d00", "compare": "#ffffff"}
+#: the 3D box the surface is drawn in: a and b over +-HALF, heights 0..HEIGHT
+HALF, HEIGHT = 5.0, 4.0
+
+
+def gl_available() -> bool:
+    """Whether a 3D view can be tried: pyqtgraph.opengl imports and the Qt platform has
+    OpenGL (offscreen/minimal have none). ``RNNVIZ_NO_GL=1`` forces the 2D fallback."""
+    if os.environ.get("RNNVIZ_NO_GL"):
+        return False
+    app = QApplication.instance()
+    if app is not None and app.platformName() in ("offscreen", "minimal"):
+        return False
+    try:
+        import pyqtgraph.opengl  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+class SurfaceGLView:
+    """The 3D tab: the surface, the paths and the current points in a GLViewWidget."""
+
+    def __init__(self) -> None:
+        import pyqtgraph.opengl as gl
+
+        self.widget = gl.GLViewWidget()
+        self.widget.setBackgroundColor(style.BACKGROUND)
+        self.widget.setCameraPosition(distance=22, elevation=32, azimuth=-55)
+        self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
+        self.widget.addItem(self.surface)
+        grid = gl.GLGridItem()
+        grid.setSize(2 * HALF, 2 * HALF)
+        grid.setSpacing(HALF / 5, HALF / 5)
+        self.widget.addItem(grid)
+        self.paths = {}
+        self.points = {}
+        for key, colour in PATH_COLOURS.items():
+            rgba = pg.mkColor(colour).getRgbF()
+            self.paths[key] = gl.GLLinePlotItem(mode="lines", width=3, color=rgba, antialias=True)
+            self.points[key] = gl.GLScatterPlotItem(size=14, color=rgba)
+            self.paths[key].setGLOptions("translucent")
+            self.points[key].setGLOptions("translucent")
+            self.widget.addItem(self.paths[key])
+            self.widget.addItem(self.points[key])
+        font = style.plot_font()
+        self.labels = [gl.GLTextItem(font=font, color=(230, 230, 230, 255)) for _ in range(3)]
+        for label in self.labels:
+            self.widget.addItem(label)
+
+    def set_surface(
+        self, z01: np.ndarray, colours: np.ndarray, labels: tuple[str, str, str]
+    ) -> None:
+        """Heights ``z01`` [n, m] scaled to 0..1, their RGBA ``colours`` [n, m, 4], and the
+        labels of the two plane axes and of the height."""
+        n, m = z01.shape
+        x, y = np.linspace(-HALF, HALF, n), np.linspace(-HALF, HALF, m)
+        self.surface.setData(x=x, y=y, z=z01 * HEIGHT)  # vertexes first (the size may change)
+        self.surface.setData(colors=colours.reshape(n * m, 4))
+        self.labels[0].setData(pos=(0.0, -HALF - 1.2, 0.0), text=labels[0])
+        self.labels[1].setData(pos=(HALF + 0.6, 0.0, 0.0), text=labels[1])
+        self.labels[2].setData(pos=(-HALF, HALF, HEIGHT + 0.4), text=labels[2])
+
+    def set_path(self, key: str, segments: np.ndarray, current: np.ndarray | None) -> None:
+        """A path as line ``segments`` [2k, 3] (pairs of box points) and its current point."""
+        self.paths[key].setData(pos=segments if len(segments) else np.zeros((0, 3)))
+        self.points[key].setData(pos=current[None] if current is not None else np.zeros((0, 3)))

@@ -1,0 +1,82 @@
+"""What the loss surface panel says in words and exports as numbers: the summary lines
+(surface size and step, where a path leaves the region or lies off the plane), the legend of
+the paths, and the CSV tables of the grid and the paths."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.engine.surface import Plane, SurfaceGrid, first_exit
+from rnnviz.ui.export import Table, columns_table, grid_table
+from rnnviz.ui.panels.surface_gl import PATH_COLOURS
+
+Paths = dict[str, tuple[np.ndarray, np.ndarray]]  # "main" / "compare" -> (steps, weights)
+
+
+def summary_text(
+    grid: SurfaceGrid,
+    plane: Plane,
+    ranges,
+    step: int,
+    paths: Paths,
+    compare_label: str,
+    cancelled: bool,
+) -> str:
+    """One line for the surface, then one per warning about a path."""
+    n = grid.loss.shape[0]
+    state = "" if grid.final else f" (refining, level {grid.level + 1}/{grid.levels})"
+    if cancelled and not grid.final:
+        state = " (cancelled)"
+    parts = [f"surface at step {step}: {n}×{n} in {grid.seconds:.2f} s{state}"]
+    names = {"main": "this run", "compare": compare_label or "compare"}
+    for key, name in names.items():
+        path = paths.get(key)
+        if path is None:
+            continue
+        coords, distance = plane.project(path[1])
+        index = first_exit(coords, *ranges)
+        who = "the path" if key == "main" and "compare" not in paths else f"{name}'s path"
+        if index is not None:
+            parts.append(f"⚠ {who} leaves the plotted region at step {int(path[0][index])}")
+        scale = 1.0 + float(np.abs(path[1]).max())
+        if distance.size and distance.max() > 1e-5 * scale:
+            parts.append(f"{who} lies up to {distance.max():.3g} off this plane")
+    return "\n".join(parts)
+
+
+def legend_html(compare_label: str | None) -> str:
+    """The paths' colours (rich text); ``compare_label`` None: no second path drawn."""
+    legend = [f'<span style="color:{PATH_COLOURS["main"]}">━ this run</span>']
+    if compare_label is not None:
+        name = compare_label or "compare"
+        legend.append(f'<span style="color:{PATH_COLOURS["compare"]}">━ {name}</span>')
+    return "&nbsp;&nbsp;".join(legend)
+
+
+def surface_tables(
+    grid: SurfaceGrid, plane: Plane, step: int, paths: Paths, compare_label: str
+) -> dict[str, Table]:
+    """``surface``: the loss grid; ``path`` / ``compare_path``: the projected paths."""
+    label_a, label_b = plane.labels[:2]
+    name = f"loss at step {step} over ({label_a}, {label_b})"
+    tables = {
+        "surface": grid_table(
+            {f"{label_a} \\ {label_b}": grid.a.tolist()},
+            [repr(float(b)) for b in grid.b],
+            grid.loss,
+            name,
+        )
+    }
+    for key, path in paths.items():
+        coords, distance = plane.project(path[1])
+        columns = {
+            "step": path[0],
+            label_a: coords[:, 0],
+            label_b: coords[:, 1],
+            "distance off the plane": distance,
+        }
+        who = "this run" if key == "main" else compare_label or "compare"
+        tables["path" if key == "main" else "compare_path"] = columns_table(
+            columns, f"the optimiser's path ({who})"
+        )
+    return tables

@@ -1,0 +1,214 @@
+"""How a record's numbers colour the unrolled graph (no Qt), and the order in which the BPTT
+animation lights it.
+
+Nodes: the selected unit's activation (or the norm over units), normalised per row, on a
+diverging map (blue negative, white 0, red positive).
+
+Gradient on an edge u -> v: what flows back through it is dL/dv, so an edge is coloured by
+||dL/dv_t|| of its destination (``record.dh_norm`` / ``dc_norm``), on a log scale relative to
+the largest value of the record: ``u = clip(1 + log10(g / g_max) / DECADES, 0, 1)``.
+Output edges carry dL/dy_t, which is nonzero exactly where the loss counts (``mask``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.ui.panels.unrolled_layout import UnrolledLayout
+
+#: how many powers of ten below the largest gradient an edge fades out completely
+DECADES = 6.0
+EDGE_MIN_WIDTH = 0.6
+EDGE_MAX_WIDTH = 6.0
+
+
+# -- colours ----------------------------------------------------------------------------------
+#: diverging map centred on 0 (ColorBrewer RdBu, reversed: negative blue, positive red)
+DIVERGING_STOPS = np.array(
+    [
+        (-1.0, 5, 113, 176),
+        (-0.5, 146, 197, 222),
+        (0.0, 247, 247, 247),
+        (0.5, 244, 165, 130),
+        (1.0, 202, 0, 32),
+    ]
+)
+#: gradient strength 0 (vanished) .. 1 (the record's largest): dim slate to bright amber
+EDGE_STOPS = np.array(
+    [
+        (0.0, 75, 80, 95, 90),
+        (0.35, 120, 90, 150, 170),
+        (0.7, 235, 110, 60, 235),
+        (1.0, 255, 225, 90, 255),
+    ]
+)
+NAN_RGBA = (128, 128, 128, 255)
+
+
+def _interp(values: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    out = np.empty(values.shape + (stops.shape[1] - 1,), dtype=float)
+    for k in range(1, stops.shape[1]):
+        out[..., k - 1] = np.interp(values, stops[:, 0], stops[:, k])
+    return out
+
+
+def diverging_rgba(values: np.ndarray) -> np.ndarray:
+    """[N] values in [-1, 1] -> [N, 4] uint8 colours; NaN grey."""
+    values = np.asarray(values, dtype=float)
+    rgb = np.rint(_interp(np.clip(np.nan_to_num(values), -1, 1), DIVERGING_STOPS))
+    rgba = np.concatenate([rgb, np.full(values.shape + (1,), 255.0)], axis=-1).astype(np.uint8)
+    rgba[~np.isfinite(values)] = NAN_RGBA
+    return rgba
+
+
+def edge_rgba(strength: np.ndarray) -> np.ndarray:
+    """[M] gradient strengths in [0, 1] -> [M, 4] uint8 colours."""
+    return np.rint(_interp(np.clip(strength, 0, 1), EDGE_STOPS)).astype(np.uint8)
+
+
+def edge_width(strength: np.ndarray) -> np.ndarray:
+    """[M] gradient strengths in [0, 1] -> pen widths in pixels."""
+    return EDGE_MIN_WIDTH + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) * np.clip(strength, 0, 1)
+
+
+def gradient_max(dh_norm: dict, dc_norm: dict) -> float:
+    """The largest finite ||dL/dh_t|| or ||dL/dc_t|| of a record (0 when there is none)."""
+    peaks = [
+        float(np.max(v[np.isfinite(v)]))
+        for v in list(dh_norm.values()) + list(dc_norm.values())
+        if np.size(v) and np.isfinite(v).any()
+    ]
+    return max(peaks, default=0.0)
+
+
+def log_strength(g: np.ndarray, g_max: float, decades: float = DECADES) -> np.ndarray:
+    """``clip(1 + log10(g / g_max) / decades, 0, 1)``; 0 where g <= 0 or not finite."""
+    g = np.asarray(g, dtype=float)
+    out = np.zeros(g.shape)
+    if not g_max > 0 or not np.isfinite(g_max):
+        return out
+    ok = np.isfinite(g) & (g > 0)
+    out[ok] = np.clip(1.0 + np.log10(g[ok] / g_max) / decades, 0.0, 1.0)
+    return out
+
+
+def edge_gradients(layout: UnrolledLayout, dh_norm: dict, dc_norm: dict, mask) -> np.ndarray:
+    """[M] the gradient norm flowing back through each edge (NaN where not recorded);
+    output edges: 1 where the loss counts at t (mask), else 0 (relative, see edge_strength)."""
+    out = np.full(len(layout.edges), np.nan)
+    for i, edge in enumerate(layout.edges):
+        chain, what, t = edge.grad
+        if chain == "loss":
+            out[i] = float(mask[t] > 0) if mask is not None and t < len(mask) else np.nan
+            continue
+        series = (dh_norm if what == "h" else dc_norm).get(chain)
+        if series is not None and t < len(series):
+            out[i] = series[t]
+    return out
+
+
+def edge_strength(
+    layout: UnrolledLayout, dh_norm: dict, dc_norm: dict, mask, decades: float = DECADES
+) -> np.ndarray:
+    """[M] strengths in [0, 1]: the log-scaled gradient (output edges: 1 where counted)."""
+    g = edge_gradients(layout, dh_norm, dc_norm, mask)
+    strength = log_strength(g, gradient_max(dh_norm, dc_norm), decades)
+    outputs = np.array([e.kind == "output" for e in layout.edges], dtype=bool)
+    strength[outputs] = np.nan_to_num(g[outputs])
+    return strength
+
+
+def _is_one_hot(x: np.ndarray) -> bool:
+    x = np.asarray(x).reshape(len(x), -1)
+    return x.shape[1] > 1 and bool(np.isin(x, (0.0, 1.0)).all() and (x.sum(axis=1) <= 1).all())
+
+
+def _row_value(kind: str, array: np.ndarray, t: int, mode: str, unit: int) -> float:
+    row = array[t]
+    if kind in ("h", "c") and mode == "unit":
+        return float(row[min(unit, row.shape[0] - 1)])
+    if kind == "y" and row.shape[0] > 1:  # classification: the confidence max softmax(y_hat)
+        z = row - np.max(row)
+        p = np.exp(z)
+        return float(np.max(p) / np.sum(p))
+    if row.shape[0] == 1:
+        return float(row[0])
+    return float(np.linalg.norm(row))
+
+
+def node_raw_values(layout: UnrolledLayout, sample, mode: str = "unit", unit: int = 0):
+    """[N] the value each node shows: h / c the selected unit (``mode="unit"``) or the norm
+    over units (``"norm"``); x the input (its norm when I > 1, 0 for one-hot tokens); y the
+    output (classification: the largest softmax probability)."""
+    out = np.full(len(layout.nodes), np.nan)
+    one_hot = _is_one_hot(sample.x)
+    for i, node in enumerate(layout.nodes):
+        if node.kind == "x" and one_hot:
+            out[i] = 0.0  # one-hot tokens: a neutral colour (the token is written underneath)
+            continue
+        if node.kind == "x":
+            array = sample.x
+        elif node.kind == "y":
+            array = sample.y_hat
+        else:
+            array = sample.trace.get(node.chain, {}).get(node.kind)
+        if array is None or node.t >= len(array):
+            continue
+        array = np.asarray(array, dtype=float).reshape(len(array), -1)
+        out[i] = _row_value(node.kind, array, node.t, mode, unit)
+    return out
+
+
+def row_keys(layout: UnrolledLayout) -> list[tuple[str, str | None]]:
+    return [(n.kind, n.chain) for n in layout.nodes]
+
+
+def normalise_rows(layout: UnrolledLayout, raw: np.ndarray) -> np.ndarray:
+    """Each row (x, each chain's h and c, y) divided by max(1, max |value| in the row), so
+    values within [-1, 1] keep their size and larger ones are scaled into it."""
+    keys = row_keys(layout)
+    out = np.array(raw, dtype=float)
+    for key in set(keys):
+        idx = np.array([i for i, k in enumerate(keys) if k == key])
+        finite = raw[idx][np.isfinite(raw[idx])]
+        scale = max(1.0, float(np.max(np.abs(finite)))) if finite.size else 1.0
+        out[idx] = raw[idx] / scale
+    return out
+
+
+def node_colours(layout: UnrolledLayout, sample, mode: str = "unit", unit: int = 0):
+    """[N, 4] uint8 node colours for a record's sample (diverging map centred on 0)."""
+    return diverging_rgba(normalise_rows(layout, node_raw_values(layout, sample, mode, unit)))
+
+
+# -- the BPTT animation -----------------------------------------------------------------------
+def _longest_path(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """[n] longest path (in edges) from a source to each node of a DAG given as (a, b) pairs."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    indegree = np.zeros(n, dtype=int)
+    for a, b in pairs:
+        succ[a].append(b)
+        indegree[b] += 1
+    depth = np.zeros(n, dtype=int)
+    ready = [i for i in range(n) if indegree[i] == 0]
+    while ready:
+        a = ready.pop()
+        for b in succ[a]:
+            depth[b] = max(depth[b], depth[a] + 1)
+            indegree[b] -= 1
+            if indegree[b] == 0:
+                ready.append(b)
+    return depth
+
+
+def forward_depth(layout: UnrolledLayout) -> np.ndarray:
+    """[N] the frame at which each node is computed in the forward pass (longest path from
+    an input): frame k of the animation lights the nodes with depth <= k."""
+    return _longest_path(len(layout.nodes), [(e.src, e.dst) for e in layout.edges])
+
+
+def backward_depth(layout: UnrolledLayout) -> np.ndarray:
+    """[N] the frame at which the gradient dL/dnode is complete in backpropagation through
+    time (longest path to an output); an edge u -> v lights when v's gradient is complete."""
+    return _longest_path(len(layout.nodes), [(e.dst, e.src) for e in layout.edges])

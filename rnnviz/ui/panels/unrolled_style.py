@@ -1,0 +1,128 @@
+"""How the unrolled graph looks: node and edge pens, symbols, the colours of the BPTT
+animation, the arrowheads on recurrent edges, and the legend that explains the colours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
+
+from rnnviz.ui import style
+from rnnviz.ui.panels import unrolled_colours as colours
+from rnnviz.ui.panels import unrolled_layout as geo
+
+NODE_PEN = pg.mkPen("#8a8d99", width=1)
+SELECTED_PEN = pg.mkPen("#ffffff", width=3)
+LOSS_PEN = pg.mkPen("#ffd54f", width=2)  # outputs where the loss counts
+SYMBOLS = {"x": "s", "h": "o", "c": "d", "y": "h"}
+DIM_ALPHA = 40
+COLOUR_STEP = 8  # node and arrow colours are rounded to this step per channel
+FORWARD_EDGE = (170, 200, 230, 220)
+DIM_EDGE = (80, 84, 96, 45)
+EDGE_DTYPE = [
+    ("red", np.ubyte),
+    ("green", np.ubyte),
+    ("blue", np.ubyte),
+    ("alpha", np.ubyte),
+    ("width", float),
+]
+
+
+def pen_array(rgba: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per-edge pens for a GraphItem: colour [E, 4] and width [E] as a record array."""
+    pens = np.empty(len(rgba), dtype=EDGE_DTYPE)
+    if len(rgba):
+        pens["red"], pens["green"], pens["blue"], pens["alpha"] = rgba.T
+        pens["width"] = widths
+    return pens
+
+
+def token_text(token: str) -> str:
+    """A token as drawn under its column (blanks made visible)."""
+    return {" ": "\u2423", "\n": "\u21b5", "\t": "\u21e5"}.get(token, token)
+
+
+def hex_colour(rgb) -> str:
+    r, g, b = (int(v) for v in rgb[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def arrow_marks(graph: geo.UnrolledLayout, pos: np.ndarray):
+    """Arrowheads at 60% along each horizontal recurrent edge (direction of the chain)."""
+    indices, points, symbols = [], [], []
+    for i, edge in enumerate(graph.edges):
+        (x0, y0), (x1, y1) = pos[edge.src], pos[edge.dst]
+        if edge.kind not in ("rec_h", "rec_c") or abs(y1 - y0) > 1e-9:
+            continue
+        indices.append(i)
+        points.append((x0 + 0.6 * (x1 - x0), y0))
+        symbols.append("t2" if x1 > x0 else "t3")
+    return np.array(indices, dtype=int), np.array(points).reshape(-1, 2), symbols
+
+
+def legend_html(g_max: float | None = None) -> str:
+    """What the colours mean (rich text); ``g_max``: the largest gradient drawn."""
+    stops = colours.DIVERGING_STOPS
+    neg, zero, pos = (hex_colour(stops[i, 1:]) for i in (0, 2, 4))
+    strong, weak = hex_colour(colours.EDGE_STOPS[-1, 1:]), hex_colour(colours.EDGE_STOPS[1, 1:])
+    largest = "" if g_max is None else f" ({g_max:.2g})"
+    return (
+        f"nodes (x \u25a0, h \u25cf, c \u25c6, y \u2b22): "
+        f"<span style='color:{neg}'>\u25cf negative</span> "
+        f"<span style='color:{zero}'>\u25cf 0</span> "
+        f"<span style='color:{pos}'>\u25cf positive</span> &nbsp; "
+        f"edges: gradient flowing back, log scale: "
+        f"<b style='color:{strong}'>\u2501 largest</b>{largest} "
+        f"<span style='color:{weak}'>\u2501 fading</span> "
+        f"(gone at 10<sup>-{int(colours.DECADES)}</sup> \u00d7 largest) &nbsp; "
+        f"<span style='color:#ffd54f'>\u25ef</span> loss counted"
+    )
+
+
+def set_axes(plot, graph: geo.UnrolledLayout) -> None:
+    """Time steps along the bottom (thinned to ~20 labels), the row names on the left."""
+    stride = max(1, int(np.ceil(graph.n_cols / 20)))
+    ticks = [
+        (col, "\u2026" if t is None else str(t + 1))  # time steps read 1..T, as in the notes
+        for col, t in enumerate(graph.times)
+        if t is None or col % stride == 0 or col == graph.n_cols - 1
+    ]
+    plot.getAxis("bottom").setTicks([ticks])
+    left = plot.getAxis("left")
+    left.setTicks([[(y, label) for y, label in graph.rows]])
+    # a fixed width that fits the longest row label (auto-expansion lags one paint behind)
+    metrics = QFontMetrics(style.plot_font())
+    left.setWidth(max(metrics.horizontalAdvance(label) for _, label in graph.rows) + 14)
+
+
+def node_pens(graph: geo.UnrolledLayout, col: int | None, mask) -> list:
+    """Node outlines: the selected column's white, outputs where the loss counts yellow."""
+    pens = []
+    for node in graph.nodes:
+        if col is not None and node.col == col:
+            pens.append(SELECTED_PEN)
+        elif node.kind == "y" and mask is not None and node.t < len(mask) and mask[node.t]:
+            pens.append(LOSS_PEN)
+        else:
+            pens.append(NODE_PEN)
+    return pens
+
+
+class BrushCache:
+    """One brush per colour, its channels rounded to ``COLOUR_STEP``: a few dozen distinct
+    brushes, whose symbols pyqtgraph renders once and then reuses (a new colour per node
+    and frame had every symbol rendered anew, ~5 ms a frame)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, object] = {}  # (r, g, b, a) -> QBrush
+
+    def brushes(self, rgba: np.ndarray) -> list:
+        """One brush per row of ``rgba``."""
+        rgb = np.minimum(np.round(rgba[:, :3] / COLOUR_STEP) * COLOUR_STEP, 255).astype(int)
+        brushes = []
+        for key in zip(*rgb.T, rgba[:, 3].astype(int), strict=True):
+            brush = self._cache.get(key)
+            if brush is None:
+                brush = self._cache[key] = pg.mkBrush(*key)
+            brushes.append(brush)
+        return brushes
