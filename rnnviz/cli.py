@@ -5,11 +5,10 @@ is imported for them)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from rnnviz.engine.presets import DEFAULT_PRESET, list_presets, load_preset
+from rnnviz.engine.presets import DEFAULT_PRESET, load_preset, scan_presets
 from rnnviz.engine.spec import SpecError
 
 
@@ -118,22 +117,25 @@ def _export_parser(sub) -> None:
 
 
 def parse_settings(items: list[str]) -> dict[str, object]:
-    """``key=value`` strings to a dict; values are read as JSON where they parse."""
+    """``key=value`` strings to a dict of text; each value is parsed into its setting's
+    declared type by ``Preset.with_settings`` (so ``model.peephole=False`` is False)."""
     out: dict[str, object] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise SpecError(f"--set expects KEY=VALUE (got {item!r})")
-        try:
-            out[key.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key.strip()] = raw
+        out[key.strip()] = raw
     return out
 
 
 def _presets() -> int:
-    for name in list_presets():
-        print(f"{name:28s} {load_preset(name).title}")
+    """List every preset; a broken file is named with its reason and the rest still listed
+    (exit 0: listing succeeded even when a file did not)."""
+    for entry in scan_presets():
+        if entry.preset is None:
+            print(f"{entry.name:28s} (broken: {entry.reason})")
+        else:
+            print(f"{entry.name:28s} {entry.preset.title}")
     return 0
 
 
