@@ -9,7 +9,18 @@ import sys
 from pathlib import Path
 
 from rnnviz.engine.presets import DEFAULT_PRESET, load_preset, scan_presets
+from rnnviz.engine.schema import Field
 from rnnviz.engine.spec import SpecError
+
+#: the window's options, declared like every other setting (engine/schema.py); the text
+#: sizes are the View menu's (ui/style.py SCALES), the window at most a large 8K screen
+WINDOW_FIELDS = {
+    "text_size": Field("--text-size", "float", 0.8, 2.0, label="text scale"),
+    "steps": Field("--steps", "int", 0, 10_000_000),
+    "exit_after": Field("--exit-after", "float", 0.0, 1e7, optional=True),
+    "width": Field("--size width", "int", 320, 8192),
+    "height": Field("--size height", "int", 240, 8192),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -264,6 +275,12 @@ def _window(args) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise SpecError(f"--size expects WIDTHxHEIGHT (got {args.size!r})") from None
+    width = WINDOW_FIELDS["width"].check(width)
+    height = WINDOW_FIELDS["height"].check(height)
+    WINDOW_FIELDS["steps"].check(args.steps)  # refused, not silently 0
+    WINDOW_FIELDS["exit_after"].check(args.exit_after)
+    if args.text_size is not None:  # NaN, inf, 0 and -1 are refused, not clamped
+        WINDOW_FIELDS["text_size"].check(args.text_size)
     if args.preset is not None:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
     if args.open_path is not None and not Path(args.open_path).expanduser().is_file():
