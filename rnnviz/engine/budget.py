@@ -172,9 +172,13 @@ def step_seconds(spec: ModelSpec, T: int, B: int, I: int, fused: bool) -> float:
         macs += D * T * B * G * H * (width + H)
         width = spec.top_width
     work = 3 * macs  # forward, and backward for inputs and weights
+    chains = spec.num_layers * D
+    # a recorded step also runs a hand BPTT over the displayed sequence (a Python loop over
+    # t) and an eigen-decomposition (~10 H^3) of each gate block of each recurrent matrix
+    record = T * chains * _PER_TIMESTEP_S + G * chains * 10 * H**3 / _FUSED_RATE
     if fused:
-        return work / _FUSED_RATE
-    return work / _EXPLICIT_RATE + 3 * T * spec.num_layers * D * _PER_TIMESTEP_S
+        return work / _FUSED_RATE + record
+    return work / _EXPLICIT_RATE + 3 * T * chains * _PER_TIMESTEP_S + record
 
 
 # -- the checks --------------------------------------------------------------------------------

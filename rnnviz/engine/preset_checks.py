@@ -50,7 +50,8 @@ def check_weights(name: str, weights: object) -> dict[str, np.ndarray] | None:
     out, total = {}, 0
     for key, value in weights.items():
         try:
-            array = np.asarray(value, dtype=np.float32)
+            with np.errstate(over="ignore"):  # beyond float32 becomes inf, refused below
+                array = np.asarray(value, dtype=np.float32)
         except (TypeError, ValueError, OverflowError):
             raise SpecError(
                 f"preset {name!r}: weight {key!r} must be a rectangular array of numbers"
