@@ -5,16 +5,25 @@ is imported for them)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from rnnviz.engine.presets import DEFAULT_PRESET, list_presets, load_preset
+from rnnviz.engine.presets import DEFAULT_PRESET, load_preset, scan_presets
+from rnnviz.engine.schema import Field
 from rnnviz.engine.spec import SpecError
 
 #: the CLI's records (of every internal) take at most this share of its training time
 CLI_RECORD_SHARE = 0.05
+#: the window's options, declared like every other setting (engine/schema.py); the text
+#: sizes are the View menu's (ui/style.py SCALES), the window at most a large 8K screen
+WINDOW_FIELDS = {
+    "text_size": Field("--text-size", "float", 0.8, 2.0, label="text scale"),
+    "steps": Field("--steps", "int", 0, 10_000_000),
+    "exit_after": Field("--exit-after", "float", 0.0, 1e7, optional=True),
+    "width": Field("--size width", "int", 320, 8192),
+    "height": Field("--size height", "int", 240, 8192),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,22 +140,25 @@ def _export_parser(sub) -> None:
 
 
 def parse_settings(items: list[str]) -> dict[str, object]:
-    """``key=value`` strings to a dict; values are read as JSON where they parse."""
+    """``key=value`` strings to a dict of text; each value is parsed into its setting's
+    declared type by ``Preset.with_settings`` (so ``model.peephole=False`` is False)."""
     out: dict[str, object] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise SpecError(f"--set expects KEY=VALUE (got {item!r})")
-        try:
-            out[key.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key.strip()] = raw
+        out[key.strip()] = raw
     return out
 
 
 def _presets() -> int:
-    for name in list_presets():
-        print(f"{name:28s} {load_preset(name).title}")
+    """List every preset; a broken file is named with its reason and the rest still listed
+    (exit 0: listing succeeded even when a file did not)."""
+    for entry in scan_presets():
+        if entry.preset is None:
+            print(f"{entry.name:28s} (broken: {entry.reason})")
+        else:
+            print(f"{entry.name:28s} {entry.preset.title}")
     return 0
 
 
@@ -308,6 +320,12 @@ def _window(args) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise SpecError(f"--size expects WIDTHxHEIGHT (got {args.size!r})") from None
+    width = WINDOW_FIELDS["width"].check(width)
+    height = WINDOW_FIELDS["height"].check(height)
+    WINDOW_FIELDS["steps"].check(args.steps)  # refused, not silently 0
+    WINDOW_FIELDS["exit_after"].check(args.exit_after)
+    if args.text_size is not None:  # NaN, inf, 0 and -1 are refused, not clamped
+        WINDOW_FIELDS["text_size"].check(args.text_size)
     if args.preset is not None:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
     if args.open_path is not None and not Path(args.open_path).expanduser().is_file():

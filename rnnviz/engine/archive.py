@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import tempfile
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,11 +103,7 @@ class Archive:
         member = f"{name}.npy"
         if member not in self._sizes:
             raise ArchiveError(f"{self.path.name} is incomplete: it lacks the array {name!r}")
-        data = self._read(member)
-        try:
-            return np.load(io.BytesIO(data), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise ArchiveError(f"{self.path.name} is corrupt: the array {name!r} ({exc})") from exc
+        return _load_npy(self._read(member), f"{self.path.name} is corrupt: the array {name!r}")
 
     def _read_document(self) -> dict:
         if DOCUMENT not in self._sizes:
@@ -127,11 +125,43 @@ class Archive:
         try:
             with self._zip.open(member) as stream:
                 data = stream.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,  # a damaged deflate stream
+            NotImplementedError,  # a compression method zipfile does not know
+            OSError,
+            EOFError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise ArchiveError(f"{self.path.name} is corrupt or truncated ({exc})") from exc
         if len(data) > limit:
             raise ArchiveError(f"{self.path.name} is corrupt: {member} is larger than declared")
         return data
+
+
+def _load_npy(data: bytes, where: str) -> np.ndarray:
+    """An array from ``.npy`` bytes, checked before numpy allocates it: the magic (text is
+    "not an array", not numpy's "pickled data") and a header whose shape fits in the bytes
+    that follow (a lying header declaring 10^12 elements would otherwise allocate them)."""
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, _fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        else:
+            shape, _fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+        raise ArchiveError(f"{where} is not a .npy array ({exc})") from None
+    if dtype.hasobject:
+        raise ArchiveError(f"{where} holds Python objects, which this app never loads")
+    declared = math.prod(shape) * dtype.itemsize
+    if declared > len(data) - stream.tell():
+        raise ArchiveError(f"{where} declares {declared} bytes but holds fewer")
+    try:
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ArchiveError(f"{where} ({exc})") from exc
 
 
 def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
@@ -145,7 +175,7 @@ def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
         raise ArchiveError(f"{path.name} is {size / 1024**3:.1f} GiB, larger than this app opens")
     try:
         return zipfile.ZipFile(path, "r")
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, NotImplementedError) as exc:
         raise ArchiveError(f"{path.name} is not an {what} file, or it is truncated") from exc
     except OSError as exc:
         raise ArchiveError(f"cannot open {path}: {exc.strerror or exc}") from exc

@@ -2,8 +2,11 @@
 
 - Scalar series for every step (loss, lr, gradient norms, metrics), in growable numpy arrays;
   past ``max_points`` a series is thinned (every other point dropped) so memory stays bounded.
-- Full records kept at a thinning interval: at most ``max_records``; when full, every other
-  kept record is dropped (the interval doubles), the newest is always kept.
+- Full records kept at a thinning interval: at most ``max_records`` and at most
+  ``RECORD_BYTES`` of them (a record of a long sequence is megabytes); when full, every other
+  kept record is dropped (the interval doubles), the newest is always kept. The weight
+  trajectory and the checkpoints are bounded in bytes the same way (``budget.py`` counts
+  these bounds in a run's memory estimate).
 - Sparse series (values known on recorded steps only): spectral radii (added late, by
   ``add_spectra``, when a viewer has computed them off the training path), ||dL/dh_t|| rows for the
   training-step x t heatmap, and the flattened weights (the trajectory for the PCA plane);
@@ -15,6 +18,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +34,29 @@ if TYPE_CHECKING:
 _EIGENVALUE_STEPS = 8
 
 SCALARS = ("step", "loss", "lr", "grad_norm", "grad_norm_clipped", "clipped", "seconds")
+MAX_RECORDS = 200
+MAX_TRAJECTORY = 256
+MAX_CHECKPOINTS = 32
+#: byte bounds of what a run keeps (a full record at seq_len 5000 is ~10 MB: 200 of them
+#: were 2 GB); past them the older items are thinned
+RECORD_BYTES = 256 * 2**20
+TRAJECTORY_BYTES = 128 * 2**20
+CHECKPOINT_BYTES = 128 * 2**20
+
+
+def nbytes(obj: object) -> int:
+    """Bytes held by ``obj``'s arrays and text (records, states, nested dicts and lists)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, str):
+        return len(obj)
+    if isinstance(obj, dict):
+        return sum(nbytes(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return sum(nbytes(v) for v in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return sum(nbytes(getattr(obj, f.name)) for f in dataclasses.fields(obj))
+    return 8
 
 
 class _Series:
@@ -55,20 +82,34 @@ class _Series:
 
 
 class _Thinned:
-    """Keeps at most ``cap`` (step, item) pairs spread over the run, dropping every other
-    old item when full. Always holds the newest item."""
+    """Keeps at most ``cap`` (step, item) pairs spread over the run (and, given
+    ``max_bytes``, at most that many bytes of them), dropping every other old item when
+    full. Always holds the newest item."""
 
     def __init__(self, cap: int) -> None:
         self.cap = max(2, cap)
         self.steps: list[int] = []
         self.items: list = []
+        self._sizes: list[int] = []
 
-    def append(self, step: int, item) -> None:
-        if len(self.items) >= self.cap:
-            self.steps = self.steps[::2]
-            self.items = self.items[::2]
+    def append(self, step: int, item, max_bytes: int | None = None) -> None:
+        if max_bytes is not None and len(self._sizes) != len(self.items):
+            self._sizes = [nbytes(i) for i in self.items]  # items set from a file
+        size = nbytes(item) if max_bytes is not None else 0
+        while len(self.items) >= self.cap or (
+            max_bytes is not None and self.items and sum(self._sizes) + size > max_bytes
+        ):
+            self._thin()
         self.steps.append(step)
         self.items.append(item)
+        if max_bytes is not None:
+            self._sizes.append(size)
+
+    def _thin(self) -> None:
+        """Drop every other item (a single item is dropped: the newest replaces it)."""
+        keep = slice(0, None, 2) if len(self.items) > 1 else slice(0, 0)
+        self.steps, self.items = self.steps[keep], self.items[keep]
+        self._sizes = self._sizes[keep] if len(self._sizes) else []
 
     def insert(self, step: int, item) -> None:
         """``append`` for a step that may come late (the spectra of an older record): put in
@@ -115,10 +156,10 @@ class History:
     def __init__(
         self,
         max_points: int = 200_000,
-        max_records: int = 200,
+        max_records: int = MAX_RECORDS,
         max_rows: int = 2_000,
-        max_trajectory: int = 256,
-        max_checkpoints: int = 32,
+        max_trajectory: int = MAX_TRAJECTORY,
+        max_checkpoints: int = MAX_CHECKPOINTS,
     ) -> None:
         self._max_points = max_points
         self._series: dict[str, _Series] = {name: _Series(max_points) for name in SCALARS}
@@ -154,7 +195,7 @@ class History:
         for name, value in record.param_grad_norms.items():
             self._sparse_append(f"param:{name}", record.step, value)
         if record.full:
-            self._records.append(record.step, record)
+            self._records.append(record.step, record, max_bytes=RECORD_BYTES)
             for name, (radius, sigma) in record.spectral.items():
                 self._sparse_append(f"radius:{name}", record.step, radius)
                 self._sparse_append(f"sigma:{name}", record.step, sigma)
@@ -219,7 +260,12 @@ class History:
         self.events.append(Event(step, text, kind))
 
     def add_checkpoint(self, step: int, state: TrainerState) -> None:
+        """Keep ``state``; the oldest go first past ``max_checkpoints`` or CHECKPOINT_BYTES
+        (the newest is always kept)."""
         self.checkpoints.append((step, state))
+        size = nbytes(state)
+        while len(self.checkpoints) > 1 and size * len(self.checkpoints) > CHECKPOINT_BYTES:
+            self.checkpoints.popleft()
 
     def truncate(self, step: int) -> None:
         """Forget everything after training step ``step`` (continuing from a checkpoint)."""
@@ -236,7 +282,7 @@ class History:
         self.last = self.record_at(step) if self._records.steps else None
 
     def add_trajectory_point(self, step: int, flat_weights: np.ndarray) -> None:
-        self.trajectory.append(step, flat_weights)
+        self.trajectory.append(step, flat_weights, max_bytes=TRAJECTORY_BYTES)
 
     # -- reading ---------------------------------------------------------------------------
     def __len__(self) -> int:

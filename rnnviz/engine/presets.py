@@ -18,17 +18,50 @@ lockstep on the same task and seed.
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from rnnviz.engine.spec import ModelSpec, SpecError
-from rnnviz.engine.train_config import TrainConfig
+from rnnviz.engine.preset_checks import check_compare, check_preset_data, check_weights
+from rnnviz.engine.schema import Field
+from rnnviz.engine.spec import MODEL_FIELDS, ModelSpec, SpecError
+from rnnviz.engine.train_config import TRAIN_FIELDS, TrainConfig
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
 DEFAULT_PRESET = "lecture_lstm"
-_TOP_KEYS = {"title", "description", "model", "task", "train", "weights", "compare"}
+#: a preset is a page of JSON; anything far bigger is not one (and is not read into memory)
+MAX_PRESET_BYTES = 16 * 2**20
+#: a preset name is a file stem: no path separators, and short enough for any file system
+_NAME = re.compile(r"[A-Za-z0-9_.+-]{1,100}")
+_SECTIONS = {"model": MODEL_FIELDS, "train": TRAIN_FIELDS}
+
+
+def user_preset_dir() -> Path:
+    """Where a user's own presets live: ``$XDG_CONFIG_HOME/rnnviz/presets`` on Linux (read at
+    each call, so a changed environment is followed)."""
+    from platformdirs import user_config_path
+
+    return user_config_path("rnnviz", appauthor=False) / "presets"
+
+
+def preset_dirs() -> list[Path]:
+    """The folders presets are read from, in order; a user preset of a shipped preset's name
+    replaces it (``RNNVIZ_PRESET_DIR`` replaces the shipped folder, for tests and packagers)."""
+    shipped = Path(os.environ.get("RNNVIZ_PRESET_DIR") or PRESET_DIR)
+    return [shipped, user_preset_dir()]
+
+
+class PresetEntry(NamedTuple):
+    """One preset file as a menu or ``rnnviz presets`` lists it: ``preset`` is None when the
+    file is broken, and ``reason`` says why."""
+
+    name: str
+    preset: Preset | None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,55 +103,96 @@ class Preset:
 
     def with_settings(self, settings: dict[str, object]) -> Preset:
         """Apply ``section.key=value`` overrides (``model.hidden_size``, ``train.lr``,
-        ``task.seq_len``; a bare key is looked up in train, model, then task)."""
+        ``task.seq_len``; a bare key is looked up in train, model, then task). Text values
+        (``--set``) are parsed into each field's declared type (``schema.Field.parse``)."""
         model, task, train = self.model.to_dict(), dict(self.task), self.train.to_dict()
         sections = {"model": model, "task": task, "train": train}
         for key, value in settings.items():
-            section, _, field = key.rpartition(".")
-            if section:
-                if section not in sections:
-                    raise SpecError(
-                        f"unknown setting section {section!r} in {key!r}; "
-                        "use model., task. or train."
-                    )
-                target = sections[section]
-                if section != "task" and field not in target:
-                    raise SpecError(f"unknown setting {key!r}")
-            else:
-                target = next((s for s in (train, model) if field in s), task)
-            target[field] = value
+            section, _, name = key.rpartition(".")
+            if not section:
+                section = next((s for s in ("train", "model") if name in sections[s]), "task")
+            if section not in sections:
+                raise SpecError(
+                    f"unknown setting section {section!r} in {key!r}; use model., task. or train."
+                )
+            if section != "task" and name not in sections[section]:
+                raise SpecError(f"unknown setting {key!r}")
+            sections[section][name] = _parsed(section, name, value)
         return replace(
             self, model=ModelSpec.from_dict(model), task=task, train=TrainConfig.from_dict(train)
         )
 
 
-def list_presets(directory: Path = PRESET_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.json"))
+def _parsed(section: str, name: str, value: object) -> object:
+    """A setting's value in its declared type (task options are typed by their task, and
+    ``task.kind`` is a name)."""
+    if section == "task":
+        if name == "kind":
+            return Field("kind", "choice", choices=_task_kinds()).parse(value, "task")
+        return value
+    return _SECTIONS[section][name].parse(value, section)
 
 
-def load_preset(name: str, directory: Path = PRESET_DIR) -> Preset:
-    path = directory / f"{name}.json"
-    if not path.is_file():
-        raise SpecError(f"unknown preset {name!r}; available: {', '.join(list_presets(directory))}")
+def _task_kinds() -> tuple[str, ...]:
+    from rnnviz.engine.tasks import TASKS
+
+    return tuple(TASKS)
+
+
+def list_presets(directory: Path | None = None) -> list[str]:
+    """The names of every preset file (good or broken), sorted."""
+    dirs = [directory] if directory is not None else preset_dirs()
+    return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.json")})
+
+
+def scan_presets(directory: Path | None = None) -> list[PresetEntry]:
+    """Every preset, each loaded or with the reason it is broken: one broken file never
+    hides the others (``rnnviz presets`` and the Presets menu list this)."""
+    entries = []
+    for name in list_presets(directory):
+        try:
+            entries.append(PresetEntry(name, load_preset(name, directory)))
+        except SpecError as exc:
+            entries.append(PresetEntry(name, None, str(exc)))
+    return entries
+
+
+def _preset_path(name: object, directory: Path | None) -> Path:
+    """The file of preset ``name`` (the last folder that has it wins), or SpecError."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+        raise SpecError(
+            f"unknown preset {shown}; a preset name is up to 100 letters, digits, '_', '-', "
+            "'.' or '+'"
+        )
+    dirs = [directory] if directory is not None else preset_dirs()
+    for folder in reversed(dirs):
+        path = folder / f"{name}.json"
+        if path.is_file():
+            return path
+    available = ", ".join(list_presets(directory)) or "none"
+    raise SpecError(f"unknown preset {name!r}; available: {available}")
+
+
+def load_preset(name: str, directory: Path | None = None) -> Preset:
+    """Preset ``name`` from the shipped or the user's folder (or ``directory``); SpecError
+    with one sentence when it is missing or broken."""
+    path = _preset_path(name, directory)
     try:
+        if path.stat().st_size > MAX_PRESET_BYTES:
+            raise SpecError(f"preset {name!r} is larger than {MAX_PRESET_BYTES >> 20} MB")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpecError(f"preset {name!r} could not be read: {exc}") from exc
+    except RecursionError:  # json's C scanner on thousands of nested brackets
+        raise SpecError(f"preset {name!r} could not be read: it is nested too deeply") from None
     return preset_from_dict(name, data)
 
 
-def preset_from_dict(name: str, data: dict) -> Preset:
-    if not isinstance(data, dict):
-        raise SpecError(f"preset {name!r} must be a JSON object")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise SpecError(f"preset {name!r} has unknown key(s): {', '.join(unknown)}")
-    task = data.get("task")
-    if not isinstance(task, dict) or "kind" not in task:
-        raise SpecError(f"preset {name!r} needs a task with a 'kind'")
-    weights = data.get("weights")
-    if weights is not None:
-        weights = {k: np.asarray(v, dtype=np.float32) for k, v in weights.items()}
+def preset_from_dict(name: str, data: object) -> Preset:
+    """A preset from its JSON data; SpecError naming the first thing that does not fit."""
+    data = check_preset_data(name, data)
+    task = data["task"]
     preset = Preset(
         name=name,
         title=str(data.get("title", name)),
@@ -126,8 +200,8 @@ def preset_from_dict(name: str, data: dict) -> Preset:
         model=ModelSpec.from_dict(data.get("model", {})),
         task=dict(task),
         train=TrainConfig.from_dict(data.get("train", {})),
-        weights=weights,
-        compare=data.get("compare"),
+        weights=check_weights(name, data.get("weights")),
+        compare=check_compare(name, data.get("compare")),
     )
     preset.comparison()  # validates the compare overrides
     return preset

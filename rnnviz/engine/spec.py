@@ -18,14 +18,38 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from rnnviz.engine.errors import SpecError
+from rnnviz.engine.schema import Field, check_fields, check_mapping
+
 KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")
 
+#: every field's declared type and range (``schema.py``); the cost of a combination of sizes
+#: is checked by ``budget.py`` when a trainer is built
+MODEL_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("kind", "choice", choices=KINDS),
+        Field("input_size", "int", 1, 4096),
+        Field("hidden_size", "int", 1, 1024, label="units per layer"),
+        Field("output_size", "int", 1, 4096),
+        Field("num_layers", "int", 1, 8),
+        Field("bidirectional", "bool"),
+        Field("combine", "choice", choices=COMBINES),
+        Field("activation", "choice", choices=ACTIVATIONS),
+        Field("peephole", "bool"),
+        Field("forget_gate", "bool"),
+        Field("cell_input_activation", "choice", choices=ACTIVATIONS),
+        Field("cell_output_activation", "choice", choices=ACTIVATIONS),
+        Field("head", "choice", choices=HEADS),
+        # a fixed initial hidden value; beyond +-1000 every squashing unit is saturated anyway
+        Field("h0", "float", -1000.0, 1000.0, optional=True, label="initial hidden value"),
+    )
+}
 
-class SpecError(ValueError):
-    """An invalid setting; the message is one sentence a user can act on."""
+__all__ = ["MODEL_FIELDS", "ModelSpec", "SpecError"]
 
 
 @dataclass(frozen=True)
@@ -72,24 +96,14 @@ class ModelSpec:
         return self.kind == "lstm"
 
     def validate(self) -> None:
+        """Each field against its declaration, then the rules between fields."""
+        for name, value in check_fields(self, MODEL_FIELDS, "model").items():
+            object.__setattr__(self, name, value)  # normalised: an int h0 becomes a float
+
         def need(cond: bool, msg: str) -> None:
             if not cond:
                 raise SpecError(msg)
 
-        need(self.kind in KINDS, f"unknown model kind {self.kind!r}; choose one of {KINDS}")
-        for name in ("input_size", "hidden_size", "output_size", "num_layers"):
-            value = getattr(self, name)
-            need(
-                isinstance(value, int) and not isinstance(value, bool) and value >= 1,
-                f"{name} must be a whole number of at least 1 (got {value!r})",
-            )
-        need(self.hidden_size <= 1024, "hidden_size above 1024 is too large to visualise")
-        need(self.num_layers <= 8, "num_layers above 8 is too deep to visualise")
-        for name in ("activation", "cell_input_activation", "cell_output_activation"):
-            value = getattr(self, name)
-            need(value in ACTIVATIONS, f"{name} must be one of {ACTIVATIONS} (got {value!r})")
-        need(self.head in HEADS, f"head must be one of {HEADS} (got {self.head!r})")
-        need(self.combine in COMBINES, f"combine must be one of {COMBINES}")
         if self.kind == "jordan":
             need(
                 self.num_layers == 1 and not self.bidirectional,
@@ -108,6 +122,7 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, data: dict) -> ModelSpec:
+        check_mapping(data, "model")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields
 
+from rnnviz.engine.schema import SEED_LIMIT, Field, check_fields, check_mapping
 from rnnviz.engine.spec import SpecError
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -12,6 +12,24 @@ CLIP_MODES = ("none", "norm", "value")
 GRADIENTS_OF = ("sequence", "batch")
 #: settings a running trainer can change between two steps (``Trainer.set_live``)
 LIVE_FIELDS = ("lr", "clip_mode", "clip_threshold", "gradients_of")
+
+#: every field's declared type and range (``schema.py``); the sidebar's boxes use the same
+#: ranges, so what it shows is what runs
+TRAIN_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("optimizer", "choice", choices=OPTIMIZERS),
+        Field("lr", "float", 1e-6, 1e4, label="learning rate"),
+        Field("momentum", "float", 0.0, 1.0, high_open=True),
+        Field("clip_mode", "choice", choices=CLIP_MODES),
+        Field("clip_threshold", "float", 1e-6, 1e6, label="clipping threshold"),
+        Field("bptt", "int", 0, 100_000, label="truncated BPTT length, 0 for full"),
+        Field("batch_size", "int", 1, 4096),
+        Field("seed", "int", 0, SEED_LIMIT, high_open=True),
+        Field("freeze", "names", label="parameters not trained"),
+        Field("gradients_of", "choice", choices=GRADIENTS_OF),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -41,32 +59,13 @@ class TrainConfig:
     gradients_of: str = "sequence"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "freeze", tuple(self.freeze))
         self.validate()
 
     def validate(self) -> None:
-        def need(cond: bool, msg: str) -> None:
-            if not cond:
-                raise SpecError(msg)
-
-        need(self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}")
-        need(_positive(self.lr), f"learning rate must be a positive number (got {self.lr!r})")
-        need(
-            isinstance(self.momentum, int | float) and 0 <= self.momentum < 1,
-            f"momentum must be in [0, 1) (got {self.momentum!r})",
-        )
-        need(self.clip_mode in CLIP_MODES, f"clip_mode must be one of {CLIP_MODES}")
-        need(self.gradients_of in GRADIENTS_OF, f"gradients_of must be one of {GRADIENTS_OF}")
-        need(
-            _positive(self.clip_threshold),
-            f"clipping threshold must be a positive number (got {self.clip_threshold!r})",
-        )
-        need(
-            _whole(self.bptt, 0), f"bptt must be 0 (full) or a positive step count ({self.bptt!r})"
-        )
-        need(_whole(self.batch_size, 1), f"batch_size must be at least 1 (got {self.batch_size!r})")
-        need(self.batch_size <= 4096, "batch_size above 4096 is too large for interactive use")
-        need(_whole(self.seed, 0), f"seed must be a non-negative whole number (got {self.seed!r})")
+        """Each field against its declaration (``TRAIN_FIELDS``); values are stored normalised
+        (an int lr as a float: torch's optimisers overflow on a huge int, e.g. 10**26)."""
+        for name, value in check_fields(self, TRAIN_FIELDS, "train").items():
+            object.__setattr__(self, name, value)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -75,21 +74,9 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
+        check_mapping(data, "train")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise SpecError(f"unknown training setting(s): {', '.join(unknown)}")
         return cls(**data)
-
-
-def _positive(value) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
-
-
-def _whole(value, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum

@@ -28,7 +28,9 @@ import numpy as np
 import torch
 
 from rnnviz.engine import trainer_state
+from rnnviz.engine.blowup import magnitude_message
 from rnnviz.engine.bptt import state_gradients
+from rnnviz.engine.budget import check_budget
 from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
@@ -87,6 +89,7 @@ class Trainer:
         weights: dict | None = None,
     ) -> None:
         self.spec = fit_spec_to_task(spec, task)
+        check_budget(self.spec, task, config)  # memory and time, before anything is built
         self.task = task
         self.config = config
         self.initial_weights = weights
@@ -230,7 +233,9 @@ class Trainer:
             if grads
             else 0.0
         )
-        diverged = _divergence_message(step, loss_value, grad_norm)
+        diverged = _divergence_message(step, loss_value, grad_norm) or magnitude_message(
+            self, step, loss_value
+        )
         full = record and diverged is None
         # the matrices that made this step's trace and gradients: before the update
         recurrent = self._recurrent() if full else {}

@@ -131,8 +131,19 @@ def read_session(path: str | Path) -> LoadedSession:
             return _build(path, archive.document, archive)
     except ArchiveError as exc:
         raise SessionFileError(str(exc)) from exc
-    except (plain.PlainError, SpecError, KeyError, TypeError, ValueError) as exc:
+    except (
+        plain.PlainError,
+        SpecError,
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        AttributeError,  # a section of the document of the wrong JSON type
+        RecursionError,  # a document nested thousands deep
+    ) as exc:
         detail = exc.args[0] if exc.args else type(exc).__name__
+        if isinstance(exc, RecursionError):
+            detail = "it is nested too deeply"
         raise SessionFileError(f"{path.name} cannot be opened: {detail}") from exc
 
 

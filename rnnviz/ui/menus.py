@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from rnnviz.engine.spec import SpecError
-
 if TYPE_CHECKING:
     from rnnviz.ui.window import MainWindow
 
@@ -102,14 +100,12 @@ def add_timeline(window: MainWindow):
 def fill_presets_menu(presets_menu: QMenu, open_preset) -> None:
     """One action per shipped preset (its title; its description as the tooltip), calling
     ``open_preset(name)``. A broken preset file is listed, disabled, with the reason."""
-    from rnnviz.engine.presets import list_presets, load_preset
+    from rnnviz.engine.presets import scan_presets
 
     presets_menu.setToolTipsVisible(True)
-    for name in list_presets():
-        try:
-            preset = load_preset(name)
-        except SpecError as exc:  # a broken preset file: say so, keep the others
-            action = presets_menu.addAction(f"{name} (broken: {exc})")
+    for name, preset, reason in scan_presets():
+        if preset is None:  # a broken preset file: say so, keep the others
+            action = presets_menu.addAction(f"{name} (broken: {reason})")
             action.setEnabled(False)
             continue
         action = presets_menu.addAction(preset.title or name)

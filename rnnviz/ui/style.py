@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 import numpy as np
 import pyqtgraph as pg
@@ -55,11 +56,30 @@ def set_scale(app, scale: float) -> float:
     """Scale every font of the application (the stylesheet's too); returns the scale used.
     Widgets built afterwards read the new sizes; the window restyles the existing plots."""
     global SCALE, APP_FONT_PT, PLOT_FONT_PT
-    SCALE = min(max(float(scale), SCALES[0]), SCALES[-1])
+    SCALE = usable_scale(scale)
     APP_FONT_PT = max(6, round(_BASE_APP_PT * SCALE))
     PLOT_FONT_PT = max(6, round(_BASE_PLOT_PT * SCALE))
     apply_app_style(app)
     return SCALE
+
+
+def usable_scale(scale: object) -> float:
+    """``scale`` within SCALES' range; a stored value that is not a finite number (the
+    settings file is the user's to edit: ``text_scale=nan``) is ignored with a warning."""
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        print(f"rnnviz: ignoring the text size {scale!r}: not a number", file=sys.stderr)
+        return 1.0
+    fitted = min(max(value, SCALES[0]), SCALES[-1])
+    if fitted != value:
+        print(
+            f"rnnviz: text size {value:g} is outside {SCALES[0]}-{SCALES[-1]}; using {fitted:g}",
+            file=sys.stderr,
+        )
+    return fitted
 
 
 def _scaled_stylesheet() -> str:

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from rnnviz.engine.errors import SpecError
+
 
 def as_tensor(value: object) -> Tensor:
     """A numpy array, list, number or tensor as a float32 tensor (a detached copy)."""
@@ -27,19 +29,19 @@ class WeightsMixin:
         """Set some or all parameters by full name, e.g. {"rnn.weight_hh_l0": array}.
 
         Every name and shape is checked before anything is written; a ValueError names the
-        first problem.
+        first problem (a SpecError, which is a ValueError).
         """
         params = dict(self.named_parameters())
         staged: list[tuple[torch.nn.Parameter, Tensor]] = []
         for name, value in weights.items():
             if name not in params:
-                raise ValueError(
+                raise SpecError(
                     f"this model has no weight {name!r}; its weights are {sorted(params)}"
                 )
             param = params[name]
             tensor = as_tensor(value)
             if tuple(tensor.shape) != tuple(param.shape):
-                raise ValueError(
+                raise SpecError(
                     f"weight {name!r} must have shape {tuple(param.shape)} "
                     f"(got {tuple(tensor.shape)})"
                 )
@@ -67,7 +69,7 @@ class WeightsMixin:
                 parts.append(f"missing {missing}")
             if unexpected:
                 parts.append(f"unexpected {unexpected}")
-            raise ValueError(
+            raise SpecError(
                 "the state dict does not fit this model (kind, layers, direction or options "
                 f"differ): {'; '.join(parts)}"
             )

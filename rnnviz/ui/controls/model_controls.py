@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox
 
-from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, ModelSpec
+from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, MODEL_FIELDS, ModelSpec
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
 
 KIND_LABELS = {
@@ -51,8 +51,9 @@ class ModelControls(QGroupBox):
         super().__init__("Model", parent)
         form = QFormLayout(self)
         self.kind = combo(KINDS, TIPS["kind"], KIND_LABELS)
-        self.hidden_size = int_box(1, 256, TIPS["hidden_size"])
-        self.num_layers = int_box(1, 8, TIPS["num_layers"])
+        # the declared ranges (a session trained with 512 units must show 512, not 256)
+        self.hidden_size = int_box(1, MODEL_FIELDS["hidden_size"].high, TIPS["hidden_size"])
+        self.num_layers = int_box(1, MODEL_FIELDS["num_layers"].high, TIPS["num_layers"])
         self.bidirectional = QCheckBox("bidirectional")
         self.bidirectional.setToolTip(TIPS["bidirectional"])
         self.combine = combo(COMBINES, TIPS["combine"])

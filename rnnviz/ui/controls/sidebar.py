@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnnviz.engine.budget import check_budget, slow_step_warning
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.train_config import LIVE_FIELDS
 from rnnviz.session.settings import RunSettings
@@ -139,6 +140,7 @@ class Sidebar(QScrollArea):
         task = probe.make_task()  # validates the task options
         model_changed = self.model.values() != self._snapshot[0]
         spec = self.model.spec_for(task.input_size, task.output_size)
+        check_budget(spec, task, config)  # memory and time, refused before Apply
         settings = replace(
             self._applied.edited(spec, kind, options, config, model_changed),
             compare=self.compare.value(),
@@ -154,13 +156,16 @@ class Sidebar(QScrollArea):
             self._set_message("", "")
             return
         try:
-            self.edited_settings()
+            settings = self.edited_settings()
         except SpecError as exc:
             self._set_message(f"Not applied: {exc}", "error")
             self.apply_button.setEnabled(False)
             return
+        slow = slow_step_warning(settings.spec, settings.make_task(), settings.config)
         self._set_message(
-            "These changes need a new model: Apply resets training to step 0.", "pending"
+            "These changes need a new model: Apply resets training to step 0."
+            + (f" {slow}" if slow else ""),
+            "pending",
         )
 
     def _live_edited(self) -> None:

@@ -10,6 +10,7 @@ from rnnviz.engine.train_config import (
     CLIP_MODES,
     GRADIENTS_OF,
     OPTIMIZERS,
+    TRAIN_FIELDS,
     TrainConfig,
 )
 from rnnviz.ui.controls.widgets import FloatBox, combo, int_box, set_combo
@@ -59,13 +60,16 @@ class TrainingControls(QGroupBox):
         super().__init__("Training", parent)
         form = QFormLayout(self)
         self.optimizer = combo(OPTIMIZERS, TIPS["optimizer"], OPTIMIZER_LABELS)
-        self.lr = FloatBox(1e-6, 1e4, TIPS["lr"])
+        f = TRAIN_FIELDS  # the boxes hold exactly the declared ranges: what they show runs
+        self.lr = FloatBox(f["lr"].low, f["lr"].high, TIPS["lr"])
         self.momentum = FloatBox(0.0, 0.999, TIPS["momentum"], decimals=3)
         self.clip_mode = combo(CLIP_MODES, TIPS["clip_mode"], CLIP_LABELS)
-        self.clip_threshold = FloatBox(1e-6, 1e6, TIPS["clip_threshold"])
-        self.bptt = int_box(0, 100_000, TIPS["bptt"], special="full")
+        self.clip_threshold = FloatBox(
+            f["clip_threshold"].low, f["clip_threshold"].high, TIPS["clip_threshold"]
+        )
+        self.bptt = int_box(f["bptt"].low, f["bptt"].high, TIPS["bptt"], special="full")
         self.gradients_of = combo(GRADIENTS_OF, TIPS["gradients_of"], GRADIENTS_OF_LABELS)
-        self.batch_size = int_box(1, 4096, TIPS["batch_size"])
+        self.batch_size = int_box(f["batch_size"].low, f["batch_size"].high, TIPS["batch_size"])
         self.seed = int_box(0, 2**31 - 1, TIPS["seed"])
         form.addRow("optimiser", self.optimizer)
         form.addRow("learning rate", self.lr)

@@ -1,0 +1,70 @@
+"""Bad input in the window (issue 17): a NaN text size in the settings file, a broken preset
+file, settings beyond the budget -- the window starts, lists, and says why."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.engine.presets import PRESET_DIR
+from rnnviz.ui import style
+
+
+@pytest.fixture
+def restore_scale():
+    yield
+    style.set_scale(QApplication.instance(), 1.0)
+
+
+@pytest.mark.parametrize("stored", ["nan", "inf", "abc"])
+def test_a_nan_text_size_in_the_settings_file_is_ignored(
+    qtbot, make_window, settings_file, restore_scale, capfd, stored
+):
+    Path(settings_file).write_text(f"[view]\ntext_scale={stored}\n")
+    window = make_window("lecture_lstm")
+    assert window.isVisible() and style.SCALE == 1.0
+    if stored != "abc":  # a value that is not a number at all is simply not read
+        assert f"rnnviz: ignoring the text size {float(stored)!r}: not a number" in (
+            capfd.readouterr().err
+        )
+    window.step_once()
+    qtbot.waitUntil(lambda: window.shown_step == 1, timeout=10_000)
+
+
+def test_a_broken_preset_is_listed_and_another_opens(qtbot, make_window, monkeypatch, tmp_path):
+    shipped = tmp_path / "presets"
+    shutil.copytree(PRESET_DIR, shipped)
+    (shipped / "aaa_broken.json").write_text('{"task": {"kind": []}}')
+    monkeypatch.setenv("RNNVIZ_PRESET_DIR", str(shipped))
+    window = make_window("lecture_lstm")
+    actions = window.presets_menu.actions()
+    broken = next(a for a in actions if a.text().startswith("aaa_broken"))
+    assert not broken.isEnabled()
+    assert "(broken: preset 'aaa_broken': task.kind must be a task name" in broken.text()
+    good = [a for a in actions if a.data()]
+    assert len(good) == len(list(PRESET_DIR.glob("*.json")))
+    next(a for a in good if a.data() == "adding_rnn").trigger()
+    assert window.run_settings.preset_name == "adding_rnn"
+
+
+def test_settings_beyond_the_budget_are_not_applied(qtbot, make_window, monkeypatch):
+    monkeypatch.setenv("RNNVIZ_MEMORY_BUDGET", "40M")
+    window = make_window("adding_rnn")
+    seq_len = window.sidebar.task.options.editor("seq_len")
+    seq_len.setValue(20_000)
+    text = window.sidebar.message.text()
+    assert text.startswith("Not applied: these settings need about "), text
+    assert "above the budget of 40.0 MB" in text
+    assert not window.sidebar.apply_button.isEnabled()
+
+
+def test_a_slow_step_is_warned_before_apply(qtbot, make_window, monkeypatch):
+    monkeypatch.setenv("RNNVIZ_MEMORY_BUDGET", "64G")
+    window = make_window("adding_lstm")
+    window.sidebar.training.batch_size.setValue(1024)
+    window.sidebar.task.options.editor("seq_len").setValue(5000)
+    text = window.sidebar.message.text()
+    assert "Apply resets training" in text and "Slow: one training step will take about" in text
