@@ -46,8 +46,8 @@ def headless(preset: str, seconds: float, cadence: bool) -> float:
     records, steps = RecordCadence(), 0
     start = time.monotonic()
     while (now := time.monotonic()) - start < seconds:
-        full, spectra = records.due() if cadence else (False, False)
-        trainer.step(record=full, spectra=spectra)
+        full = records.due() if cadence else False
+        trainer.step(record=full)
         if full:
             records.recorded(time.monotonic() - now)
         steps += 1

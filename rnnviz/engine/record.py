@@ -55,8 +55,8 @@ class StepRecord:
       per unit (|dL/dh_t| for a sequence, its norm over the batch), for colouring single
       units.
     - ``spectral[name]``: (spectral radius, largest singular value) of each recurrent matrix
-      (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``); empty when the step was
-      recorded with ``spectra=False``.
+      (per gate block for LSTM / GRU, e.g. ``"L0.fwd W_hh (f)"``); empty until a viewer computed
+      them from ``recurrent`` (``History.add_spectra``: off the training path).
     - ``recurrent[name]``: that matrix itself, [H, H] (recorded steps only), as this step's
       forward pass used it (before the step's update), like the trace and the gradients.
     - ``diverged``: None, or a sentence saying what became NaN/inf at this step.
