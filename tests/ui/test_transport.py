@@ -72,7 +72,11 @@ def test_reset_while_running_stops_the_worker(qtbot, make_window):
     assert not window.running and window.trainer.step_count == 0
 
 
-def test_keyboard_shortcuts(qtbot, make_window):
+def test_keyboard_shortcuts(qtbot, make_window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    yes = QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: yes)  # Reset may ask first
     window = make_window("lecture_lstm")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
@@ -83,7 +87,7 @@ def test_keyboard_shortcuts(qtbot, make_window):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert not window.running
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert window.trainer.step_count == 0  # a short run resets without asking
+    assert window.trainer.step_count == 0
 
 
 def test_slow_speed_paces_steps(qtbot, make_window):
