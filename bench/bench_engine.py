@@ -11,7 +11,7 @@ compared with the plain loop of the same round set:
   The spectra are not in it: the window computes them off the training path for the record
   on screen (``ui/workers/spectra_job.py``); their cost is printed for information, in plain
   steps;
-- throughput at the app's cadence (``RecordCadence``: full records at most 30 a second and
+- throughput at the app's cadence (``RecordCadence``: full records at most 20 a second and
   within a fifth of the time) / plain. Target >= 0.9x.
 
     .venv/bin/python bench/bench_engine.py [--sizes 64,256,512] [--kinds lstm,gru]

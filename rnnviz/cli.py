@@ -255,7 +255,7 @@ class _EveryN:
 
 
 def _record_cadence(record_every: int | None):
-    """Which steps to record: every N, or by default the window's cadence (at most 30 a
+    """Which steps to record: every N, or by default the window's cadence (at most 20 a
     second) kept to ``CLI_RECORD_SHARE`` of the training time; always the last one."""
     if record_every is not None:
         return _EveryN(record_every)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-#: at most this many full records per second
-FULL_RECORD_HZ = 30.0
+#: at most this many full records per second: the display's rate (ui/display.py DISPLAY_HZ),
+#: more are never drawn; at 30 a 64-unit LSTM trained at 0.86x of a plain loop (bench_engine)
+FULL_RECORD_HZ = 20.0
 #: full records may take at most this share of the training time
 FULL_RECORD_SHARE = 0.2
 
