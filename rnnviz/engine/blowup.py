@@ -47,3 +47,15 @@ def _largest_weight(trainer) -> float:
         return 0.0
     norms = torch._foreach_norm(params, math.inf)
     return float(torch.stack(norms).max())
+
+
+def nonfinite_message(step: int, loss: float, grad_norm: float) -> str | None:
+    """A sentence when the loss or the gradient norm became NaN or infinite (None otherwise)."""
+    for what, value in (("Loss", loss), ("The gradient norm", grad_norm)):
+        if not math.isfinite(value):
+            kind = "NaN" if math.isnan(value) else "infinite"
+            return (
+                f"{what} became {kind} at step {step}: the gradient exploded. "
+                "Try gradient clipping or a smaller learning rate."
+            )
+    return None

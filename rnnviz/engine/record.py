@@ -82,3 +82,40 @@ class StepRecord:
     sample: SampleRecord | None = None
     diverged: str | None = None
     seconds: float = 0.0
+
+
+def sample_record(task, batch, trace, y_hat) -> SampleRecord:
+    """The displayed sequence's record: ``batch`` holds it as sequence 0, ``trace`` is
+    {chain: {name: [T, 1, H]}} and ``y_hat`` [T, O]; the task says how to show it."""
+    trace = {
+        chain: {k: v[:, 0].contiguous().cpu().numpy() for k, v in kinds.items()}
+        for chain, kinds in trace.items()
+    }
+    x = batch.x[:, 0].cpu().numpy()
+    y = batch.y[:, 0].cpu().numpy()
+    y_hat = y_hat.detach().cpu().numpy()
+    mask = batch.mask[:, 0].cpu().numpy()
+    view = task.view(x, y, y_hat, mask)
+    return SampleRecord(
+        x=x,
+        y=y,
+        y_hat=y_hat,
+        mask=mask,
+        trace=trace,
+        input_tokens=view.input_tokens,
+        target_tokens=view.target_tokens,
+        predicted_tokens=view.predicted_tokens,
+        series=view.series,
+        text=view.text,
+    )
+
+
+def unit_norms(g) -> np.ndarray:
+    """[T, B, H] tensor -> [T, H]: the norm of dL/dh_t over the batch, per unit."""
+    g = g.detach().cpu().numpy()
+    return np.sqrt(np.einsum("tbh,tbh->th", g, g, dtype=np.float64))
+
+
+def row_norms(units: np.ndarray) -> np.ndarray:
+    """[T, H] unit norms -> [T]: the Frobenius norm over batch and units."""
+    return np.sqrt(np.square(units).sum(1))

@@ -18,8 +18,6 @@ Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained para
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from dataclasses import replace
 from typing import NamedTuple
@@ -28,13 +26,14 @@ import numpy as np
 import torch
 
 from rnnviz.engine import trainer_state
-from rnnviz.engine.blowup import magnitude_message
+from rnnviz.engine.blowup import magnitude_message, nonfinite_message
 from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.budget import check_budget
 from rnnviz.engine.fused_trace import trace_from_layers
+from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
-from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.engine.record import StepRecord, row_norms, sample_record, unit_norms
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
@@ -43,8 +42,6 @@ from rnnviz.engine.trainer_state import TrainerState
 #: parameters up to this count are added to the loss-surface trajectory at every step
 _TRAJECTORY_EVERY_STEP_MAX_PARAMS = 4096
 _CHECKPOINT_EVERY = 50
-
-_PARAM_RE = re.compile(r"rnn\.(weight|bias)_(ih|hh|yh|p[ifo])_l(\d+)(_reverse)?$")
 
 
 class _Shown(NamedTuple):
@@ -122,7 +119,7 @@ class Trainer:
         self.history = History()
         self.diverged: str | None = None
         self.display_batch: Batch = self.task.eval_batch().select(0)
-        self._groups = self._param_groups()
+        self._groups = param_groups(self.model, self.params)
         self.history.add_checkpoint(0, self.state())
         self._add_trajectory_point(force=True)
 
@@ -233,7 +230,7 @@ class Trainer:
             if grads
             else 0.0
         )
-        diverged = _divergence_message(step, loss_value, grad_norm) or magnitude_message(
+        diverged = nonfinite_message(step, loss_value, grad_norm) or magnitude_message(
             self, step, loss_value
         )
         full = record and diverged is None
@@ -250,14 +247,14 @@ class Trainer:
                 shown = self._shown_explicit(with_gradients=not of_batch)
             if not of_batch:
                 dh, dc = shown.dh, shown.dc
-        group_norms = self._group_norms() if record else {}
+        group_norms = group_norms_of(self.params, self._groups) if record else {}
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None:
             clipped, grad_norm_clipped = self._clip(grads, grad_norm)
             self.optimizer.step()
         self.step_count = step
         self.diverged = diverged
-        dh_units = {k: _unit_norms(v) for k, v in dh.items()} if full else {}
+        dh_units = {k: unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,
             loss=loss_value,
@@ -271,11 +268,13 @@ class Trainer:
             param_grad_norms=group_norms,
             full=full,
             recurrent=recurrent,
-            dh_norm={k: _row_norms(v) for k, v in dh_units.items()},
-            dc_norm={k: _row_norms(_unit_norms(v)) for k, v in dc.items()} if full else {},
+            dh_norm={k: row_norms(v) for k, v in dh_units.items()},
+            dc_norm={k: row_norms(unit_norms(v)) for k, v in dc.items()} if full else {},
             dh_units=dh_units,
             gradients_of=c.gradients_of if full else "",
-            sample=self._sample(shown.trace, shown.y_hat) if full else None,
+            sample=sample_record(self.task, self.display_batch, shown.trace, shown.y_hat)
+            if full
+            else None,
             diverged=diverged,
             seconds=time.perf_counter() - started,
         )
@@ -361,49 +360,6 @@ class Trainer:
                 return True, float(torch.linalg.vector_norm(norms))
         return False, grad_norm
 
-    def _param_groups(self) -> dict[str, list[tuple[str, slice | None]]]:
-        """Gradient-norm groups: per chain, weight kind and gate (``L0.fwd W_hh (f)``)."""
-        groups: dict[str, list[tuple[str, slice | None]]] = {}
-        gates = [g for g in self.model.gate_names if g]
-        for name, p in self.params.items():
-            m = _PARAM_RE.match(name)
-            if m is None:
-                label = {"head.weight": "head W", "head.bias": "head b"}.get(name, name)
-                groups.setdefault(label, []).append((name, None))
-                continue
-            kind, which, layer, rev = m.groups()
-            chain = f"L{layer}.{'bwd' if rev else 'fwd'}"
-            base = f"{chain} {'W' if kind == 'weight' else 'b'}_{which}"
-            if kind == "bias":
-                base = f"{chain} b"
-            if gates and which in ("ih", "hh") and p.shape[0] == len(gates) * self.spec.hidden_size:
-                H = self.spec.hidden_size
-                for k, gate in enumerate(gates):
-                    groups.setdefault(f"{base} ({gate})", []).append(
-                        (name, slice(k * H, (k + 1) * H))
-                    )
-            else:
-                groups.setdefault(base, []).append((name, None))
-        return groups
-
-    def _group_norms(self) -> dict[str, float]:
-        # squared gradient per parameter row, in numpy: one reduction per parameter
-        rows = {
-            name: np.square(p.grad.detach().cpu().numpy().astype(np.float64))
-            .reshape(p.shape[0] if p.dim() else 1, -1)
-            .sum(1)
-            for name, p in self.params.items()
-            if p.grad is not None
-        }
-        out = {}
-        for label, parts in self._groups.items():
-            total = 0.0
-            for name, part in parts:
-                if name in rows:
-                    total += float(rows[name][part].sum() if part else rows[name].sum())
-            out[label] = math.sqrt(total)
-        return out
-
     # -- what a record shows ---------------------------------------------------------------
     def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
         with torch.no_grad():
@@ -415,31 +371,6 @@ class Trainer:
                 n: m.detach().cpu().double().numpy()
                 for n, m in self.model.recurrent_matrices().items()
             }
-
-    def _sample(self, trace, y_hat: torch.Tensor) -> SampleRecord:
-        """The displayed sequence's record from its trace ([T, 1, H] each); y_hat [T, O]."""
-        b = self.display_batch
-        trace = {
-            chain: {k: v[:, 0].contiguous().cpu().numpy() for k, v in kinds.items()}
-            for chain, kinds in trace.items()
-        }
-        x = b.x[:, 0].cpu().numpy()
-        y = b.y[:, 0].cpu().numpy()
-        y_hat = y_hat.detach().cpu().numpy()
-        mask = b.mask[:, 0].cpu().numpy()
-        view = self.task.view(x, y, y_hat, mask)
-        return SampleRecord(
-            x=x,
-            y=y,
-            y_hat=y_hat,
-            mask=mask,
-            trace=trace,
-            input_tokens=view.input_tokens,
-            target_tokens=view.target_tokens,
-            predicted_tokens=view.predicted_tokens,
-            series=view.series,
-            text=view.text,
-        )
 
     def _add_trajectory_point(self, force: bool) -> None:
         n = sum(p.numel() for p in self.params.values())
@@ -454,30 +385,3 @@ def apply_live(main: Trainer, compare: Trainer | None, settings: dict) -> None:
     main.set_live(settings)
     if compare is not None and "gradients_of" in settings:
         compare.set_gradients_of(settings["gradients_of"])
-
-
-def _unit_norms(g: torch.Tensor) -> np.ndarray:
-    """[T, B, H] -> [T, H]: the norm of dL/dh_t over the batch, per unit."""
-    g = g.detach().cpu().numpy()
-    return np.sqrt(np.einsum("tbh,tbh->th", g, g, dtype=np.float64))
-
-
-def _row_norms(units: np.ndarray) -> np.ndarray:
-    """[T, H] unit norms -> [T]: the Frobenius norm over batch and units."""
-    return np.sqrt(np.square(units).sum(1))
-
-
-def _divergence_message(step: int, loss: float, grad_norm: float) -> str | None:
-    if not math.isfinite(loss):
-        what = "NaN" if math.isnan(loss) else "infinite"
-        return (
-            f"Loss became {what} at step {step}: the gradient exploded. "
-            "Try gradient clipping or a smaller learning rate."
-        )
-    if not math.isfinite(grad_norm):
-        what = "NaN" if math.isnan(grad_norm) else "infinite"
-        return (
-            f"The gradient norm became {what} at step {step}: the gradient exploded. "
-            "Try gradient clipping or a smaller learning rate."
-        )
-    return None
