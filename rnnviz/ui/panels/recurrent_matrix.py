@@ -59,11 +59,13 @@ class RecurrentMatrixPanel(Panel):
         header = QHBoxLayout()
         self.matrix_choice = QComboBox()
         self.matrix_choice.setToolTip("Which recurrent matrix to highlight and decompose.")
-        header.addWidget(self.summary, 1)
+        # the summary (matrix, rho, sigma and the verdict) gets a row of its own: beside the
+        # controls it wrapped into a tall column that pushed the plots out of a projector dock
         header.addWidget(QLabel("matrix:"))
-        header.addWidget(self.matrix_choice)
+        header.addWidget(self.matrix_choice, 1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
+        layout.addWidget(self.summary)
 
         self.plots = pg.GraphicsLayoutWidget()
         layout.addWidget(self.plots, 1)
