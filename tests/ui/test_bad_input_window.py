@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.engine.presets import PRESET_DIR
@@ -68,3 +69,54 @@ def test_a_slow_step_is_warned_before_apply(qtbot, make_window, monkeypatch):
     window.sidebar.task.options.editor("seq_len").setValue(5000)
     text = window.sidebar.message.text()
     assert "Apply resets training" in text and "Slow: one training step will take about" in text
+
+
+def _type_into(qtbot, box, text: str) -> None:
+    """Select the box's text and type ``text`` then Enter, as a user does."""
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+LR_RANGE = "the allowed range 1e-06 to 10000"
+
+
+@pytest.mark.parametrize(
+    ("box_name", "typed", "said"),
+    [
+        ("lr", "-0.5", f"learning rate: -0.5 is outside {LR_RANGE} (kept 0.003)."),
+        ("lr", "0", f"learning rate: 0 is outside {LR_RANGE} (kept 0.003)."),
+        ("lr", "abc", "learning rate: 'c' is not a number."),  # each key is refused
+        ("batch_size", "0", "batch size: 0 is outside the allowed range 1 to 4096 (kept 32)."),
+    ],
+)
+def test_typed_input_a_box_refuses_is_explained(qtbot, make_window, box_name, typed, said):
+    """Defect 10 of issue 16: refused input no longer snaps back in silence."""
+    window = make_window("adding_rnn")
+    box = getattr(window.sidebar.training, box_name)
+    before = box.value()
+    _type_into(qtbot, box, typed)
+    assert window.sidebar.message.isVisible()
+    assert window.sidebar.message.text() == f"Not applied: {said}"
+    assert box.value() == before
+
+
+def test_too_many_hidden_units_are_refused_with_the_range(qtbot, make_window):
+    window = make_window("adding_rnn")
+    box = window.sidebar.model.hidden_size
+    _type_into(qtbot, box, "100000")
+    # the digits the box took are pending, and the refused one is still named
+    assert box.value() == 1000
+    assert window.sidebar.message.text().startswith(
+        "Not applied: hidden units: 10000 is outside the allowed range 1 to 1024. "
+        "These changes need a new model"
+    )
+    assert window.sidebar.apply_button.isEnabled()  # what the box took can be applied
+
+
+def test_a_task_option_box_explains_its_range(qtbot, make_window):
+    window = make_window("adding_rnn")
+    seq_len = window.sidebar.task.options.editor("seq_len")
+    _type_into(qtbot, seq_len, "0")
+    assert window.sidebar.message.text().startswith("Not applied: seq len: 0 is outside")

@@ -29,6 +29,7 @@ from rnnviz.ui.controls.compare_controls import CompareControls
 from rnnviz.ui.controls.model_controls import ModelControls
 from rnnviz.ui.controls.task_controls import TaskControls
 from rnnviz.ui.controls.training_controls import TrainingControls
+from rnnviz.ui.controls.widgets import FloatBox, IntBox
 
 
 def _structural(training_values: dict) -> dict:
@@ -84,12 +85,16 @@ class Sidebar(QScrollArea):
         self.fit_width()
 
         self._applied: RunSettings | None = None
+        self._refusal = ""  # why a box last refused typed input, until shown with the next edit
         self._snapshot: tuple | None = None
         self.model.changed.connect(self._edited)
         self.task.changed.connect(self._edited)
         self.training.changed.connect(self._edited)
         self.compare.changed.connect(self._edited)
         self.training.live_changed.connect(self._live_edited)
+        for box in body.findChildren(IntBox) + body.findChildren(FloatBox):
+            box.refused.connect(self._refused)
+        self.task.options.refused.connect(self._refused)
         self.apply_button.clicked.connect(self._apply)
         self.revert_button.clicked.connect(self.revert)
         self._set_message("", "")
@@ -111,6 +116,7 @@ class Sidebar(QScrollArea):
         self.training.load(settings.config)
         self.compare.load(settings.compare)
         self._snapshot = self._current()
+        self._refusal = ""
         self._set_message("", "")
 
     def revert(self) -> None:
@@ -189,19 +195,31 @@ class Sidebar(QScrollArea):
             return
         self.apply_requested.emit(settings)
 
+    def _refused(self, reason: str) -> None:
+        """A box would not take typed input: say why, until the next message (which keeps the
+        reason in front); Apply stays as the other edits allow."""
+        self._refusal = f"Not applied: {reason}"
+        self._show_message(self._refusal, "error")
+
     def show_error(self, text: str) -> None:
         """Show a refusal from the window (e.g. the trainer could not be built)."""
         self._set_message(f"Not applied: {text}", "error")
 
     def _set_message(self, text: str, kind: str) -> None:
+        shown_kind = kind
+        if self._refusal:  # the edit that follows a refused keystroke must not hide it
+            text, shown_kind, self._refusal = f"{self._refusal} {text}".strip(), "error", ""
+        self._show_message(text, shown_kind)
+        pending = kind in ("pending", "error") and self.pending
+        self.apply_button.setEnabled(kind == "pending")
+        self.revert_button.setEnabled(pending)
+
+    def _show_message(self, text: str, kind: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.message.setProperty("kind", kind)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
-        pending = kind in ("pending", "error") and self.pending
-        self.apply_button.setEnabled(kind == "pending")
-        self.revert_button.setEnabled(pending)
 
 
 def _with_custom_title(settings: RunSettings) -> RunSettings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -34,19 +35,66 @@ def set_combo(box: QComboBox, value) -> None:
     box.setCurrentIndex(index)
 
 
-def int_box(lo: int, hi: int, tooltip: str, special: str | None = None) -> QSpinBox:
-    """An integer box; values outside [lo, hi] cannot be entered. ``special``: text for lo."""
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setKeyboardTracking(False)  # emit when the user finishes typing, not per keystroke
-    box.setToolTip(tooltip)
+def refusal(box: QAbstractSpinBox, text: str, kept: bool) -> str:
+    """The sentence for typed input a number box will not take; ``kept``: editing has
+    finished and the box went back to its value."""
+    name = _form_label(box) or "this box"
+    back = f" (kept {box.value():g})" if kept else ""
+    try:
+        float(text)
+    except ValueError:
+        return f"{name}: '{text}' is not a number{back}."
+    low, high = box.minimum(), box.maximum()
+    return f"{name}: {text} is outside the allowed range {low:g} to {high:g}{back}."
+
+
+def _form_label(box: QWidget) -> str:
+    """The text of the row label beside ``box`` in its QFormLayout ('' when none)."""
+    layout = box.parentWidget().layout() if box.parentWidget() else None
+    label = layout.labelForField(box) if isinstance(layout, QFormLayout) else None
+    return label.text() if label is not None else ""
+
+
+class IntBox(QSpinBox):
+    """An integer box that says why it refused typed input (``refused``) instead of silently
+    dropping the keystroke or snapping back."""
+
+    refused = Signal(str)
+
+    def __init__(self, lo: int, hi: int, tooltip: str) -> None:
+        super().__init__()
+        self.setRange(lo, hi)
+        self.setKeyboardTracking(False)  # emit when the user finishes typing, not per keystroke
+        self.setToolTip(tooltip)
+
+    def validate(self, text: str, pos: int):
+        state, text, pos = super().validate(text, pos)
+        stripped = text.strip()
+        if state == QValidator.State.Invalid and stripped not in ("", "-", "+"):
+            self.refused.emit(refusal(self, stripped, kept=False))
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:  # editing finished on an unacceptable value
+        stripped = text.strip()
+        if stripped and stripped != self.specialValueText():
+            self.refused.emit(refusal(self, stripped, kept=True))
+        return super().fixup(text)
+
+
+def int_box(lo: int, hi: int, tooltip: str, special: str | None = None) -> IntBox:
+    """An integer box; values outside [lo, hi] are refused with a reason. ``special``: text
+    for lo."""
+    box = IntBox(lo, hi, tooltip)
     if special:
         box.setSpecialValueText(special)
     return box
 
 
 class FloatBox(QDoubleSpinBox):
-    """A positive float box with an adaptive (log-like) step, for rates and thresholds."""
+    """A float box with an adaptive (log-like) step, for rates and thresholds, that says why
+    it refused typed input (``refused``)."""
+
+    refused = Signal(str)
 
     def __init__(self, lo: float, hi: float, tooltip: str, decimals: int = 6) -> None:
         super().__init__()
@@ -66,8 +114,6 @@ class FloatBox(QDoubleSpinBox):
             return self.value()
 
     def validate(self, text: str, pos: int):  # accept 1e-3 style input
-        from PySide6.QtGui import QValidator
-
         stripped = text.strip()
         if stripped in ("", "-", "+", ".", "e", "1e", "1e-"):
             return QValidator.State.Intermediate, text, pos
@@ -76,21 +122,30 @@ class FloatBox(QDoubleSpinBox):
         except ValueError:
             if stripped[-1:] in "eE-+.":
                 return QValidator.State.Intermediate, text, pos
+            self.refused.emit(refusal(self, stripped, kept=False))
             return QValidator.State.Invalid, text, pos
         if not math.isfinite(value):
+            self.refused.emit(refusal(self, stripped, kept=False))
             return QValidator.State.Invalid, text, pos
         if self.minimum() <= value <= self.maximum():
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos
 
+    def fixup(self, text: str) -> str:  # editing finished on an out-of-range value
+        if text.strip():
+            self.refused.emit(refusal(self, text.strip(), kept=True))
+        return super().fixup(text)
+
 
 class OptionsForm(QWidget):
     """Editors for a dict of plain options (int, float, bool, str), built from default values.
 
-    ``values()`` returns the edited dict; ``changed`` fires on any edit.
+    ``values()`` returns the edited dict; ``changed`` fires on any edit, ``refused`` with
+    the reason when a box refuses typed input.
     """
 
     changed = Signal()
+    refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +169,8 @@ class OptionsForm(QWidget):
             editor = self._editor_for(value, low, high)
             if editor is None:
                 continue
+            if isinstance(editor, IntBox | FloatBox):
+                editor.refused.connect(self.refused)
             tip = (tooltips or {}).get(name, "")
             if tip:
                 editor.setToolTip(tip[:1].upper() + tip[1:])
@@ -134,12 +191,8 @@ class OptionsForm(QWidget):
             box.valueChanged.connect(self.changed)
             return box
         if isinstance(value, float):
-            box = QDoubleSpinBox()
-            box.setDecimals(4)
-            box.setRange(
-                float(low) if low is not None else -1e6, float(high) if high is not None else 1e6
-            )
-            box.setKeyboardTracking(False)
+            lo = float(low) if low is not None else -1e6
+            box = FloatBox(lo, float(high) if high is not None else 1e6, "", decimals=4)
             box.setValue(value)
             box.valueChanged.connect(self.changed)
             return box
