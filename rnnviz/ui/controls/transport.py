@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QSlider, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QWidget
 
 #: speed slider positions, in steps per second; None = as fast as possible
 SPEEDS: tuple[float | None, ...] = (0.2, 0.33, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, None)
@@ -27,15 +27,19 @@ class TransportBar(QToolBar):
         super().__init__("Transport", parent)
         self.setObjectName("transport")
         self.setMovable(False)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.run_action = QAction("▶  Run", self)
+        # the style's own icons: a font may lack the media glyphs (DejaVu has no U+23F8 pause)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icon = self.style().standardIcon
+        self._run_icon = icon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = icon(QStyle.StandardPixmap.SP_MediaPause)
+        self.run_action = QAction(self._run_icon, "Run", self)
         self.run_action.setCheckable(True)
         self.run_action.setToolTip("Train continuously (Space); press again to pause.")
-        self.step_action = QAction("Step", self)
+        self.step_action = QAction(icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step", self)
         self.step_action.setToolTip(
             "One training step: forward, backward through time, update (S)."
         )
-        self.reset_action = QAction("⟲  Reset", self)
+        self.reset_action = QAction(icon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
         self.reset_action.setToolTip(
             "Back to step 0 with the seed's initial weights; the history is cleared (Ctrl+R)."
         )
@@ -77,7 +81,8 @@ class TransportBar(QToolBar):
         self.run_action.blockSignals(True)
         self.run_action.setChecked(running)
         self.run_action.blockSignals(False)
-        self.run_action.setText("⏸  Pause" if running else "▶  Run")
+        self.run_action.setText("Pause" if running else "Run")
+        self.run_action.setIcon(self._pause_icon if running else self._run_icon)
         self.step_action.setEnabled(not running)
 
     def _speed_moved(self, index: int) -> None:
