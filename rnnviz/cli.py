@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SCALE",
         help="scale every font (1.0 normal, 1.5 for a projector; remembered)",
     )
+    parser.add_argument(
+        "--presentation",
+        action="store_true",
+        help="open in presentation mode: one panel (the last --show) fills the window, "
+        "large text, no sidebar (F11 leaves)",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("presets", help="list the presets")
     train = sub.add_parser(
@@ -341,6 +347,7 @@ def _window(args) -> int:
         exit_after=args.exit_after,
         show=args.show,
         text_size=args.text_size,
+        presentation=args.presentation,
     )
 
 

@@ -199,12 +199,22 @@ class Trainer:
     def step(self, record: bool = True) -> StepRecord:
         """One optimiser step on the next batch. ``record``: also expose every internal (the
         recurrent matrices too; their spectra are the viewer's: ``History.add_spectra``)."""
+        return self._step(record, update=True)
+
+    def preview(self) -> StepRecord:
+        """The full record of the model as it is, on the batch the next step trains on: its
+        forward pass and the gradients it would follow, at this step (0 before training),
+        without an update and without a trace in the history. Uses no random numbers, so
+        the run that follows is the same."""
+        return self._step(record=True, update=False)
+
+    def _step(self, record: bool, update: bool) -> StepRecord:
         if self.diverged:
             raise DivergedError(self.diverged)
         started = time.perf_counter()
         c = self.config
         batch = self.task.batch(self.step_count, c.batch_size)
-        step = self.step_count + 1
+        step = self.step_count + 1 if update else self.step_count
         self.optimizer.zero_grad(set_to_none=True)
         of_batch = record and c.gradients_of == "batch"
         dh: dict[str, torch.Tensor] = {}
@@ -249,11 +259,12 @@ class Trainer:
                 dh, dc = shown.dh, shown.dc
         group_norms = group_norms_of(self.params, self._groups) if record else {}
         clipped, grad_norm_clipped = False, grad_norm
-        if diverged is None:
+        if diverged is None and update:
             clipped, grad_norm_clipped = self._clip(grads, grad_norm)
             self.optimizer.step()
-        self.step_count = step
-        self.diverged = diverged
+        if update:
+            self.step_count = step
+            self.diverged = diverged
         dh_units = {k: unit_norms(v) for k, v in dh.items()} if full else {}
         rec = StepRecord(
             step=step,
@@ -278,6 +289,9 @@ class Trainer:
             diverged=diverged,
             seconds=time.perf_counter() - started,
         )
+        if not update:
+            self.optimizer.zero_grad(set_to_none=True)
+            return rec
         self.history.append(rec)
         if diverged is None:
             if step % _CHECKPOINT_EVERY == 0:

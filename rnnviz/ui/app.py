@@ -47,6 +47,7 @@ def run_app(
     show: list[str] | tuple[str, ...] = (),
     text_size: float | None = None,
     open_path: str | None = None,
+    presentation: bool = False,
 ) -> int:
     """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
 
@@ -54,7 +55,8 @@ def run_app(
     and exit (status 0 when written). ``exit_after``: close the window after that many
     seconds (smoke tests). ``show``: panel keys whose tabs to bring to the front (e.g.
     "loss_surface", "gates"). ``text_size``: scale every font (1.0 normal; 1.5 for a
-    projector). ``open_path``: a saved session to open. Returns the process exit status.
+    projector). ``open_path``: a saved session to open. ``presentation``: start in
+    presentation mode on the last ``show`` panel. Returns the process exit status.
     """
     from rnnviz.ui.window import MainWindow
 
@@ -73,6 +75,8 @@ def run_app(
         window.set_text_size(text_size)
     for key in show:
         window.show_panel(key)
+    if presentation:
+        window.presentation.enter(show[-1] if show else None)
     status = {"code": 0}
     timers: list[QTimer] = []
 

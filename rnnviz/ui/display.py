@@ -50,6 +50,8 @@ class Display(QObject):
         self._shown: StepRecord | None = None  # the newest record taken for display
         self._shown_full: StepRecord | None = None  # the newest full record taken
         self._compare_shown: StepRecord | None = None
+        #: id(trainer) -> its step-0 preview (the untrained model), computed once per run
+        self._step_zero: dict[int, StepRecord] = {}
         #: panel key -> (the _frame_state it drew, when): which panel is due next
         self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._last_tick: float | None = None
@@ -67,6 +69,7 @@ class Display(QObject):
         self._shown_full = None
         self._drawn.clear()
         self._compare_shown = None
+        self._step_zero.clear()
         self._rate_samples.clear()
         self.spectra.forget()
 
@@ -186,6 +189,8 @@ class Display(QObject):
             # step, those of a record's internals the newest full record
             newest = history.last or record
         if record is None:
+            record = newest = self._untrained(trainer)
+        if record is None:
             return
         state = self._frame_state()
         for key, panel in self.panels.items():
@@ -245,4 +250,19 @@ class Display(QObject):
             return None
         if self.cursor.step is not None:
             return compare_trainer.history.record_at(self.cursor.step)
-        return self._compare_shown or compare_trainer.history.last
+        shown = self._compare_shown or compare_trainer.history.last
+        return shown or self._untrained(compare_trainer)
+
+    def _untrained(self, trainer) -> StepRecord | None:
+        """Before the first step: the untrained model's forward pass and the gradients it
+        would follow (``Trainer.preview``), so that step 0 is not blank. Only while nothing
+        trains (the trainer is then idle in its thread), once per run."""
+        if trainer.step_count != 0 or trainer.diverged or self.run.running:
+            return None
+        if id(trainer) not in self._step_zero:
+            try:
+                self._step_zero[id(trainer)] = trainer.preview()
+            except Exception:  # a model that cannot even run forward: the first step says why
+                traceback.print_exc()
+                return None
+        return self._step_zero[id(trainer)]

@@ -50,6 +50,9 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Ctrl+S / Ctrl+O", "Save / open a session"),
     ("Ctrl+E", "Export a panel (PNG, SVG, CSV)"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text (for a projector)"),
+    ("F11", "Presentation mode: one panel fills the window, large text (F11 or Esc leaves)"),
+    ("Page Down / Page Up", "Next / previous panel (presentation mode)"),
+    ("P", "The panel beside the next one, or alone again (presentation mode)"),
 )
 
 #: a run with more steps than this asks before Reset throws them away

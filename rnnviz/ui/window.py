@@ -34,6 +34,7 @@ from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
+from rnnviz.ui.presentation import install_presentation
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.status import Banner, RunStatus
 from rnnviz.ui.window_run import RunPassThroughs
@@ -97,6 +98,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.setAcceptDrops(True)
         self._bind()
         install_keymap(self)
+        self.presentation = install_presentation(self)
 
         self.resize(1600, 1000)
         self._sized = False
@@ -286,6 +288,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
             return
         self.display.timer.stop()
         self.run_control.shutdown()
+        self.presentation.leave()  # the saved layout is the working one, not the projector's
         self.save_layout()
         for panel in self.panels.values():
             panel.shutdown()

@@ -146,6 +146,29 @@ def test_same_seed_same_run_whatever_is_recorded():
     assert [a.step(record=False).loss for _ in range(8)] == la
 
 
+def test_the_step_zero_preview_is_what_step_one_computes_and_changes_nothing():
+    """Step 0 shows the untrained model: the forward pass and gradients that step 1 then
+    computes from the same weights on the same batch, with nothing updated or kept."""
+    previewed, plain = _lstm_trainer(), _lstm_trainer()
+    initial = previewed.weights()
+    preview = previewed.preview()
+    assert preview.step == 0 and preview.full and len(previewed.history) == 0
+    assert previewed.step_count == 0
+    for name, value in initial.items():
+        np.testing.assert_array_equal(previewed.weights()[name], value)
+    first = plain.step()
+    assert preview.loss == first.loss and preview.grad_norm == first.grad_norm
+    for key in ("h", "c"):
+        np.testing.assert_array_equal(
+            preview.sample.trace["L0.fwd"][key], first.sample.trace["L0.fwd"][key]
+        )
+    np.testing.assert_array_equal(preview.dh_norm["L0.fwd"], first.dh_norm["L0.fwd"])
+    # the run that follows a preview is the run without one, bit for bit
+    assert [previewed.step().loss for _ in range(4)] == [first.loss] + [
+        plain.step().loss for _ in range(3)
+    ]
+
+
 def test_reset_restores_the_seed_initial_weights():
     trainer = _lstm_trainer()
     initial = trainer.weights()

@@ -11,11 +11,11 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.tasks import make_task
+from rnnviz.engine.tasks._common import rounded as fmt
 from rnnviz.engine.trainer import TrainConfig, Trainer
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
-from rnnviz.ui.panels.cell_numbers import fmt
 from rnnviz.ui.panels.gates import GatesPanel
 from rnnviz.ui.panels.memory import MemoryPanel
 

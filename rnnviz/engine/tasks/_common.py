@@ -63,6 +63,18 @@ def as_numpy(a: object) -> np.ndarray | None:
     return np.asarray(a)
 
 
+def rounded(value: float) -> str:
+    """A number as the lecture writes it: at most two decimals, no trailing zeros (2.06e-09
+    and 0.000136 are both "0", 6.9981 is "7"); three significant digits from 1000 on."""
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:.3g}"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def fmt(value: float) -> str:
     """A short number for a token: 3, -0.25, 0.417."""
     value = float(value)

@@ -10,6 +10,7 @@ from rnnviz.engine.tasks._common import (
     as_numpy,
     fmt,
     make_batch,
+    rounded,
     series,
     value_tokens,
 )
@@ -94,7 +95,7 @@ class LectureTask(BuiltinTask):
             "target = " + " ".join(fmt(v) for v in y.reshape(len(y), -1)[:, 0]),
         ]
         if y_hat is not None:
-            rows.append("output = " + " ".join(f"{v:.2f}" for v in y_hat.reshape(len(y), -1)[:, 0]))
+            rows.append("output = " + " ".join(rounded(v) for v in y_hat.reshape(len(y), -1)[:, 0]))
         return SampleView(inputs, targets, predicted, series(y, y_hat), "; ".join(rows))
 
     def describe(self) -> str:

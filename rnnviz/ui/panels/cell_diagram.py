@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.engine.tasks._common import rounded as fmt
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
-from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, fmt, gru_numbers, lstm_numbers
+from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,

@@ -18,16 +18,6 @@ NO_GATES = (
 )
 
 
-def fmt(value: float) -> str:
-    """A number as the lecture writes it: at most two decimals, no trailing zeros."""
-    if not np.isfinite(value):
-        return str(value)
-    if abs(value) >= 1000:
-        return f"{value:.3g}"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def previous(trace: dict, name: str, t: int, unit: int, initial: float, backward: bool) -> float:
     """The state before step t: t-1 in a forward chain, t+1 in a backward one."""
     k = t + 1 if backward else t - 1

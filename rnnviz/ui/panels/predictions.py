@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.engine.tasks._common import rounded
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext
@@ -189,13 +190,17 @@ class PredictionsPanel(Panel):
         self.table.resizeColumnsToContents()
 
     def _set_cell(self, row: int, col: int, text: str, colour: QColor | None) -> None:
+        """A table cell: a number as the lecture writes it (7, not 6.9981; 0, not 2.06e-09),
+        its full precision in the tooltip."""
         item = self.table.item(row, col)
         if item is None:
             item = QTableWidgetItem()
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.setItem(row, col, item)
-        if item.text() != text:
-            item.setText(text)
+        shown = _rounded_number(text)
+        if item.text() != shown:
+            item.setText(shown)
+            item.setToolTip(text if shown != text else "")
         item.setBackground(QBrush(colour) if colour is not None else QBrush())
 
     def _show_series(self, sample: SampleRecord) -> None:
@@ -267,6 +272,16 @@ class PredictionsPanel(Panel):
 
     def _t_changed(self, t: int) -> None:
         self.t_line.setPos(t + 1)  # the plot reads t = 1..T
+        if 0 <= t < self.table.columnCount():  # the selected step's column in view
+            self.table.scrollToItem(self.table.item(0, t))
+
+
+def _rounded_number(text: str) -> str:
+    """A number token rounded as the lecture writes numbers; any other token as it is."""
+    try:
+        return rounded(float(text))
+    except ValueError:
+        return text
 
 
 def _at(items: list[str], t: int) -> str:

@@ -1,0 +1,109 @@
+"""In front of a class (issue 16): presentation mode driven by its keys in the real window,
+and step 0 showing the untrained model instead of blank panels."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.engine.models import LECTURE_Y
+from rnnviz.ui import style
+from rnnviz.ui.presentation import PROJECTOR_SCALE
+
+TIMEOUT = 10_000
+
+
+@pytest.fixture
+def restore_scale():
+    yield
+    style.set_scale(QApplication.instance(), 1.0)
+
+
+def _on_screen(window) -> list[str]:
+    return [k for k, d in window.docks.items() if d.isVisible() and not d.isFloating()]
+
+
+def _key(qtbot, window, key) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    qtbot.keyClick(window.focusWidget() or window, key)
+
+
+def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(
+    qtbot, make_window, restore_scale
+):
+    window = make_window("lecture_lstm")
+    window.show_panel("cell_diagram")
+    before = {k: d.isVisible() for k, d in window.docks.items()}
+    assert style.SCALE == 1.0 and window.sidebar_dock.isVisible()
+
+    _key(qtbot, window, Qt.Key.Key_F11)
+    assert window.presentation.active
+    assert not window.sidebar_dock.isVisible() and not window.timeline_dock.isVisible()
+    assert style.SCALE == PROJECTOR_SCALE
+    assert _on_screen(window) == ["cell_diagram"]
+    dock = window.docks["cell_diagram"]
+    assert dock.width() > 0.9 * window.width()  # it fills the window
+
+    keys = list(window.docks)
+    _key(qtbot, window, Qt.Key.Key_PageDown)
+    following = keys[(keys.index("cell_diagram") + 1) % len(keys)]
+    assert _on_screen(window) == [following]
+    _key(qtbot, window, Qt.Key.Key_PageUp)
+    assert _on_screen(window) == ["cell_diagram"]
+
+    _key(qtbot, window, Qt.Key.Key_P)  # a pair, side by side
+    assert sorted(_on_screen(window)) == sorted(["cell_diagram", following])
+    left, right = window.docks["cell_diagram"], window.docks[following]
+    qtbot.waitUntil(lambda: right.geometry().left() >= left.geometry().right(), timeout=TIMEOUT)
+    assert min(left.width(), right.width()) > 0.3 * window.width()
+
+    _key(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presentation.active and style.SCALE == 1.0
+    assert window.sidebar_dock.isVisible() and window.timeline_dock.isVisible()
+    assert {k: d.isVisible() for k, d in window.docks.items()} == before
+
+
+def test_presentation_keys_leave_the_widgets_alone_outside_presentation_mode(
+    qtbot, make_window
+):
+    window = make_window("lecture_lstm")
+    before = _on_screen(window)
+    _key(qtbot, window, Qt.Key.Key_PageDown)
+    _key(qtbot, window, Qt.Key.Key_P)
+    assert not window.presentation.active and _on_screen(window) == before
+
+
+def test_closing_in_presentation_mode_saves_the_working_layout(
+    qtbot, make_window, settings_file, restore_scale
+):
+    window = make_window("lecture_lstm")
+    window.presentation.enter("loss")
+    window.close()
+    assert not window.presentation.active and style.SCALE == 1.0
+    again = make_window("lecture_lstm")
+    assert again.sidebar_dock.isVisible() and len(_on_screen(again)) > 2
+
+
+def test_step_zero_shows_the_untrained_model(qtbot, make_window):
+    """Before any training step the panels draw the model as it is: the lecture's hand-wired
+    LSTM already answers the notes' sequence (0 0 0 0 0 7 0 0 6), rounded as the notes write
+    it, with the full value in the tooltip."""
+    window = make_window("lecture_lstm")
+    window.show_panel("cell_diagram")
+    assert window.trainer.step_count == 0
+    cell = window.panels["cell_diagram"]
+    qtbot.waitUntil(lambda: bool(cell.values), timeout=TIMEOUT)
+    assert cell.step_tag.text() == "step 0 · live"
+    window.show_panel("predictions")
+    table = window.panels["predictions"].table
+    qtbot.waitUntil(lambda: table.columnCount() == len(LECTURE_Y), timeout=TIMEOUT)
+    predicted = [table.item(2, t).text() for t in range(table.columnCount())]
+    assert predicted == [str(int(v)) for v in LECTURE_Y]  # the notes' 0 0 0 0 0 7 0 0 6
+    exact = {t: table.item(2, t).toolTip() for t in range(len(LECTURE_Y))}
+    assert any(exact.values())  # e.g. 2.06e-09 at t = 1, shown as 0
+    for t, text in exact.items():
+        if text:
+            assert abs(float(text) - LECTURE_Y[t]) < 0.005 and text != predicted[t]
+    assert window.trainer.step_count == 0 and len(window.trainer.history) == 0
