@@ -65,9 +65,7 @@ def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(
     assert {k: d.isVisible() for k, d in window.docks.items()} == before
 
 
-def test_presentation_keys_leave_the_widgets_alone_outside_presentation_mode(
-    qtbot, make_window
-):
+def test_presentation_keys_leave_the_widgets_alone_outside_presentation_mode(qtbot, make_window):
     window = make_window("lecture_lstm")
     before = _on_screen(window)
     _key(qtbot, window, Qt.Key.Key_PageDown)
