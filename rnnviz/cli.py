@@ -207,8 +207,11 @@ def _training_session(args):
         if session.trainer.diverged:
             raise SpecError(f"{args.resume} cannot continue: {session.trainer.diverged}")
     else:
-        preset = load_preset(args.train_preset).with_settings(parse_settings(args.settings))
-        session.apply_settings(RunSettings.from_preset(preset))
+        preset = load_preset(args.train_preset)
+        edited = preset.with_settings(parse_settings(args.settings))
+        if note := preset.dropped_by(edited):
+            print(f"rnnviz: {note}", file=sys.stderr)
+        session.apply_settings(RunSettings.from_preset(edited))
     return session
 
 

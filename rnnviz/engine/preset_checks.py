@@ -10,7 +10,7 @@ from rnnviz.engine.schema import check_mapping
 from rnnviz.engine.spec import MODEL_FIELDS, SpecError
 from rnnviz.engine.train_config import TRAIN_FIELDS
 
-TOP_KEYS = {"title", "description", "model", "task", "train", "weights", "compare"}
+TOP_KEYS = {"title", "description", "model", "task", "train", "weights", "compare", "show"}
 COMPARE_KEYS = {"label", "model", "train", "keep_weights"}
 #: hand-set weights of a preset: a page of numbers, not a model checkpoint
 MAX_WEIGHT_VALUES = 1_000_000
@@ -35,7 +35,19 @@ def check_preset_data(name: str, data: object) -> dict:
     for key in ("title", "description"):
         if key in data and not isinstance(data[key], str):
             raise SpecError(f"preset {name!r}: {key} must be text (got {data[key]!r})")
+    check_show(name, data.get("show", []))
     return data
+
+
+def check_show(name: str, show: object) -> tuple[str, ...]:
+    """``show``: the panels (their keys, e.g. "cell_diagram") the window brings to the front
+    when the preset opens: what its description points to."""
+    if not isinstance(show, list) or len(show) > 8:
+        raise SpecError(f"preset {name!r}: show must be a list of up to 8 panel names")
+    for key in show:
+        if not isinstance(key, str) or not key.isidentifier() or len(key) > 40:
+            raise SpecError(f"preset {name!r}: show names panels by key (got {key!r})")
+    return tuple(show)
 
 
 def check_weights(name: str, weights: object) -> dict[str, np.ndarray] | None:

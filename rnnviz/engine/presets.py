@@ -8,7 +8,8 @@ A preset file::
       "task": {"kind": "adding", "seq_len": 50},
       "train": {TrainConfig fields},
       "weights": {"rnn.weight_hh_l0": [[...]], ...},          # optional, hand-set
-      "compare": {"label": "LSTM", "model": {...}, "train": {...}}  # optional second run
+      "compare": {"label": "LSTM", "model": {...}, "train": {...}},  # optional second run
+      "show": ["cell_diagram"]       # optional: panels the window brings to the front
     }
 
 ``compare`` holds overrides applied on top of ``model`` / ``train`` for a second run trained in
@@ -26,7 +27,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnviz.engine.preset_checks import check_compare, check_preset_data, check_weights
+from rnnviz.engine.preset_checks import (
+    check_compare,
+    check_preset_data,
+    check_show,
+    check_weights,
+)
 from rnnviz.engine.schema import Field
 from rnnviz.engine.spec import MODEL_FIELDS, ModelSpec, SpecError
 from rnnviz.engine.train_config import TRAIN_FIELDS, TrainConfig
@@ -74,6 +80,8 @@ class Preset:
     train: TrainConfig
     weights: dict[str, np.ndarray] | None = None
     compare: dict | None = None
+    #: panels the window brings to the front when the preset opens (keys, e.g. "gates")
+    show: tuple[str, ...] = ()
 
     @property
     def task_kind(self) -> str:
@@ -118,8 +126,32 @@ class Preset:
             if section != "task" and name not in sections[section]:
                 raise SpecError(f"unknown setting {key!r}")
             sections[section][name] = _parsed(section, name, value)
-        return replace(
-            self, model=ModelSpec.from_dict(model), task=task, train=TrainConfig.from_dict(train)
+        spec, config = ModelSpec.from_dict(model), TrainConfig.from_dict(train)
+        if spec == self.model and task["kind"] == self.task_kind:
+            return replace(self, model=spec, task=task, train=config)
+        # as in the window (RunSettings.edited): hand-set weights and frozen parameters
+        # belong to the preset's model and task, so another model or task starts afresh
+        # (parameters frozen by these very settings stay frozen)
+        if not any(key.rpartition(".")[2] == "freeze" for key in settings):
+            config = replace(config, freeze=())
+        return replace(self, model=spec, task=task, train=config, weights=None)
+
+    def dropped_by(self, edited: Preset) -> str:
+        """What ``edited`` (this preset after ``with_settings``) no longer keeps, as a
+        sentence ("" when nothing)."""
+        lost = [
+            text
+            for text, had, has in (
+                ("hand-set weights", self.weights is not None, edited.weights is not None),
+                ("frozen parameters", bool(self.train.freeze), bool(edited.train.freeze)),
+            )
+            if had and not has
+        ]
+        if not lost:
+            return ""
+        return (
+            f"the preset's {' and '.join(lost)} are dropped: they belong to its model and "
+            "task, and these settings change one of them"
         )
 
 
@@ -202,6 +234,7 @@ def preset_from_dict(name: str, data: object) -> Preset:
         train=TrainConfig.from_dict(data.get("train", {})),
         weights=check_weights(name, data.get("weights")),
         compare=check_compare(name, data.get("compare")),
+        show=check_show(name, data.get("show", [])),
     )
     preset.comparison()  # validates the compare overrides
     return preset

@@ -96,3 +96,32 @@ def test_no_traceback_from_the_installed_command():
     assert result.returncode == 2
     assert result.stderr.strip().startswith("rnnviz: error: unknown preset")
     assert "Traceback" not in result.stderr
+
+
+def test_hand_set_weights_go_with_another_task_or_model_and_say_so(tmp_path, capsys):
+    """Issue 17, defect 9: the lecture's hand-wired weights on another task (or another
+    model) are dropped, as the window's Apply does, and the command line says so."""
+    from rnnviz.engine.presets import load_preset
+    from rnnviz.engine.tasks import make_task
+
+    lecture = load_preset("lecture_lstm")
+    same = lecture.with_settings({"task.seq_len": "12"})
+    assert same.weights is not None and lecture.dropped_by(same) == ""
+    for change in ({"task.kind": "adding"}, {"model.kind": "gru"}):
+        edited = lecture.with_settings(change)
+        assert edited.weights is None, change
+        assert "hand-set weights are dropped" in lecture.dropped_by(edited)
+    cliff = load_preset("cliff")
+    other = cliff.with_settings({"model.kind": "gru"})
+    assert other.weights is None and other.train.freeze == ()
+    assert "hand-set weights and frozen parameters" in cliff.dropped_by(other)
+    kept = cliff.with_settings({"model.kind": "gru", "train.freeze": "rnn.bias_ih_l0"})
+    assert kept.train.freeze == ("rnn.bias_ih_l0",)
+
+    out = tmp_path / "adding.rnnviz"
+    args = ["train", "--preset", "lecture_lstm", "--steps", "2", "--out", str(out)]
+    assert main([*args, "--set", "task.kind=adding"]) == 0
+    assert "rnnviz: the preset's hand-set weights are dropped" in capsys.readouterr().err
+    saved = read_session(out)
+    assert saved.settings.weights is None and saved.settings.task_kind == "adding"
+    assert make_task("adding", seed=0).input_size == saved.trainer.spec.input_size
