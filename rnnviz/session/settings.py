@@ -24,6 +24,8 @@ class RunSettings:
     #: compare mode: overrides for a second run trained in lockstep on the same task and seed,
     #: e.g. {"label": "LSTM", "model": {"kind": "lstm"}, "train": {...}, "keep_weights": false}
     compare: dict | None = None
+    #: panels the window brings to the front when the preset opens (not kept in sessions)
+    show: tuple[str, ...] = ()
 
     @classmethod
     def from_preset(cls, preset) -> RunSettings:
@@ -37,6 +39,7 @@ class RunSettings:
             title=preset.title,
             description=preset.description,
             compare=preset.compare,
+            show=preset.show,
         )
 
     def make_task(self):

@@ -188,6 +188,8 @@ class RunController(QObject):
     def _start(self, max_steps: int | None) -> None:
         if self.worker is None or self.worker.running:
             return
+        if getattr(self.worker, "lost", False) and not self._recover_lost_process():
+            return
         if self.trainer.diverged:
             self.warned.emit(f"{self.trainer.diverged}  Press Reset (R) to start again.")
             self.running_changed.emit(False)
@@ -197,6 +199,35 @@ class RunController(QObject):
         self.worker.start(max_steps)
         self.running_changed.emit(max_steps is None or max_steps > 1)
         self.state_changed.emit("running")
+
+    def _recover_lost_process(self) -> bool:
+        """The training process died (killed, out of memory): go on in a new one, from the
+        window's exact state if it died while paused, else from the last checkpoint (the
+        steps after it are trained again), else from step 0. Says which."""
+        step = self.trainer.step_count
+        if not self.worker.lost_mid_run:
+            code = self.worker.forget_child()
+            self.message.emit(
+                f"The training process had ended (exit code {code}); a new one goes on "
+                f"from step {step}",
+                8000,
+            )
+            return True
+        at = self.session.checkpoint_step(step)
+        if at is None:
+            self.reset()
+            self.warned.emit(
+                f"The training process had ended at step {step}, before any checkpoint: "
+                "training starts again from step 0"
+            )
+            return True
+        if not self.continue_from(at):
+            return False
+        self.warned.emit(
+            f"The training process had ended at step {step}: training goes on from the "
+            f"checkpoint at step {at}"
+        )
+        return True
 
     def _stop_worker(self, shutdown: bool = False) -> bool:
         """Stop training (``shutdown``: and end the worker for good, e.g. its training
@@ -208,7 +239,12 @@ class RunController(QObject):
             else:
                 stopped = self.worker.stop(timeout=1.0)
             if not stopped:
-                print("rnnviz: the training thread did not stop within 1 s", file=sys.stderr)
+                what = "process" if getattr(self.worker, "process", None) else "thread"
+                print(f"rnnviz: the training {what} did not stop within 1 s", file=sys.stderr)
+                self.warned.emit(
+                    f"The training {what} does not answer (stopped, or stuck in a long "
+                    "step): Reset ends it and starts again from step 0"
+                )
             self.stopped.emit()
         self._active = False
         self.running_changed.emit(False)

@@ -19,6 +19,10 @@ STYLESHEET = """
 QMainWindow, QWidget { background: #26272d; color: #e8e8ea; }
 QDockWidget { font-weight: bold; }
 QDockWidget::title { background: #33353d; padding: 6px; }
+QWidget#dockTitle { background: #33353d; }
+QLabel#dockTitleText { background: #33353d; padding: 4px; }
+QToolButton#panelHelp { font-weight: bold; color: #ffd54f; border: 1px solid #ffd54f;
+                        border-radius: 4px; padding: 0px 6px; }
 QGroupBox { font-weight: bold; border: 1px solid #44464f; border-radius: 6px;
             margin-top: 14px; padding-top: 6px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #ffd54f; }

@@ -32,6 +32,7 @@ from rnnviz.ui.docks import (
 from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
+from rnnviz.ui.lesson import install_lesson_strip
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
 from rnnviz.ui.presentation import install_presentation
@@ -99,6 +100,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self._bind()
         install_keymap(self)
         self.presentation = install_presentation(self)
+        self.lesson = install_lesson_strip(self)
 
         self.resize(1600, 1000)
         self._sized = False

@@ -14,8 +14,12 @@ class RunPassThroughs:
     """Run control and run state, passed through to ``run_control`` / ``display``."""
 
     def load_preset(self, name: str | None) -> None:
-        """Open a preset (None: the default demo) and get ready to train from step 0."""
+        """Open a preset (None: the default demo) and get ready to train from step 0, with
+        the panels its description points to in front."""
         self.run_control.load_preset(name)
+        for key in self.run_settings.show:
+            if key in self.docks:  # a panel this window lacks is simply not shown
+                self.show_panel(key)
 
     def apply_settings(self, settings: RunSettings) -> bool:
         """Build a trainer for ``settings`` (stopping the current run). False if refused."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from rnnviz.engine.models import LECTURE_Y
 from rnnviz.ui import style
+from rnnviz.ui.lesson import FIRST_STEP_HINT
 from rnnviz.ui.presentation import PROJECTOR_SCALE
 
 TIMEOUT = 10_000
@@ -105,3 +106,48 @@ def test_step_zero_shows_the_untrained_model(qtbot, make_window):
         if text:
             assert abs(float(text) - LECTURE_Y[t]) < 0.005 and text != predicted[t]
     assert window.trainer.step_count == 0 and len(window.trainer.history) == 0
+
+
+def test_every_presets_show_names_a_panel_of_the_window(qtbot, make_window):
+    from rnnviz.engine.presets import scan_presets
+
+    window = make_window("lecture_lstm")
+    for name, preset, _reason in scan_presets():
+        assert preset is not None, name
+        for key in preset.show:
+            assert key in window.docks, (name, key)
+
+
+def test_a_preset_opens_on_the_panel_its_description_points_to(qtbot, make_window):
+    window = make_window("lecture_lstm")  # "step through t ... off the cell diagram"
+    assert "cell diagram" in window.run_settings.description
+    dock = window.docks["cell_diagram"]
+    qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty(), timeout=TIMEOUT)
+    window.new_from_preset("sine_gru")  # "the update gate shows how much ..."
+    gates = window.docks["gates"]
+    qtbot.waitUntil(lambda: not gates.visibleRegion().isEmpty(), timeout=TIMEOUT)
+
+
+def test_the_lesson_strip_says_what_the_preset_teaches_and_how_to_start(qtbot, make_window):
+    window = make_window("adding_rnn")
+    strip = window.lesson
+    description = window.run_settings.description
+    first = description[: description.index(". ") + 1]
+    shown = html_plain(strip.text)
+    assert strip.isVisible() and first in shown and FIRST_STEP_HINT in shown
+    assert description not in shown  # one sentence until asked for more
+    qtbot.mouseClick(strip.more, Qt.MouseButton.LeftButton)
+    assert description in html_plain(strip.text)
+    window.step_once()
+    qtbot.waitUntil(lambda: FIRST_STEP_HINT not in html_plain(strip.text), timeout=TIMEOUT)
+    window.new_from_preset("lecture_lstm")
+    shown = html_plain(strip.text)
+    assert FIRST_STEP_HINT in shown and "hand-wired LSTM" in shown
+
+
+def html_plain(text: str) -> str:
+    """The strip's rich text as plain text."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

@@ -160,3 +160,67 @@ def test_the_child_starts_with_the_window_and_its_death_is_reported(qtbot, proce
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=TIMEOUT)
     assert "the training process ended unexpectedly" in window.banner_text
     assert not window.running
+
+
+def _headless_losses(preset: str, steps: int) -> np.ndarray:
+    headless = Trainer.from_preset(load_preset(preset))
+    for _ in range(steps):
+        headless.step(record=False)
+    return headless.history.series("loss")
+
+
+def test_a_child_killed_while_paused_is_replaced_from_the_exact_state(qtbot, process_window):
+    """Issue 17, defect 8: the window holds the paused run's exact state, so Run goes on in
+    a new process as if nothing had happened (the same losses as a headless run)."""
+    window = process_window("adding_rnn")
+    window.run_steps(12)
+    settle(qtbot, window, 12)
+    dead = window.worker.process
+    dead.kill()
+    dead.join(5)
+    window.run_steps(8)
+    settle(qtbot, window, 20)
+    assert window.worker.process is not dead and window.worker.process.is_alive()
+    np.testing.assert_array_equal(
+        window.trainer.history.series("loss"), _headless_losses("adding_rnn", 20)
+    )
+    assert window.last_error is None
+
+
+def test_a_child_killed_mid_run_goes_on_from_the_last_checkpoint(qtbot, process_window):
+    window = process_window("adding_rnn")
+    window.transport.set_speed(None)
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= 60, timeout=60_000)
+    window.worker.process.kill()
+    qtbot.waitUntil(lambda: window.last_error is not None and not window.running, timeout=TIMEOUT)
+    assert "Run continues from the last checkpoint" in window.banner_text
+    lost_at = window.trainer.step_count
+    window.run_steps(5)
+    assert "training goes on from the checkpoint at step 50" in window.banner_text, lost_at
+    settle(qtbot, window, 55)
+    np.testing.assert_array_equal(
+        window.trainer.history.series("loss"), _headless_losses("adding_rnn", 55)
+    )
+
+
+def test_a_stopped_child_is_reported_in_the_window_and_reset_recovers(qtbot, process_window):
+    import os
+    import signal
+
+    window = process_window("adding_rnn")
+    window.run_steps(2)
+    settle(qtbot, window, 2)
+    window.run()
+    qtbot.waitUntil(lambda: window.shown_step >= 4, timeout=TIMEOUT)
+    child = window.worker.process
+    os.kill(child.pid, signal.SIGSTOP)
+    try:
+        window.pause()
+        assert "The training process does not answer" in window.banner_text
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+    window.reset()
+    assert window.trainer.step_count == 0 and not child.is_alive()
+    window.run_steps(2)
+    settle(qtbot, window, 2)

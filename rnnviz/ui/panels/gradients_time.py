@@ -58,12 +58,15 @@ class GradientsTimePanel(Panel):
         header = QHBoxLayout()
         self.map_choice = QComboBox()
         self.map_choice.setToolTip("Which gradient the training step x t heatmap shows.")
-        header.addWidget(self.summary, 1)
         self.map_label = QLabel("heatmap:")
         header.addWidget(self.map_label)
         header.addWidget(self.map_choice)
+        header.addStretch(1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
+        # the summary (the ratio and its verdict) on a row of its own: beside the controls
+        # it was squeezed into a column one word wide at 1280x720
+        layout.addWidget(self.summary)
 
         self.plots = pg.GraphicsLayoutWidget()
         layout.addWidget(self.plots, 1)

@@ -69,6 +69,7 @@ class ProcessTrainingWorker:
         self._error: WorkerError | None = None
         self._finished = False
         self._steps_done = 0
+        self._lost_mid_run = False
 
     # -- control (GUI thread) ----------------------------------------------------------------
     @property
@@ -78,6 +79,27 @@ class ProcessTrainingWorker:
     @property
     def process(self):
         return self._process
+
+    @property
+    def lost(self) -> bool:
+        """The child died (killed, out of memory) without being shut down."""
+        return self._process is not None and self._process.exitcode is not None
+
+    @property
+    def lost_mid_run(self) -> bool:
+        """It died while training: the mirror's records may be newer than its weights
+        (those come with full records), so only a checkpoint is a state to go on from."""
+        return self.lost and self._lost_mid_run
+
+    def forget_child(self) -> int | None:
+        """Let go of a dead child (the next ``start`` spawns one from the mirror, which
+        holds the exact state of a paused run); returns its exit code."""
+        process, self._process = self._process, None
+        code = process.exitcode if process is not None else None
+        self._close_channels()
+        self._running = False
+        ProcessTrainingWorker._live.discard(self)
+        return code
 
     def set_speed(self, steps_per_second: float | None) -> None:
         self._steps_per_second = steps_per_second if steps_per_second else None
@@ -170,8 +192,10 @@ class ProcessTrainingWorker:
             self._pump(block=0)
             if self._running:
                 code = self._process.exitcode
+                self._lost_mid_run = True
                 self._error = WorkerError(
-                    message=f"the training process ended unexpectedly (exit code {code})",
+                    message=f"the training process ended unexpectedly (exit code {code}): "
+                    "Run continues from the last checkpoint, Reset starts again",
                     details="",
                 )
                 self._end_run()
@@ -210,6 +234,7 @@ class ProcessTrainingWorker:
         self._process.start()
         receive.close()
         self._ready = False
+        self._lost_mid_run = False
         ProcessTrainingWorker._live.add(self)
         self._send(("speed", self._steps_per_second))
 

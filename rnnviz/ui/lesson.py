@@ -1,0 +1,112 @@
+"""The lesson strip: what the open preset teaches, on screen, under the transport bar.
+
+Collapsed (the default) it is one line: the preset's title and the first sentence of its
+description; "more" unfolds the whole description (what to watch, what to press). Before
+the first training step it ends with a hint on the keys. View ▸ Lesson strip hides it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+
+#: shown until the first training step of a run
+FIRST_STEP_HINT = (
+    "Space trains, S takes one step, ← → move the time step t; click a panel's ? to learn "
+    "how to read it."
+)
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop followed by a space (the whole text if none)."""
+    match = re.search(r"(?<=[.!?])\s", text)
+    return text[: match.start()] if match else text
+
+
+class LessonStrip(QToolBar):
+    """A bar with the preset's lesson; ``show_lesson`` on every new run."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Lesson strip", parent)
+        self.setObjectName("lesson")
+        self.setMovable(False)
+        self.label = QLabel()
+        self.label.setObjectName("lessonText")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.more = QToolButton()
+        self.more.setCheckable(True)
+        self.more.setToolTip("Show the whole description of this preset, or one line of it")
+        self.more.toggled.connect(self._render)
+        self.addWidget(self.label)
+        self.addWidget(self.more)
+        self.title = ""
+        self.description = ""
+        self.hint = True
+
+    def show_lesson(self, title: str, description: str, first_step: bool) -> None:
+        """A new run: its preset's ``title`` and ``description``; ``first_step``: nothing
+        trained yet, so the key hint is shown."""
+        self.title, self.description, self.hint = title, description, first_step
+        self.more.setVisible(first_sentence(description) != description)
+        self._render()
+
+    def trained(self) -> None:
+        """A step was trained: the key hint has done its job."""
+        if self.hint:
+            self.hint = False
+            self._render()
+
+    @property
+    def text(self) -> str:
+        """What the strip says, as plain text."""
+        return self.label.text()
+
+    def _render(self) -> None:
+        expanded = self.more.isChecked()
+        body = self.description if expanded else first_sentence(self.description)
+        parts = [f"<b>{html.escape(self.title)}</b>" if self.title else "", html.escape(body)]
+        if self.hint:
+            parts.append(f"<i>{html.escape(FIRST_STEP_HINT)}</i>")
+        self.label.setText(" — ".join(p for p in parts if p))
+        self.label.setWordWrap(True)
+        self.more.setText("less ▴" if expanded else "more ▾")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """A wrapped label in a tool bar gets no height for its width by itself."""
+        self.label.setFixedHeight(self.label.heightForWidth(max(1, self.label.width())))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()  # a new text size wraps to another height
+
+
+def install_lesson_strip(window) -> LessonStrip:
+    """The strip under the transport (and the banner), filled on every new run, with its
+    View-menu toggle."""
+    strip = LessonStrip(window)
+    window.addToolBarBreak()
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, strip)
+    window.view_menu.addAction(strip.toggleViewAction())
+
+    def new_run(settings) -> None:
+        trainer = window.trainer
+        strip.show_lesson(
+            settings.title or "Custom settings",
+            settings.description,
+            first_step=trainer is None or trainer.step_count == 0,
+        )
+
+    window.run_control.applied.connect(new_run)
+    window.display.took.connect(lambda record: record.step > 0 and strip.trained())
+    return strip
