@@ -153,7 +153,7 @@ class CTCSpeechTask(BuiltinTask):
         merged, decoded = collapse_steps(frames)
         text += (
             f"; frames {self.spell(frames)} -> merge repeats {self.spell(merged)} -> "
-            f"drop blanks {self.spell(decoded)}"
+            f"drop blanks {self.spell(decoded) or '(nothing)'}"
         )
         return SampleView(inputs, targets, [self.output_labels[k] for k in frames], {}, text)
 
