@@ -41,7 +41,7 @@ def test_ctc_repeats_preset_draws_the_lattice_of_the_shown_sample(qtbot, make_wi
         torch.tensor([len(labels)]),
         reduction="sum",
     )
-    assert f"log p(l|x) = {-float(nll):.3f}" in panel.summary.text()
+    assert f"log p(l∣x) = {-float(nll):.3f}" in panel.summary.text()
     # the path: one state per frame, from the first two states to the last two
     x, y = panel.path.getData()
     assert len(x) == T and y[0] - 0.5 in (0, 1) and y[-1] - 0.5 in (S - 1, S - 2)

@@ -105,6 +105,7 @@ class CTCLatticePanel(Panel):
         self.collapse.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.collapse)
         self.view: CTCView | None = None
+        self._sample = None  # the record's sample the view was made from
         self._build_plots()
         self.graphics.scene().sigMouseClicked.connect(self._clicked)
         cursor.t_changed.connect(self._t_moved)
@@ -184,6 +185,9 @@ class CTCLatticePanel(Panel):
             return
         if getattr(self.context.task, "loss_kind", "") != "ctc":
             return
+        if self.view is not None and record.sample is self._sample:
+            return  # drawn already (the lattice and the beam search take a few ms)
+        self._sample = record.sample
         self.view = ctc_view(self.context.task.output_labels, record.sample)
         self._draw()
 

@@ -93,15 +93,14 @@ def collapse_html(view: CTCView, t: int) -> str:
 
 
 def frame_summary(view: CTCView, t: int) -> str:
-    """One line (rich text) about frame ``t``: the blank's probability, its most probable
-    state, and log p(l|x)."""
+    """One line about frame ``t``: the blank's probability, its most probable state, and
+    log p(l|x) (written with '∣', U+2223, where a line cannot break)."""
     lattice = view.lattice
     text = f"frame {t + 1}: p(φ) {view.probs[t, 0]:.2f}"
     if not np.isfinite(lattice.log_likelihood):
-        return text + "; too few frames for the labels: p(l|x) = 0"
+        return text + "; too few frames for the labels: p(l∣x) = 0"
     s = int(np.argmax(lattice.posterior[t]))
     return (
         f"{text}, γ highest in state {s} '{view.state_names[s]}' "
-        f"({lattice.posterior[t, s]:.2f}) · <nobr>log p(l|x) = "
-        f"{lattice.log_likelihood:.3f}</nobr>"
+        f"({lattice.posterior[t, s]:.2f}) · log p(l∣x) = {lattice.log_likelihood:.3f}"
     )
