@@ -98,6 +98,16 @@ def test_ctc_speech_preset_says_blanks_first_then_reaches_ler_below_10_percent()
         trainer.step(record=False)
     ler, _ = _eval_ler(trainer)
     assert ler < 0.10
+    assert (
+        "the blank takes the silent frames and each spoken character comes out as a short" in text
+    )
+    batch = trainer.task.eval_batch(256)
+    with torch.no_grad():
+        best = trainer.model(batch.x).y.argmax(-1)  # [T, B]
+    assert float((best == 0).float().mean()) > 0.6  # about 2/3 of the frames are silent
+    starts = (best != 0) & torch.cat([torch.ones_like(best[:1]), best[1:] != best[:-1]]).bool()
+    mean_run = float((best != 0).sum()) / float(starts.sum())
+    assert mean_run < 3.0  # characters last 2 to 4 frames
 
 
 def test_ctc_repeats_preset_repeats_with_the_probability_it_claims():

@@ -5,7 +5,8 @@ on y (blank rows labelled φ), coloured by the posterior γ_t(s) = α_t(s) β_t(
 (``rnnviz.engine.ctc``), with the most likely single alignment drawn as a path. Middle: the
 network's output distribution y_t(k) per frame (the blank's row outlined). Bottom: the
 decoding "merge repeats, drop blanks" step by step, the selected frame marked. Over training
-the blank takes most frames and each label becomes a sharp spike: CTC's peaky outputs.
+the posterior narrows from a broad band of possible alignments to one path, and the blank
+takes every frame where no label is being emitted.
 """
 
 from __future__ import annotations
