@@ -61,6 +61,11 @@ def test_shapes_dtypes_and_masks(kind):
         assert batch.y.shape == (T, B) and batch.y.dtype == torch.int64
         assert 0 <= int(batch.y.min()) and int(batch.y.max()) < task.output_size
         assert task.output_labels is not None and len(task.output_labels) == task.output_size
+    elif task.loss_kind == "ctc":  # U_b labels in 1..C first, then blanks (0)
+        assert batch.y.shape == (T, B) and batch.y.dtype == torch.int64
+        assert int(batch.y.max()) < task.output_size and len(task.output_labels) == task.output_size
+        lengths = (batch.y > 0).sum(0)
+        assert all((batch.y[: int(n), b] > 0).all() for b, n in enumerate(lengths))
     else:
         assert task.loss_kind == "mse"
         assert batch.y.shape == (T, B, task.output_size) and batch.y.dtype == torch.float32
@@ -102,6 +107,10 @@ def test_loss_matches_torch_on_the_masked_steps(kind):
     counted = batch.mask.bool()
     if task.loss_kind == "ce":
         expected = F.cross_entropy(y_hat[counted], batch.y[counted])
+    elif task.loss_kind == "ctc":  # mean over sequences of -log p(l | x)
+        log_probs = torch.log_softmax(y_hat, -1)
+        frames, labels = batch.mask.sum(0).long(), (batch.y > 0).sum(0)
+        expected = F.ctc_loss(log_probs, batch.y.T, frames, labels, reduction="none").mean()
     else:
         expected = ((y_hat - batch.y) ** 2).sum(-1)[counted].mean()
     assert float(task.loss(y_hat, batch)) == pytest.approx(float(expected), rel=1e-5)
@@ -144,7 +153,9 @@ def test_view_reads_a_sample_with_and_without_predictions(kind):
         assert len(view.predicted_tokens) == T
         assert all(isinstance(s, str) for s in view.input_tokens + view.predicted_tokens)
         for t in range(T):
-            if m[t] == 0:
+            if task.loss_kind == "ctc":  # the labels have no frames of their own
+                assert view.target_tokens[t] == ""
+            elif m[t] == 0:
                 assert view.target_tokens[t] == "" and view.predicted_tokens[t] == ""
             else:
                 assert view.target_tokens[t] != ""

@@ -11,6 +11,7 @@ from rnnviz.engine.tasks.adding import AddingTask
 from rnnviz.engine.tasks.base import Batch, SampleView, Task
 from rnnviz.engine.tasks.char_lm import CharLMTask
 from rnnviz.engine.tasks.copying import CopyTask
+from rnnviz.engine.tasks.ctc_speech import CTCSpeechTask
 from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
@@ -33,6 +34,7 @@ TASKS: dict[str, type[Task]] = {
         OneToManyTask,
         LinearToyTask,
         CliffTask,
+        CTCSpeechTask,
     )
 }
 
@@ -53,6 +55,7 @@ __all__ = [
     "CharLMTask",
     "CliffTask",
     "CopyTask",
+    "CTCSpeechTask",
     "LectureTask",
     "LinearToyTask",
     "MajorityTask",

@@ -6,6 +6,10 @@ Shapes: T time steps, B sequences, I input features, O outputs.
   regression (``"mse"``): float32 [T, B, O].
 - ``Batch.mask``: float32 [T, B], 1 where a target counts. A many-to-one task has ones only
   at the last step; a CTC-style or delayed task has ones where an output is due.
+- CTC (``loss_kind == "ctc"``, targets shorter than the input): ``y`` int64 [T, B] holds
+  sequence b's U_b labels (1..C) in its first U_b rows, then 0 (the blank, never a label);
+  ``mask`` marks the frames the sequence has. Such a task overrides ``loss`` and ``metrics``
+  (``rnnviz/engine/ctc_objective.py``).
 
 The loss is the mean, over the counted (t, b) pairs, of the per-step loss:
 

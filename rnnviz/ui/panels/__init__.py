@@ -24,6 +24,7 @@ def register_panel(panel_class: type[Panel]) -> type[Panel]:
 def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
     from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
+    from rnnviz.ui.panels.ctc_lattice import CTCLatticePanel
     from rnnviz.ui.panels.gates import GatesPanel
     from rnnviz.ui.panels.gradient_norm import GradientNormPanel
     from rnnviz.ui.panels.gradients_time import GradientsTimePanel
@@ -45,6 +46,7 @@ def default_panel_classes() -> list[type[Panel]]:
         GradientNormPanel,
         RecurrentMatrixPanel,
         LossSurfacePanel,
+        CTCLatticePanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:

@@ -237,7 +237,8 @@ class PredictionsPanel(Panel):
 
     def _show_text(self, sample: SampleRecord) -> None:
         tokens = sample.input_tokens
-        if tokens and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
+        per_step_targets = any(sample.target_tokens)  # a CTC sample's labels have no step
+        if per_step_targets and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
             self.text.setText(_coloured_characters(sample))
         else:
             self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
