@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
+from rnnviz.ui.dock_title import DockTitle
+from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
 
 LAYOUT_VERSION = 2
@@ -34,7 +36,9 @@ def panel_dock(window: QMainWindow, panel: Panel) -> QDockWidget:
     holder.setWidgetResizable(True)
     holder.setFrameShape(QFrame.Shape.NoFrame)
     holder.setWidget(panel)
-    return make_dock(window, panel.key, panel.title, holder)
+    dock = make_dock(window, panel.key, panel.title, holder)
+    dock.setTitleBarWidget(DockTitle(dock, PANEL_HELP.get(panel.key, "")))
+    return dock
 
 
 def join_area(

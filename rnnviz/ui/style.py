@@ -20,7 +20,7 @@ QMainWindow, QWidget { background: #26272d; color: #e8e8ea; }
 QDockWidget { font-weight: bold; }
 QDockWidget::title { background: #33353d; padding: 6px; }
 QWidget#dockTitle { background: #33353d; }
-QLabel#dockTitleText { background: #33353d; padding: 4px; }
+QLabel#dockTitleText { background: #33353d; padding: 4px; font-weight: bold; }
 QToolButton#panelHelp { font-weight: bold; color: #ffd54f; border: 1px solid #ffd54f;
                         border-radius: 4px; padding: 0px 6px; }
 QGroupBox { font-weight: bold; border: 1px solid #44464f; border-radius: 6px;

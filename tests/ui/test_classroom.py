@@ -151,3 +151,30 @@ def html_plain(text: str) -> str:
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def test_every_panel_has_a_question_mark_that_explains_it(qtbot, make_window):
+    from PySide6.QtWidgets import QWhatsThis
+
+    from rnnviz.ui.panel_help import PANEL_HELP
+
+    window = make_window("lecture_lstm")
+    assert set(PANEL_HELP) == set(window.docks)  # no panel without its explanation
+    for key, dock in window.docks.items():
+        window.show_panel(key)
+        title = dock.titleBarWidget()
+        assert title.help_button.isVisible() and title.help_html == PANEL_HELP[key]
+        assert title.label.text() == window.panels[key].title
+        qtbot.mouseClick(title.help_button, Qt.MouseButton.LeftButton)
+        popups = [
+            w for w in QApplication.topLevelWidgets() if w.metaObject().className() == "QWhatsThat"
+        ]
+        qtbot.waitUntil(
+            lambda p=popups: any(w.isVisible() for w in p) if p else False, timeout=TIMEOUT
+        )
+        QWhatsThis.hideText()
+    dock = window.docks["loss"]
+    qtbot.mouseClick(dock.titleBarWidget().float_button, Qt.MouseButton.LeftButton)
+    assert dock.isFloating()
+    qtbot.mouseClick(dock.titleBarWidget().close_button, Qt.MouseButton.LeftButton)
+    assert not dock.isVisible()
