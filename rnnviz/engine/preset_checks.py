@@ -10,7 +10,17 @@ from rnnviz.engine.schema import check_mapping
 from rnnviz.engine.spec import MODEL_FIELDS, SpecError
 from rnnviz.engine.train_config import TRAIN_FIELDS
 
-TOP_KEYS = {"title", "description", "model", "task", "train", "weights", "compare", "show"}
+TOP_KEYS = {
+    "title",
+    "description",
+    "model",
+    "task",
+    "train",
+    "weights",
+    "compare",
+    "show",
+    "tour",
+}
 COMPARE_KEYS = {"label", "model", "train", "keep_weights"}
 #: hand-set weights of a preset: a page of numbers, not a model checkpoint
 MAX_WEIGHT_VALUES = 1_000_000
@@ -36,7 +46,19 @@ def check_preset_data(name: str, data: object) -> dict:
         if key in data and not isinstance(data[key], str):
             raise SpecError(f"preset {name!r}: {key} must be text (got {data[key]!r})")
     check_show(name, data.get("show", []))
+    check_tour(name, data.get("tour", []))
     return data
+
+
+def check_tour(name: str, tour: object) -> tuple[str, ...]:
+    """``tour``: a walk-through, one caption per time step t = 1, 2, ... of the shown
+    sequence (what to read off the panels there)."""
+    if not isinstance(tour, list) or len(tour) > 256:
+        raise SpecError(f"preset {name!r}: tour must be a list of up to 256 captions")
+    for caption in tour:
+        if not isinstance(caption, str) or len(caption) > 1000:
+            raise SpecError(f"preset {name!r}: each tour caption is a text of up to 1000 letters")
+    return tuple(tour)
 
 
 def check_show(name: str, show: object) -> tuple[str, ...]:

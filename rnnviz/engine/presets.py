@@ -9,7 +9,8 @@ A preset file::
       "train": {TrainConfig fields},
       "weights": {"rnn.weight_hh_l0": [[...]], ...},          # optional, hand-set
       "compare": {"label": "LSTM", "model": {...}, "train": {...}},  # optional second run
-      "show": ["cell_diagram"]       # optional: panels the window brings to the front
+      "show": ["cell_diagram"],      # optional: panels the window brings to the front
+      "tour": ["caption at t = 1", ...]  # optional: a walk-through, one caption per t
     }
 
 ``compare`` holds overrides applied on top of ``model`` / ``train`` for a second run trained in
@@ -31,6 +32,7 @@ from rnnviz.engine.preset_checks import (
     check_compare,
     check_preset_data,
     check_show,
+    check_tour,
     check_weights,
 )
 from rnnviz.engine.schema import Field
@@ -82,6 +84,8 @@ class Preset:
     compare: dict | None = None
     #: panels the window brings to the front when the preset opens (keys, e.g. "gates")
     show: tuple[str, ...] = ()
+    #: a walk-through: one caption per time step t = 1, 2, ... of the shown sequence
+    tour: tuple[str, ...] = ()
 
     @property
     def task_kind(self) -> str:
@@ -235,6 +239,7 @@ def preset_from_dict(name: str, data: object) -> Preset:
         weights=check_weights(name, data.get("weights")),
         compare=check_compare(name, data.get("compare")),
         show=check_show(name, data.get("show", [])),
+        tour=check_tour(name, data.get("tour", [])),
     )
     preset.comparison()  # validates the compare overrides
     return preset

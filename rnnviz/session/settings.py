@@ -26,6 +26,8 @@ class RunSettings:
     compare: dict | None = None
     #: panels the window brings to the front when the preset opens (not kept in sessions)
     show: tuple[str, ...] = ()
+    #: the preset's walk-through, one caption per time step (not kept in sessions)
+    tour: tuple[str, ...] = ()
 
     @classmethod
     def from_preset(cls, preset) -> RunSettings:
@@ -40,6 +42,7 @@ class RunSettings:
             description=preset.description,
             compare=preset.compare,
             show=preset.show,
+            tour=preset.tour,
         )
 
     def make_task(self):
@@ -94,6 +97,7 @@ class RunSettings:
             config=config if keep else replace(config, freeze=()),
             weights=self.weights if keep else None,
             preset_name=self.preset_name if keep else None,
+            tour=self.tour if keep else (),  # its captions tell of the preset's model
         )
 
     # -- plain data (session files) --------------------------------------------------------

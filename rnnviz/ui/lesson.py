@@ -2,7 +2,10 @@
 
 Collapsed (the default) it is one line: the preset's title and the first sentence of its
 description; "more" unfolds the whole description (what to watch, what to press). Before
-the first training step it ends with a hint on the keys. View ▸ Lesson strip hides it.
+the first training step it ends with a hint on the keys. A preset with a ``tour`` (the
+lecture's worked example) adds "walk through": the strip then shows the caption of the
+selected time step t, and ← / → (which move t in every panel) step through the story.
+View ▸ Lesson strip hides the strip.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ def first_sentence(text: str) -> str:
 class LessonStrip(QToolBar):
     """A bar with the preset's lesson; ``show_lesson`` on every new run."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, cursor, parent: QWidget | None = None) -> None:
         super().__init__("Lesson strip", parent)
+        self.cursor = cursor
         self.setObjectName("lesson")
         self.setMovable(False)
         self.label = QLabel()
@@ -42,18 +46,52 @@ class LessonStrip(QToolBar):
         self.more.setCheckable(True)
         self.more.setToolTip("Show the whole description of this preset, or one line of it")
         self.more.toggled.connect(self._render)
+        self.walk = QToolButton()
+        self.walk.setText("walk through")
+        self.walk.setCheckable(True)
+        self.walk.setToolTip(
+            "Tell the preset's example one time step at a time: → next t, ← back "
+            "(the panels follow)"
+        )
+        self.walk.toggled.connect(self._walk_toggled)
         self.addWidget(self.label)
+        self.addWidget(self.walk)
         self.addWidget(self.more)
         self.title = ""
         self.description = ""
         self.hint = True
+        self.tour: tuple[str, ...] = ()
+        cursor.t_changed.connect(lambda _t: self.walk.isChecked() and self._render())
 
-    def show_lesson(self, title: str, description: str, first_step: bool) -> None:
-        """A new run: its preset's ``title`` and ``description``; ``first_step``: nothing
-        trained yet, so the key hint is shown."""
-        self.title, self.description, self.hint = title, description, first_step
+    def show_lesson(
+        self, title: str, description: str, first_step: bool, tour: tuple[str, ...] = ()
+    ) -> None:
+        """A new run: its preset's ``title``, ``description`` and ``tour`` (captions by time
+        step); ``first_step``: nothing trained yet, so the key hint is shown."""
+        self.title, self.description, self.hint, self.tour = title, description, first_step, tour
+        self.walk.blockSignals(True)
+        self.walk.setChecked(False)
+        self.walk.blockSignals(False)
+        self.walk.setVisible(bool(tour))
         self.more.setVisible(first_sentence(description) != description)
         self._render()
+
+    def _walk_toggled(self, on: bool) -> None:
+        if on:
+            self.cursor.set_t(0)  # the story starts at t = 1
+        self.more.setEnabled(not on)
+        self._render()
+
+    def caption(self) -> str:
+        """The walk-through's caption for the selected time step (rich text)."""
+        t = self.cursor.t
+        if not 0 <= t < len(self.tour):
+            return f"<b>t = {t + 1}</b>: the walk-through ends at t = {len(self.tour)}."
+        keys = "→ next" if t + 1 < len(self.tour) else "the end; ← back"
+        return (
+            f"<b>Walk-through, t = {t + 1} of {len(self.tour)}</b> — "
+            f"{html.escape(self.tour[t])} <i>({keys})</i>"
+        )
 
     def trained(self) -> None:
         """A step was trained: the key hint has done its job."""
@@ -67,6 +105,11 @@ class LessonStrip(QToolBar):
         return self.label.text()
 
     def _render(self) -> None:
+        if self.walk.isChecked() and self.tour:
+            self.label.setText(self.caption())
+            self.label.setWordWrap(True)
+            self._fit_height()
+            return
         expanded = self.more.isChecked()
         body = self.description if expanded else first_sentence(self.description)
         parts = [f"<b>{html.escape(self.title)}</b>" if self.title else "", html.escape(body)]
@@ -94,7 +137,7 @@ class LessonStrip(QToolBar):
 def install_lesson_strip(window) -> LessonStrip:
     """The strip under the transport (and the banner), filled on every new run, with its
     View-menu toggle."""
-    strip = LessonStrip(window)
+    strip = LessonStrip(window.cursor, window)
     window.addToolBarBreak()
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, strip)
     window.view_menu.addAction(strip.toggleViewAction())
@@ -105,6 +148,7 @@ def install_lesson_strip(window) -> LessonStrip:
             settings.title or "Custom settings",
             settings.description,
             first_step=trainer is None or trainer.step_count == 0,
+            tour=settings.tour,
         )
 
     window.run_control.applied.connect(new_run)

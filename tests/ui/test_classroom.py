@@ -3,6 +3,8 @@ and step 0 showing the untrained model instead of blank panels."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -178,3 +180,64 @@ def test_every_panel_has_a_question_mark_that_explains_it(qtbot, make_window):
     assert dock.isFloating()
     qtbot.mouseClick(dock.titleBarWidget().close_button, Qt.MouseButton.LeftButton)
     assert not dock.isVisible()
+
+
+#: the notes' worked example: the memory after each step (the outputs are LECTURE_Y)
+NOTES_MEMORY = [0, 3, 3, 7, 7, 7, 0, 6, 6]
+
+
+def test_the_lecture_walk_through_tells_the_worked_example_in_nine_presses(qtbot, make_window):
+    """Each caption's numbers are the notes' (c, output), the weights' pre-activations
+    (z_i = 100 x2 - 10, z_f = 100 x2 + 10, z_o = 100 x3 - 10) and the cell panel's own live
+    numbers at that t; → moves the story on in every panel."""
+    import re
+
+    from rnnviz.engine.models import LECTURE_X
+
+    window = make_window("lecture_lstm")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    strip, cell = window.lesson, window.panels["cell_diagram"]
+    assert strip.walk.isVisible()
+    window.cursor.set_t(4)
+    qtbot.mouseClick(strip.walk, Qt.MouseButton.LeftButton)
+    assert window.cursor.t == 0
+    cell.setFocus()
+    for t in range(len(LECTURE_Y)):
+        shown = html_plain(strip.text)
+        assert f"t = {t + 1} of 9" in shown and window.run_settings.tour[t] in shown
+        x1, x2, x3 = (int(v) for v in LECTURE_X[t])
+        numbers = dict(
+            re.findall(r"\b(z_i|z_f|z_o|c|output) = (-?\d+)", window.run_settings.tour[t])
+        )
+        assert numbers == {
+            "z_i": str(100 * x2 - 10),
+            "z_f": str(100 * x2 + 10),
+            "z_o": str(100 * x3 - 10),
+            "c": str(NOTES_MEMORY[t]),
+            "output": str(int(LECTURE_Y[t])),
+        }
+        qtbot.waitUntil(lambda t=t: cell.values.get("c'") == str(NOTES_MEMORY[t]), timeout=TIMEOUT)
+        qtbot.keyClick(cell, Qt.Key.Key_Right)
+    assert window.trainer.step_count == 0  # the arrows told the story, trained nothing
+    window.apply_settings(
+        replace(
+            window.run_settings,
+            spec=replace(window.run_settings.spec, kind="gru"),
+            weights=None,
+            tour=(),
+        )
+    )
+    assert not strip.walk.isVisible()
+
+
+def test_an_edited_model_drops_the_tour_it_no_longer_fits(qtbot, make_window):
+    window = make_window("lecture_lstm")
+    edited = window.run_settings.edited(
+        replace(window.run_settings.spec, kind="gru"),
+        "lecture",
+        {"seq_len": 9},
+        window.run_settings.config,
+        True,
+    )
+    assert edited.tour == () and window.run_settings.tour

@@ -215,7 +215,10 @@ def test_a_stopped_child_is_reported_in_the_window_and_reset_recovers(qtbot, pro
     qtbot.waitUntil(lambda: window.shown_step >= 4, timeout=TIMEOUT)
     child = window.worker.process
     os.kill(child.pid, signal.SIGSTOP)
-    try:
+    try:  # the window never reads a half-written message of a stopped child: no freeze
+        qtbot.waitUntil(
+            lambda: "the training process is stopped" in window.banner_text, timeout=TIMEOUT
+        )
         window.pause()
         assert "The training process does not answer" in window.banner_text
     finally:

@@ -70,6 +70,7 @@ class ProcessTrainingWorker:
         self._finished = False
         self._steps_done = 0
         self._lost_mid_run = False
+        self._said_stopped = False
 
     # -- control (GUI thread) ----------------------------------------------------------------
     @property
@@ -188,6 +189,13 @@ class ProcessTrainingWorker:
         """Take in the child's messages, then take (and clear) what was published."""
         while self._pump(block=0):
             pass
+        if self._running and not self._said_stopped and self._child_stopped():
+            self._said_stopped = True  # said once; it may be continued (SIGCONT) and go on
+            self._error = WorkerError(
+                message="the training process is stopped (a SIGSTOP or a debugger): training "
+                "goes on when it is continued, Reset ends it",
+                details="",
+            )
         if self._running and self._process is not None and not self._alive():
             self._pump(block=0)
             if self._running:
@@ -234,7 +242,7 @@ class ProcessTrainingWorker:
         self._process.start()
         receive.close()
         self._ready = False
-        self._lost_mid_run = False
+        self._lost_mid_run = self._said_stopped = False
         ProcessTrainingWorker._live.add(self)
         self._send(("speed", self._steps_per_second))
 
@@ -262,9 +270,19 @@ class ProcessTrainingWorker:
         self._running = False
         self._finished = True
 
+    def _child_stopped(self) -> bool:
+        """The child is stopped (SIGSTOP, a debugger; Linux's /proc tells): it may be stopped
+        half-way through writing a message, and reading that would block the window until
+        it is continued, so nothing is read from it meanwhile."""
+        try:
+            with open(f"/proc/{self._process.pid}/stat", encoding="ascii") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+        except (OSError, IndexError, AttributeError):
+            return False
+
     def _pump(self, block: float) -> bool:
         """Take in one message (waiting up to ``block`` s). False when none came."""
-        if self._messages is None:
+        if self._messages is None or self._child_stopped():
             return False
         try:
             message = self._messages.get(timeout=block) if block else self._messages.get_nowait()
