@@ -1,10 +1,11 @@
 """The lesson strip: what the open preset teaches, on screen, under the transport bar.
 
-Collapsed (the default) it is one line: the preset's title and the first sentence of its
-description; "more" unfolds the whole description (what to watch, what to press). Before
-the first training step it ends with a hint on the keys. A preset with a ``tour`` (the
-lecture's worked example) adds "walk through": the strip then shows the caption of the
-selected time step t, and ← / → (which move t in every panel) step through the story.
+Collapsed (the default) it is one line (elided to the width): the preset's title and, before
+the first training step, which keys to press, afterwards the first sentence of its
+description; "more" unfolds the whole description (what to watch, what to press). A preset
+with a ``tour`` (the lecture's worked example) adds "walk through": the strip then shows the
+caption of the selected time step t, and ← / → (which move t in every panel) step through
+the story.
 View ▸ Lesson strip hides the strip.
 """
 
@@ -14,6 +15,7 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 #: shown until the first training step of a run
@@ -55,12 +57,14 @@ class LessonStrip(QToolBar):
         )
         self.walk.toggled.connect(self._walk_toggled)
         self.addWidget(self.label)
-        self.addWidget(self.walk)
-        self.addWidget(self.more)
+        # a widget in a tool bar is shown and hidden through its action
+        self.walk_action = self.addWidget(self.walk)
+        self.more_action = self.addWidget(self.more)
         self.title = ""
         self.description = ""
         self.hint = True
         self.tour: tuple[str, ...] = ()
+        self._rich, self._wrap, self._line, self._plain = "", False, "", ""
         cursor.t_changed.connect(lambda _t: self.walk.isChecked() and self._render())
 
     def show_lesson(
@@ -72,8 +76,9 @@ class LessonStrip(QToolBar):
         self.walk.blockSignals(True)
         self.walk.setChecked(False)
         self.walk.blockSignals(False)
-        self.walk.setVisible(bool(tour))
-        self.more.setVisible(first_sentence(description) != description)
+        self.more.setEnabled(True)
+        self.walk_action.setVisible(bool(tour))
+        self.more_action.setVisible(first_sentence(description) != description)
         self._render()
 
     def _walk_toggled(self, on: bool) -> None:
@@ -101,37 +106,62 @@ class LessonStrip(QToolBar):
 
     @property
     def text(self) -> str:
-        """What the strip says, as plain text."""
-        return self.label.text()
+        """What the strip says, as plain text (all of it, also where the line is elided)."""
+        return self._plain
 
     def _render(self) -> None:
         if self.walk.isChecked() and self.tour:
-            self.label.setText(self.caption())
-            self.label.setWordWrap(True)
-            self._fit_height()
+            self._show(self.caption(), wrap=True)
             return
         expanded = self.more.isChecked()
-        body = self.description if expanded else first_sentence(self.description)
-        parts = [f"<b>{html.escape(self.title)}</b>" if self.title else "", html.escape(body)]
-        if self.hint:
-            parts.append(f"<i>{html.escape(FIRST_STEP_HINT)}</i>")
-        self.label.setText(" — ".join(p for p in parts if p))
-        self.label.setWordWrap(True)
         self.more.setText("less ▴" if expanded else "more ▾")
-        self._fit_height()
+        title = f"<b>{html.escape(self.title)}</b>" if self.title else ""
+        if expanded:
+            parts = [title, html.escape(self.description)]
+            if self.hint:
+                parts.append(f"<i>{html.escape(FIRST_STEP_HINT)}</i>")
+            self._show(" — ".join(p for p in parts if p), wrap=True)
+        else:  # one line: the keys before the first step, then what the preset is about
+            self._show(
+                title,
+                wrap=False,
+                line=FIRST_STEP_HINT if self.hint else first_sentence(self.description),
+            )
 
-    def _fit_height(self) -> None:
-        """A wrapped label in a tool bar gets no height for its width by itself."""
-        self.label.setFixedHeight(self.label.heightForWidth(max(1, self.label.width())))
+    def _show(self, rich: str, wrap: bool, line: str = "") -> None:
+        """Show ``rich`` wrapped, or ``rich`` followed by ``line`` on one line, elided."""
+        self._rich, self._wrap, self._line = rich, wrap, line
+        plain = html.unescape(re.sub(r"<[^>]+>", "", rich))
+        self._plain = f"{plain} — {line}" if line else plain
+        self.label.setToolTip(self._plain if not wrap else "")
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Fit the text to the width: a wrapped label in a tool bar gets no height for its
+        width by itself, and one line is elided to what fits."""
+        label, width = self.label, max(1, self.label.width())
+        label.setWordWrap(self._wrap)
+        if self._wrap:
+            label.setText(self._rich)
+            label.setFixedHeight(label.heightForWidth(width))
+            return
+        bold = QFont(label.font())
+        bold.setBold(True)
+        lead = QFontMetrics(bold).horizontalAdvance(
+            self._plain[: len(self._plain) - len(self._line)]
+        )
+        rest = label.fontMetrics().elidedText(self._line, Qt.TextElideMode.ElideRight, width - lead)
+        label.setText(f"{self._rich} — {html.escape(rest)}" if self._rich else html.escape(rest))
+        label.setFixedHeight(label.fontMetrics().height() + 4)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        self._fit_height()
+        self._lay_out()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._fit_height()  # a new text size wraps to another height
+            self._lay_out()  # a new text size wraps (or elides) differently
 
 
 def install_lesson_strip(window) -> LessonStrip:

@@ -133,18 +133,21 @@ def test_a_preset_opens_on_the_panel_its_description_points_to(qtbot, make_windo
 def test_the_lesson_strip_says_what_the_preset_teaches_and_how_to_start(qtbot, make_window):
     window = make_window("adding_rnn")
     strip = window.lesson
-    description = window.run_settings.description
+    title, description = window.run_settings.title, window.run_settings.description
     first = description[: description.index(". ") + 1]
     shown = html_plain(strip.text)
-    assert strip.isVisible() and first in shown and FIRST_STEP_HINT in shown
-    assert description not in shown  # one sentence until asked for more
+    # one line: the keys to press before the first step
+    assert strip.isVisible() and shown == f"{title} — {FIRST_STEP_HINT}"
+    assert not strip.walk_action.isVisible()  # no tour in this preset
+    assert strip.label.height() < 2.5 * strip.label.fontMetrics().height()
+    qtbot.mouseClick(strip.more, Qt.MouseButton.LeftButton)  # the whole lesson
+    assert description in html_plain(strip.text) and FIRST_STEP_HINT in html_plain(strip.text)
     qtbot.mouseClick(strip.more, Qt.MouseButton.LeftButton)
-    assert description in html_plain(strip.text)
     window.step_once()
     qtbot.waitUntil(lambda: FIRST_STEP_HINT not in html_plain(strip.text), timeout=TIMEOUT)
+    assert html_plain(strip.text) == f"{title} — {first}"
     window.new_from_preset("lecture_lstm")
-    shown = html_plain(strip.text)
-    assert FIRST_STEP_HINT in shown and "hand-wired LSTM" in shown
+    assert html_plain(strip.text) == f"{window.run_settings.title} — {FIRST_STEP_HINT}"
 
 
 def html_plain(text: str) -> str:
@@ -198,7 +201,7 @@ def test_the_lecture_walk_through_tells_the_worked_example_in_nine_presses(qtbot
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
     strip, cell = window.lesson, window.panels["cell_diagram"]
-    assert strip.walk.isVisible()
+    assert strip.walk_action.isVisible() and strip.walk.isVisible()
     window.cursor.set_t(4)
     qtbot.mouseClick(strip.walk, Qt.MouseButton.LeftButton)
     assert window.cursor.t == 0
@@ -228,7 +231,8 @@ def test_the_lecture_walk_through_tells_the_worked_example_in_nine_presses(qtbot
             tour=(),
         )
     )
-    assert not strip.walk.isVisible()
+    assert not strip.walk_action.isVisible() and strip.more.isEnabled()
+    qtbot.waitUntil(lambda: not strip.walk.isVisible(), timeout=TIMEOUT)
 
 
 def test_an_edited_model_drops_the_tour_it_no_longer_fits(qtbot, make_window):

@@ -83,12 +83,12 @@ def test_gradients_time_log_axis_labels_do_not_overlap(gradients_time, decades):
 
 
 @pytest.mark.parametrize("decades", [0.01, 0.1, 0.3, 0.7, 1.0, 1.5, 2.0, 3.0, 6.0, 12.0, 40.0])
-@pytest.mark.parametrize("height", [160, 320, 900])
+@pytest.mark.parametrize("height", [160, 360, 900])
 def test_log_axis_labels_never_overlap(gradients_time, decades, height):
     gradients_time.resize(960, height)
     values = 3e-3 * 10.0 ** np.linspace(0.0, decades, 9)
     texts = assert_readable(show_values(gradients_time, values))
-    if height >= 320:  # room for two labels at any span
+    if height >= 360:  # room for two labels at any span (under the summary's own row)
         assert len(texts) >= 2, texts
 
 
