@@ -1,4 +1,5 @@
-"""The presets learn what their descriptions say (slow: about 60 s on a 2-core machine)."""
+"""The presets' descriptions against what the presets really are and learn (the learning
+tests are slow: about a minute on a 2-core machine; ``RNNVIZ_SLOW=1`` runs them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from rnnviz.engine.presets import load_preset
+from rnnviz.engine.tasks import make_task
 from rnnviz.engine.trainer import Trainer
 
 slow = pytest.mark.skipif(not os.environ.get("RNNVIZ_SLOW"), reason="RNNVIZ_SLOW=1 runs it")
@@ -23,6 +25,41 @@ def trainable_weights(trainer: Trainer) -> int:
     return sum(int(np.count_nonzero(p.detach().numpy())) for p in trainer.params.values())
 
 
+def test_clockwork_sines_description_names_the_real_sizes():
+    preset = load_preset("clockwork_sines")
+    text = preset.description
+    task = make_task("sine_generation", **preset.task_options)
+    periods = [f"{p:.0f}" for p in task.periods]
+    assert f"periods {', '.join(periods[:-1])} and {periods[-1]} steps" in text
+    assert f"of {task.seq_len} steps" in text and f"{len(periods)} sines" in text
+    spec = preset.model
+    modules = len(spec.clock_periods)
+    assert f"its {spec.hidden_size} units into {modules} modules of" in text
+    assert "every 1, 2, 4, 8, 16 and 32 steps" in text and spec.clock_periods == (
+        1,
+        2,
+        4,
+        8,
+        16,
+        32,
+    )
+    assert f"has {preset.comparison().model.hidden_size} units" in text
+    sizes = [trainable_weights(Trainer.from_preset(p)) for p in (preset, preset.comparison())]
+    assert f"({sizes[1]} against the Clockwork's {sizes[0]} unmasked ones)" in text
+
+
+def test_scrn_memory_description_names_the_real_sizes():
+    preset = load_preset("scrn_memory")
+    text, spec = preset.description, preset.model
+    assert f"its {spec.hidden_size} sigmoid hidden units" in text and spec.activation == "sigmoid"
+    alpha = spec.context_alpha
+    assert f"{spec.context_size} context units s_t = {1 - alpha:.2f} B x_t + {alpha}" in text
+    assert preset.comparison().model.hidden_size == spec.hidden_size
+    sizes = [sum(p.numel() for p in Trainer.from_preset(p).params.values()) for p in
+             (preset, preset.comparison())]  # fmt: skip
+    assert f"{sizes[0]} against {sizes[1]}" in text
+
+
 @pytest.mark.slow
 @slow
 def test_clockwork_sines_beats_the_simple_rnn():
@@ -31,6 +68,8 @@ def test_clockwork_sines_beats_the_simple_rnn():
     simple, rnn_records = trained(preset.comparison(), 600)
     assert cw_records[-1].metrics["nmse"] < 0.05
     assert rnn_records[-1].metrics["nmse"] > 0.9
+    text = preset.description
+    assert "After 600 steps" in text and "below 0.05" in text and "above 0.9" in text
     assert (trainable_weights(clockwork), trainable_weights(simple)) == (1537, 1518)
 
 
@@ -44,5 +83,4 @@ def test_scrn_memory_ends_below_the_simple_rnn():
     rnn_loss = np.mean([r.loss for r in rnn_records[-50:]])
     assert scrn_loss == pytest.approx(1.72, abs=0.01)
     assert rnn_loss == pytest.approx(1.78, abs=0.01)
-    sizes = [sum(p.numel() for p in t.params.values()) for t in (scrn, simple)]
-    assert sizes == [5739, 3883]
+    assert "about 1.72 against 1.78 after 1200 steps" in preset.description

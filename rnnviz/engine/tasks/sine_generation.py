@@ -1,4 +1,4 @@
-"""Sequence generation (Koutník et al. 2014, section 4.1): produce one fixed signal from no input."""
+"""Sequence generation (Koutník et al. 2014, section 4.1): one fixed signal from no input."""
 
 from __future__ import annotations
 
