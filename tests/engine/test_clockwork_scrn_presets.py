@@ -61,6 +61,7 @@ def test_scrn_memory_description_names_the_real_sizes():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 @slow
 def test_clockwork_sines_beats_the_simple_rnn():
     preset = load_preset("clockwork_sines")
@@ -74,6 +75,7 @@ def test_clockwork_sines_beats_the_simple_rnn():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 @slow
 def test_scrn_memory_ends_below_the_simple_rnn():
     preset = load_preset("scrn_memory")
