@@ -15,16 +15,16 @@ SCRN, hidden unit j and context unit k = min(j, S - 1)::
 
 from __future__ import annotations
 
-from rnnviz.ui.panels.cell_geometry import L1, L2, MID, R1, R2, Node
+from rnnviz.ui.panels.cell_geometry import L1, L2, MID, R1, Node
 from rnnviz.ui.panels.cell_numbers import fmt, previous
 
 CLOCKWORK_NODES = (
     Node("h'", "new state\nh'", MID, 0),
     Node("pick", "?", MID, 180, "op"),
-    Node("clock", "clock\nt mod T = 0", R2, 180, "gate"),
-    Node("T", "module\nperiod T", R2, 420),
+    Node("clock", "clock\nt mod T = 0", R1, 180, "gate"),
+    Node("T", "module\nperiod T", R1, 420),
     Node("f(a)", "f(a)", L1, 420),
-    Node("h", "old state\nh", R1, 420),
+    Node("h", "old state\nh", MID, 420),
     Node("a", "pre-activation\na", L1, 620),
 )
 CLOCKWORK_EDGES = (
@@ -37,12 +37,12 @@ CLOCKWORK_EDGES = (
 )
 SCRN_NODES = (
     Node("h'", "new state\nh'", R1, 0),
-    Node("a", "a = P s' + A x\n+ R h + b", R1, 260),
-    Node("h", "old state\nh", R2, 520),
+    Node("a", "a = P s' + A x\n+ R h + b", R1, 300),
+    Node("h", "old state\nh", R1, 600),
     Node("s'", "new context\ns'", L1, 0),
-    Node("plus", "+", L1, 260, "op"),
-    Node("Bx", "input\nBx", L2, 520),
-    Node("s", "old context\ns", L1 + 160, 520),
+    Node("plus", "+", L1, 300, "op"),
+    Node("Bx", "input\nBx", L2, 600),
+    Node("s", "old context\ns", L1 + 150, 600),
 )
 SCRN_EDGES = (
     ("Bx", "plus"),

@@ -10,7 +10,7 @@ chain's reading order), so a slow module's row has gaps:
 - ``output``  each module updated at t -> y_t (y_t also reads the kept values; not drawn)
 A module also reads the slower modules' states; those edges are not drawn.
 
-SCRN: an ``s`` row above the ``h`` row, with
+SCRN: an ``s`` row above the ``h`` row and shifted left, with
 - ``input``  x_t -> h_t;  ``context_in`` x_t -> s_t;  ``context`` s_t -> h_t
 - ``rec_h``  h_{t-1} -> h_t;  ``rec_s``  s_{t-1} -> s_t
 - ``output`` h_t -> y_t and s_t -> y_t
@@ -30,6 +30,8 @@ from rnnviz.ui.panels.unrolled_layout import (
 MODULE_GAP = 0.55  # vertical distance between two module rows
 CHAIN_GAP = 0.45  # and the extra distance between two chains
 CONTEXT_GAP = 0.7  # the SCRN's s row above its h row
+CONTEXT_SHIFT = -0.3  # and left of it, so its edges do not hide behind the vertical ones
+MODULE_SHIFT = 0.08  # each slower module a little to the right, for the same reason
 
 
 def layout_for(spec, kind: str, T: int, layers: int, bidirectional: bool, max_steps: int):
@@ -86,9 +88,10 @@ def build_clockwork_layout(
         layout._add(Node("x", None, t, col, float(col), 0.0))
     for chain in chains:
         for name, row_y, period in rows[chain]:
+            shift = MODULE_SHIFT * (rows[chain].index((name, row_y, period)) - len(modules) / 2)
             for col, t in shown:
                 if updates(chain, t, period):
-                    layout._add(Node("m", name, t, col, float(col), row_y))
+                    layout._add(Node("m", name, t, col, col + shift, row_y))
     for col, t in shown:
         layout._add(Node("y", None, t, col, float(col), top_y))
     top = [c for c in chains if c.startswith(f"L{num_layers - 1}.")]
@@ -125,9 +128,10 @@ def build_scrn_layout(T: int, max_steps: int) -> UnrolledLayout:
     layout.rows += [(0.0, "x"), (h_y, "h"), (s_y, "s (slow)"), (top_y, "y")]
     shown = [(col, t) for col, t in enumerate(layout.times) if t is not None]
     for kind, y in (("x", 0.0), ("h", h_y), ("s", s_y), ("y", top_y)):
+        shift = CONTEXT_SHIFT if kind == "s" else 0.0
         for col, t in shown:
             node_chain = chain if kind in ("h", "s") else None
-            layout._add(Node(kind, node_chain, t, col, float(col), y))
+            layout._add(Node(kind, node_chain, t, col, col + shift, y))
     for _, t in shown:
         layout._link("input", ("x", None, t), ("h", chain, t), (chain, "h", t))
         layout._link("context_in", ("x", None, t), ("s", chain, t), (chain, "s", t))
