@@ -61,7 +61,8 @@ class SineGenerationTask(BuiltinTask):
         if y_hat is not None:
             mse = float(np.mean((out["prediction"] - out["target"]) ** 2))
             text += f"; NMSE {mse / float(self.signal.var()):.3f}"
-        return SampleView(["0"] * len(y), targets, predicted, out, text)
+        inputs = [f"{v:.2f}" for v in as_numpy(x)[:, 0]]  # as the sine task writes them
+        return SampleView(inputs, targets, predicted, out, text)
 
     def describe(self) -> str:
         periods = ", ".join(f"{p:.0f}" for p in self.periods)
