@@ -276,3 +276,30 @@ def test_gradients_match_finite_differences(spec):
                 down = loss().item()
                 flat[i] = old
                 assert g_flat[i].item() == pytest.approx((up - down) / (2 * eps), abs=1e-7)
+
+
+# -- the sine-generation task and the settings round trip ----------------------------------------
+def test_sine_generation_is_a_fixed_signal_from_no_input():
+    task = make_task("sine_generation", seq_len=40, n_waves=1)
+    batch = task.batch(3, 2)
+    assert torch.equal(batch.x, torch.zeros(40, 2, 1))
+    y = batch.y[:, 0, 0].double().numpy()
+    np.testing.assert_allclose(y[20:], -y[:20], atol=1e-6)  # one sine of period 40
+    assert torch.equal(batch.y, task.batch(4, 2).y)
+    four = make_task("sine_generation")
+    np.testing.assert_allclose(four.periods, [320, 320 / 16 ** (1 / 3), 320 / 16 ** (2 / 3), 20])
+    guess = torch.zeros(320, 1, 1)
+    target = four.batch(0, 1)
+    assert four.metrics(guess, target)["nmse"] == pytest.approx(
+        float((target.y**2).mean()) / float(target.y.var(unbiased=False)), rel=1e-5
+    )
+
+
+def test_specs_survive_a_json_round_trip():
+    import json
+
+    for spec in (
+        ModelSpec(kind="clockwork", hidden_size=6, clock_periods=(1, 3, 9)),
+        ModelSpec(kind="scrn", context_size=5, context_alpha=0.5),
+    ):
+        assert ModelSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
