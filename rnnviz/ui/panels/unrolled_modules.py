@@ -55,6 +55,10 @@ def module_chain(chain: str, first: int, end: int) -> str:
     return f"{chain}[{first}:{end}]"
 
 
+#: per chain, one row per module: (module chain name, y, period, horizontal shift)
+ModuleRows = dict[str, list[tuple[str, float, int, float]]]
+
+
 def build_clockwork_layout(
     T: int, num_layers: int, bidirectional: bool, hidden_size: int, periods: tuple[int, ...],
     max_steps: int,
@@ -63,59 +67,64 @@ def build_clockwork_layout(
     chains = chain_names(num_layers, bidirectional)
     layout = UnrolledLayout(T, chains, False, False, shown_steps(T, max_steps))
     layout.node_scale = 0.7
-    modules = module_ranges(hidden_size, periods)
+    rows = _module_rows(layout, chains, module_ranges(hidden_size, periods), num_layers)
     shown = [(col, t) for col, t in enumerate(layout.times) if t is not None]
-    rows: dict[str, list[tuple[str, float, int]]] = {}  # chain -> (module chain, y, period)
+    for col, t in shown:
+        layout._add(Node("x", None, t, col, float(col), 0.0))
+    for chain in chains:
+        backward = chain.endswith(".bwd")
+        for name, row_y, period, shift in rows[chain]:
+            for col, t in shown:
+                step = T - 1 - t if backward else t  # the chain's own reading order
+                if step % period == 0:
+                    layout._add(Node("m", name, t, col, col + shift, row_y))
+    top_y = layout.rows[-1][0]
+    for col, t in shown:
+        layout._add(Node("y", None, t, col, float(col), top_y))
+    _link_modules(layout, rows, [t for _, t in shown], num_layers)
+    return layout
+
+
+def _module_rows(layout, chains, modules, num_layers: int) -> ModuleRows:
+    """Place the module rows (and the x and y rows) and label them on the left axis."""
+    rows: ModuleRows = {}
     layout.rows.append((0.0, "x"))
     y = 1.0
     for chain in chains:
         rows[chain] = []
         arrow = " \u2190" if chain.endswith(".bwd") else ""
         name = f"L{chain[1 : chain.index('.')]} " if num_layers > 1 else ""
-        for first, end, period in modules:
-            rows[chain].append((module_chain(chain, first, end), y, period))
+        for i, (first, end, period) in enumerate(modules):
+            shift = MODULE_SHIFT * (i - len(modules) / 2)
+            rows[chain].append((module_chain(chain, first, end), y, period, shift))
             layout.rows.append((y, f"{name}h{first}-{end - 1} \u00d7{period}{arrow}"))
             y += MODULE_GAP
         y += CHAIN_GAP
-    top_y = y
-    layout.rows.append((top_y, "y"))
+    layout.rows.append((y, "y"))
+    return rows
 
-    def updates(chain: str, t: int, period: int) -> bool:
-        step = t if chain.endswith(".fwd") else T - 1 - t  # the chain's own reading order
-        return step % period == 0
 
-    for col, t in shown:
-        layout._add(Node("x", None, t, col, float(col), 0.0))
-    for chain in chains:
-        for name, row_y, period in rows[chain]:
-            shift = MODULE_SHIFT * (rows[chain].index((name, row_y, period)) - len(modules) / 2)
-            for col, t in shown:
-                if updates(chain, t, period):
-                    layout._add(Node("m", name, t, col, col + shift, row_y))
-    for col, t in shown:
-        layout._add(Node("y", None, t, col, float(col), top_y))
-    top = [c for c in chains if c.startswith(f"L{num_layers - 1}.")]
-    for _, t in shown:
+def _link_modules(layout, rows: ModuleRows, times: list[int], num_layers: int) -> None:
+    """Input, layer, output and (skipping) recurrent edges; missing nodes get none."""
+    chains = list(rows)
+    for t in times:
         for chain in chains:
             layer = int(chain[1 : chain.index(".")])
-            for name, _, _ in rows[chain]:
+            below = [c for c in chains if c.startswith(f"L{layer - 1}.")]
+            for name, *_ in rows[chain]:
                 grad = (chain, "h", t)
                 if layer == 0:
                     layout._link("input", ("x", None, t), ("m", name, t), grad)
-                    continue
-                for below in (c for c in chains if c.startswith(f"L{layer - 1}.")):
-                    for source, _, _ in rows[below]:
-                        layout._link("layer", ("m", source, t), ("m", name, t), grad)
-        for chain in top:
-            for name, _, _ in rows[chain]:
-                layout._link("output", ("m", name, t), ("y", None, t), ("loss", "y", t))
+                for source in (row[0] for c in below for row in rows[c]):
+                    layout._link("layer", ("m", source, t), ("m", name, t), grad)
+                if layer == num_layers - 1:
+                    layout._link("output", ("m", name, t), ("y", None, t), ("loss", "y", t))
     for chain in chains:
         step = 1 if chain.endswith(".fwd") else -1
-        for name, _, period in rows[chain]:
-            for _, t in shown:
+        for name, _, period, _ in rows[chain]:
+            for t in times:
                 prev = ("m", name, t - step * period)
                 layout._link("rec_h", prev, ("m", name, t), (chain, "h", t))
-    return layout
 
 
 def build_scrn_layout(T: int, max_steps: int) -> UnrolledLayout:
