@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 import pytest
+import torch
 
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.tasks import make_task
@@ -16,8 +17,13 @@ slow = pytest.mark.skipif(not os.environ.get("RNNVIZ_SLOW"), reason="RNNVIZ_SLOW
 
 
 def trained(preset, steps: int) -> tuple[Trainer, list]:
-    trainer = Trainer.from_preset(preset)
-    return trainer, [trainer.step(record=False) for _ in range(steps)]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the app's count on two cores: faster, and the numbers it shows
+    try:
+        trainer = Trainer.from_preset(preset)
+        return trainer, [trainer.step(record=False) for _ in range(steps)]
+    finally:
+        torch.set_num_threads(threads)
 
 
 def trainable_weights(trainer: Trainer) -> int:
