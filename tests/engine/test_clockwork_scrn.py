@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from rnnviz.engine.models import build_model
+from rnnviz.engine.models.scrn import run_scrn
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks import make_task
@@ -303,3 +304,25 @@ def test_specs_survive_a_json_round_trip():
         ModelSpec(kind="scrn", context_size=5, context_alpha=0.5),
     ):
         assert ModelSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
+
+
+def test_the_recurrent_matrix_verdicts_name_the_other_way_back():
+    """What model_verdict adds, checked on the Jacobians themselves."""
+    from rnnviz.engine.spectra import model_verdict
+
+    cw = ModelSpec(kind="clockwork", input_size=1, hidden_size=4, clock_periods=(1, 2))
+    out = build_model(cw, seed=0)(randn(2, 1, 1), keep_states=True)
+    h0, h1 = out.states["L0.fwd"]["h"]
+    for unit in (2, 3):  # the period-2 module keeps its value at t = 1
+        (row,) = torch.autograd.grad(h1[0, unit], h0, retain_graph=True)
+        assert torch.equal(row[0], torch.eye(4)[unit])
+    assert "between its updates (T_i - 1 steps)" in model_verdict(cw, 0.5, 0.5)
+    scrn = ModelSpec(kind="scrn", input_size=1, hidden_size=2, context_size=3, context_alpha=0.7)
+    bx = randn(2, 1, 3).requires_grad_(True)  # B x_t; s_0 = 0.3 bx_0, s_1 = 0.3 bx_1 + 0.7 s_0
+    s = run_scrn(bx, randn(2, 1, 2), randn(2, 3), randn(2, 2), torch.zeros(1, 2), 0.7, torch.tanh)
+    for k in range(3):
+        (row,) = torch.autograd.grad(s.trace["s"][1, 0, k], bx, retain_graph=True)
+        expected = torch.zeros(2, 1, 3)
+        expected[0, 0, k], expected[1, 0, k] = 0.7 * 0.3, 0.3  # ds_1/ds_0 = 0.7 I
+        torch.testing.assert_close(row, expected)
+    assert "exactly α = 0.7 per step back" in model_verdict(scrn, 0.5, 0.5)
