@@ -23,7 +23,8 @@ from rnnviz.engine import history as history_caps
 from rnnviz.engine.models.params import is_fusable
 from rnnviz.engine.spec import ModelSpec, SpecError
 
-GATES = {"elman": 1, "irnn": 1, "jordan": 1, "lstm": 4, "gru": 3, "clockwork": 1, "scrn": 1}
+GATES = {"elman": 1, "irnn": 1, "jordan": 1, "lstm": 4, "gru": 3}
+GATES.update(clockwork=1, scrn=1)
 OPTIMISER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}
 #: a step estimated slower than this is accepted with a warning (the sidebar shows it)
 SLOW_STEP_SECONDS = 1.0

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, fields
 from rnnviz.engine.errors import SpecError
 from rnnviz.engine.schema import Field, check_fields, check_mapping
 
-KINDS = ("elman", "irnn", "jordan", "lstm", "gru", "clockwork", "scrn")
+KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
+KINDS = (*KINDS, "clockwork", "scrn")  # the other remedies for vanishing gradients
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")

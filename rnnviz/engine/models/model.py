@@ -243,8 +243,8 @@ class RecurrentModel(WeightsMixin, nn.Module):
         """Hidden-to-hidden matrices [H, H] (detached copies), per gate block for LSTM / GRU.
 
         Names: "L0.fwd W_hh (f)" (LSTM / GRU), "L0.fwd W_hh" (Elman / IRNN; Clockwork's masked
-        W_hh * M; SCRN's R), Jordan's effective
-        recurrence W_yh W_out (W_yh alone for an identity head) as "L0.fwd W_yh·W_out".
+        W_hh * M; SCRN's R), Jordan's effective recurrence W_yh W_out (W_yh alone for an
+        identity head) as "L0.fwd W_yh·W_out".
         """
         spec = self.spec
         hidden = spec.hidden_size
