@@ -24,6 +24,7 @@ from rnnviz.engine.models.params import is_fusable
 from rnnviz.engine.spec import ModelSpec, SpecError
 
 GATES = {"elman": 1, "irnn": 1, "jordan": 1, "lstm": 4, "gru": 3}
+GATES.update(clockwork=1, scrn=1)
 OPTIMISER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}
 #: a step estimated slower than this is accepted with a warning (the sidebar shows it)
 SLOW_STEP_SECONDS = 1.0
@@ -123,6 +124,8 @@ def parameter_count(spec: ModelSpec, input_size: int, output_size: int) -> int:
         width = spec.top_width
     if spec.kind == "jordan":
         total += H * output_size
+    if spec.kind == "scrn":  # B [S, I], P [H, S]; one bias [H] instead of two
+        total += spec.context_size * (input_size + H) - H
     return total + output_size * spec.top_width + output_size
 
 

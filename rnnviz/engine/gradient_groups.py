@@ -14,7 +14,7 @@ import re
 import numpy as np
 import torch
 
-_PARAM_RE = re.compile(r"rnn\.(weight|bias)_(ih|hh|yh|p[ifo])_l(\d+)(_reverse)?$")
+_PARAM_RE = re.compile(r"rnn\.(weight|bias)_(ih|hh|yh|is|sh|h|p[ifo])_l(\d+)(_reverse)?$")
 
 Groups = dict[str, list[tuple[str, slice | None]]]
 

@@ -28,9 +28,10 @@ SEED_LIMIT = 2**63
 class Field:
     """A setting's declared type and range.
 
-    ``kind``: ``bool``, ``int``, ``float``, ``choice`` (one of ``choices``) or ``names`` (a
-    list of strings). ``low`` / ``high`` bound numbers, inclusive unless ``low_open`` /
-    ``high_open``. ``optional``: None is allowed (e.g. ``h0``: zeros).
+    ``kind``: ``bool``, ``int``, ``float``, ``choice`` (one of ``choices``), ``names`` (a
+    list of strings) or ``ints`` (a list of whole numbers, each in [low, high]). ``low`` /
+    ``high`` bound numbers, inclusive unless ``low_open`` / ``high_open``. ``optional``: None
+    is allowed (e.g. ``h0``: zeros).
     """
 
     name: str
@@ -56,6 +57,8 @@ class Field:
             return f"one of {', '.join(map(str, self.choices))}"
         if self.kind == "names":
             return "a list of parameter names"
+        if self.kind == "ints":
+            return f"a list of whole numbers in {self._interval()}"
         what = "a whole number" if self.kind == "int" else "a finite number"
         text = f"{what} in {self._interval()}"
         return text + " or none" if self.optional else text
@@ -102,6 +105,8 @@ class Field:
             return self.check(_number_from_text(raw), section)
         if self.kind == "names":
             return self.check(_names_from_text(raw), section)
+        if self.kind == "ints":
+            return self.check(_ints_from_text(raw), section)
         return self.check(raw, section)
 
 
@@ -146,12 +151,20 @@ def _check_names(field: Field, value: object):
     return tuple(value)
 
 
+def _check_ints(field: Field, value: object):
+    if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) > 64:
+        return _BAD
+    numbers = [_check_int(field, v) for v in value]
+    return _BAD if any(n is _BAD for n in numbers) else tuple(numbers)
+
+
 _CHECKERS = {
     "bool": _check_bool,
     "int": _check_int,
     "float": _check_float,
     "choice": _check_choice,
     "names": _check_names,
+    "ints": _check_ints,
 }
 
 
@@ -183,6 +196,14 @@ def _names_from_text(raw: str) -> object:
         except (json.JSONDecodeError, RecursionError):
             return raw
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _ints_from_text(raw: str) -> object:
+    """``'[1, 2, 4]'`` (JSON) or ``1,2,4`` -> a list of numbers (checked by the caller)."""
+    parts = _names_from_text(raw)
+    if isinstance(parts, str):
+        return parts
+    return [_number_from_text(p) if isinstance(p, str) else p for p in parts]
 
 
 def _num(value: float) -> str:

@@ -12,6 +12,12 @@ Kinds
 - ``lstm``:   LSTM with forget gate; ``peephole``, ``forget_gate=False`` (Hochreiter &
   Schmidhuber 1997) and the cell-input / cell-output activations are options.
 - ``gru``:    GRU with update and reset gates (torch's formulation).
+- ``clockwork``: Clockwork RNN (Koutnik et al. 2014): the hidden units split into modules
+  with periods ``clock_periods`` (fastest first); module i updates only when t mod T_i == 0
+  and reads only itself and the slower modules (``models/clockwork.py``).
+- ``scrn``:   Structurally Constrained Recurrent Network (Mikolov et al. 2015): a slow
+  context layer s_t = (1 - alpha) B x_t + alpha s_{t-1} of ``context_size`` units beside the
+  hidden layer; the head reads both (``models/scrn.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from rnnviz.engine.errors import SpecError
 from rnnviz.engine.schema import Field, check_fields, check_mapping
 
 KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
+KINDS = (*KINDS, "clockwork", "scrn")  # the other remedies for vanishing gradients
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")
@@ -46,6 +53,9 @@ MODEL_FIELDS: dict[str, Field] = {
         Field("head", "choice", choices=HEADS),
         # a fixed initial hidden value; beyond +-1000 every squashing unit is saturated anyway
         Field("h0", "float", -1000.0, 1000.0, optional=True, label="initial hidden value"),
+        Field("clock_periods", "ints", 1, 100_000, label="Clockwork module periods"),
+        Field("context_size", "int", 1, 1024, label="SCRN context units"),
+        Field("context_alpha", "float", 0.0, 1.0, high_open=True, label="SCRN context decay"),
     )
 }
 
@@ -60,6 +70,10 @@ class ModelSpec:
     values per time step; ``identity`` outputs the hidden state itself (output_size must
     equal the top layer width), as the one-neuron toys of the lecture need.
     ``h0``: a fixed initial hidden value for every unit (None: zeros).
+    ``clock_periods`` (clockwork): the period T_i of each module, fastest first (non-decreasing);
+    ``hidden_size`` must be divisible by their number.
+    ``context_size`` (scrn): S, the slow context units; ``context_alpha``: alpha in
+    s_t = (1 - alpha) B x_t + alpha s_{t-1}, fixed (not trained), 0 <= alpha < 1.
     """
 
     kind: str = "lstm"
@@ -76,6 +90,9 @@ class ModelSpec:
     cell_output_activation: str = "tanh"
     head: str = "linear"
     h0: float | None = None
+    clock_periods: tuple[int, ...] = (1, 2, 4, 8)
+    context_size: int = 8
+    context_alpha: float = 0.95
 
     def __post_init__(self) -> None:
         self.validate()
@@ -89,6 +106,8 @@ class ModelSpec:
         """Width of what the head reads: H, or 2H for a concatenated bidirectional model."""
         if self.bidirectional and self.combine == "concat":
             return 2 * self.hidden_size
+        if self.kind == "scrn":  # the head reads concat(h_t, s_t)
+            return self.hidden_size + self.context_size
         return self.hidden_size
 
     @property
@@ -109,6 +128,14 @@ class ModelSpec:
                 self.num_layers == 1 and not self.bidirectional,
                 "a Jordan network has one unidirectional layer (its output feeds back)",
             )
+        if self.kind == "clockwork":
+            _check_clock(self.clock_periods, self.hidden_size)
+        if self.kind == "scrn":
+            need(
+                self.num_layers == 1 and not self.bidirectional,
+                "an SCRN has one unidirectional layer here (its head reads the slow context "
+                "s_t beside h_t, which a layer above or a backward chain would have no place for)",
+            )
         if self.head == "identity":
             need(
                 self.output_size == self.top_width,
@@ -128,3 +155,18 @@ class ModelSpec:
         if unknown:
             raise SpecError(f"unknown model setting(s): {', '.join(unknown)}")
         return cls(**data)
+
+
+def _check_clock(periods: tuple[int, ...], hidden_size: int) -> None:
+    """Clockwork modules: fastest first, and an equal share of the hidden units each."""
+    if not periods:
+        raise SpecError("model.clock_periods needs at least one period (e.g. 1, 2, 4, 8)")
+    if any(b < a for a, b in zip(periods, periods[1:], strict=False)):
+        raise SpecError(
+            f"model.clock_periods must not decrease (fastest module first; got {list(periods)})"
+        )
+    if hidden_size % len(periods):
+        raise SpecError(
+            f"a Clockwork RNN splits its {hidden_size} hidden units into {len(periods)} equal "
+            f"modules (one per clock period): hidden_size must be divisible by {len(periods)}"
+        )

@@ -136,3 +136,22 @@ def verdict(radius: float, sigma: float, slope: float = 1.0) -> str:
         f"ρ{factor} = {gain:.3g} < 1 but σ_max{factor} = {bound:.3g} ≥ 1: the gradient can grow "
         "for a few steps, but shrinks over many"
     )
+
+
+def model_verdict(spec, radius: float, sigma: float, slope: float = 1.0) -> str:
+    """``verdict`` with what it leaves out for the models with another way back through time:
+    a Clockwork module meets W only at its updates (between them dh_t/dh_{t-1} is the
+    identity on its units), and an SCRN's gradient also flows back through the context, where
+    ds_t/ds_{t-1} = alpha I exactly."""
+    text = verdict(radius, sigma, slope)
+    if spec.kind == "clockwork":
+        return (
+            f"at a step where a module updates, {text}; between its updates (T_i - 1 steps) "
+            "a module carries its gradient back unchanged"
+        )
+    if spec.kind == "scrn":
+        return (
+            f"{text} on the hidden chain; through the context s the gradient shrinks by "
+            f"exactly α = {spec.context_alpha:g} per step back"
+        )
+    return text

@@ -67,7 +67,7 @@ class RunSettings:
         if not self.compare:
             return None
         spec = replace(self.spec, **self.compare.get("model", {}))
-        if spec.kind != self.spec.kind and spec.kind == "jordan":
+        if spec.kind != self.spec.kind and spec.kind in ("jordan", "scrn"):
             spec = replace(spec, num_layers=1, bidirectional=False)
         if spec.kind != "lstm":
             spec = replace(spec, peephole=False, forget_gate=True)

@@ -55,6 +55,8 @@ MODELS = [
     ("lstm", {"peephole": True, "bidirectional": True, "combine": "sum"}),
     ("lstm", {"forget_gate": False}),
     ("jordan", {}),
+    ("clockwork", {"clock_periods": (1, 2, 2)}),
+    ("scrn", {"context_size": 2}),
 ]
 
 

@@ -12,7 +12,7 @@ from rnnviz.engine.tasks.base import Batch, SampleView
 
 KINDS = list(TASKS)
 #: tasks whose batches do not depend on seed or step
-DETERMINISTIC = {"linear_toy", "cliff"}
+DETERMINISTIC = {"linear_toy", "cliff", "sine_generation"}  # one fixed target signal
 # small options keep the run fast
 SMALL = {"adding": {"seq_len": 12}, "char_lm": {"seq_len": 16}, "linear_toy": {"seq_len": 10}}
 

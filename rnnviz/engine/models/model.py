@@ -3,7 +3,8 @@
 A model is ``num_layers`` recurrent layers of one cell kind, each with a forward chain
 ("L{l}.fwd") and, when bidirectional, a backward chain ("L{l}.bwd"). Layer l+1 reads
 concat(fwd, bwd) of layer l, as torch does; the head reads concat(fwd, bwd) or fwd + bwd of the
-top layer (``spec.combine``). Jordan networks are one forward layer whose output feeds back.
+top layer (``spec.combine``). Jordan networks are one forward layer whose output feeds back;
+an SCRN is one forward layer whose head reads concat(h_t, s_t).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from rnnviz.engine.spec import ModelSpec
 
 from .activations import get_activation
 from .chain import ChainResult
+from .clockwork import clock_mask, run_clockwork
 from .elman import run_elman
 from .gru import run_gru
 from .jordan import run_jordan
 from .lstm import run_lstm
 from .params import direction_suffix, initialise, is_fusable, make_recurrent_module
+from .scrn import run_scrn
 from .weights import WeightsMixin
 
 
@@ -98,13 +101,15 @@ class RecurrentModel(WeightsMixin, nn.Module):
                         states[chain]["c"] = result.c
                 if result.y is not None:  # Jordan: the head ran inside the loop
                     return ModelOutput(y=result.y, trace=trace, states=states)
-                outs.append(result.trace["h"])  # [T, B, H]
+                outs.append(_chain_output(result))  # [T, B, H] (SCRN [T, B, H+S])
             layer_input = outs[0] if len(outs) == 1 else torch.cat(outs, -1)  # [T, B, D*H]
         return ModelOutput(y=self._head(self._combine(outs)), trace=trace, states=states)
 
     def _run_chain(self, inp: Tensor, layer: int, direction: int, truncate: int) -> ChainResult:
         spec = self.spec
         reverse = direction == 1
+        if spec.kind == "scrn":
+            return self._run_scrn(inp, truncate)
         w_ih = self._param("weight_ih", layer, direction)  # [G*H, I_l]
         b_ih = self._param("bias_ih", layer, direction)  # [G*H]
         b_hh = self._param("bias_hh", layer, direction)  # [G*H]
@@ -144,7 +149,18 @@ class RecurrentModel(WeightsMixin, nn.Module):
                 reverse=reverse,
             )
         act = get_activation("relu" if spec.kind == "irnn" else spec.activation)
+        if spec.kind == "clockwork":
+            return run_clockwork(xp, w_hh, h0, act, spec.clock_periods, truncate, reverse)
         return run_elman(xp, w_hh, h0, act, truncate, reverse)
+
+    def _run_scrn(self, inp: Tensor, truncate: int) -> ChainResult:
+        rnn = self.rnn
+        bx = F.linear(inp, rnn.weight_is_l0)  # [T, B, S]  B x_t
+        ax = F.linear(inp, rnn.weight_ih_l0, rnn.bias_h_l0)  # [T, B, H]  A x_t + b
+        h0 = self._initial_h(inp.shape[1], inp)  # [B, H]
+        act = get_activation(self.spec.activation)
+        alpha = self.spec.context_alpha
+        return run_scrn(bx, ax, rnn.weight_sh_l0, rnn.weight_hh_l0, h0, alpha, act, truncate)
 
     def _initial_h(self, batch: int, like: Tensor) -> Tensor:
         value = 0.0 if self.spec.h0 is None else float(self.spec.h0)
@@ -226,8 +242,9 @@ class RecurrentModel(WeightsMixin, nn.Module):
     def recurrent_matrices(self) -> dict[str, Tensor]:
         """Hidden-to-hidden matrices [H, H] (detached copies), per gate block for LSTM / GRU.
 
-        Names: "L0.fwd W_hh (f)" (LSTM / GRU), "L0.fwd W_hh" (Elman / IRNN), Jordan's effective
-        recurrence W_yh W_out (W_yh alone for an identity head) as "L0.fwd W_yh·W_out".
+        Names: "L0.fwd W_hh (f)" (LSTM / GRU), "L0.fwd W_hh" (Elman / IRNN; Clockwork's masked
+        W_hh * M; SCRN's R), Jordan's effective recurrence W_yh W_out (W_yh alone for an
+        identity head) as "L0.fwd W_yh·W_out".
         """
         spec = self.spec
         hidden = spec.hidden_size
@@ -241,6 +258,8 @@ class RecurrentModel(WeightsMixin, nn.Module):
                 result[f"{chain} W_yh·W_out"] = eff.detach().clone()
                 continue
             w_hh = self._param("weight_hh", layer, direction)  # [G*H, H]
+            if spec.kind == "clockwork":  # as the forward pass uses it
+                w_hh = w_hh * clock_mask(spec.clock_periods, hidden)
             if spec.kind in ("lstm", "gru"):
                 for gate, block in zip(self.gate_names, w_hh.split(hidden, 0), strict=True):
                     result[f"{chain} W_hh ({gate})"] = block.detach().clone()
@@ -252,6 +271,13 @@ class RecurrentModel(WeightsMixin, nn.Module):
 def build_model(spec: ModelSpec, seed: int = 0) -> RecurrentModel:
     """A RecurrentModel for ``spec``, initialised deterministically from ``seed``."""
     return RecurrentModel(spec, seed=seed)
+
+
+def _chain_output(result: ChainResult) -> Tensor:
+    """What the layer above or the head reads of a chain: h_t, or concat(h_t, s_t) (SCRN)."""
+    if "s" in result.trace:
+        return torch.cat([result.trace["h"], result.trace["s"]], -1)  # [T, B, H+S]
+    return result.trace["h"]  # [T, B, H]
 
 
 def _fused_layer(spec: ModelSpec, inp: Tensor, state, params: list[Tensor]):

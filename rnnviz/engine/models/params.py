@@ -4,7 +4,9 @@ Standard configurations hold their parameters in a real ``torch.nn.RNN`` / ``LST
 (so the fused kernel can run them); other variants use ``RecurrentParams``, a plain module with
 the same parameter names: ``weight_ih_l{k}[_reverse]``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
 ``bias_hh_l{k}`` (torch's packed gate order), peephole ``weight_p{i,f,o}_l{k}`` ([H]) and
-Jordan's ``weight_yh_l0`` ([H, O]).
+Jordan's ``weight_yh_l0`` ([H, O]). The SCRN (``scrn.py``) has ``weight_ih_l0`` (A),
+``weight_hh_l0`` (R), ``weight_is_l0`` (B, input -> context [S, I]), ``weight_sh_l0`` (P,
+context -> hidden [H, S]) and one hidden bias ``bias_h_l0``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import torch
 from torch import nn
 
 from rnnviz.engine.spec import ModelSpec
+
+from .clockwork import clock_mask
 
 IRNN_INPUT_STD = 0.001
 """Standard deviation of the IRNN's Gaussian input weights (Le, Jaitly & Hinton 2015)."""
@@ -52,6 +56,9 @@ class RecurrentParams(nn.Module):
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__()
+        if spec.kind == "scrn":
+            self._add_scrn(spec)
+            return
         hidden = spec.hidden_size
         rows = gate_count(spec) * hidden
         for layer in range(spec.num_layers):
@@ -72,6 +79,13 @@ class RecurrentParams(nn.Module):
                     for gate in gates:
                         p = nn.Parameter(torch.zeros(hidden))
                         self.register_parameter(f"weight_p{gate}{sfx}", p)
+
+    def _add_scrn(self, spec: ModelSpec) -> None:
+        H, S, I = spec.hidden_size, spec.context_size, spec.input_size
+        shapes = {"weight_is": (S, I), "weight_ih": (H, I), "weight_sh": (H, S)}
+        shapes.update(weight_hh=(H, H), bias_h=(H,))
+        for name, shape in shapes.items():
+            self.register_parameter(f"{name}_l0", nn.Parameter(torch.zeros(shape)))
 
 
 def make_recurrent_module(spec: ModelSpec) -> nn.Module:
@@ -100,7 +114,7 @@ def initialise(rnn: nn.Module, head: nn.Module | None, spec: ModelSpec, seed: in
 
     Recurrent parameters: U(-1/sqrt(H), 1/sqrt(H)) as torch does, except the IRNN
     (W_hh = I, biases 0, W_ih ~ N(0, IRNN_INPUT_STD^2)). Linear head: U(-1/sqrt(W), 1/sqrt(W))
-    for weight and bias, W its input width.
+    for weight and bias, W its input width. Clockwork: the masked blocks of W_hh are zero.
     """
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     bound = 1.0 / math.sqrt(spec.hidden_size)
@@ -114,6 +128,9 @@ def initialise(rnn: nn.Module, head: nn.Module | None, spec: ModelSpec, seed: in
             values.normal_(0.0, IRNN_INPUT_STD, generator=gen)
         else:
             values.uniform_(-bound, bound, generator=gen)
+        if spec.kind == "clockwork" and name.startswith("weight_hh"):
+            mask = clock_mask(spec.clock_periods, spec.hidden_size).bool()
+            values = torch.where(mask, values, 0.0)  # +0.0, not the -0.0 of a product
         param.copy_(values)
     if head is not None:
         head_bound = 1.0 / math.sqrt(head.weight.shape[1])

@@ -17,6 +17,7 @@ from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
 from rnnviz.engine.tasks.parity import ParityTask
 from rnnviz.engine.tasks.sine import SineTask
+from rnnviz.engine.tasks.sine_generation import SineGenerationTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
 from rnnviz.engine.tasks.toys import CliffTask, LinearToyTask
 
@@ -35,6 +36,7 @@ TASKS: dict[str, type[Task]] = {
         LinearToyTask,
         CliffTask,
         CTCSpeechTask,
+        SineGenerationTask,
     )
 }
 
@@ -62,6 +64,7 @@ __all__ = [
     "OneToManyTask",
     "ParityTask",
     "SampleView",
+    "SineGenerationTask",
     "SineTask",
     "SlotFillingTask",
     "Task",

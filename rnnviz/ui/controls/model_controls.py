@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLineEdit
 
 from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, MODEL_FIELDS, ModelSpec
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
@@ -14,11 +14,15 @@ KIND_LABELS = {
     "jordan": "Jordan network",
     "lstm": "LSTM",
     "gru": "GRU",
+    "clockwork": "Clockwork RNN",
+    "scrn": "SCRN (slow context)",
 }
 
 TIPS = {
     "kind": "The recurrent cell: a simple RNN feeds h(t-1) back, Jordan feeds the previous "
-    "output back, LSTM and GRU add gates that decide what to remember and forget.",
+    "output back, LSTM and GRU add gates that decide what to remember and forget, the Clockwork "
+    "RNN updates groups of units at different clock rates, the SCRN adds a slowly decaying "
+    "context layer.",
     "hidden_size": "Number of hidden units per layer: more units can remember more, but are "
     "slower to train and harder to look at.",
     "num_layers": "Stacked recurrent layers: each layer reads the hidden states of the one "
@@ -37,6 +41,14 @@ TIPS = {
     "worked example uses a linear g.",
     "cell_output_activation": "h, applied to the memory cell before the output gate; the "
     "lecture's worked example uses a linear h.",
+    "clock_periods": "Clockwork RNN: the update period of each module, fastest first, e.g. "
+    "1, 2, 4, 8. Module i updates only at steps t with t mod T_i = 0 and keeps its value "
+    "otherwise; it reads only itself and slower modules. The hidden units are split equally "
+    "between the modules, so their number must divide the hidden units.",
+    "context_size": "SCRN: the slow context units s(t) = (1 - a) B x(t) + a s(t-1) beside the "
+    "hidden units; the hidden units and the output read them.",
+    "context_alpha": "SCRN: how slowly the context changes, a in [0, 1), fixed (not trained). "
+    "Near 1 the context averages the input over about 1 / (1 - a) steps; 0 makes it B x(t).",
     "head": "The output layer: a learned linear map from the hidden state, or the hidden "
     "state itself (identity) as in the one-neuron toy examples.",
 }
@@ -65,6 +77,15 @@ class ModelControls(QGroupBox):
         self.cell_input_activation = combo(ACTIVATIONS, TIPS["cell_input_activation"])
         self.cell_output_activation = combo(ACTIVATIONS, TIPS["cell_output_activation"])
         self.head = combo(HEADS, TIPS["head"])
+        self.clock_periods = QLineEdit()
+        self.clock_periods.setToolTip(TIPS["clock_periods"])
+        self.context_size = int_box(1, MODEL_FIELDS["context_size"].high, TIPS["context_size"])
+        self.context_alpha = QDoubleSpinBox()
+        self.context_alpha.setRange(0.0, 0.999)
+        self.context_alpha.setDecimals(3)
+        self.context_alpha.setSingleStep(0.01)
+        self.context_alpha.setKeyboardTracking(False)
+        self.context_alpha.setToolTip(TIPS["context_alpha"])
         form.addRow("cell", self.kind)
         form.addRow("hidden units", self.hidden_size)
         form.addRow("layers", self.num_layers)
@@ -75,6 +96,9 @@ class ModelControls(QGroupBox):
         form.addRow("", self.forget_gate)
         form.addRow("cell input g", self.cell_input_activation)
         form.addRow("cell output h", self.cell_output_activation)
+        form.addRow("clock periods", self.clock_periods)
+        form.addRow("context units", self.context_size)
+        form.addRow("context decay", self.context_alpha)
         form.addRow("output", self.head)
         self._form = form
         self._base = ModelSpec()
@@ -82,8 +106,9 @@ class ModelControls(QGroupBox):
             box.currentIndexChanged.connect(self._edited)
         for box in (self.cell_input_activation, self.cell_output_activation):
             box.currentIndexChanged.connect(self._edited)
-        for box in (self.hidden_size, self.num_layers):
+        for box in (self.hidden_size, self.num_layers, self.context_size, self.context_alpha):
             box.valueChanged.connect(self._edited)
+        self.clock_periods.textEdited.connect(self._edited)
         for box in (self.bidirectional, self.peephole, self.forget_gate):
             box.toggled.connect(self._edited)
 
@@ -101,6 +126,9 @@ class ModelControls(QGroupBox):
             self.cell_input_activation,
             self.cell_output_activation,
             self.head,
+            self.clock_periods,
+            self.context_size,
+            self.context_alpha,
         )
         for w in widgets:
             w.blockSignals(True)
@@ -116,6 +144,9 @@ class ModelControls(QGroupBox):
             set_combo(self.cell_input_activation, spec.cell_input_activation)
             set_combo(self.cell_output_activation, spec.cell_output_activation)
             set_combo(self.head, spec.head)
+            self.clock_periods.setText(", ".join(map(str, spec.clock_periods)))
+            self.context_size.setValue(spec.context_size)
+            self.context_alpha.setValue(spec.context_alpha)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -136,6 +167,9 @@ class ModelControls(QGroupBox):
             cell_input_activation=self.cell_input_activation.currentData(),
             cell_output_activation=self.cell_output_activation.currentData(),
             head=self.head.currentData(),
+            clock_periods=self.clock_periods.text(),  # parsed (and checked) by spec_for
+            context_size=self.context_size.value(),
+            context_alpha=self.context_alpha.value(),
         )
         return data
 
@@ -143,6 +177,7 @@ class ModelControls(QGroupBox):
         """Build the spec for a task's sizes; raises SpecError with the reason."""
         data = self.values()
         data.update(input_size=input_size, output_size=output_size)
+        data["clock_periods"] = MODEL_FIELDS["clock_periods"].parse(data["clock_periods"], "model")
         return ModelSpec(**data)
 
     def _edited(self) -> None:
@@ -152,8 +187,11 @@ class ModelControls(QGroupBox):
     def _update_visibility(self) -> None:
         kind = self.kind.currentData()
         lstm = kind == "lstm"
-        simple = kind in ("elman", "jordan")
+        simple = kind in ("elman", "jordan", "clockwork", "scrn")
         self._set_row_visible(self.activation, simple)
+        self._set_row_visible(self.clock_periods, kind == "clockwork")
+        self._set_row_visible(self.context_size, kind == "scrn")
+        self._set_row_visible(self.context_alpha, kind == "scrn")
         for w in (
             self.peephole,
             self.forget_gate,

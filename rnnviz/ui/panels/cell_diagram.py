@@ -9,7 +9,8 @@ every panel follows. A GRU gets the analogous drawing (torch's formulation):
 
     r = f(z_r), u = f(z_u), n = tanh(z_n) (z_n sees r * h),  h' = (1 - u) n + u h
 
-Models without gates get a note. ``values`` holds the text of every number shown. The boxes
+The Clockwork RNN and the SCRN get their own cells (cell_other.py); other models without gates
+get a note. ``values`` holds the text of every number shown. The boxes
 and arrows are cell_geometry.py's, the numbers and equations cell_numbers.py's.
 """
 
@@ -34,6 +35,7 @@ from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
+from rnnviz.ui.panels.cell_other import OTHER_CELLS
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
@@ -127,7 +129,7 @@ class CellDiagramPanel(Panel):
         self.unit_box.setValue(min(self.cursor.unit, context.spec.hidden_size - 1))
         self.unit_box.blockSignals(False)
         kind = context.spec.kind
-        gated = kind in ("lstm", "gru")
+        gated = kind in ("lstm", "gru", *OTHER_CELLS)
         self.note.setVisible(not gated)
         self.view.setVisible(gated)
         self.equations.setVisible(gated)
@@ -137,6 +139,8 @@ class CellDiagramPanel(Panel):
             self._build_scene(LSTM_NODES, LSTM_EDGES)
         elif kind == "gru":
             self._build_scene(GRU_NODES, GRU_EDGES)
+        elif kind in OTHER_CELLS:
+            self._build_scene(*OTHER_CELLS[kind][:2])
         else:
             self._build_scene((), ())
         self.where.setText("")
@@ -186,7 +190,10 @@ class CellDiagramPanel(Panel):
         if trace is None:
             return
         t, unit = self.selected()
+        kind = self.context.spec.kind
+        other = OTHER_CELLS.get(kind)
         maker = lstm_numbers if "c'" in self.nodes else gru_numbers
+        maker = other[2] if other else maker
         numbers = maker(trace, t, unit, self.context.spec, self.chain.endswith(".bwd"))
         self.values = {}
         self.numbers, self._shown_at = dict(numbers), (t, unit)
@@ -203,7 +210,10 @@ class CellDiagramPanel(Panel):
             token = f"   input {shown}"
         self.where.setText(f"t = {t + 1} of {steps}   unit {unit}{token}")
         lstm, peephole = "c'" in self.nodes, bool(self.context.spec.peephole)
-        self.equations.setText(equations(self.values, lstm, peephole))
+        if other:
+            self.equations.setText(other[3](self.values, self.context.spec))
+        else:
+            self.equations.setText(equations(self.values, lstm, peephole))
         self.prev_button.setEnabled(t > 0)
         self.next_button.setEnabled(t < steps - 1)
 

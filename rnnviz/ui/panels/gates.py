@@ -1,6 +1,7 @@
 """The gates of an LSTM (input i, forget f, output o) or a GRU (update u, reset r) as time x
 unit heatmaps on one colour scale [0, 1], the selected unit's gates over t, and how saturated
-the gates are (values below 0.1 are shut, above 0.9 wide open).
+the gates are (values below 0.1 are shut, above 0.9 wide open). A Clockwork RNN's gate is its
+clock: 1 where a unit updates at t, 0 where it keeps h_(t-1).
 
     LSTM: i = f(z_i), f = f(z_f), o = f(z_o);  GRU: u = f(z_u), r = f(z_r);  f = sigmoid
 """
@@ -24,6 +25,7 @@ GRU_GATES = (
     HeatRow("u", "update gate u = f(z_u)", "#4fc3f7"),
     HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
 )
+CLOCK = HeatRow("active", "clock: 1 = the unit updates at t, 0 = it keeps h_(t-1)", "#4fc3f7")
 KIND_NAMES = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}
 
 
@@ -46,10 +48,20 @@ class GatesPanel(HeatmapPanel):
             return [g for g in LSTM_GATES if g.key != "f" or context.spec.forget_gate]
         if context.spec.kind == "gru":
             return list(GRU_GATES)
+        if context.spec.kind == "clockwork":
+            return [CLOCK]
         return None
 
     def note_for(self, context: RunContext) -> str:
         kind = context.spec.kind
+        if kind == "scrn":
+            alpha = context.spec.context_alpha
+            return (
+                "An SCRN has no gates: its hidden units overwrite themselves every step, "
+                "h_t = f(P s_t + A x_t + R h_(t-1) + b), and its slow context "
+                f"s_t = {1 - alpha:.3g} B x_t + {alpha:.3g} s_(t-1) decays at a fixed rate "
+                "(the memory panel shows both)."
+            )
         name = KIND_NAMES.get(kind, f"A {kind} network")
         # a Jordan network feeds back its previous output, not its hidden state
         fed_back = "W_y y_(t-1)" if kind == "jordan" else "W_h h_(t-1)"
@@ -73,6 +85,9 @@ class GatesPanel(HeatmapPanel):
 
     def draw(self, trace: dict[str, np.ndarray]) -> None:
         self.stack.set_images(trace)
+        if self.rows == [CLOCK]:
+            self.summary.setText(self.clock_summary())
+            return
         parts = []
         for row in self.rows:
             shut, wide = saturation(trace[row.key])
@@ -86,6 +101,15 @@ class GatesPanel(HeatmapPanel):
         self.summary.setText(
             f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts)
         )
+
+    def clock_summary(self) -> str:
+        """Which module updates how often (the clock has no saturation to speak of)."""
+        periods = self.context.spec.clock_periods
+        k = self.context.spec.hidden_size // len(periods)
+        parts = [
+            f"units {i * k}-{(i + 1) * k - 1} every {period}" for i, period in enumerate(periods)
+        ]
+        return "clock (yellow: updates, dark: keeps its value):&nbsp; " + ", ".join(parts)
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()

@@ -21,11 +21,14 @@ GRADIENTS_OF_TEXT = {"sequence": "shown sequence's loss", "batch": "batch loss"}
 
 
 def run_label(spec: ModelSpec | None) -> str:
-    """How the legend names a run: "tanh RNN" for an Elman network, else the kind ("LSTM")."""
+    """How the legend names a run: "tanh RNN" for an Elman network, "Clockwork RNN", else the
+    kind ("LSTM")."""
     if spec is None:
         return "run"
     if spec.kind == "elman":
         return f"{spec.activation} RNN"
+    if spec.kind == "clockwork":
+        return "Clockwork RNN"
     return spec.kind.upper()
 
 

@@ -1,4 +1,5 @@
-"""Memory cells: the LSTM's memory c_t and its output h_t (other models: h_t) as time x unit
+"""Memory cells: the LSTM's memory c_t and its output h_t (the SCRN's slow context s_t and its
+hidden state h_t; other models: h_t) as time x unit
 heatmaps on a diverging colour scale centred on 0, the selected unit's values over t, and for
 text tasks the input text coloured by the selected unit's value, as in Karpathy's "The
 Unreasonable Effectiveness of Recurrent Neural Networks" (2015): blue negative, red positive.
@@ -21,6 +22,7 @@ from rnnviz.ui.panels.heatmap_stack import HeatRow
 
 CELL = HeatRow("c", "memory cell c_t", "#ffb74d")
 HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")
+CONTEXT = HeatRow("s", "slow context s_t", "#ce93d8")
 DIVERGING = "CET-D1"
 
 
@@ -75,7 +77,26 @@ class MemoryPanel(HeatmapPanel):
         self.text_scroll.setVisible(on)
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
+        if context.spec.kind == "scrn":
+            return [CONTEXT, HIDDEN]
         return [CELL, HIDDEN] if context.spec.kind == "lstm" else [HIDDEN]
+
+    def trace(self) -> dict[str, np.ndarray] | None:
+        """The chain's trace; an SCRN's s [T, S] and h [T, H] padded with NaN (drawn blank) to
+        one width, as the rows share their unit axis."""
+        trace = super().trace()
+        if trace is None or "s" not in trace or trace["s"].shape == trace["h"].shape:
+            return trace
+        width = max(trace["s"].shape[1], trace["h"].shape[1])
+        padded = dict(trace)
+        for key in ("s", "h"):
+            values = trace[key]
+            padded[key] = np.pad(
+                values.astype(np.float64),
+                ((0, 0), (0, width - values.shape[1])),
+                constant_values=np.nan,
+            )
+        return padded
 
     def reset(self, context: RunContext) -> None:
         self.colour_by.blockSignals(True)
@@ -105,7 +126,8 @@ class MemoryPanel(HeatmapPanel):
             self.stack.set_levels(row.key, -scale, scale)
             parts.append(f"<span style='color:{row.colour}'><b>{row.key}</b></span> ±{scale:.3g}")
         kind = self.context.spec.kind
-        what = "memory c_t and output h_t" if kind == "lstm" else "hidden state h_t"
+        what = {"lstm": "memory c_t and output h_t", "scrn": "slow context s_t and hidden h_t"}
+        what = what.get(kind, "hidden state h_t")
         self.summary.setText(
             f"{what}; colour scale centred on 0:&nbsp; " + "&nbsp;&nbsp; ".join(parts)
         )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
-from rnnviz.engine.spectra import max_slope, verdict
+from rnnviz.engine.spectra import max_slope, model_verdict, verdict
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
@@ -307,7 +307,7 @@ class RecurrentMatrixPanel(Panel):
             slope = max_slope(self.context.spec, name) if self.context else 1.0
             self.summary.setText(
                 f"{self._label} {name} at step {record.step}: ρ = {radius:.4g}, "
-                f"σ_max = {sigma:.4g}; {verdict(radius, sigma, slope)}"
+                f"σ_max = {sigma:.4g}; {self._verdict(radius, sigma, slope)}"
             )
         if other_eigs is not None:
             self.compare_points.setData(other_eigs.real, other_eigs.imag)
@@ -315,6 +315,11 @@ class RecurrentMatrixPanel(Panel):
         else:
             self.compare_points.setData([], [])
         self._eigen_title(name, other_eigs is not None)
+
+    def _verdict(self, radius: float, sigma: float, slope: float) -> str:
+        if self.context is None:
+            return verdict(radius, sigma, slope)
+        return model_verdict(self.context.spec, radius, sigma, slope)
 
     @staticmethod
     def _eigenvalues(history: History | None, record: StepRecord | None, name: str):

@@ -35,6 +35,7 @@ from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
+from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
 from rnnviz.ui.panels.unrolled_style import (
     DIM_ALPHA,
@@ -192,7 +193,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         layers = spec.num_layers if spec is not None else 1
         bidirectional = bool(spec.bidirectional) if spec is not None else False
         max_steps = geo.ALL_STEPS_LIMIT if self.all_steps.isChecked() else geo.MAX_SHOWN_STEPS
-        graph = geo.build_layout(kind, max(T, 1), layers, bidirectional, max_steps)
+        graph = layout_for(spec, kind, max(T, 1), layers, bidirectional, max_steps)
         self.graph = graph
         self._fwd_depth = colours.forward_depth(graph)
         self._bwd_depth = colours.backward_depth(graph)

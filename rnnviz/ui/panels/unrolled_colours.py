@@ -126,7 +126,7 @@ def _is_one_hot(x: np.ndarray) -> bool:
 
 def _row_value(kind: str, array: np.ndarray, t: int, mode: str, unit: int) -> float:
     row = array[t]
-    if kind in ("h", "c") and mode == "unit":
+    if kind in ("h", "c", "s", "m") and mode == "unit":
         return float(row[min(unit, row.shape[0] - 1)])
     if kind == "y" and row.shape[0] > 1:  # classification: the confidence max softmax(y_hat)
         z = row - np.max(row)
@@ -138,9 +138,10 @@ def _row_value(kind: str, array: np.ndarray, t: int, mode: str, unit: int) -> fl
 
 
 def node_raw_values(layout: UnrolledLayout, sample, mode: str = "unit", unit: int = 0):
-    """[N] the value each node shows: h / c the selected unit (``mode="unit"``) or the norm
-    over units (``"norm"``); x the input (its norm when I > 1, 0 for one-hot tokens); y the
-    output (classification: the largest softmax probability)."""
+    """[N] the value each node shows: h / c / s the selected unit (``mode="unit"``) or the norm
+    over units (``"norm"``); a Clockwork module (``m``) the selected unit when it is one of
+    the module's, else the module's first unit; x the input (its norm when I > 1, 0 for
+    one-hot tokens); y the output (classification: the largest softmax probability)."""
     out = np.full(len(layout.nodes), np.nan)
     one_hot = _is_one_hot(sample.x)
     for i, node in enumerate(layout.nodes):
@@ -151,6 +152,15 @@ def node_raw_values(layout: UnrolledLayout, sample, mode: str = "unit", unit: in
             array = sample.x
         elif node.kind == "y":
             array = sample.y_hat
+        elif node.kind == "m":  # a Clockwork module: chain "L0.fwd[8:16]", its units of h
+            chain, units = node.chain.rstrip("]").split("[")
+            first, end = (int(v) for v in units.split(":"))
+            array = sample.trace.get(chain, {}).get("h")
+            array = None if array is None else np.asarray(array)[:, first:end]
+            unit_in_module = unit - first if first <= unit < end else 0
+            if array is not None and node.t < len(array):
+                out[i] = _row_value("m", array, node.t, mode, unit_in_module)
+            continue
         else:
             array = sample.trace.get(node.chain, {}).get(node.kind)
         if array is None or node.t >= len(array):

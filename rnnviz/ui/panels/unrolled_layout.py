@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-RECURRENT_KINDS = ("rec_h", "rec_c", "rec_y")
+RECURRENT_KINDS = ("rec_h", "rec_c", "rec_y", "rec_s")  # rec_s: the SCRN's context
 #: sequences longer than this are drawn as their first and last steps around a gap
 MAX_SHOWN_STEPS = 40
 #: "all steps" still elides beyond this many (a graph of 10^5 columns helps nobody)

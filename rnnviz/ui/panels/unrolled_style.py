@@ -14,7 +14,7 @@ from rnnviz.ui.panels import unrolled_layout as geo
 NODE_PEN = pg.mkPen("#8a8d99", width=1)
 SELECTED_PEN = pg.mkPen("#ffffff", width=3)
 LOSS_PEN = pg.mkPen("#ffd54f", width=2)  # outputs where the loss counts
-SYMBOLS = {"x": "s", "h": "o", "c": "d", "y": "h"}
+SYMBOLS = {"x": "s", "h": "o", "c": "d", "y": "h", "m": "o", "s": "p"}  # m: Clockwork module
 DIM_ALPHA = 40
 COLOUR_STEP = 8  # node and arrow colours are rounded to this step per channel
 FORWARD_EDGE = (170, 200, 230, 220)
@@ -52,7 +52,7 @@ def arrow_marks(graph: geo.UnrolledLayout, pos: np.ndarray):
     indices, points, symbols = [], [], []
     for i, edge in enumerate(graph.edges):
         (x0, y0), (x1, y1) = pos[edge.src], pos[edge.dst]
-        if edge.kind not in ("rec_h", "rec_c") or abs(y1 - y0) > 1e-9:
+        if edge.kind not in ("rec_h", "rec_c", "rec_s") or abs(y1 - y0) > 1e-9:
             continue
         indices.append(i)
         points.append((x0 + 0.6 * (x1 - x0), y0))
