@@ -12,6 +12,10 @@ Kinds
 - ``lstm``:   LSTM with forget gate; ``peephole``, ``forget_gate=False`` (Hochreiter &
   Schmidhuber 1997) and the cell-input / cell-output activations are options.
 - ``gru``:    GRU with update and reset gates (torch's formulation).
+
+``seq2seq``: an encoder-decoder of ``kind`` cells (``models/seq2seq.py``), ``attention``
+``none`` (the decoder starts from the encoder's last state only), ``additive`` (Bahdanau et al.
+2015) or ``dot`` (Luong et al. 2015).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")
+ATTENTIONS = ("none", "additive", "dot")
+SEQ2SEQ_KINDS = ("elman", "gru", "lstm")
 
 #: every field's declared type and range (``schema.py``); the cost of a combination of sizes
 #: is checked by ``budget.py`` when a trainer is built
@@ -46,6 +52,8 @@ MODEL_FIELDS: dict[str, Field] = {
         Field("head", "choice", choices=HEADS),
         # a fixed initial hidden value; beyond +-1000 every squashing unit is saturated anyway
         Field("h0", "float", -1000.0, 1000.0, optional=True, label="initial hidden value"),
+        Field("seq2seq", "bool", label="encoder-decoder"),
+        Field("attention", "choice", choices=ATTENTIONS),
     )
 }
 
@@ -60,6 +68,8 @@ class ModelSpec:
     values per time step; ``identity`` outputs the hidden state itself (output_size must
     equal the top layer width), as the one-neuron toys of the lecture need.
     ``h0``: a fixed initial hidden value for every unit (None: zeros).
+    ``seq2seq``: an encoder-decoder (one layer each; the encoder may be bidirectional) with
+    ``attention`` none / additive / dot.
     """
 
     kind: str = "lstm"
@@ -76,6 +86,8 @@ class ModelSpec:
     cell_output_activation: str = "tanh"
     head: str = "linear"
     h0: float | None = None
+    seq2seq: bool = False
+    attention: str = "none"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -116,6 +128,17 @@ class ModelSpec:
             )
         if self.peephole or not self.forget_gate:
             need(self.kind == "lstm", "peephole / no-forget-gate options apply to LSTM only")
+        if self.seq2seq:
+            need(
+                self.kind in SEQ2SEQ_KINDS and not self.peephole and self.forget_gate,
+                "an encoder-decoder is built from plain elman, gru or lstm cells",
+            )
+            need(
+                self.num_layers == 1 and self.head == "linear" and self.h0 is None,
+                "an encoder-decoder has one layer, a linear head and a zero initial state",
+            )
+        else:
+            need(self.attention == "none", "attention needs an encoder-decoder (seq2seq)")
 
     def to_dict(self) -> dict:
         return asdict(self)
