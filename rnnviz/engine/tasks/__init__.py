@@ -11,10 +11,12 @@ from rnnviz.engine.tasks.adding import AddingTask
 from rnnviz.engine.tasks.base import Batch, SampleView, Task
 from rnnviz.engine.tasks.char_lm import CharLMTask
 from rnnviz.engine.tasks.copying import CopyTask
+from rnnviz.engine.tasks.dates import DateTask
 from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
 from rnnviz.engine.tasks.parity import ParityTask
+from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
 from rnnviz.engine.tasks.toys import CliffTask, LinearToyTask
@@ -33,6 +35,9 @@ TASKS: dict[str, type[Task]] = {
         OneToManyTask,
         LinearToyTask,
         CliffTask,
+        ReverseTask,
+        DateTask,
+        AutoencoderTask,
     )
 }
 
