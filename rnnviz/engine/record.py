@@ -24,9 +24,10 @@ class SampleRecord:
     c``; GRU ``z_r, r, z_u, u, z_n, n``; Elman/Jordan/IRNN ``a`` (pre-activation).
     ``input_tokens`` etc.: the task's text reading of the sample (SampleView).
     Encoder-decoders (``seq2seq_decoding.py``): x is the source [T_in, I], y, y_hat and mask
-    the target's T_out steps (teacher forcing); ``decoded_tokens`` the greedy decoding up to
+    the target's T_out steps (teacher forcing); ``predicted_tokens`` the greedy decoding up to
     and with ``<eos>``; ``attention`` {"teacher": alpha [T_out, T_in], "greedy": alpha
-    [len(decoded_tokens), T_in]}, each row a softmax over the source (empty without attention).
+    [len(predicted_tokens), T_in]}, each row a softmax over the source (empty without
+    attention).
     """
 
     x: np.ndarray
@@ -39,7 +40,6 @@ class SampleRecord:
     predicted_tokens: list[str]
     series: dict[str, np.ndarray] = field(default_factory=dict)
     text: str = ""
-    decoded_tokens: list[str] = field(default_factory=list)
     attention: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -111,10 +111,9 @@ def sample_record(task, batch, trace, y_hat, decoding=None) -> SampleRecord:
         trace=trace,
         input_tokens=view.input_tokens,
         target_tokens=view.target_tokens,
-        predicted_tokens=view.predicted_tokens,
+        predicted_tokens=list(decoding.tokens) if decoding else view.predicted_tokens,
         series=view.series,
         text=view.text,
-        decoded_tokens=list(decoding.tokens) if decoding else [],
         attention=dict(decoding.attention) if decoding else {},
     )
 

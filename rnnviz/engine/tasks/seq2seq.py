@@ -86,8 +86,8 @@ class Seq2SeqTask(BuiltinTask):
         return labels
 
     def view(self, x, y, y_hat, mask) -> SampleView:
-        """Tokens per step: the source, the target (with ``<eos>``) and the teacher-forced
-        argmax (the greedy decoding is the record's ``decoded_tokens``)."""
+        """Tokens: the source, the target (with ``<eos>``) and the teacher-forced argmax (a
+        step record shows the greedy decoding instead: ``record.sample_record``)."""
         x, y, y_hat, mask = as_numpy(x), as_numpy(y), as_numpy(y_hat), as_numpy(mask)
         inputs = [self.input_vocab[int(np.argmax(row))] for row in x]
         counted = int(mask.sum())

@@ -23,6 +23,7 @@ def register_panel(panel_class: type[Panel]) -> type[Panel]:
 
 def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
+    from rnnviz.ui.panels.attention import AttentionPanel
     from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
     from rnnviz.ui.panels.gates import GatesPanel
     from rnnviz.ui.panels.gradient_norm import GradientNormPanel
@@ -45,6 +46,7 @@ def default_panel_classes() -> list[type[Panel]]:
         GradientNormPanel,
         RecurrentMatrixPanel,
         LossSurfacePanel,
+        AttentionPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
