@@ -15,7 +15,11 @@ from rnnviz.engine.tasks.base import Batch, Task
 
 TOL = 1e-5
 I, O, H, T_IN, T_OUT, B = 5, 4, 6, 7, 6, 3
-MODULES = {"lstm": (nn.LSTM, nn.LSTMCell), "gru": (nn.GRU, nn.GRUCell), "elman": (nn.RNN, nn.RNNCell)}
+MODULES = {
+    "lstm": (nn.LSTM, nn.LSTMCell),
+    "gru": (nn.GRU, nn.GRUCell),
+    "elman": (nn.RNN, nn.RNNCell),
+}
 
 
 def make_model(kind: str, attention: str, bidirectional: bool, seed: int = 0):
@@ -69,7 +73,9 @@ def test_encoder_equals_torch_rnn_with_the_same_weights(kind, bidirectional):
     assert torch.allclose(trace["enc.fwd"]["h"], expected[..., :H], atol=TOL)
     if bidirectional:
         assert torch.allclose(trace["enc.bwd"]["h"], expected[..., H:], atol=TOL)
-        assert torch.allclose(s0, torch.cat([expected[-1, :, :H], expected[0, :, H:]], -1), atol=TOL)
+        assert torch.allclose(
+            s0, torch.cat([expected[-1, :, :H], expected[0, :, H:]], -1), atol=TOL
+        )
     else:
         assert torch.allclose(s0, expected[-1], atol=TOL)
 

@@ -116,9 +116,20 @@ def test_tasks_make_the_pairs_they_describe():
 
 
 def dates_month(name: str) -> int:
-    return ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].index(
-        name
-    ) + 1
+    return [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ].index(name) + 1
 
 
 def test_bad_sources_get_one_clear_sentence():

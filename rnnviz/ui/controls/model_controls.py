@@ -5,7 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox
 
-from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, MODEL_FIELDS, ModelSpec
+from rnnviz.engine.spec import (
+    ACTIVATIONS,
+    ATTENTIONS,
+    COMBINES,
+    HEADS,
+    KINDS,
+    MODEL_FIELDS,
+    ModelSpec,
+)
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
 
 KIND_LABELS = {
@@ -37,6 +45,11 @@ TIPS = {
     "worked example uses a linear g.",
     "cell_output_activation": "h, applied to the memory cell before the output gate; the "
     "lecture's worked example uses a linear h.",
+    "seq2seq": "An encoder-decoder: the encoder reads the input, the decoder writes the "
+    "output and <eos> (sequence-to-sequence tasks: reverse, dates, seq2seq_autoencoder).",
+    "attention": "What the decoder reads of the encoder: nothing but its last state (none), "
+    "or at each output step a softmax-weighted sum of all encoder states, scored additively "
+    "(Bahdanau) or by a dot product (Luong).",
     "head": "The output layer: a learned linear map from the hidden state, or the hidden "
     "state itself (identity) as in the one-neuron toy examples.",
 }
@@ -65,6 +78,9 @@ class ModelControls(QGroupBox):
         self.cell_input_activation = combo(ACTIVATIONS, TIPS["cell_input_activation"])
         self.cell_output_activation = combo(ACTIVATIONS, TIPS["cell_output_activation"])
         self.head = combo(HEADS, TIPS["head"])
+        self.seq2seq = QCheckBox("encoder-decoder")
+        self.seq2seq.setToolTip(TIPS["seq2seq"])
+        self.attention = combo(ATTENTIONS, TIPS["attention"])
         form.addRow("cell", self.kind)
         form.addRow("hidden units", self.hidden_size)
         form.addRow("layers", self.num_layers)
@@ -76,15 +92,17 @@ class ModelControls(QGroupBox):
         form.addRow("cell input g", self.cell_input_activation)
         form.addRow("cell output h", self.cell_output_activation)
         form.addRow("output", self.head)
+        form.addRow("", self.seq2seq)
+        form.addRow("attention", self.attention)
         self._form = form
         self._base = ModelSpec()
-        for box in (self.kind, self.combine, self.activation, self.head):
+        for box in (self.kind, self.combine, self.activation, self.head, self.attention):
             box.currentIndexChanged.connect(self._edited)
         for box in (self.cell_input_activation, self.cell_output_activation):
             box.currentIndexChanged.connect(self._edited)
         for box in (self.hidden_size, self.num_layers):
             box.valueChanged.connect(self._edited)
-        for box in (self.bidirectional, self.peephole, self.forget_gate):
+        for box in (self.bidirectional, self.peephole, self.forget_gate, self.seq2seq):
             box.toggled.connect(self._edited)
 
     def load(self, spec: ModelSpec) -> None:
@@ -101,6 +119,8 @@ class ModelControls(QGroupBox):
             self.cell_input_activation,
             self.cell_output_activation,
             self.head,
+            self.seq2seq,
+            self.attention,
         )
         for w in widgets:
             w.blockSignals(True)
@@ -116,6 +136,8 @@ class ModelControls(QGroupBox):
             set_combo(self.cell_input_activation, spec.cell_input_activation)
             set_combo(self.cell_output_activation, spec.cell_output_activation)
             set_combo(self.head, spec.head)
+            self.seq2seq.setChecked(spec.seq2seq)
+            set_combo(self.attention, spec.attention)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -136,6 +158,8 @@ class ModelControls(QGroupBox):
             cell_input_activation=self.cell_input_activation.currentData(),
             cell_output_activation=self.cell_output_activation.currentData(),
             head=self.head.currentData(),
+            seq2seq=self.seq2seq.isChecked(),
+            attention=self.attention.currentData() if self.seq2seq.isChecked() else "none",
         )
         return data
 
@@ -162,6 +186,7 @@ class ModelControls(QGroupBox):
         ):
             self._set_row_visible(w, lstm)
         self._set_row_visible(self.combine, self.bidirectional.isChecked())
+        self._set_row_visible(self.attention, self.seq2seq.isChecked())
 
     def _set_row_visible(self, widget, visible: bool) -> None:
         self._form.setRowVisible(widget, visible)

@@ -51,11 +51,12 @@ class AttentionPanel(Panel):
             "model's own greedy decoding up to its <eos>"
         )
         self.mode_box.currentIndexChanged.connect(lambda _index: self._redraw())
-        header = QHBoxLayout()
-        header.addWidget(self.summary, 1)
+        header = QHBoxLayout()  # the summary has a row of its own: beside them it is squeezed
         header.addWidget(self.mode_box)
+        header.addStretch(1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
+        layout.addWidget(self.summary)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -81,7 +82,7 @@ class AttentionPanel(Panel):
             colorMap=pg.colormap.get("viridis"),
             interactive=False,
             width=18,
-            label="attention weight α",
+            label="α",
         )
         self.bar.setImageItem(self.image)
         self.bar.axis.setStyle(tickFont=plot_font(-1))
@@ -151,9 +152,7 @@ class AttentionPanel(Panel):
         self.plot.setLabel("left", row_name, **label_css())
         peaks = alpha.argmax(1)
         self.peaks.setData(peaks + 0.5, np.arange(len(peaks)) + 0.5)
-        self.plot.setRange(
-            xRange=(0, alpha.shape[1]), yRange=(0, alpha.shape[0]), padding=0.02
-        )
+        self.plot.setRange(xRange=(0, alpha.shape[1]), yRange=(0, alpha.shape[0]), padding=0.02)
         sharpness = float(alpha.max(1).mean())
         self.summary.setText(f"rows sum to 1 · mean peak weight {sharpness:.2f}")
         self.summary.setToolTip(

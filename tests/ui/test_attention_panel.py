@@ -1,0 +1,68 @@
+"""The attention panel in the real window: token labels, rows that sum to 1, the greedy
+decoding's rows, the training-step cursor, and models it does not apply to."""
+
+from __future__ import annotations
+
+import numpy as np
+
+TIMEOUT = 60_000
+
+
+def train(qtbot, window, steps: int) -> None:
+    target = window.trainer.step_count + steps
+    window.transport.set_speed(None)
+    window.run_steps(steps)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == target, timeout=TIMEOUT)
+
+
+def shown_alpha(panel) -> np.ndarray:
+    return np.asarray(panel.image.image)
+
+
+def test_the_attention_panel_draws_the_shown_steps_weights_with_token_labels(qtbot, make_window):
+    window = make_window("reverse_attention")
+    window.show_panel("attention")
+    panel = window.panels["attention"]
+    train(qtbot, window, 12)
+    assert window.last_error is None, window.last_error
+    sample = window.trainer.history.record_at(window.trainer.history.kept_steps[-1]).sample
+    alpha = shown_alpha(panel)
+    assert alpha.shape == sample.attention["teacher"].shape == (len(sample.y), len(sample.x))
+    assert np.allclose(alpha.sum(1), 1.0, atol=1e-5)
+    assert panel.plot.getAxis("bottom").labels == list(sample.input_tokens)
+    rows = panel.plot.getAxis("left").labels
+    assert rows == list(sample.target_tokens) and rows[-1] == "<eos>"
+    assert not panel.note.isVisible() and panel.view.isVisible()
+    table = panel.export_tables()["attention"]
+    assert len(table.rows) == alpha.shape[0]
+
+    panel.mode_box.setCurrentIndex(panel.mode_box.findData("greedy"))
+    decoded = sample.predicted_tokens
+    assert shown_alpha(panel).shape == (len(decoded), len(sample.x))
+    assert panel.plot.getAxis("left").labels == decoded
+
+
+def test_the_attention_panel_follows_the_training_step_cursor(qtbot, make_window):
+    window = make_window("reverse_attention")
+    window.show_panel("attention")  # hidden panels are not drawn
+    panel = window.panels["attention"]
+    train(qtbot, window, 30)
+    history = window.trainer.history
+    first, last = history.kept_steps[0], history.kept_steps[-1]
+    assert first < last
+    window.cursor.set_step(first)
+    qtbot.waitUntil(lambda: panel.step_tag.step == first, timeout=TIMEOUT)
+    assert np.array_equal(shown_alpha(panel), history.record_at(first).sample.attention["teacher"])
+    window.cursor.set_step(None)  # back to live
+    qtbot.waitUntil(lambda: panel.step_tag.step == last, timeout=TIMEOUT)
+    assert np.array_equal(shown_alpha(panel), history.record_at(last).sample.attention["teacher"])
+
+
+def test_models_without_attention_say_why_the_panel_is_empty(qtbot, make_window):
+    window = make_window("reverse_no_attention")
+    panel = window.panels["attention"]
+    assert "no attention" in panel.note.text() and not panel.view.isVisible()
+    train(qtbot, window, 2)
+    assert window.last_error is None, window.last_error
+    window = make_window("adding_lstm")
+    assert "encoder-decoder" in window.panels["attention"].note.text()
