@@ -33,6 +33,7 @@ class DateTask(Seq2SeqTask):
     output_size = 12
     seq_len = 11
     max_output_len = 11
+    code_property_name = "month"
 
     def configure(self, first_year: int, last_year: int) -> None:
         if first_year > last_year:
@@ -44,6 +45,13 @@ class DateTask(Seq2SeqTask):
     def sample_pairs(self, rng, batch_size):
         # one-digit days (9 of ~30.4 a month) or two-digit days for the whole batch
         return self.length_pairs(rng, batch_size, 10 if rng.random() < 9 / 30.44 else 11)
+
+    def source_lengths(self) -> list[int]:
+        return [10, 11]
+
+    def code_property(self, source: list[str]) -> float:
+        """The month (1-12) of a source like '3 Feb 2019'."""
+        return float(MONTHS.index("".join(source).split()[1]) + 1)
 
     def length_pairs(self, rng: np.random.Generator, batch_size: int, length: int):
         """``batch_size`` pairs whose sources are ``length`` (10 or 11) characters long."""

@@ -34,10 +34,24 @@ class Seq2SeqTask(BuiltinTask):
     io_kind = "seq2seq"
     #: the longest target, ``<eos>`` included; greedy decoding stops here at the latest
     max_output_len = 11
+    #: what colours a sequence's code (``seq2seq_codes.py``): see ``code_property``
+    code_property_name = "length"
 
     def sample_pairs(self, rng: np.random.Generator, batch_size: int) -> list[tuple[list, list]]:
         """``batch_size`` (source tokens, target tokens) pairs, all sources of one length."""
         raise NotImplementedError
+
+    def length_pairs(self, rng: np.random.Generator, batch_size: int, length: int) -> list:
+        """``batch_size`` pairs whose sources are ``length`` tokens long."""
+        raise NotImplementedError
+
+    def source_lengths(self) -> list[int]:
+        """Every source length the task makes."""
+        raise NotImplementedError
+
+    def code_property(self, source: list[str]) -> float:
+        """A property of a source to colour its code by (here its length)."""
+        return float(len(source))
 
     def make_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
         return self.pairs_batch(self.sample_pairs(rng, batch_size))
@@ -129,6 +143,9 @@ class _SymbolTask(Seq2SeqTask):
     def sample_pairs(self, rng, batch_size):
         length = int(rng.integers(self.min_len, self.max_len + 1))
         return self.length_pairs(rng, batch_size, length)
+
+    def source_lengths(self) -> list[int]:
+        return list(range(self.min_len, self.max_len + 1))
 
     def length_pairs(self, rng, batch_size: int, length: int) -> list[tuple[list, list]]:
         """``batch_size`` pairs whose sources are ``length`` letters long."""

@@ -33,6 +33,7 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.memory import MemoryPanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
+    from rnnviz.ui.panels.sequence_codes import SequenceCodesPanel
     from rnnviz.ui.panels.unrolled import UnrolledPanel
 
     classes: list[type[Panel]] = [
@@ -47,6 +48,7 @@ def default_panel_classes() -> list[type[Panel]]:
         RecurrentMatrixPanel,
         LossSurfacePanel,
         AttentionPanel,
+        SequenceCodesPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
