@@ -1,9 +1,13 @@
-"""The attention panel in the real window: token labels, rows that sum to 1, the greedy
-decoding's rows, the training-step cursor, and models it does not apply to."""
+"""The encoder-decoder's panels in the real window. Attention: token labels, rows that sum to
+1, the greedy decoding's rows, the training-step cursor, models it does not apply to.
+Sequence codes: the PCA of the encoder's last state, against numpy's SVD."""
 
 from __future__ import annotations
 
 import numpy as np
+import torch
+
+from rnnviz.engine.seq2seq_codes import sequence_codes
 
 TIMEOUT = 60_000
 
@@ -66,3 +70,33 @@ def test_models_without_attention_say_why_the_panel_is_empty(qtbot, make_window)
     assert window.last_error is None, window.last_error
     window = make_window("adding_lstm")
     assert "encoder-decoder" in window.panels["attention"].note.text()
+
+
+def test_sequence_codes_are_the_principal_components_of_the_encoders_last_state(qtbot, make_window):
+    window = make_window("seq2seq_autoencoder")
+    window.show_panel("codes")
+    panel = window.panels["codes"]
+    train(qtbot, window, 3)
+    panel.codes = None
+    panel.recompute()
+    qtbot.waitUntil(lambda: panel.codes is not None, timeout=TIMEOUT)
+    codes = panel.codes
+    task = window.trainer.task
+    assert codes.colour_name == "length"
+    assert sorted(set(codes.colour)) == list(range(task.min_len, task.max_len + 1))
+    # the same sources encoded here, projected with numpy's SVD (up to each axis' sign)
+    again = sequence_codes(window.trainer)
+    assert again.sources == codes.sources
+    states = []
+    with torch.no_grad():
+        for length in task.source_lengths():
+            sources = [list(s) for s in codes.sources if len(s) == length]
+            x = task.pairs_batch([(s, s) for s in sources]).x
+            states.append(window.trainer.model.encode(x)[1][0].double().numpy())
+    centred = np.concatenate(states) - np.concatenate(states).mean(0)
+    _, _, vt = np.linalg.svd(centred)
+    expected = centred @ vt[:2].T
+    signs = np.sign((expected * codes.points).sum(0))
+    assert np.allclose(codes.points, expected * signs, atol=1e-6)
+    assert len(panel.scatter.data) == len(codes.sources)
+    assert set(panel.export_tables()["codes"].rows[0][2:]) == set(codes.points[0].tolist())
