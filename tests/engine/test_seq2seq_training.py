@@ -219,3 +219,25 @@ def test_reverse_attention_learns_and_its_attention_is_the_anti_diagonal():
     assert (shortest, longest) == (3, 10)
     assert without[shortest] >= 0.95 and without[longest] < 0.2
     assert with_attention[longest] >= 0.99
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@SLOW
+def test_date_attention_learns_and_reads_each_field_where_it_is():
+    """The numbers date_attention's description claims, on 300 fresh dates per length."""
+    trainer = trained("date_attention", 1000)
+    task, model = trainer.task, trainer.model
+    rng = np.random.default_rng(5)
+    for length in task.source_lengths():  # "3 Feb 2019" (10) or "13 Feb 2019" (11)
+        batch = task.pairs_batch(task.length_pairs(rng, 300, length))
+        assert greedy_metrics(model, task, batch)["sequence_accuracy"] >= 0.99
+        with torch.no_grad():
+            peak = model.forward_batch(batch).attention.argmax(-1).numpy()  # [T_out, B]
+        year = np.arange(length - 4, length)  # input positions of the year's digits
+        for j in range(4):  # output "YYYY-MM-DD": digit j of the year reads digit j
+            assert (peak[j] == year[j]).mean() >= 0.95
+        month = np.arange(length - 8, length - 5)
+        day = np.arange(0, length - 9)
+        assert np.isin(peak[[5, 6]], month).mean() >= 0.7
+        assert np.isin(peak[[8, 9]], day).mean() >= 0.7

@@ -39,6 +39,11 @@ def test_the_attention_panel_draws_the_shown_steps_weights_with_token_labels(qtb
     assert not panel.note.isVisible() and panel.view.isVisible()
     table = panel.export_tables()["attention"]
     assert len(table.rows) == alpha.shape[0]
+    window.show_panel("seq2seq_graph")  # every output's strongest link is drawn
+    qtbot.waitUntil(lambda: window.panels["seq2seq_graph"].export_tables() != {}, timeout=TIMEOUT)
+    links = window.panels["seq2seq_graph"].export_tables()["links"].rows
+    for j, row in enumerate(alpha):
+        assert ["attention", int(row.argmax()), j, float(row.max())] in links
 
     panel.mode_box.setCurrentIndex(panel.mode_box.findData("greedy"))
     decoded = sample.predicted_tokens
@@ -66,8 +71,13 @@ def test_models_without_attention_say_why_the_panel_is_empty(qtbot, make_window)
     window = make_window("reverse_no_attention")
     panel = window.panels["attention"]
     assert "no attention" in panel.note.text() and not panel.view.isVisible()
+    window.show_panel("seq2seq_graph")
     train(qtbot, window, 2)
     assert window.last_error is None, window.last_error
+    # the unrolled encoder-decoder: one bottleneck from the last encoder state to s_0
+    sample = window.trainer.history.record_at(window.trainer.history.kept_steps[-1]).sample
+    links = window.panels["seq2seq_graph"].export_tables()["links"].rows
+    assert links == [["bottleneck", len(sample.x) - 1, 0, 1.0]]
     window = make_window("adding_lstm")
     assert "encoder-decoder" in window.panels["attention"].note.text()
 

@@ -33,6 +33,7 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.memory import MemoryPanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
+    from rnnviz.ui.panels.seq2seq_graph import Seq2SeqGraphPanel
     from rnnviz.ui.panels.sequence_codes import SequenceCodesPanel
     from rnnviz.ui.panels.unrolled import UnrolledPanel
 
@@ -49,6 +50,7 @@ def default_panel_classes() -> list[type[Panel]]:
         LossSurfacePanel,
         AttentionPanel,
         SequenceCodesPanel,
+        Seq2SeqGraphPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
