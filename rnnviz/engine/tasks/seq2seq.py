@@ -17,7 +17,13 @@ import numpy as np
 import torch
 
 from rnnviz.engine.spec import SpecError
-from rnnviz.engine.tasks._common import BuiltinTask, as_numpy, make_batch, one_hot
+from rnnviz.engine.tasks._common import (
+    BuiltinTask,
+    as_numpy,
+    class_tokens,
+    make_batch,
+    one_hot,
+)
 from rnnviz.engine.tasks.base import Batch, SampleView
 
 EOS = "<eos>"
@@ -100,14 +106,13 @@ class Seq2SeqTask(BuiltinTask):
         return labels
 
     def view(self, x, y, y_hat, mask) -> SampleView:
-        """Tokens: the source, the target (with ``<eos>``) and the teacher-forced argmax (a
-        step record shows the greedy decoding instead: ``record.sample_record``)."""
+        """Tokens: the source, then per target step the target (up to ``<eos>``, '' on the
+        padding) and the teacher-forced argmax (a step record shows the greedy decoding
+        instead: ``record.sample_record``)."""
         x, y, y_hat, mask = as_numpy(x), as_numpy(y), as_numpy(y_hat), as_numpy(mask)
         inputs = [self.input_vocab[int(np.argmax(row))] for row in x]
-        counted = int(mask.sum())
-        targets = [self.output_labels[int(i)] for i in y[:counted]]
-        predicted = [] if y_hat is None else self.tokens_of(np.argmax(y_hat[:counted], -1))
-        text = f"{self.join(inputs)} → {self.join(targets[:-1])}"
+        targets, predicted = class_tokens(self.output_labels, y, y_hat, mask)
+        text = f"{self.join(inputs)} → {self.join([t for t in targets[:-1] if t])}"
         return SampleView(inputs, targets, predicted, {}, text)
 
     @staticmethod
