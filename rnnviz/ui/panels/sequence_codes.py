@@ -66,10 +66,6 @@ class SequenceCodesPanel(Panel):
         self._run = 0
 
     # -- Panel hooks ---------------------------------------------------------------------------
-    def mark_step(self, record: StepRecord, viewing: bool) -> None:
-        """The tag names the step of the weights the codes were computed with (``_draw``),
-        the current ones, whichever step the cursor views."""
-
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self._run += 1
@@ -136,10 +132,9 @@ class SequenceCodesPanel(Panel):
             pos=codes.points, brush=shades, data=codes.sources, hoverable=True, tip=_tip
         )
         first, second = codes.explained
-        self.step_tag.show_step(codes.step, False)
         self.summary.setText(
             f"colour: {codes.colour_name} {low:g} (dark) to {high:g} (yellow) · "
-            f"PC1 {first:.0%}, PC2 {second:.0%} of the variance"
+            f"PC1 {first:.0%}, PC2 {second:.0%} of the variance · weights of step {codes.step}"
         )
 
 
