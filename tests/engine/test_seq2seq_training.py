@@ -241,3 +241,15 @@ def test_date_attention_learns_and_reads_each_field_where_it_is():
         day = np.arange(0, length - 9)
         assert np.isin(peak[[5, 6]], month).mean() >= 0.7
         assert np.isin(peak[[8, 9]], day).mean() >= 0.7
+
+
+def test_a_restored_encoder_decoder_continues_exactly():
+    preset = load_preset("date_attention")
+    straight = Trainer.from_preset(preset, batch_size=8)
+    losses = [straight.step(record=False).loss for _ in range(4)]
+    first = Trainer.from_preset(preset, batch_size=8)
+    for _ in range(2):
+        first.step(record=False)
+    resumed = Trainer.from_preset(preset, batch_size=8)
+    resumed.restore(first.state())
+    assert [resumed.step(record=False).loss for _ in range(2)] == losses[2:]

@@ -127,6 +127,16 @@ class Seq2SeqGraphPanel(Panel):
         self.plot.setRange(xRange=(-0.7, dec_x[-1] + 0.7), yRange=(-0.4, 3.1), padding=0)
         how = "bottleneck only" if alpha is None else "lines: attention weights"
         self.summary.setText(f"teacher forcing · {how} · green: output = target")
+        self.summary.setToolTip(
+            "The displayed sample under teacher forcing: the decoder reads <bos> and the "
+            "target; its outputs are green where they equal the target. Nodes: ||state|| / "
+            "sqrt(width). "
+            + (
+                "The thick arrow is the encoder's last state, all the decoder gets."
+                if alpha is None
+                else "Each arch is an attention weight (opacity), the strongest per output thick."
+            )
+        )
 
     def _encoder_states(self, sample) -> np.ndarray:
         parts = [sample.trace[c]["h"] for c in ("enc.fwd", "enc.bwd") if c in sample.trace]
