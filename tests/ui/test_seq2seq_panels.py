@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from PySide6.QtCore import Qt
 
 from rnnviz.engine.seq2seq_codes import sequence_codes
 
@@ -110,3 +111,26 @@ def test_sequence_codes_are_the_principal_components_of_the_encoders_last_state(
     assert np.allclose(codes.points, expected * signs, atol=1e-6)
     assert len(panel.scatter.data) == len(codes.sources)
     assert set(panel.export_tables()["codes"].rows[0][2:]) == set(codes.points[0].tolist())
+
+
+def test_a_typed_source_is_decoded_and_bad_ones_get_a_sentence(qtbot, make_window):
+    window = make_window("reverse_attention")
+    panel = window.panels["seq2seq_graph"]
+    train(qtbot, window, 2)
+    task = window.trainer.task
+    for text, expected in (
+        ("abc", "→ "),
+        ("", "at least one token"),
+        ("abz", "unknown token 'z'"),
+        ("a" * (task.seq_len + 1), f"takes at most {task.seq_len}"),
+    ):
+        panel.decoded.setText("")
+        panel.source.setText(text)
+        qtbot.keyClick(panel.source, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: panel.decoded.text() != "", timeout=TIMEOUT)
+        assert expected in panel.decoded.text()
+    panel.source.setText("abc")
+    panel.decode_source()
+    qtbot.waitUntil(lambda: panel.decoded.text().startswith("→"), timeout=TIMEOUT)
+    decoded = panel.decoded.text().removeprefix("→ ").split()
+    assert 1 <= len(decoded) <= task.max_output_len

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.engine.seq2seq_decoding import translate
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import display_token, plot_font, style_plot
@@ -59,6 +60,18 @@ class Seq2SeqGraphPanel(Panel):
         item.hideAxis("bottom")
         self.plot.setMouseEnabled(False, False)
         layout.addWidget(self.plot, 3)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("a source of your own, then Enter")
+        self.source.setToolTip("Greedy decoding of what you type, with the current weights")
+        self.source.returnPressed.connect(self.decode_source)
+        self.decoded = QLabel("")
+        self.decoded.setFont(plot_font())
+        self.decoded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        decode_row = QHBoxLayout()
+        decode_row.addWidget(QLabel("decode:"))
+        decode_row.addWidget(self.source, 1)
+        decode_row.addWidget(self.decoded, 2)
+        layout.addLayout(decode_row)
         self.record: StepRecord | None = None
         self._lines: list[tuple[str, int, int, float]] = []  # drawn links, for the CSV
 
@@ -74,6 +87,8 @@ class Seq2SeqGraphPanel(Panel):
         )
         self.note.setVisible(not applies)
         self.plot.setVisible(applies)
+        self.source.setEnabled(applies)
+        self.decoded.setText("")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         if record.sample is None or self.context is None or not self.context.spec.seq2seq:
@@ -88,6 +103,28 @@ class Seq2SeqGraphPanel(Panel):
         kinds, enc, dec, weight = zip(*self._lines, strict=True)
         columns = {"kind": kinds, "i": enc, "j": dec, "weight": weight}
         return {"links": columns_table(columns, "encoder-decoder links")}
+
+    def decode_source(self) -> None:
+        """Decode the typed source where the trainer lives; a bad one gets the task's
+        sentence (empty, too long, an unknown token)."""
+        request = self.context.request if self.context is not None else None
+        if request is None or not self.context.spec.seq2seq:
+            return
+        text = self.source.text()
+
+        def decode(trainer) -> list[str]:
+            return translate(trainer.model, trainer.task, text)
+
+        def show(result) -> None:
+            if isinstance(result, Exception):
+                self.decoded.setText(str(result))
+                self.decoded.setStyleSheet(f"color: {BAD};")
+            else:
+                self.decoded.setText("→ " + " ".join(result))
+                self.decoded.setStyleSheet("")
+            self.decoded.setToolTip(self.decoded.text())
+
+        request(decode, show)
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw(self, sample) -> None:
