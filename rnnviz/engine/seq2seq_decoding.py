@@ -57,8 +57,11 @@ def emitted(tokens: torch.Tensor, length: int) -> torch.Tensor:
     return out[:length]
 
 
-def greedy_metrics(model: Seq2SeqModel, task: Task, batch: Batch) -> dict[str, float]:
-    """token_accuracy and sequence_accuracy of greedy decoding on ``batch`` (module doc)."""
+def greedy_metrics(model, task: Task, batch: Batch) -> dict[str, float]:
+    """token_accuracy and sequence_accuracy of greedy decoding on ``batch`` (module doc);
+    none for a model that is not an encoder-decoder."""
+    if not isinstance(model, Seq2SeqModel):
+        return {}
     decoded = model.greedy(batch.x, task.max_output_len).tokens  # [T_dec, B]
     right = (emitted(decoded, batch.y.shape[0]) == batch.y).float() * batch.mask  # [T_out, B]
     counted = batch.mask.sum()
@@ -69,9 +72,12 @@ def greedy_metrics(model: Seq2SeqModel, task: Task, batch: Batch) -> dict[str, f
     }
 
 
-def sample_decoding(model: Seq2SeqModel, task: Task, shown: Batch, teacher) -> SampleDecoding:
+def sample_decoding(model, task: Task, shown: Batch, teacher) -> SampleDecoding | None:
     """The displayed sample (a batch of one) decoded greedily; ``teacher``: the teacher-forced
-    output of the same step (its attention [T_out, 1, T_in])."""
+    output of the same step (its attention [T_out, 1, T_in]). None for a model that is not
+    an encoder-decoder."""
+    if not isinstance(model, Seq2SeqModel):
+        return None
     greedy = model.greedy(shown.x, task.max_output_len)
     tokens = task.tokens_of(greedy.tokens[:, 0])
     attention = {}

@@ -33,7 +33,6 @@ from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
-from rnnviz.engine.models.seq2seq import Seq2SeqModel
 from rnnviz.engine.record import StepRecord, row_norms, sample_record, unit_norms
 from rnnviz.engine.seq2seq_decoding import check_pairing, greedy_metrics, sample_decoding
 from rnnviz.engine.spec import ModelSpec, SpecError
@@ -344,9 +343,7 @@ class Trainer:
         else:
             with torch.no_grad():
                 out = self.model.forward_batch(shown, truncate=bptt)
-        decoding = None
-        if isinstance(self.model, Seq2SeqModel):
-            decoding = sample_decoding(self.model, self.task, shown, out)
+        decoding = sample_decoding(self.model, self.task, shown, out)  # None: not seq2seq
         return _Shown(
             {k: {n: v.detach() for n, v in kinds.items()} for k, kinds in out.trace.items()},
             out.y.detach()[:, 0],
@@ -375,9 +372,8 @@ class Trainer:
     def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
         with torch.no_grad():
             metrics = self.task.metrics(y_hat.detach(), batch)
-            if isinstance(self.model, Seq2SeqModel):  # of greedy decoding, not teacher forcing
-                metrics.update(greedy_metrics(self.model, self.task, batch))
-            return metrics
+            # an encoder-decoder's are of greedy decoding, not of teacher forcing
+            return metrics | greedy_metrics(self.model, self.task, batch)
 
     def _recurrent(self) -> dict[str, np.ndarray]:
         with torch.no_grad():
