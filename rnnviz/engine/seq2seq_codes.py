@@ -2,7 +2,7 @@
 of the sequence"), projected on its first two principal components for a scatter plot.
 
 For N sources (``per_length`` of each source length the task makes) the codes are the
-decoder's start states s_0 [N, S]; with C = codes - mean, C = U Sigma V^T, the points are
+decoder's start states s_0 [N, S] (the hidden state h; an LSTM's memory cells are not in it); with C = codes - mean, C = U Sigma V^T, the points are
 C V[:, :2] [N, 2] and ``explained`` Sigma_k^2 / sum Sigma^2 for k = 1, 2.
 """
 
