@@ -23,6 +23,11 @@ class SampleRecord:
     ``trace[chain][name]``: [T, H] internals, e.g. ``h``; LSTM ``z, g, z_i, i, z_f, f, z_o, o,
     c``; GRU ``z_r, r, z_u, u, z_n, n``; Elman/Jordan/IRNN ``a`` (pre-activation).
     ``input_tokens`` etc.: the task's text reading of the sample (SampleView).
+    Encoder-decoders (``seq2seq_decoding.py``): x is the source [T_in, I], y, y_hat and mask
+    the target's T_out steps (teacher forcing); ``predicted_tokens`` the greedy decoding up to
+    and with ``<eos>``; ``attention`` {"teacher": alpha [T_out, T_in], "greedy": alpha
+    [len(predicted_tokens), T_in]}, each row a softmax over the source (empty without
+    attention).
     """
 
     x: np.ndarray
@@ -35,6 +40,7 @@ class SampleRecord:
     predicted_tokens: list[str]
     series: dict[str, np.ndarray] = field(default_factory=dict)
     text: str = ""
+    attention: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,10 @@ class StepRecord:
     seconds: float = 0.0
 
 
-def sample_record(task, batch, trace, y_hat) -> SampleRecord:
+def sample_record(task, batch, trace, y_hat, decoding=None) -> SampleRecord:
     """The displayed sequence's record: ``batch`` holds it as sequence 0, ``trace`` is
-    {chain: {name: [T, 1, H]}} and ``y_hat`` [T, O]; the task says how to show it."""
+    {chain: {name: [T, 1, H]}} and ``y_hat`` [T, O]; the task says how to show it.
+    ``decoding``: an encoder-decoder's ``SampleDecoding`` (greedy tokens and attention)."""
     trace = {
         chain: {k: v[:, 0].contiguous().cpu().numpy() for k, v in kinds.items()}
         for chain, kinds in trace.items()
@@ -104,9 +111,10 @@ def sample_record(task, batch, trace, y_hat) -> SampleRecord:
         trace=trace,
         input_tokens=view.input_tokens,
         target_tokens=view.target_tokens,
-        predicted_tokens=view.predicted_tokens,
+        predicted_tokens=list(decoding.tokens) if decoding else view.predicted_tokens,
         series=view.series,
         text=view.text,
+        attention=dict(decoding.attention) if decoding else {},
     )
 
 

@@ -18,6 +18,10 @@ Kinds
 - ``scrn``:   Structurally Constrained Recurrent Network (Mikolov et al. 2015): a slow
   context layer s_t = (1 - alpha) B x_t + alpha s_{t-1} of ``context_size`` units beside the
   hidden layer; the head reads both (``models/scrn.py``).
+
+``seq2seq``: an encoder-decoder of ``kind`` cells (``models/seq2seq.py``), ``attention``
+``none`` (the decoder starts from the encoder's last state only), ``additive`` (Bahdanau et al.
+2015) or ``dot`` (Luong et al. 2015).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ KINDS = (*KINDS, "clockwork", "scrn")  # the other remedies for vanishing gradie
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")
+ATTENTIONS = ("none", "additive", "dot")
+SEQ2SEQ_KINDS = ("elman", "gru", "lstm")
 
 #: every field's declared type and range (``schema.py``); the cost of a combination of sizes
 #: is checked by ``budget.py`` when a trainer is built
@@ -56,6 +62,8 @@ MODEL_FIELDS: dict[str, Field] = {
         Field("clock_periods", "ints", 1, 100_000, label="Clockwork module periods"),
         Field("context_size", "int", 1, 1024, label="SCRN context units"),
         Field("context_alpha", "float", 0.0, 1.0, high_open=True, label="SCRN context decay"),
+        Field("seq2seq", "bool", label="encoder-decoder"),
+        Field("attention", "choice", choices=ATTENTIONS),
     )
 }
 
@@ -74,6 +82,8 @@ class ModelSpec:
     ``hidden_size`` must be divisible by their number.
     ``context_size`` (scrn): S, the slow context units; ``context_alpha``: alpha in
     s_t = (1 - alpha) B x_t + alpha s_{t-1}, fixed (not trained), 0 <= alpha < 1.
+    ``seq2seq``: an encoder-decoder (one layer each; the encoder may be bidirectional) with
+    ``attention`` none / additive / dot.
     """
 
     kind: str = "lstm"
@@ -93,6 +103,8 @@ class ModelSpec:
     clock_periods: tuple[int, ...] = (1, 2, 4, 8)
     context_size: int = 8
     context_alpha: float = 0.95
+    seq2seq: bool = False
+    attention: str = "none"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -143,6 +155,17 @@ class ModelSpec:
             )
         if self.peephole or not self.forget_gate:
             need(self.kind == "lstm", "peephole / no-forget-gate options apply to LSTM only")
+        if self.seq2seq:
+            need(
+                self.kind in SEQ2SEQ_KINDS and not self.peephole and self.forget_gate,
+                "an encoder-decoder is built from plain elman, gru or lstm cells",
+            )
+            need(
+                self.num_layers == 1 and self.head == "linear" and self.h0 is None,
+                "an encoder-decoder has one layer, a linear head and a zero initial state",
+            )
+        else:
+            need(self.attention == "none", "attention needs an encoder-decoder (seq2seq)")
 
     def to_dict(self) -> dict:
         return asdict(self)

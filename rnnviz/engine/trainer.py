@@ -34,6 +34,7 @@ from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import StepRecord, row_norms, sample_record, unit_norms
+from rnnviz.engine.seq2seq_decoding import check_pairing, greedy_metrics, sample_decoding
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
@@ -46,12 +47,14 @@ _CHECKPOINT_EVERY = 50
 
 class _Shown(NamedTuple):
     """The displayed sequence on a recorded step: its trace ({chain: {name: [T, 1, H]}}),
-    outputs [T, O] and, unless the record takes the batch's, its own dL/dh_t, dL/dc_t."""
+    outputs [T, O] and, unless the record takes the batch's, its own dL/dh_t, dL/dc_t; an
+    encoder-decoder's greedy decoding and attention (``SampleDecoding``)."""
 
     trace: dict
     y_hat: torch.Tensor
     dh: dict
     dc: dict
+    decoding: object = None
 
 
 class DivergedError(RuntimeError):
@@ -86,6 +89,7 @@ class Trainer:
         weights: dict | None = None,
     ) -> None:
         self.spec = fit_spec_to_task(spec, task)
+        check_pairing(self.spec, task, config.bptt)
         check_budget(self.spec, task, config)  # memory and time, before anything is built
         self.task = task
         self.config = config
@@ -226,7 +230,7 @@ class Trainer:
             loss = self.task.loss(y_hat, batch)
             loss.backward()
         else:
-            out = self.model(batch.x, truncate=c.bptt, keep_states=of_batch)
+            out = self.model.forward_batch(batch, truncate=c.bptt, keep_states=of_batch)
             y_hat = out.y
             loss = self.task.loss(y_hat, batch)
             if of_batch:
@@ -283,7 +287,9 @@ class Trainer:
             dc_norm={k: row_norms(unit_norms(v)) for k, v in dc.items()} if full else {},
             dh_units=dh_units,
             gradients_of=c.gradients_of if full else "",
-            sample=sample_record(self.task, self.display_batch, shown.trace, shown.y_hat)
+            sample=sample_record(
+                self.task, self.display_batch, shown.trace, shown.y_hat, shown.decoding
+            )
             if full
             else None,
             diverged=diverged,
@@ -346,16 +352,18 @@ class Trainer:
         shown, bptt = self.display_batch, self.config.bptt
         dh = dc = {}
         if with_gradients:
-            out = self.model(shown.x, truncate=bptt, keep_states=True)
+            out = self.model.forward_batch(shown, truncate=bptt, keep_states=True)
             dh, dc = self._backward_with_states(self.task.loss(out.y, shown), out.states)
         else:
             with torch.no_grad():
-                out = self.model(shown.x, truncate=bptt)
+                out = self.model.forward_batch(shown, truncate=bptt)
+        decoding = sample_decoding(self.model, self.task, shown, out)  # None: not seq2seq
         return _Shown(
             {k: {n: v.detach() for n, v in kinds.items()} for k, kinds in out.trace.items()},
             out.y.detach()[:, 0],
             dh,
             dc,
+            decoding,
         )
 
     def _clip(self, grads: list[torch.Tensor], grad_norm: float) -> tuple[bool, float]:
@@ -377,7 +385,9 @@ class Trainer:
     # -- what a record shows ---------------------------------------------------------------
     def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
         with torch.no_grad():
-            return self.task.metrics(y_hat.detach(), batch)
+            metrics = self.task.metrics(y_hat.detach(), batch)
+            # an encoder-decoder's are of greedy decoding, not of teacher forcing
+            return metrics | greedy_metrics(self.model, self.task, batch)
 
     def _recurrent(self) -> dict[str, np.ndarray]:
         with torch.no_grad():

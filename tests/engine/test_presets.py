@@ -22,6 +22,10 @@ REQUIRED = {
     "cliff_clipped",
     "char_lstm",
     "sine_gru",
+    "reverse_attention",
+    "reverse_no_attention",
+    "date_attention",
+    "seq2seq_autoencoder",
 }
 
 

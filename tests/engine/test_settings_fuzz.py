@@ -123,7 +123,9 @@ def _task_of(kind: str) -> st.SearchStrategy:
         if isinstance(default, bool):
             options[name] = st.booleans()
         elif isinstance(default, int):
-            options[name] = st.integers(int(low or 0), int(min(high or 60, 60)))
+            # small values keep runs quick; an option whose range starts higher (a year)
+            # gets its lowest value
+            options[name] = st.integers(int(low or 0), int(min(high or 60, max(60, low or 0))))
         else:
             options[name] = st.floats(-2, 2)
     return st.fixed_dictionaries({"kind": st.just(kind)}, optional=options)

@@ -32,7 +32,8 @@ def batches_equal(a: Batch, b: Batch) -> bool:
 
 def random_outputs(task, batch: Batch, seed: int = 0, lead: tuple[int, ...] = ()) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(*lead, batch.seq_len, batch.batch_size, task.output_size, generator=g)
+    steps = batch.y.shape[0]  # the targets' steps (an encoder-decoder's T_out)
+    return torch.randn(*lead, steps, batch.batch_size, task.output_size, generator=g)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -53,7 +54,11 @@ def test_shapes_dtypes_and_masks(kind):
     task = small(kind)
     batch = task.batch(0, 5)
     T, B = task.seq_len, 5
+    if task.io_kind == "seq2seq":  # one source length per batch, up to seq_len; own T_out
+        T = batch.x.shape[0]
+        assert 1 <= T <= task.seq_len and batch.y.shape[0] <= task.max_output_len
     assert batch.x.shape == (T, B, task.input_size) and batch.x.dtype == torch.float32
+    T = batch.y.shape[0]
     assert batch.mask.shape == (T, B) and batch.mask.dtype == torch.float32
     assert set(batch.mask.unique().tolist()) <= {0.0, 1.0}
     assert (batch.mask.sum(0) > 0).all(), "every sequence has something to learn"
@@ -71,10 +76,10 @@ def test_shapes_dtypes_and_masks(kind):
         assert batch.y.shape == (T, B, task.output_size) and batch.y.dtype == torch.float32
     if task.input_vocab is not None:
         assert len(task.input_vocab) == task.input_size
-    assert task.io_kind in ("many_to_many", "many_to_one", "one_to_many")
+    assert task.io_kind in ("many_to_many", "many_to_one", "one_to_many", "seq2seq")
     if task.io_kind == "many_to_one":
         assert batch.mask[:-1].sum() == 0 and (batch.mask[-1] == 1).all()
-    assert batch.select(2).x.shape == (T, 1, task.input_size)
+    assert batch.select(2).x.shape == (batch.x.shape[0], 1, task.input_size)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -135,7 +140,7 @@ def test_metrics_are_floats(kind):
     batch = task.eval_batch(4)
     metrics = task.metrics(random_outputs(task, batch), batch)
     assert all(isinstance(v, float) for v in metrics.values())
-    if task.loss_kind == "ce":
+    if task.loss_kind == "ce" and task.io_kind != "seq2seq":  # seq2seq: greedy decoding's
         assert 0.0 <= metrics["accuracy"] <= 1.0
 
 
@@ -146,10 +151,15 @@ def test_view_reads_a_sample_with_and_without_predictions(kind):
     y_hat = random_outputs(task, batch)
     x, y, m = batch.x[:, 0].numpy(), batch.y[:, 0].numpy(), batch.mask[:, 0].numpy()
     T = task.seq_len
+    if task.io_kind == "seq2seq":  # a source of its own length; a token per target step
+        T = len(y)
+        assert len(task.view(x, y, None, m).input_tokens) == len(x)
     for pred in (y_hat[:, 0].numpy(), None):
         view = task.view(x, y, pred, m)
         assert isinstance(view, SampleView)
-        assert len(view.input_tokens) == len(view.target_tokens) == T
+        if task.io_kind != "seq2seq":
+            assert len(view.input_tokens) == T
+        assert len(view.target_tokens) == T
         assert len(view.predicted_tokens) == T
         assert all(isinstance(s, str) for s in view.input_tokens + view.predicted_tokens)
         for t in range(T):

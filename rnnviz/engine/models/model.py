@@ -105,6 +105,10 @@ class RecurrentModel(WeightsMixin, nn.Module):
             layer_input = outs[0] if len(outs) == 1 else torch.cat(outs, -1)  # [T, B, D*H]
         return ModelOutput(y=self._head(self._combine(outs)), trace=trace, states=states)
 
+    def forward_batch(self, batch, truncate: int = 0, keep_states: bool = False) -> ModelOutput:
+        """``forward`` on a task batch's inputs (an encoder-decoder also reads its targets)."""
+        return self.forward(batch.x, truncate=truncate, keep_states=keep_states)
+
     def _run_chain(self, inp: Tensor, layer: int, direction: int, truncate: int) -> ChainResult:
         spec = self.spec
         reverse = direction == 1
@@ -269,7 +273,12 @@ class RecurrentModel(WeightsMixin, nn.Module):
 
 
 def build_model(spec: ModelSpec, seed: int = 0) -> RecurrentModel:
-    """A RecurrentModel for ``spec``, initialised deterministically from ``seed``."""
+    """A RecurrentModel (an encoder-decoder for ``spec.seq2seq``) for ``spec``, initialised
+    deterministically from ``seed``."""
+    if spec.seq2seq:
+        from .seq2seq import Seq2SeqModel  # it builds its chains from this module
+
+        return Seq2SeqModel(spec, seed=seed)
     return RecurrentModel(spec, seed=seed)
 
 

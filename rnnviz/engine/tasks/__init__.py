@@ -12,10 +12,12 @@ from rnnviz.engine.tasks.base import Batch, SampleView, Task
 from rnnviz.engine.tasks.char_lm import CharLMTask
 from rnnviz.engine.tasks.copying import CopyTask
 from rnnviz.engine.tasks.ctc_speech import CTCSpeechTask
+from rnnviz.engine.tasks.dates import DateTask
 from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
 from rnnviz.engine.tasks.parity import ParityTask
+from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.sine_generation import SineGenerationTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
@@ -37,6 +39,9 @@ TASKS: dict[str, type[Task]] = {
         CliffTask,
         CTCSpeechTask,
         SineGenerationTask,
+        ReverseTask,
+        DateTask,
+        AutoencoderTask,
     )
 }
 

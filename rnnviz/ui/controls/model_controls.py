@@ -5,7 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLineEdit
 
-from rnnviz.engine.spec import ACTIVATIONS, COMBINES, HEADS, KINDS, MODEL_FIELDS, ModelSpec
+from rnnviz.engine.spec import (
+    ACTIVATIONS,
+    ATTENTIONS,
+    COMBINES,
+    HEADS,
+    KINDS,
+    MODEL_FIELDS,
+    ModelSpec,
+)
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
 
 KIND_LABELS = {
@@ -49,6 +57,11 @@ TIPS = {
     "hidden units; the hidden units and the output read them.",
     "context_alpha": "SCRN: how slowly the context changes, a in [0, 1), fixed (not trained). "
     "Near 1 the context averages the input over about 1 / (1 - a) steps; 0 makes it B x(t).",
+    "seq2seq": "An encoder-decoder: the encoder reads the input, the decoder writes the "
+    "output and <eos> (sequence-to-sequence tasks: reverse, dates, seq2seq_autoencoder).",
+    "attention": "What the decoder reads of the encoder: nothing but its last state (none), "
+    "or at each output step a softmax-weighted sum of all encoder states, scored additively "
+    "(Bahdanau) or by a dot product (Luong).",
     "head": "The output layer: a learned linear map from the hidden state, or the hidden "
     "state itself (identity) as in the one-neuron toy examples.",
 }
@@ -86,6 +99,9 @@ class ModelControls(QGroupBox):
         self.context_alpha.setSingleStep(0.01)
         self.context_alpha.setKeyboardTracking(False)
         self.context_alpha.setToolTip(TIPS["context_alpha"])
+        self.seq2seq = QCheckBox("encoder-decoder")
+        self.seq2seq.setToolTip(TIPS["seq2seq"])
+        self.attention = combo(ATTENTIONS, TIPS["attention"])
         form.addRow("cell", self.kind)
         form.addRow("hidden units", self.hidden_size)
         form.addRow("layers", self.num_layers)
@@ -100,16 +116,18 @@ class ModelControls(QGroupBox):
         form.addRow("context units", self.context_size)
         form.addRow("context decay", self.context_alpha)
         form.addRow("output", self.head)
+        form.addRow("", self.seq2seq)
+        form.addRow("attention", self.attention)
         self._form = form
         self._base = ModelSpec()
-        for box in (self.kind, self.combine, self.activation, self.head):
+        for box in (self.kind, self.combine, self.activation, self.head, self.attention):
             box.currentIndexChanged.connect(self._edited)
         for box in (self.cell_input_activation, self.cell_output_activation):
             box.currentIndexChanged.connect(self._edited)
         for box in (self.hidden_size, self.num_layers, self.context_size, self.context_alpha):
             box.valueChanged.connect(self._edited)
         self.clock_periods.textEdited.connect(self._edited)
-        for box in (self.bidirectional, self.peephole, self.forget_gate):
+        for box in (self.bidirectional, self.peephole, self.forget_gate, self.seq2seq):
             box.toggled.connect(self._edited)
 
     def load(self, spec: ModelSpec) -> None:
@@ -129,6 +147,8 @@ class ModelControls(QGroupBox):
             self.clock_periods,
             self.context_size,
             self.context_alpha,
+            self.seq2seq,
+            self.attention,
         )
         for w in widgets:
             w.blockSignals(True)
@@ -147,6 +167,8 @@ class ModelControls(QGroupBox):
             self.clock_periods.setText(", ".join(map(str, spec.clock_periods)))
             self.context_size.setValue(spec.context_size)
             self.context_alpha.setValue(spec.context_alpha)
+            self.seq2seq.setChecked(spec.seq2seq)
+            set_combo(self.attention, spec.attention)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -170,6 +192,8 @@ class ModelControls(QGroupBox):
             clock_periods=self.clock_periods.text(),  # parsed (and checked) by spec_for
             context_size=self.context_size.value(),
             context_alpha=self.context_alpha.value(),
+            seq2seq=self.seq2seq.isChecked(),
+            attention=self.attention.currentData() if self.seq2seq.isChecked() else "none",
         )
         return data
 
@@ -200,6 +224,7 @@ class ModelControls(QGroupBox):
         ):
             self._set_row_visible(w, lstm)
         self._set_row_visible(self.combine, self.bidirectional.isChecked())
+        self._set_row_visible(self.attention, self.seq2seq.isChecked())
 
     def _set_row_visible(self, widget, visible: bool) -> None:
         self._form.setRowVisible(widget, visible)

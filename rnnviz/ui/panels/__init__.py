@@ -23,6 +23,7 @@ def register_panel(panel_class: type[Panel]) -> type[Panel]:
 
 def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
+    from rnnviz.ui.panels.attention import AttentionPanel
     from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
     from rnnviz.ui.panels.ctc_lattice import CTCLatticePanel
     from rnnviz.ui.panels.gates import GatesPanel
@@ -33,6 +34,8 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.memory import MemoryPanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
+    from rnnviz.ui.panels.seq2seq_graph import Seq2SeqGraphPanel
+    from rnnviz.ui.panels.sequence_codes import SequenceCodesPanel
     from rnnviz.ui.panels.unrolled import UnrolledPanel
 
     classes: list[type[Panel]] = [
@@ -47,6 +50,9 @@ def default_panel_classes() -> list[type[Panel]]:
         RecurrentMatrixPanel,
         LossSurfacePanel,
         CTCLatticePanel,
+        AttentionPanel,
+        SequenceCodesPanel,
+        Seq2SeqGraphPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:

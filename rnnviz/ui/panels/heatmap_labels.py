@@ -66,8 +66,13 @@ def time_labels(task, sample: SampleRecord, steps: int) -> tuple[list[str], str]
 
 
 def chain_title(chain: str) -> str:
-    """``"L1.bwd"`` -> ``"layer 2 backward"``."""
+    """``"L1.bwd"`` -> ``"layer 2 backward"``; an encoder-decoder's ``"enc.bwd"`` ->
+    ``"encoder backward"``, ``"dec.fwd"`` -> ``"decoder"``."""
     layer, _, direction = chain.partition(".")
+    if layer == "dec":
+        return "decoder"
+    if layer == "enc":
+        return "encoder " + ("backward" if direction == "bwd" else "forward")
     number = int(layer[1:]) + 1 if layer[1:].isdigit() else layer
     return f"layer {number} " + {"fwd": "forward", "bwd": "backward"}.get(direction, direction)
 

@@ -133,11 +133,11 @@ class PredictionsPanel(Panel):
             return {}
         tables = {}
         if sample.input_tokens:
-            T = len(sample.input_tokens)
+            T = max(len(sample.input_tokens), len(sample.target_tokens))
             tables["tokens"] = columns_table(
                 {
                     "t": range(1, T + 1),
-                    "input": sample.input_tokens,
+                    "input": [_at(sample.input_tokens, t) for t in range(T)],
                     "target": [_at(sample.target_tokens, t) for t in range(T)],
                     "predicted": [_at(sample.predicted_tokens, t) for t in range(T)],
                 },
@@ -172,8 +172,9 @@ class PredictionsPanel(Panel):
             self.table.setVisible(False)
             return
         self.table.setVisible(True)
-        T = len(tokens)
-        while T > 1 and not tokens[T - 1] and not _at(sample.target_tokens, T - 1):
+        # an encoder-decoder's target and decoding have lengths of their own
+        T = max(len(tokens), len(sample.target_tokens), len(sample.predicted_tokens))
+        while T > 1 and not _at(tokens, T - 1) and not _at(sample.target_tokens, T - 1):
             T -= 1  # padding at the end of a short sentence
         if self.table.columnCount() != T:
             self.table.setColumnCount(T)
@@ -181,7 +182,7 @@ class PredictionsPanel(Panel):
         for t in range(T):
             target = _at(sample.target_tokens, t)
             predicted = _at(sample.predicted_tokens, t)
-            self._set_cell(0, t, tokens[t], None)
+            self._set_cell(0, t, _at(tokens, t), None)
             self._set_cell(1, t, target, None)
             colour = None
             if target and predicted:

@@ -162,9 +162,14 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record = None
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
+        # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
+        self.plot.setVisible(not context.spec.seq2seq)
+        if context.spec.seq2seq:
+            self.summary.setText("an encoder-decoder: see the Encoder-decoder panel")
 
     def show_record(self, record: StepRecord, history: History) -> None:
-        if not record.full or record.sample is None:
+        seq2seq = self.context is not None and self.context.spec.seq2seq
+        if not record.full or record.sample is None or seq2seq:
             return  # scalar-only step: keep drawing the last full one
         T = int(np.shape(record.sample.x)[0])
         if self.graph is None or self.graph.T != T:
