@@ -191,4 +191,29 @@ PANEL_HELP: dict[str, str] = {
         "<b>Look for:</b> a broad band narrowing to one path, the blank taking the frames "
         "between labels."
     ),
+    "attention": (
+        "<b>Attention</b> (encoder-decoders): the weights α of the shown sample, output tokens "
+        "down, input tokens across. Each row is a softmax over the input and sums to 1; bright "
+        "(viridis yellow) is a large weight, dark a small one, and a red dot marks the input "
+        "each output reads most. The selector shows the rows of the target under teacher "
+        "forcing or of the model's own greedy decoding, up to its &lt;eos&gt;. It follows the "
+        "training-step cursor: scrub the timeline to watch the pattern form.<br>"
+        "<b>Look for:</b> the anti-diagonal when reversing a string."
+    ),
+    "seq2seq_graph": (
+        "<b>Encoder-decoder</b>: the shown sample unrolled, the encoder over the source (left, "
+        "blue) and the decoder over the target (right, green), fed &lt;bos&gt; and the target. "
+        "Hidden states are coloured by their size; the decoder's outputs are green where they "
+        "are the target and red where not, ending in &lt;eos&gt;. Without attention one thick "
+        "arrow carries the encoder's last state to the decoder (the bottleneck); with "
+        "attention a yellow line joins each decoder state to every encoder state, as strong "
+        "as its weight. Type a source below to see it decoded."
+    ),
+    "codes": (
+        "<b>Sequence codes</b>: the encoder's last state (the fixed-size code the decoder "
+        "starts from) for many fresh sequences, on its first two principal components, each "
+        "point coloured by a property of its sequence (its length; a date's month). Computed "
+        "from the current weights, again every few seconds while training runs.<br>"
+        "<b>Look for:</b> sequences that differ in that property drawing apart."
+    ),
 }
