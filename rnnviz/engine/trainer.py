@@ -32,12 +32,13 @@ from rnnviz.engine.budget import check_budget
 from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
+from rnnviz.engine.live_settings import LiveSettings, apply_live  # noqa: F401 (re-exported)
 from rnnviz.engine.models import build_model
 from rnnviz.engine.record import StepRecord, row_norms, sample_record, unit_norms
 from rnnviz.engine.seq2seq_decoding import check_pairing, greedy_metrics, sample_decoding
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks.base import Batch, Task
-from rnnviz.engine.train_config import LIVE_FIELDS, TrainConfig
+from rnnviz.engine.train_config import TrainConfig
 from rnnviz.engine.trainer_state import TrainerState
 
 #: parameters up to this count are added to the loss-surface trajectory at every step
@@ -74,7 +75,7 @@ def fit_spec_to_task(spec: ModelSpec, task: Task) -> ModelSpec:
     return replace(spec, **changes)
 
 
-class Trainer:
+class Trainer(LiveSettings):
     """Trains ``spec`` on ``task`` with ``config``; see the module docstring.
 
     ``weights``: optional hand-set initial weights (name -> array), applied after the
@@ -136,47 +137,6 @@ class Trainer:
         if c.optimizer == "rmsprop":
             return torch.optim.RMSprop(params, lr=c.lr, foreach=True)
         return torch.optim.Adam(params, lr=c.lr, foreach=True)
-
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate between steps (marked as a history event)."""
-        new = replace(self.config, lr=lr)  # validates
-        if lr != self.config.lr:
-            self.history.add_event(self.step_count, f"lr {self.config.lr:g} -> {lr:g}", "lr")
-        self.config = new
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-
-    def set_clipping(self, mode: str, threshold: float) -> None:
-        """Switch gradient clipping at any step (marked as a history event)."""
-        new = replace(self.config, clip_mode=mode, clip_threshold=threshold)  # validates
-        if (mode, threshold) != (self.config.clip_mode, self.config.clip_threshold):
-            text = "clipping off" if mode == "none" else f"clip {mode} {threshold:g}"
-            self.history.add_event(self.step_count, text, "clip")
-        self.config = new
-
-    def set_gradients_of(self, of: str) -> None:
-        """Which loss the next records' dL/dh_t, dL/dc_t are of: the displayed "sequence"'s
-        or the training "batch"'s (marked as a history event; training is unchanged)."""
-        new = replace(self.config, gradients_of=of)  # validates
-        if of != self.config.gradients_of:
-            self.history.add_event(self.step_count, f"dL/dh_t of the {of}", "gradients")
-        self.config = new
-
-    def set_live(self, settings: dict) -> None:
-        """Change any of ``LIVE_FIELDS`` between two steps, e.g. {"lr": 0.01}."""
-        unknown = set(settings) - set(LIVE_FIELDS)
-        if unknown:
-            raise SpecError(f"not a live setting: {', '.join(sorted(unknown))}")
-        c = self.config
-        if "lr" in settings:
-            self.set_lr(settings["lr"])
-        if "clip_mode" in settings or "clip_threshold" in settings:
-            self.set_clipping(
-                settings.get("clip_mode", c.clip_mode),
-                settings.get("clip_threshold", c.clip_threshold),
-            )
-        if "gradients_of" in settings:
-            self.set_gradients_of(settings["gradients_of"])
 
     def state(self) -> TrainerState:
         """Everything continuing this run needs (weights, optimiser state, step, settings)."""
@@ -400,12 +360,3 @@ class Trainer:
         n = sum(p.numel() for p in self.params.values())
         if force or n <= _TRAJECTORY_EVERY_STEP_MAX_PARAMS:
             self.history.add_trajectory_point(self.step_count, self.flat_weights())
-
-
-def apply_live(main: Trainer, compare: Trainer | None, settings: dict) -> None:
-    """Live settings for a run and the run compared with it: the learning rate and clipping
-    are the main run's own (a comparison may be about them); what the records show
-    (``gradients_of``) is both runs', so their curves mean the same."""
-    main.set_live(settings)
-    if compare is not None and "gradients_of" in settings:
-        compare.set_gradients_of(settings["gradients_of"])
