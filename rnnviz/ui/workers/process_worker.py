@@ -241,6 +241,10 @@ class ProcessTrainingWorker:
         )
         self._process.start()
         receive.close()
+        # the child is now the only writer of its message pipe: if it dies half-way through a
+        # message, our read ends with EOF instead of waiting forever for the rest (with our
+        # copy of the write end open, a killed child could freeze the window in ``take``)
+        self._messages._writer.close()
         self._ready = False
         self._lost_mid_run = self._said_stopped = False
         ProcessTrainingWorker._live.add(self)
