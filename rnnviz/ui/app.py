@@ -68,7 +68,8 @@ def run_app(
     window = MainWindow(preset_name, settings=settings, open_path=open_path)
     if screenshot or exit_after is not None:  # automated runs close without asking
         window.confirm_discard = False
-    window.resize(int(size[0]), int(size[1]))
+    # a screenshot may be larger than the screen (it is grabbed, not looked at)
+    window.resize(*(size if screenshot else fit_to_screen(app, size)))
     window.show()
     quiet_garbage_collector()
     if text_size is not None:
@@ -94,6 +95,25 @@ def run_app(
     app.exec()
     window.close()
     return status["code"]
+
+
+def fit_to_screen(app, size) -> tuple[int, int]:
+    """``size`` (width, height), made to fit the primary screen's available area, saying so:
+    a window larger than the screen cannot be seen whole, and a huge one (100000 x 100000)
+    would allocate gigabytes of backing store before anything is drawn."""
+    width, height = int(size[0]), int(size[1])
+    screen = app.primaryScreen()
+    if screen is None:
+        return width, height
+    area = screen.availableGeometry()
+    fitted = min(width, area.width()), min(height, area.height())
+    if fitted != (width, height):
+        print(
+            f"rnnviz: the window size {width}x{height} is larger than the screen "
+            f"({area.width()}x{area.height()}); opening it at {fitted[0]}x{fitted[1]}",
+            file=sys.stderr,
+        )
+    return fitted
 
 
 def _schedule_screenshot(window, path: str, steps: int, status: dict, later) -> None:

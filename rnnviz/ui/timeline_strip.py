@@ -12,6 +12,8 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from rnnviz.engine.history import CHECKPOINT_BYTES, MAX_CHECKPOINTS, MAX_RECORDS, RECORD_BYTES
+
 if TYPE_CHECKING:
     from rnnviz.ui.timeline import Timeline
 
@@ -39,7 +41,11 @@ _STRIP_TIP = (
     "<b>Coloured ticks</b>: events — L learning rate, C clipping, G gradients, "
     "! diverged, R reset, S other setting.<br>"
     "Click or drag to look at the nearest kept step; Left/Right step between them; "
-    "End goes back to Live."
+    "End goes back to Live.<br>"
+    f"Memory is bounded: at most {MAX_RECORDS} full records and {RECORD_BYTES >> 20} MB of "
+    "them (past that every other older record is dropped, so a long run keeps steps spread "
+    f"over all of it), and the newest {MAX_CHECKPOINTS} checkpoints within "
+    f"{CHECKPOINT_BYTES >> 20} MB."
 )
 
 

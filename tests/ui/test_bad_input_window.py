@@ -120,3 +120,33 @@ def test_a_task_option_box_explains_its_range(qtbot, make_window):
     seq_len = window.sidebar.task.options.editor("seq_len")
     _type_into(qtbot, seq_len, "0")
     assert window.sidebar.message.text().startswith("Not applied: seq len: 0 is outside")
+
+
+def test_a_seed_beyond_32_bits_is_kept_exactly(qtbot, make_window):
+    """Issue 17: the engine takes seeds up to 2^63 - 1; the sidebar's box held 2^31 - 1 at
+    most, so a larger seed was shown (and applied) as another run's."""
+    import torch
+
+    from rnnviz.engine.presets import load_preset
+    from rnnviz.engine.trainer import Trainer
+
+    window = make_window("adding_rnn")
+    box = window.sidebar.training.seed
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, str(2**40))
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.sidebar.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.trainer.config.seed == 2**40, timeout=10_000)
+    reference = Trainer.from_preset(load_preset("adding_rnn"), seed=2**40)
+    for (name, mine), (_, theirs) in zip(
+        window.trainer.model.named_parameters(), reference.model.named_parameters(), strict=True
+    ):
+        torch.testing.assert_close(mine, theirs, rtol=0, atol=0, msg=name)
+    box.selectAll()
+    qtbot.keyClicks(box, "99999999999999999999")  # 2^63 < this < 10^20
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.sidebar.message.text() == (
+        f"Not applied: seed: 99999999999999999999 is not a seed from 0 to 2^63 - 1 (kept {2**40})."
+    )
+    assert box.value() == 2**40 and box.text() == str(2**40)

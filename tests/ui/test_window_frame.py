@@ -111,3 +111,20 @@ def test_none_refcount_does_not_fall_while_timers_fire_and_plots_repaint(qtbot, 
     after = sys.getrefcount(None)
     # the bug costs one reference per callback / paint (>= 500 here); allow normal churn
     assert after > before - 200, (before, after)
+
+
+def test_a_window_larger_than_the_screen_opens_at_the_screen_size(qtbot, capfd):
+    """Issue 17, defect 7: --size 8000x8000 opened an 8000x8000 window (gigabytes of backing
+    store at 100000x100000) that no one could see whole; now it fits, and it is said."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.app import fit_to_screen
+
+    area = QApplication.primaryScreen().availableGeometry()
+    assert fit_to_screen(QApplication.instance(), (8000, 8000)) == (area.width(), area.height())
+    assert (
+        f"rnnviz: the window size 8000x8000 is larger than the screen "
+        f"({area.width()}x{area.height()}); opening it at {area.width()}x{area.height()}"
+    ) in capfd.readouterr().err
+    assert fit_to_screen(QApplication.instance(), (320, 240)) == (320, 240)
+    assert capfd.readouterr().err == ""

@@ -92,7 +92,7 @@ class Sidebar(QScrollArea):
         self.training.changed.connect(self._edited)
         self.compare.changed.connect(self._edited)
         self.training.live_changed.connect(self._live_edited)
-        for box in body.findChildren(IntBox) + body.findChildren(FloatBox):
+        for box in body.findChildren(IntBox) + body.findChildren(FloatBox) + [self.training.seed]:
             box.refused.connect(self._refused)
         self.task.options.refused.connect(self._refused)
         self.apply_button.clicked.connect(self._apply)

@@ -13,6 +13,7 @@ from rnnviz.engine.train_config import (
     TRAIN_FIELDS,
     TrainConfig,
 )
+from rnnviz.ui.controls.seed_box import SeedBox
 from rnnviz.ui.controls.widgets import FloatBox, combo, int_box, set_combo
 
 OPTIMIZER_LABELS = {
@@ -70,7 +71,7 @@ class TrainingControls(QGroupBox):
         self.bptt = int_box(f["bptt"].low, f["bptt"].high, TIPS["bptt"], special="full")
         self.gradients_of = combo(GRADIENTS_OF, TIPS["gradients_of"], GRADIENTS_OF_LABELS)
         self.batch_size = int_box(f["batch_size"].low, f["batch_size"].high, TIPS["batch_size"])
-        self.seed = int_box(0, 2**31 - 1, TIPS["seed"])
+        self.seed = SeedBox(TIPS["seed"])
         form.addRow("optimiser", self.optimizer)
         form.addRow("learning rate", self.lr)
         form.addRow("momentum", self.momentum)
