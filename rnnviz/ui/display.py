@@ -47,6 +47,7 @@ class Display(QObject):
         self.run = run
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
+        self._set_aside: set[str] = set()  # docks hidden because their panel does not apply
         self._shown: StepRecord | None = None  # the newest record taken for display
         self._shown_full: StepRecord | None = None  # the newest full record taken
         self._compare_shown: StepRecord | None = None
@@ -78,6 +79,37 @@ class Display(QObject):
         context = self.run.context()
         for panel in self.panels.values():
             panel.reset(context)
+        self._set_aside_docks(context)
+
+    def applicable_keys(self) -> list[str]:
+        """The keys of the panels that apply to the current run (in dock order)."""
+        return [key for key in self.docks if key not in self._set_aside]
+
+    def _set_aside_docks(self, context) -> None:
+        """Hide the docks of panels with nothing to show for this run; show again those set
+        aside for an earlier run that apply now (a dock the user closed stays closed)."""
+        for key, panel in self.panels.items():
+            dock = self.docks.get(key)
+            if dock is None:
+                continue
+            if panel.applies(context):
+                if key in self._set_aside:
+                    self._set_aside.discard(key)
+                    dock.show()
+            elif key not in self._set_aside and not dock.isHidden():
+                self._set_aside.add(key)
+                dock.hide()
+
+    def keep_shown(self, key: str) -> None:
+        """The user asked for this panel: it is no longer set aside."""
+        self._set_aside.discard(key)
+
+    def bring_back_set_aside(self) -> None:
+        """Show the docks set aside (before the layout is saved: another run may need them,
+        and a saved hidden dock would stay hidden)."""
+        for key in self._set_aside:
+            self.docks[key].show()
+        self._set_aside.clear()
 
     @property
     def shown_step(self) -> int:

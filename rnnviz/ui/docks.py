@@ -7,7 +7,7 @@ is stored with the state: raising it makes older saved layouts be ignored.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 from rnnviz.ui.dock_title import DockTitle
@@ -29,13 +29,49 @@ def make_dock(window: QMainWindow, key: str, title: str, widget: QWidget) -> QDo
     return dock
 
 
+class PanelHolder(QWidget):
+    """The scroll area's widget: the panel at the viewport's size, down to the panel's
+    *minimum* height for that width.
+
+    A QScrollArea whose widget has a height-for-width layout (any word-wrapped label) gives
+    it at least its *preferred* height for the width: the sum of its plots' size hints
+    (480 px each), so a panel that would fit scrolled its plot below the fold at any window
+    size. This holder has no layout and reports the minimum instead."""
+
+    def __init__(self, panel: Panel) -> None:
+        super().__init__()
+        self.panel = panel
+        panel.setParent(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        least = self.panel.minimumSizeHint().expandedTo(self.panel.minimumSize())
+        layout = self.panel.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            width = max(self.width(), least.width())
+            height = max(least.height(), layout.minimumHeightForWidth(width))
+            return QSize(least.width(), height)
+        return least
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self.minimumSizeHint()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # the panel's minimum changed
+            self.updateGeometry()
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.panel.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
 def panel_dock(window: QMainWindow, panel: Panel) -> QDockWidget:
     """A dock for ``panel``, in a scroll area: a panel's minimum size (long labels, a full
     table) never forces the window larger than the screen; a squeezed panel scrolls instead."""
     holder = QScrollArea()
     holder.setWidgetResizable(True)
     holder.setFrameShape(QFrame.Shape.NoFrame)
-    holder.setWidget(panel)
+    holder.setWidget(PanelHolder(panel))
     dock = make_dock(window, panel.key, panel.title, holder)
     dock.setTitleBarWidget(DockTitle(dock, PANEL_HELP.get(panel.key, "")))
     return dock

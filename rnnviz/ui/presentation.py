@@ -85,8 +85,9 @@ class Presentation:
         """Show the next (+1) or previous (-1) panel."""
         if not self.active:
             return
-        keys = list(self.window.docks)
-        self.current = keys[(keys.index(self.current) + delta) % len(keys)]
+        keys = self._keys()
+        at = keys.index(self.current) if self.current in keys else -1
+        self.current = keys[(at + delta) % len(keys)]
         self._show()
 
     def toggle_pair(self) -> None:
@@ -98,10 +99,14 @@ class Presentation:
     @property
     def shown(self) -> list[str]:
         """The keys of the panels on screen, left to right."""
-        keys = list(self.window.docks)
-        if not self.paired or len(keys) < 2:
+        keys = self._keys()
+        if not self.paired or len(keys) < 2 or self.current not in keys:
             return [self.current]
         return [self.current, keys[(keys.index(self.current) + 1) % len(keys)]]
+
+    def _keys(self) -> list[str]:
+        """The panels Page Up / Page Down go through: those that apply to the run."""
+        return self.window.display.applicable_keys() or list(self.window.docks)
 
     def _show(self) -> None:
         window, shown = self.window, self.shown

@@ -164,6 +164,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         """Show a panel and bring its tab to the front; unknown keys raise a SpecError."""
         if key not in self.docks:
             raise SpecError(f"unknown panel {key!r}; choose one of {', '.join(self.docks)}")
+        self.display.keep_shown(key)
         self.docks[key].show()
         self.docks[key].raise_()
 
@@ -291,6 +292,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.display.timer.stop()
         self.run_control.shutdown()
         self.presentation.leave()  # the saved layout is the working one, not the projector's
+        self.display.bring_back_set_aside()
         self.save_layout()
         for panel in self.panels.values():
             panel.shutdown()

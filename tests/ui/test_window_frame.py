@@ -128,3 +128,33 @@ def test_a_window_larger_than_the_screen_opens_at_the_screen_size(qtbot, capfd):
     ) in capfd.readouterr().err
     assert fit_to_screen(QApplication.instance(), (320, 240)) == (320, 240)
     assert capfd.readouterr().err == ""
+
+
+def test_panels_that_do_not_apply_are_set_aside_and_come_back(qtbot, make_window):
+    """Issue 16, defect 3: an LSTM's window had eleven lower tabs (attention, sequence codes,
+    encoder-decoder, CTC lattice as placeholders) and every tab title read "G…", "Unrol…"."""
+    window = make_window("lecture_lstm")
+    not_for_lstm = ("attention", "codes", "seq2seq_graph", "ctc_lattice")
+    for key in not_for_lstm:
+        assert window.docks[key].isHidden(), key
+        assert window.docks[key].toggleViewAction() in window.view_menu.actions()
+    assert not window.docks["cell_diagram"].isHidden()
+    window.presentation.enter("unrolled")
+    for _ in window.docks:
+        window.presentation.step(+1)
+        assert window.presentation.current not in not_for_lstm
+    window.presentation.leave()
+    window.new_from_preset("reverse_attention")
+    for key in ("attention", "codes", "seq2seq_graph"):
+        assert not window.docks[key].isHidden(), key
+    assert window.docks["ctc_lattice"].isHidden()
+    window.show_panel("ctc_lattice")  # asked for by name: shown even if it does not apply
+    assert window.docks["ctc_lattice"].isVisible()
+    window.docks["codes"].close()  # a dock the user closes stays closed
+    window.new_from_preset("lecture_lstm")
+    assert window.docks["attention"].isHidden() and window.docks["ctc_lattice"].isHidden()
+    window.new_from_preset("reverse_attention")
+    assert not window.docks["attention"].isHidden() and window.docks["codes"].isHidden()
+    window.close()  # the saved layout does not keep the set-aside docks hidden
+    again = make_window("reverse_attention")
+    assert not again.docks["attention"].isHidden()

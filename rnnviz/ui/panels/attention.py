@@ -92,6 +92,10 @@ class AttentionPanel(Panel):
         self._shown: tuple[np.ndarray, list[str], list[str], str] | None = None
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(context.spec.seq2seq)
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.record = None

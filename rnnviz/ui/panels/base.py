@@ -72,6 +72,14 @@ class Panel(QWidget):
         if record.full or not self.needs_full:
             self.step_tag.show_step(record.step, viewing)
 
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        """Whether the panel has anything to show for this run's model and task. One that
+        has not is set aside (its tab hidden, still in the View menu) while the run is open:
+        a tab row of placeholders ("attention belongs to encoder-decoders") truncates every
+        tab's title to a few letters."""
+        return True
+
     def reset(self, context: RunContext) -> None:
         """A new run starts: forget drawn data, rebuild what depends on the model shape."""
         self.context = context

@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -36,6 +35,7 @@ from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
+from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
@@ -89,8 +89,8 @@ class CellDiagramPanel(Panel):
         cursor.unit_changed.connect(self._unit_changed)
         cursor.chain_changed.connect(self._chain_changed)
 
-    def _build_header(self) -> QHBoxLayout:
-        header = QHBoxLayout()
+    def _build_header(self) -> HeaderRow:
+        header = HeaderRow()
         self.prev_button = QPushButton("◀ t - 1")
         self.next_button = QPushButton("t + 1 ▶")
         self.where = QLabel("")

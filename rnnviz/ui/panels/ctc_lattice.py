@@ -174,6 +174,10 @@ class CTCLatticePanel(Panel):
         return image, bar
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(getattr(context.task, "loss_kind", "") == "ctc")
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.view = None

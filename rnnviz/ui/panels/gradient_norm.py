@@ -35,6 +35,7 @@ from rnnviz.ui.panels.gradient_plots import (
     positive_or_nan,
     run_label,
 )
+from rnnviz.ui.panels.header_row import HeaderRow
 
 GROUP_COLOURS = CHAIN_COLOURS + ("#ce93d8", "#e6ee9c", "#80cbc4", "#b0bec5")
 THRESHOLD_COLOUR = "#ffd54f"
@@ -49,13 +50,14 @@ class GradientNormPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        header = QHBoxLayout()
+        header = HeaderRow()
         header.addWidget(self.summary, 1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         body.addWidget(self.plots, 1)
         self.group_list = QListWidget()
         self.group_list.setToolTip("Tick parameter groups to plot their gradient norms.")

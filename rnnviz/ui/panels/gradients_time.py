@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -40,6 +40,7 @@ from rnnviz.ui.panels.gradient_plots import (
     set_row,
     uniform_rows,
 )
+from rnnviz.ui.panels.header_row import HeaderRow
 
 
 class GradientsTimePanel(Panel):
@@ -55,7 +56,7 @@ class GradientsTimePanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        header = QHBoxLayout()
+        header = HeaderRow()
         self.map_choice = QComboBox()
         self.map_choice.setToolTip("Which gradient the training step x t heatmap shows.")
         self.map_label = QLabel("heatmap:")
@@ -69,6 +70,7 @@ class GradientsTimePanel(Panel):
         layout.addWidget(self.summary)
 
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         layout.addWidget(self.plots, 1)
         self.line_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
         self.line_plot.setLabel("left", "gradient norm")

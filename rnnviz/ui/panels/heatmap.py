@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtWidgets import QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
@@ -39,7 +40,7 @@ class HeatmapPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        header = QHBoxLayout()
+        header = HeaderRow()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setFont(plot_font())
         self.chain_box = ChainSelector(cursor)

@@ -11,7 +11,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -23,6 +22,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
+from rnnviz.ui.panels.header_row import HeaderRow
 
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 CLICK_HELP = (
@@ -71,7 +71,7 @@ class LossPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        header = QHBoxLayout()
+        header = HeaderRow()
         self.summary.setWordWrap(False)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_scale = QCheckBox("log scale")

@@ -66,7 +66,7 @@ class PredictionsPanel(Panel):
         self.table.setMinimumHeight(max(170, header_h + 3 * row_h + 30))
         self.table.setMaximumHeight(max(190, header_h + 3 * row_h + 50))
         self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(100)
         self.plot.setLabel("bottom", "time step t")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
@@ -89,10 +89,12 @@ class PredictionsPanel(Panel):
         header.addWidget(self.heading, 1)
         header.addWidget(self.step_tag, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
-        layout.addWidget(self.table)
-        layout.addWidget(self.plot, 1)
+        # the one-line summary ("output = 0 0 0 0 0 7 0 0 6") above the table: below the
+        # plot it was the first thing a short dock cut off
         layout.addWidget(self.text)
         layout.addWidget(self.generated)
+        layout.addWidget(self.table)
+        layout.addWidget(self.plot, 1)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.sample: SampleRecord | None = None  # the sample drawn (export_tables)
         self._last_generate = 0.0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -33,6 +33,7 @@ from rnnviz.ui.panels.gradient_plots import (
     positive_or_nan,
     run_label,
 )
+from rnnviz.ui.panels.header_row import HeaderRow
 
 EIGEN_COLOUR = "#ffd54f"
 COMPARE_EIGEN_COLOUR = "#ff8a65"
@@ -56,7 +57,7 @@ class RecurrentMatrixPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        header = QHBoxLayout()
+        header = HeaderRow()
         self.matrix_choice = QComboBox()
         self.matrix_choice.setToolTip("Which recurrent matrix to highlight and decompose.")
         # the summary (matrix, rho, sigma and the verdict) gets a row of its own: beside the
@@ -68,6 +69,7 @@ class RecurrentMatrixPanel(Panel):
         layout.addWidget(self.summary)
 
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         layout.addWidget(self.plots, 1)
         self.radius_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
         self.radius_plot.setLabel("left", "ρ (solid), σ<sub>max</sub> (dashed)")

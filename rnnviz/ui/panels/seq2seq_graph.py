@@ -75,6 +75,10 @@ class Seq2SeqGraphPanel(Panel):
         self.record: StepRecord | None = None
         self._lines: list[tuple[str, int, int, float]] = []  # drawn links, for the CSV
 
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(context.spec.seq2seq)
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.record = None

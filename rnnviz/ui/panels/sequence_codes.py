@@ -66,6 +66,10 @@ class SequenceCodesPanel(Panel):
         self._run = 0
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(context.spec.seq2seq)
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self._run += 1

@@ -20,7 +20,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -34,6 +33,7 @@ from rnnviz.ui.export import Table
 from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
 from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
@@ -78,7 +78,7 @@ class UnrolledPanel(BpttAnimation, Panel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        header = QHBoxLayout()
+        header = HeaderRow()
         self.summary = QLabel("no step yet")
         self.summary.setObjectName("panelSummary")
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
