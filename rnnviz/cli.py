@@ -34,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
         "--preset", default=None, help=f"preset to open in the window (default {DEFAULT_PRESET})"
     )
     parser.add_argument(
+        "--model",
+        dest="model_path",
+        metavar="WEIGHTS.pt",
+        help="open a torch nn.RNN / LSTM / GRU state_dict (optionally with an nn.Linear head) "
+        "on the first built-in task that fits it (File > Open model... chooses)",
+    )
+    parser.add_argument(
         "--open",
         dest="open_path",
         metavar="FILE",
@@ -87,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="continue the session saved in FILE (exactly where it stopped); it is written "
         "back to FILE unless --out is given",
+    )
+    train.add_argument(
+        "--model",
+        dest="train_model",
+        metavar="WEIGHTS.pt",
+        help="train a torch nn.RNN / LSTM / GRU state_dict from its weights (--set task.kind=... "
+        "picks the task, --set model.activation=relu an nn.RNN's nonlinearity)",
     )
     train.add_argument("--steps", dest="train_steps", type=int, default=200)
     train.add_argument(
@@ -203,9 +217,13 @@ def _training_session(args):
     if args.resume:
         if args.settings:
             raise SpecError("--set cannot change a resumed session (its settings are saved)")
+        if args.train_model:
+            raise SpecError("--model and --resume cannot be combined (a session has its weights)")
         session.open(args.resume)
         if session.trainer.diverged:
             raise SpecError(f"{args.resume} cannot continue: {session.trainer.diverged}")
+    elif args.train_model:
+        session.apply_settings(_model_settings(args.train_model, args.settings))
     else:
         preset = load_preset(args.train_preset)
         edited = preset.with_settings(parse_settings(args.settings))
@@ -213,6 +231,19 @@ def _training_session(args):
             print(f"rnnviz: {note}", file=sys.stderr)
         session.apply_settings(RunSettings.from_preset(edited))
     return session
+
+
+def _model_settings(path: str, settings: list[str]):
+    """Run settings for the torch model in ``path`` (what was inferred goes to stderr)."""
+    from rnnviz.engine.torch_import import load_torch_model
+    from rnnviz.session.model_import import model_run_settings
+
+    imported = load_torch_model(path)
+    run = model_run_settings(imported, settings=parse_settings(settings))
+    for line in imported.describe():
+        print(f"rnnviz: {Path(path).name}: {line}", file=sys.stderr)
+    print(f"rnnviz: {Path(path).name}: on task {run.task_kind}", file=sys.stderr)
+    return run
 
 
 def _train_steps(session, steps: int, record_every: int | None) -> tuple[int, bool]:
@@ -339,6 +370,7 @@ def _window(args) -> int:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
     if args.open_path is not None and not Path(args.open_path).expanduser().is_file():
         raise SpecError(f"{args.open_path} is not a file")
+    run_settings = _model_settings(args.model_path, []) if args.model_path else None
     from rnnviz.ui.app import run_app
 
     return run_app(
@@ -351,6 +383,7 @@ def _window(args) -> int:
         show=args.show,
         text_size=args.text_size,
         presentation=args.presentation,
+        run_settings=run_settings,
     )
 
 

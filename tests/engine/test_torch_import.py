@@ -58,8 +58,11 @@ CASES = [
 def test_saved_modules_are_inferred_and_compute_what_torch_computes(tmp_path, case):
     kind, i, h, layers, bidir, head, bias = case
     rnn = torch_module(kind, i, h, layers, bidir, bias)
-    module = rnn if head is None else WithHead(rnn, "rnn" if kind.startswith("rnn") else kind,
-                                               head, outputs=2)
+    module = (
+        rnn
+        if head is None
+        else WithHead(rnn, "rnn" if kind.startswith("rnn") else kind, head, outputs=2)
+    )
     path = tmp_path / "weights.pt"
     torch.save(module.state_dict(), path)
 
@@ -141,7 +144,7 @@ def test_a_pickled_custom_class_is_refused_and_none_of_its_code_runs(tmp_path, p
     assert CONSTRUCTED == []
     message = str(err.value)
     assert "evil.pt is refused" in message and "weights_only=True" in message
-    assert ("Sneaky" in message or "_record_call" in message or "Holder" in message)
+    assert "Sneaky" in message or "_record_call" in message or "Holder" in message
 
 
 def _save(tmp_path, state_dict) -> str:
