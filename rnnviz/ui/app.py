@@ -70,6 +70,9 @@ def run_app(
     window = MainWindow(preset_name, settings=settings, open_path=open_path)
     if run_settings is not None:  # e.g. a torch model opened by `rnnviz --model`
         window.apply_settings(run_settings)
+        for key in run_settings.show:
+            if key in window.docks:
+                window.show_panel(key)
     if screenshot or exit_after is not None:  # automated runs close without asking
         window.confirm_discard = False
     window.resize(int(size[0]), int(size[1]))

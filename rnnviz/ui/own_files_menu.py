@@ -16,12 +16,24 @@ if TYPE_CHECKING:
 def install_own_files(window: MainWindow, file_menu: QMenu, before: QAction) -> dict:
     """Add the entries before ``before``; returns them by name (tests trigger them)."""
     from rnnviz.ui.model_dialog import open_model_dialog
+    from rnnviz.ui.preset_files_menu import open_preset_file_dialog, save_preset_dialog
 
     entries = [
         (
             "Open &model…",
             "A torch nn.RNN / LSTM / GRU state_dict (.pt), to look inside and train further",
             lambda: open_model_dialog(window),
+        ),
+        (
+            "Open &preset file…",
+            "A preset (.json) from anywhere, e.g. one a colleague sent",
+            lambda: open_preset_file_dialog(window),
+        ),
+        (
+            "Save settings as &preset…",
+            "The run's model, task, training settings and hand-set weights as a preset file; "
+            "in your preset folder it is listed in the Presets menu",
+            lambda: save_preset_dialog(window),
         ),
     ]
     actions = {}
