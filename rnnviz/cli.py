@@ -232,6 +232,10 @@ def _training_session(args):
         session.open(args.resume)
         if session.trainer.diverged:
             raise SpecError(f"{args.resume} cannot continue: {session.trainer.diverged}")
+        from rnnviz.session.data_sources import data_note
+
+        if note := data_note(session.trainer):
+            print(f"rnnviz: {note}", file=sys.stderr)
     elif args.train_model:
         if args.train_preset or args.train_preset_file:
             raise SpecError("--model cannot be combined with --preset or --preset-file")

@@ -135,6 +135,8 @@ class Preset:
             if section != "task" and name not in sections[section]:
                 raise SpecError(f"unknown setting {key!r}")
             sections[section][name] = _parsed(section, name, value)
+        if task["kind"] != self.task_kind:  # the old task's options mean nothing to a new one
+            task = _options_of_new_task(task, self.task, settings)
         spec, config = ModelSpec.from_dict(model), TrainConfig.from_dict(train)
         if spec == self.model and task["kind"] == self.task_kind:
             return replace(self, model=spec, task=task, train=config)
@@ -172,6 +174,18 @@ def _parsed(section: str, name: str, value: object) -> object:
             return Field("kind", "choice", choices=_task_kinds()).parse(value, "task")
         return value
     return _SECTIONS[section][name].parse(value, section)
+
+
+def _options_of_new_task(task: dict, old: dict, settings: dict) -> dict:
+    """``task`` without the options carried over from ``old`` that its kind does not take
+    (those set explicitly stay, and are refused by the task if wrong)."""
+    from rnnviz.engine.tasks import TASKS
+
+    known = TASKS[task["kind"]].option_defaults if task["kind"] in TASKS else {}
+    explicit = {key.rpartition(".")[2] for key in settings if key.startswith("task.")}
+    return {
+        k: v for k, v in task.items() if k == "kind" or k in known or k in explicit or k not in old
+    }
 
 
 def _task_kinds() -> tuple[str, ...]:
