@@ -79,7 +79,8 @@ class OpenModelDialog(QDialog):
         layout.addWidget(self.reason)
         note = QLabel(
             "The file's weights are the run's starting point: training continues from them, "
-            "and Reset goes back to them."
+            "and Reset goes back to them. To run it on your own data, open the data next "
+            "(File ▸ Open data…): the weights stay when the data's sizes fit the model."
         )
         note.setWordWrap(True)
         layout.addWidget(note)

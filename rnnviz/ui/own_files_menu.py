@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def install_own_files(window: MainWindow, file_menu: QMenu, before: QAction) -> dict:
     """Add the entries before ``before``; returns them by name (tests trigger them)."""
+    from rnnviz.ui.data_dialog import open_data_dialog
     from rnnviz.ui.model_dialog import open_model_dialog
     from rnnviz.ui.preset_files_menu import open_preset_file_dialog, save_preset_dialog
 
@@ -23,6 +24,11 @@ def install_own_files(window: MainWindow, file_menu: QMenu, before: QAction) -> 
             "Open &model…",
             "A torch nn.RNN / LSTM / GRU state_dict (.pt), to look inside and train further",
             lambda: open_model_dialog(window),
+        ),
+        (
+            "Open &data…",
+            "Your own CSV time series, labelled sequences or text file as the task",
+            lambda: open_data_dialog(window),
         ),
         (
             "Open &preset file…",
