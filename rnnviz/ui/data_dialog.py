@@ -37,6 +37,14 @@ DATA_KINDS = {
     "text": "a text for the character language model",
 }
 
+#: what an empty column field means (the options' defaults)
+PLACEHOLDERS = {
+    "inputs": "every column",
+    "target": "the last column",
+    "sequence": "the first column",
+    "label": "the last column",
+}
+
 
 def guess_kind(path: str) -> str:
     """text for non-CSV files; csv when the file's first data line is all numbers."""
@@ -89,6 +97,9 @@ class OpenDataDialog(QDialog):
         cls = TASKS[self.kind.currentData()]
         shown = {k: v for k, v in cls.option_defaults.items() if k not in ("path", "sha256")}
         self.options.set_options(shown, dict(cls.option_help), dict(cls.option_bounds))
+        for name, hint in PLACEHOLDERS.items():
+            if (editor := self.options.editor(name)) is not None:
+                editor.setPlaceholderText(hint)
         self._update()
 
     def _update(self) -> None:
