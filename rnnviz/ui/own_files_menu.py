@@ -1,5 +1,6 @@
-"""The File menu's entries for the user's own files: Open model… (a torch state_dict), and
-the preset and data files (``preset_files_menu``, ``data_dialog``)."""
+"""The File menu's entries for the user's own files: Open model… (a torch state_dict), Open
+data…, the preset files (``preset_files_menu``), and Training ▸ Edit weights…
+(``weight_editor``)."""
 
 from __future__ import annotations
 
@@ -50,4 +51,7 @@ def install_own_files(window: MainWindow, file_menu: QMenu, before: QAction) -> 
         file_menu.insertAction(before, action)
         actions[text.replace("&", "").rstrip("…")] = action
     file_menu.insertSeparator(before)
+    from rnnviz.ui.weight_editor import install_weight_editor
+
+    actions["Edit weights"] = install_weight_editor(window)  # in the Training menu
     return actions
