@@ -40,7 +40,23 @@ def row_labels(name: str, rows: int, gates: tuple[str, ...], hidden: int) -> lis
     """ "i 0", "f 0", ... for packed gate rows (torch's order), else the row index."""
     if name.startswith("rnn.") and len(gates) > 1 and rows == len(gates) * hidden:
         return [f"{gate} {unit}" for gate in gates for unit in range(hidden)]
+    if name.startswith("head."):
+        return [f"y{r}" for r in range(rows)]
     return [str(r) for r in range(rows)]
+
+
+def column_labels(name: str, columns: int, value_ndim: int) -> list[str]:
+    """What each column multiplies: x_j (layer 0's input), h_j, or the layer below's output."""
+    if value_ndim < 2:
+        return ["value"]
+    base = name.rpartition(".")[2]
+    if base.startswith("weight_ih_l0"):
+        return [f"x{c}" for c in range(columns)]
+    if base.startswith("weight_ih"):
+        return [f"in {c}" for c in range(columns)]
+    if base.startswith("weight_hh") or name == "head.weight":
+        return [f"h{c}" for c in range(columns)]
+    return [str(c) for c in range(columns)]
 
 
 class WeightEditorDialog(QDialog):
@@ -83,6 +99,7 @@ class WeightEditorDialog(QDialog):
         grid = value.reshape(value.shape[0], -1) if value.ndim else value.reshape(1, 1)
         table = QTableWidget(grid.shape[0], grid.shape[1])
         table.setVerticalHeaderLabels(row_labels(name, grid.shape[0], gates, hidden))
+        table.setHorizontalHeaderLabels(column_labels(name, grid.shape[1], value.ndim))
         for r in range(grid.shape[0]):
             for c in range(grid.shape[1]):
                 item = QTableWidgetItem(f"{grid[r, c]:.6g}")
@@ -102,9 +119,9 @@ class WeightEditorDialog(QDialog):
             value = math.nan
         key = (name, r, c)
         if not math.isfinite(value) or abs(value) > 1e6:
-            self.bad[key] = (
-                f"{name} row {r}, column {c}: {text[:20]!r} is not a number between -1e6 and 1e6"
-            )
+            table = self.tables[name]
+            where = f"{table.verticalHeaderItem(r).text()}, {table.horizontalHeaderItem(c).text()}"
+            self.bad[key] = f"{name} [{where}]: {text[:20]!r} is not a number between -1e6 and 1e6"
             item.setForeground(_BAD)
         else:
             self.bad.pop(key, None)

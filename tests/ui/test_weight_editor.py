@@ -44,7 +44,7 @@ def test_editing_the_lecture_lstm_doubles_its_memory(make_window, qtbot):
     )
     assert seen["rows"] == ["i 0", "f 0", "g 0", "o 0"]
     assert abs(seen["shown"] - trained["rnn.weight_ih_l0"][2, 0]) < 1e-5
-    assert "rnn.weight_ih_l0 row 1, column 1: 'abc' is not a number" in seen["refused"]
+    assert "rnn.weight_ih_l0 [f 0, x1]: 'abc' is not a number" in seen["refused"]
     assert not seen["apply_after_bad"] and seen["apply"]
 
     assert window.trainer.step_count == 0  # applying reset training
