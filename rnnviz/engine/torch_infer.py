@@ -103,7 +103,7 @@ class ImportedModel:
 def infer_model(state_dict: Mapping[str, object], source: str = "") -> ImportedModel:
     """The architecture and rnnviz weights of a state_dict; SpecError naming the key that
     does not fit (unknown, inconsistent shape, proj_size, not finite)."""
-    tensors = _checked_tensors(state_dict)
+    tensors = _without_wrapper_prefix(_checked_tensors(state_dict))
     prefix, recurrent, head = _split_keys(tensors)
     spec_args, weights, had_bias = _recurrent_weights(prefix, recurrent)
     spec_args["head"], spec_args["output_size"] = "identity", spec_args["top"]
@@ -144,6 +144,17 @@ def _checked_tensors(state_dict: Mapping[str, object]) -> dict[str, torch.Tensor
             raise SpecError(f"state_dict entry {key!r} holds NaN or infinite weights")
         out[key.removeprefix("module.")] = value.detach().to("cpu", torch.float32)
     return out
+
+
+def _without_wrapper_prefix(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Keys without a prefix every key shares and no module of ours has (a wrapper's, e.g.
+    Lightning's ``model.``): ``model.lstm.weight_ih_l0`` -> ``lstm.weight_ih_l0``."""
+    while all("." in key for key in tensors):
+        first = {key.split(".", 1)[0] for key in tensors}
+        if len(first) != 1 or first & {*RNN_PREFIXES, *HEAD_PREFIXES}:
+            break
+        tensors = {key.split(".", 1)[1]: value for key, value in tensors.items()}
+    return tensors
 
 
 def _split_keys(tensors: dict[str, torch.Tensor]):

@@ -53,3 +53,14 @@ def test_train_model_refusals_are_one_line(tmp_path, capsys):
     assert "model.hidden_size cannot be set" in capsys.readouterr().err
     assert main(["train", "--model", path, "--set", "model.activation=sigmoid"]) == 2
     assert "tanh or relu" in capsys.readouterr().err
+
+
+def test_window_model_flag_refuses_before_the_window_opens(tmp_path, capsys):
+    bad = tmp_path / "bad.pt"
+    torch.save({"weight_ih_l0": torch.zeros(4, 2)}, bad)  # no weight_hh_l0
+    assert main(["--model", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err
+        == "rnnviz: error: bad.pt: the state_dict has no weight_hh_l0: it is not a whole torch RNN"
+    )

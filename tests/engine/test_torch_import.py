@@ -100,6 +100,13 @@ def test_a_checkpoint_dict_is_searched_for_its_state_dict(tmp_path):
     imported = load_torch_model(tmp_path / "ckpt.pt")
     assert imported.spec.kind == "lstm" and imported.prefix == "lstm"
     assert imported.spec.output_size == 1
+    # a wrapper's prefix shared by every key (Lightning's "model.", DataParallel's "module.")
+    wrapped = {f"model.module.{k}": v for k, v in module.state_dict().items()}
+    torch.save({"state_dict": wrapped}, tmp_path / "wrapped.ckpt")
+    again = load_torch_model(tmp_path / "wrapped.ckpt")
+    assert again.spec == imported.spec
+    for name, value in imported.weights.items():
+        assert (again.weights[name] == value).all()
 
 
 CONSTRUCTED: list[str] = []

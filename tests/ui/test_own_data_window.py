@@ -115,3 +115,16 @@ def test_an_opened_model_keeps_its_weights_on_data_that_fit(
     seen = open_data(window, qtbot, monkeypatch, write_series(tmp_path, 3), short_windows)
     assert "hand-set weights are dropped: the data give 3 input(s)" in seen["preview"]
     assert window.run_settings.weights is None and window.trainer.spec.input_size == 3
+
+
+def test_a_reopened_session_says_its_data_changed(make_window, qtbot, tmp_path, monkeypatch):
+    window = make_window("sine_gru")
+    path = write_series(tmp_path)
+    open_data(window, qtbot, monkeypatch, path, short_windows)
+    window.run_steps(2)
+    qtbot.waitUntil(lambda: not window.running and window.trainer.step_count == 2, timeout=20000)
+    assert window.save_session(tmp_path / "run.rnnviz")
+    path.write_text(path.read_text() + "0.5,0.5\n")
+    assert window.open_session(tmp_path / "run.rnnviz")
+    assert "series.csv has changed since this run was saved" in window.banner_text
+    assert window.trainer.step_count == 2
