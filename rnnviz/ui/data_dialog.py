@@ -129,6 +129,8 @@ def data_run_settings(current: RunSettings, kind: str, options: dict) -> tuple[R
     task = make_task(kind, seed=current.config.seed, **options)
     spec = current.spec
     fits = task.input_size == spec.input_size and task.output_size == spec.output_size
+    # the lesson strip shows the title and description: they must tell of these data now
+    current = replace(current, title=Path(options["path"]).name, description=task.describe())
     if current.weights and fits:
         run = replace(current, task_kind=kind, task_options=dict(options), tour=())
         run.make_trainer()  # refused settings say why here, not after OK

@@ -62,6 +62,8 @@ def test_open_a_csv_series_and_train_on_it(make_window, qtbot, tmp_path, monkeyp
     )
     settings = window.run_settings
     assert settings.task_kind == "csv" and settings.task_options["path"] == str(path)
+    assert settings.title == "series.csv"  # the lesson strip tells of the data, not the sines
+    assert settings.description.startswith("Your time series series.csv: 80 rows of 2 column")
     assert window.trainer.task.input_size == 2 and window.trainer.spec.input_size == 2
     window.run_steps(2)
     qtbot.waitUntil(lambda: not window.running and window.trainer.step_count == 2, timeout=20000)
