@@ -96,3 +96,16 @@ def test_preset_takes_names_and_preset_file_takes_files(tmp_path, capsys):
     assert loaded.settings.spec == load_preset("sine_gru").model
     assert main(["train", "--preset", "sine_gru", "--preset-file", str(path)]) == 2
     assert "cannot be combined" in capsys.readouterr().err
+
+
+def test_a_new_task_kind_drops_the_old_tasks_options_only():
+    sine = load_preset("sine_gru")  # seq_len and n_waves
+    majority = sine.with_settings({"task.kind": "majority"})
+    assert majority.task == {"kind": "majority", "seq_len": sine.task["seq_len"]}
+    csv = sine.with_settings({"task.kind": "csv", "task.window": "12"})
+    assert csv.task == {"kind": "csv", "window": "12"}
+    with pytest.raises(SpecError, match="unknown option 'n_waves' for task 'csv'"):
+        from rnnviz.engine.tasks import make_task
+
+        bad = sine.with_settings({"task.kind": "csv", "task.n_waves": "3"})
+        make_task(bad.task_kind, **bad.task_options)
