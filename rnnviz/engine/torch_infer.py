@@ -75,7 +75,7 @@ class ImportedModel:
         lines = [
             f"{kind}: input size {s.input_size}, hidden size {s.hidden_size}, "
             f"{s.num_layers} layer(s), {'bidirectional' if s.bidirectional else 'one direction'}",
-            "biases: yes" if self.had_bias else "biases: none (loaded as zeros)",
+            "biases: yes" if self.had_bias else "biases: none (held at zero: not trained)",
         ]
         if self.has_head:
             lines.append(f"head: nn.Linear {s.top_width} -> {s.output_size}")

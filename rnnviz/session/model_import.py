@@ -72,10 +72,15 @@ def model_run_settings(
         description="A torch model opened from a file: " + "; ".join(imported.describe()) + ".",
         model=imported.spec,
         task={"kind": str(kind), **(task_options or {})},
-        train=TrainConfig(),
+        # a bias=False module stays one: its (zero) biases are not trained
+        train=TrainConfig(freeze=() if imported.had_bias else _biases(imported)),
         weights=imported.weights,
     )
     preset = preset.with_settings(overrides)
     run = replace(RunSettings.from_preset(preset), preset_name=None)
     imported.check_fits(make_task(run.task_kind, seed=0, **run.task_options))
     return run
+
+
+def _biases(imported: ImportedModel) -> tuple[str, ...]:
+    return tuple(sorted(n for n in imported.weights if n.startswith("rnn.bias_")))

@@ -64,3 +64,17 @@ def test_window_model_flag_refuses_before_the_window_opens(tmp_path, capsys):
         err
         == "rnnviz: error: bad.pt: the state_dict has no weight_hh_l0: it is not a whole torch RNN"
     )
+
+
+def test_a_bias_free_module_stays_bias_free_while_training(tmp_path, capsys):
+    state = {f"gru.{k}": v for k, v in nn.GRU(1, 3, bias=False).state_dict().items()}
+    state.update({"fc.weight": torch.ones(1, 3), "fc.bias": torch.zeros(1)})
+    torch.save(state, tmp_path / "gru.pt")
+    args = ["train", "--model", str(tmp_path / "gru.pt"), "--set", "task.kind=csv"]
+    args += ["--set", "task.inputs=demand", "--set", "task.window=10"]
+    args += ["--steps", "3", "--out", str(tmp_path / "r")]
+    assert main(args) == 0
+    assert "biases: none (held at zero: not trained)" in capsys.readouterr().err
+    weights = read_session(tmp_path / "r.rnnviz").trainer.model.get_weights()
+    for name in ("rnn.bias_ih_l0", "rnn.bias_hh_l0"):
+        assert (weights[name] == 0).all()
