@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from rnnviz.engine.presets import DEFAULT_PRESET, load_preset, scan_presets
+from rnnviz.engine.presets import DEFAULT_PRESET, is_user_preset, load_preset, scan_presets
 from rnnviz.engine.schema import Field
 from rnnviz.engine.spec import SpecError
 
@@ -32,6 +32,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--preset", default=None, help=f"preset to open in the window (default {DEFAULT_PRESET})"
+    )
+    parser.add_argument(
+        "--preset-file",
+        metavar="FILE.json",
+        help="open a preset from a JSON file anywhere (File > Save settings as preset... "
+        "writes one)",
+    )
+    parser.add_argument(
+        "--model",
+        dest="model_path",
+        metavar="WEIGHTS.pt",
+        help="open a torch nn.RNN / LSTM / GRU state_dict (optionally with an nn.Linear head) "
+        "on the first built-in task that fits it (File > Open model... chooses)",
     )
     parser.add_argument(
         "--open",
@@ -81,12 +94,22 @@ def _parser() -> argparse.ArgumentParser:
         help="train headless with a progress bar",
         description="Train headless. Ctrl-C stops training and still writes --out.",
     )
-    train.add_argument("--preset", dest="train_preset", default=DEFAULT_PRESET)
+    train.add_argument(
+        "--preset", dest="train_preset", default=None, help=f"default {DEFAULT_PRESET}"
+    )
     train.add_argument(
         "--resume",
         metavar="FILE",
         help="continue the session saved in FILE (exactly where it stopped); it is written "
         "back to FILE unless --out is given",
+    )
+    train.add_argument("--preset-file", dest="train_preset_file", metavar="FILE.json")
+    train.add_argument(
+        "--model",
+        dest="train_model",
+        metavar="WEIGHTS.pt",
+        help="train a torch nn.RNN / LSTM / GRU state_dict from its weights (--set task.kind=... "
+        "picks the task, --set model.activation=relu an nn.RNN's nonlinearity)",
     )
     train.add_argument("--steps", dest="train_steps", type=int, default=200)
     train.add_argument(
@@ -161,10 +184,11 @@ def _presets() -> int:
     """List every preset; a broken file is named with its reason and the rest still listed
     (exit 0: listing succeeded even when a file did not)."""
     for entry in scan_presets():
+        yours = " (yours)" if is_user_preset(entry.name) else ""
         if entry.preset is None:
-            print(f"{entry.name:28s} (broken: {entry.reason})")
+            print(f"{entry.name:28s} (broken: {entry.reason}){yours}")
         else:
-            print(f"{entry.name:28s} {entry.preset.title}")
+            print(f"{entry.name:28s} {entry.preset.title}{yours}")
     return 0
 
 
@@ -203,16 +227,50 @@ def _training_session(args):
     if args.resume:
         if args.settings:
             raise SpecError("--set cannot change a resumed session (its settings are saved)")
+        if args.train_model:
+            raise SpecError("--model and --resume cannot be combined (a session has its weights)")
         session.open(args.resume)
         if session.trainer.diverged:
             raise SpecError(f"{args.resume} cannot continue: {session.trainer.diverged}")
+        from rnnviz.session.data_sources import data_note
+
+        if note := data_note(session.trainer):
+            print(f"rnnviz: {note}", file=sys.stderr)
+    elif args.train_model:
+        if args.train_preset or args.train_preset_file:
+            raise SpecError("--model cannot be combined with --preset or --preset-file")
+        session.apply_settings(_model_settings(args.train_model, args.settings))
     else:
-        preset = load_preset(args.train_preset)
+        preset = _preset(args.train_preset, args.train_preset_file)
         edited = preset.with_settings(parse_settings(args.settings))
         if note := preset.dropped_by(edited):
             print(f"rnnviz: {note}", file=sys.stderr)
         session.apply_settings(RunSettings.from_preset(edited))
     return session
+
+
+def _preset(name: str | None, path: str | None):
+    """The preset named ``name`` (shipped, or ``user:NAME``) or the one in the file ``path``."""
+    from rnnviz.engine.presets import load_preset_file
+
+    if path is not None:
+        if name is not None:
+            raise SpecError("--preset and --preset-file cannot be combined: choose one")
+        return load_preset_file(path)
+    return load_preset(name or DEFAULT_PRESET)
+
+
+def _model_settings(path: str, settings: list[str]):
+    """Run settings for the torch model in ``path`` (what was inferred goes to stderr)."""
+    from rnnviz.engine.torch_import import load_torch_model
+    from rnnviz.session.model_import import model_run_settings
+
+    imported = load_torch_model(path)
+    run = model_run_settings(imported, settings=parse_settings(settings))
+    for line in imported.describe():
+        print(f"rnnviz: {Path(path).name}: {line}", file=sys.stderr)
+    print(f"rnnviz: {Path(path).name}: on task {run.task_kind}", file=sys.stderr)
+    return run
 
 
 def _train_steps(session, steps: int, record_every: int | None) -> tuple[int, bool]:
@@ -339,6 +397,13 @@ def _window(args) -> int:
         load_preset(args.preset)  # unknown preset: a one-line error before Qt starts
     if args.open_path is not None and not Path(args.open_path).expanduser().is_file():
         raise SpecError(f"{args.open_path} is not a file")
+    run_settings = _model_settings(args.model_path, []) if args.model_path else None
+    if args.preset_file is not None:
+        if args.model_path or args.preset:
+            raise SpecError("--preset-file cannot be combined with --model or --preset")
+        from rnnviz.session.settings import RunSettings
+
+        run_settings = RunSettings.from_preset(_preset(None, args.preset_file))
     from rnnviz.ui.app import run_app
 
     return run_app(
@@ -351,6 +416,7 @@ def _window(args) -> int:
         show=args.show,
         text_size=args.text_size,
         presentation=args.presentation,
+        run_settings=run_settings,
     )
 
 

@@ -57,10 +57,15 @@ def user_preset_dir() -> Path:
 
 
 def preset_dirs() -> list[Path]:
-    """The folders presets are read from, in order; a user preset of a shipped preset's name
-    replaces it (``RNNVIZ_PRESET_DIR`` replaces the shipped folder, for tests and packagers)."""
+    """The folders presets are read from: the shipped one (``RNNVIZ_PRESET_DIR`` replaces it,
+    for tests and packagers), then the user's. A user preset is named ``user:NAME``, so one
+    of a shipped preset's name is listed beside it and never replaces it."""
     shipped = Path(os.environ.get("RNNVIZ_PRESET_DIR") or PRESET_DIR)
     return [shipped, user_preset_dir()]
+
+
+#: the mark of a user preset's name (``user:mine`` is ``mine.json`` in ``user_preset_dir()``)
+USER_MARK = "user:"
 
 
 class PresetEntry(NamedTuple):
@@ -130,6 +135,8 @@ class Preset:
             if section != "task" and name not in sections[section]:
                 raise SpecError(f"unknown setting {key!r}")
             sections[section][name] = _parsed(section, name, value)
+        if task["kind"] != self.task_kind:  # the old task's options mean nothing to a new one
+            task = _options_of_new_task(task, self.task, settings)
         spec, config = ModelSpec.from_dict(model), TrainConfig.from_dict(train)
         if spec == self.model and task["kind"] == self.task_kind:
             return replace(self, model=spec, task=task, train=config)
@@ -169,6 +176,18 @@ def _parsed(section: str, name: str, value: object) -> object:
     return _SECTIONS[section][name].parse(value, section)
 
 
+def _options_of_new_task(task: dict, old: dict, settings: dict) -> dict:
+    """``task`` without the options carried over from ``old`` that its kind does not take
+    (those set explicitly stay, and are refused by the task if wrong)."""
+    from rnnviz.engine.tasks import TASKS
+
+    known = TASKS[task["kind"]].option_defaults if task["kind"] in TASKS else {}
+    explicit = {key.rpartition(".")[2] for key in settings if key.startswith("task.")}
+    return {
+        k: v for k, v in task.items() if k == "kind" or k in known or k in explicit or k not in old
+    }
+
+
 def _task_kinds() -> tuple[str, ...]:
     from rnnviz.engine.tasks import TASKS
 
@@ -176,9 +195,16 @@ def _task_kinds() -> tuple[str, ...]:
 
 
 def list_presets(directory: Path | None = None) -> list[str]:
-    """The names of every preset file (good or broken), sorted."""
-    dirs = [directory] if directory is not None else preset_dirs()
-    return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.json")})
+    """The names of every preset file (good or broken): the shipped ones sorted, then the
+    user's, each as ``user:NAME``."""
+    if directory is not None:
+        return _stems(directory)
+    shipped, user = preset_dirs()
+    return _stems(shipped) + [USER_MARK + stem for stem in _stems(user)]
+
+
+def _stems(directory: Path) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.json")) if directory.is_dir() else []
 
 
 def scan_presets(directory: Path | None = None) -> list[PresetEntry]:
@@ -193,27 +219,48 @@ def scan_presets(directory: Path | None = None) -> list[PresetEntry]:
     return entries
 
 
+def is_user_preset(name: str) -> bool:
+    return name.startswith(USER_MARK)
+
+
 def _preset_path(name: object, directory: Path | None) -> Path:
-    """The file of preset ``name`` (the last folder that has it wins), or SpecError."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    """The file of preset ``name`` (``user:NAME`` in the user's folder), or SpecError."""
+    if isinstance(name, str) and ("/" in name or "\\" in name or name.endswith(".json")):
+        raise SpecError(
+            f"unknown preset {name!r}: --preset takes a preset's name (see `rnnviz presets`); "
+            f"to open a preset file use --preset-file {name} (File > Open preset file...)"
+        )
+    user = directory is None and isinstance(name, str) and is_user_preset(name)
+    stem = name[len(USER_MARK) :] if user else name
+    if not isinstance(stem, str) or not _NAME.fullmatch(stem):
         shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
         raise SpecError(
             f"unknown preset {shown}; a preset name is up to 100 letters, digits, '_', '-', "
             "'.' or '+'"
         )
-    dirs = [directory] if directory is not None else preset_dirs()
-    for folder in reversed(dirs):
-        path = folder / f"{name}.json"
-        if path.is_file():
-            return path
+    folder = directory if directory is not None else preset_dirs()[1 if user else 0]
+    path = folder / f"{stem}.json"
+    if path.is_file():
+        return path
     available = ", ".join(list_presets(directory)) or "none"
     raise SpecError(f"unknown preset {name!r}; available: {available}")
 
 
 def load_preset(name: str, directory: Path | None = None) -> Preset:
-    """Preset ``name`` from the shipped or the user's folder (or ``directory``); SpecError
-    with one sentence when it is missing or broken."""
-    path = _preset_path(name, directory)
+    """Preset ``name`` (shipped, or ``user:NAME`` from the user's folder; or from
+    ``directory``); SpecError with one sentence when it is missing or broken."""
+    return _read_preset(_preset_path(name, directory), name)
+
+
+def load_preset_file(path: str | Path) -> Preset:
+    """The preset in the JSON file ``path`` (anywhere), named by the file's stem."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise SpecError(f"the preset file {path} does not exist or is not a file")
+    return _read_preset(path, path.stem)
+
+
+def _read_preset(path: Path, name: str) -> Preset:
     try:
         if path.stat().st_size > MAX_PRESET_BYTES:
             raise SpecError(f"preset {name!r} is larger than {MAX_PRESET_BYTES >> 20} MB")

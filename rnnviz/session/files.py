@@ -31,6 +31,7 @@ from rnnviz.engine.archive import Archive, ArchiveError, write_archive
 from rnnviz.engine.history_codec import decode_history, encode_history
 from rnnviz.engine.spec import SpecError
 from rnnviz.engine.trainer_state import TrainerState
+from rnnviz.session.data_sources import with_data_hash
 from rnnviz.session.settings import RunSettings
 from rnnviz.session.surface import SavedSurface, decode_surface, encode_surface
 
@@ -90,7 +91,9 @@ def session_document(session, arrays: dict[str, np.ndarray]) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "app_version": rnnviz.__version__,
-        "settings": plain.encode(session.settings.to_dict(), arrays, "settings"),
+        "settings": plain.encode(
+            with_data_hash(session.settings.to_dict(), session.trainer), arrays, "settings"
+        ),
         "runs": {
             which: {
                 "state": plain.encode(trainer.state(), arrays, f"runs/{which}/state"),

@@ -48,6 +48,7 @@ def run_app(
     text_size: float | None = None,
     open_path: str | None = None,
     presentation: bool = False,
+    run_settings=None,
 ) -> int:
     """Open the main window on ``preset_name`` (None: the default demo) and run the event loop.
 
@@ -56,7 +57,8 @@ def run_app(
     seconds (smoke tests). ``show``: panel keys whose tabs to bring to the front (e.g.
     "loss_surface", "gates"). ``text_size``: scale every font (1.0 normal; 1.5 for a
     projector). ``open_path``: a saved session to open. ``presentation``: start in
-    presentation mode on the last ``show`` panel. Returns the process exit status.
+    presentation mode on the last ``show`` panel. ``run_settings``: a run to start on
+    instead of the preset (``rnnviz --model``). Returns the process exit status.
     """
     from rnnviz.ui.window import MainWindow
 
@@ -66,6 +68,11 @@ def run_app(
         scratch = tempfile.mkdtemp(prefix="rnnviz-")
         settings = QSettings(os.path.join(scratch, "layout.ini"), QSettings.Format.IniFormat)
     window = MainWindow(preset_name, settings=settings, open_path=open_path)
+    if run_settings is not None:  # e.g. a torch model opened by `rnnviz --model`
+        window.apply_settings(run_settings)
+        for key in run_settings.show:
+            if key in window.docks:
+                window.show_panel(key)
     if screenshot or exit_after is not None:  # automated runs close without asking
         window.confirm_discard = False
     # a screenshot may be larger than the screen (it is grabbed, not looked at)

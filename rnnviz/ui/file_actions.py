@@ -34,6 +34,9 @@ def build_file_menu(window: MainWindow) -> FileActions:
     fill_presets_menu(new_menu, window.new_from_preset)
     file_menu.insertMenu(first, new_menu)
     actions = FileActions(window, file_menu, first)
+    from rnnviz.ui.own_files_menu import install_own_files
+
+    actions.own = install_own_files(window, file_menu, first)
     export = QAction("&Export panel…", window)
     export.setShortcut(QKeySequence("Ctrl+E"))
     export.setToolTip("A panel as PNG (1x/2x/4x for slides), SVG, or its numbers as CSV")

@@ -99,16 +99,18 @@ def add_timeline(window: MainWindow):
 
 def fill_presets_menu(presets_menu: QMenu, open_preset) -> None:
     """One action per shipped preset (its title; its description as the tooltip), calling
-    ``open_preset(name)``. A broken preset file is listed, disabled, with the reason."""
-    from rnnviz.engine.presets import scan_presets
+    ``open_preset(name)``. A broken preset file is listed, disabled, with the reason. The
+    user's own presets (``user:NAME``) come last, marked "(yours)"."""
+    from rnnviz.engine.presets import is_user_preset, scan_presets
 
     presets_menu.setToolTipsVisible(True)
     for name, preset, reason in scan_presets():
+        yours = " (yours)" if is_user_preset(name) else ""
         if preset is None:  # a broken preset file: say so, keep the others
-            action = presets_menu.addAction(f"{name} (broken: {reason})")
+            action = presets_menu.addAction(f"{name} (broken: {reason}){yours}")
             action.setEnabled(False)
             continue
-        action = presets_menu.addAction(preset.title or name)
+        action = presets_menu.addAction((preset.title or name) + yours)
         action.setToolTip(preset.description)
         action.setData(name)
         action.triggered.connect(lambda _=False, n=name: open_preset(n))

@@ -304,6 +304,10 @@ class RunController(QObject):
         self._start_over()
         self.cursor.restore(loaded.cursor.to_dict())
         self.message.emit(f"Opened {self.session.path}", 5000)
+        from rnnviz.session.data_sources import data_note
+
+        if note := data_note(self.session.trainer):
+            self.warned.emit(note[:1].upper() + note[1:] + ".")
         return True
 
     def continue_from(self, step: int) -> bool:

@@ -104,10 +104,14 @@ def test_rnnviz_presets_lists_good_ones_and_names_broken_ones(tmp_path):
     lines = {line.split()[0]: line for line in done.stdout.splitlines()}
     for name in good:
         assert name in lines and "broken" not in lines[name]
-    assert "My own preset" in lines["mine"]
+    assert "My own preset (yours)" in lines["user:mine"]
     assert "(broken: the 'model' settings must be an object" in lines["aaa_broken"]
     assert "(broken: preset 'zzz_deep' could not be read: it is nested" in lines["zzz_deep"]
-    assert "(broken: preset 'mine_broken': compare must be an object" in lines["mine_broken"]
+    assert (
+        "(broken: preset 'user:mine_broken': compare must be an object"
+        in (lines["user:mine_broken"])
+    )
+    assert lines["user:mine_broken"].endswith("(yours)")
 
 
 def test_user_presets_are_found_and_trained(tmp_path, monkeypatch):
@@ -115,5 +119,5 @@ def test_user_presets_are_found_and_trained(tmp_path, monkeypatch):
     user.mkdir(parents=True)
     (user / "mine.json").write_text(json.dumps(GOOD))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    assert "mine" in list_presets() and "lecture_lstm" in list_presets()
-    assert load_preset("mine").model.kind == "gru"
+    assert "user:mine" in list_presets() and "lecture_lstm" in list_presets()
+    assert load_preset("user:mine").model.kind == "gru"

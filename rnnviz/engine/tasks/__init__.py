@@ -11,8 +11,10 @@ from rnnviz.engine.tasks.adding import AddingTask
 from rnnviz.engine.tasks.base import Batch, SampleView, Task
 from rnnviz.engine.tasks.char_lm import CharLMTask
 from rnnviz.engine.tasks.copying import CopyTask
+from rnnviz.engine.tasks.csv_series import CSVSeriesTask
 from rnnviz.engine.tasks.ctc_speech import CTCSpeechTask
 from rnnviz.engine.tasks.dates import DateTask
+from rnnviz.engine.tasks.labelled_csv import LabelledCSVTask
 from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
@@ -21,6 +23,7 @@ from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.sine_generation import SineGenerationTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
+from rnnviz.engine.tasks.text_file import TextFileTask
 from rnnviz.engine.tasks.toys import CliffTask, LinearToyTask
 
 TASKS: dict[str, type[Task]] = {
@@ -42,6 +45,9 @@ TASKS: dict[str, type[Task]] = {
         ReverseTask,
         DateTask,
         AutoencoderTask,
+        CSVSeriesTask,  # the user's own data (tasks/data_files.py)
+        TextFileTask,
+        LabelledCSVTask,
     )
 }
 

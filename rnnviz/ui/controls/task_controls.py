@@ -24,6 +24,11 @@ TASK_TIPS = {
     "w > 1 explodes, w < 1 vanishes.",
     "cliff": "Pascanu et al.'s one-unit RNN whose loss surface has a steep cliff: watch "
     "gradient clipping save the descent.",
+    "csv": "Your own time series (File > Open data...): predict one column of a CSV some rows "
+    "ahead from windows of its rows.",
+    "text": "Your own UTF-8 text (File > Open data...) for the character-level language model.",
+    "labelled_csv": "Your own labelled sequences (File > Open data...): a sequence column and a "
+    "label column, classified many-to-one.",
 }
 
 
