@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         "continues bit for bit in the window)",
     )
     _export_parser(sub)
+    from rnnviz.sweep_cli import add_sweep_parser
+
+    add_sweep_parser(sub)
     return parser
 
 
@@ -354,7 +357,7 @@ def _window(args) -> int:
     )
 
 
-_COMMANDS = ("presets", "train", "export")
+_COMMANDS = ("presets", "train", "export", "sweep")
 
 
 def _with_open_flag(argv: list[str]) -> list[str]:
@@ -374,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
             return _train(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "sweep":
+            from rnnviz.sweep_cli import sweep_command
+
+            return sweep_command(args)
         return _window(args)
     except (SpecError, ValueError, OSError) as exc:
         print(f"rnnviz: error: {exc}", file=sys.stderr)
