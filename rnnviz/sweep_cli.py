@@ -69,12 +69,15 @@ def sweep_command(args) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
         with tqdm(total=cost.to_run, desc="sweep", unit="run", file=sys.stderr) as bar:
+            shown = {}
 
             def update(row, counts) -> None:
-                bar.set_postfix(
-                    done=counts.done, failed=counts.failed, running=counts.running, refresh=False
-                )
-                bar.update(1) if row is not None else bar.refresh()
+                now = {"done": counts.done, "failed": counts.failed, "running": counts.running}
+                if now != shown:  # redrawn when something changed, not at every poll
+                    shown.update(now)
+                    bar.set_postfix(now, refresh=row is None)
+                if row is not None:
+                    bar.update(1)
 
             outcome = run_sweep(
                 spec, out, workers, scheduler, args.keep_runs, on_update=update, cancel=cancel
