@@ -65,6 +65,7 @@ class SweepWindow(QWidget):
         self.out = Path(out) if out else None
         self.rows: dict[str, dict] = {}
         self.spec = None
+        self._colour_bar = None
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self._bridge = _Bridge()
@@ -119,7 +120,6 @@ class SweepWindow(QWidget):
         self.status = QLabel("Choose the axes, then Start.")
         self.status.setWordWrap(True)
         self.plot = pg.PlotWidget()
-        self.plot.setBackground("w")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -246,7 +246,7 @@ class SweepWindow(QWidget):
         item.setLogMode(x=log_x, y=False)
         item.setLabel("bottom", axis)
         item.setLabel("left", "success rate (95% Wilson interval)")
-        item.addLegend(offset=(10, 10))
+        item.addLegend(offset=(-10, 10))  # top right: long-T rates are usually low
         item.setYRange(-0.05, 1.05)
         self.points, self._curve_kinds, self._log_x = {}, {}, log_x
         for n, (kind, points) in enumerate(sweep_stats.success_curves(rows, axis).items()):
@@ -282,18 +282,26 @@ class SweepWindow(QWidget):
         xs, ys, values, failed, ids = sweep_stats.heat_grid(rows, x_axis, y_axis)
         item = self.plot.getPlotItem()
         item.setLogMode(x=False, y=False)
-        item.setLabel("bottom", f"{x_axis} (column index)")
-        item.setLabel("left", f"{y_axis} (row index)")
+        item.setLabel("bottom", x_axis)
+        item.setLabel("left", y_axis)
         self.heat = (xs, ys, ids)
         with np.errstate(divide="ignore", invalid="ignore"):
             image = np.log10(values)
         image = pg.ImageItem(image)
         finite = image.image[np.isfinite(image.image)]
-        if finite.size:
-            image.setLevels((float(finite.min()), float(finite.max()) + 1e-9))
-        image.setColorMap(pg.colormap.get("viridis"))
+        levels = (float(finite.min()), float(finite.max()) + 1e-9) if finite.size else (0, 1)
+        image.setLevels(levels)
         image.mouseClickEvent = self._cell_clicked
         self.plot.addItem(image)
+        if self._colour_bar is None:  # one bar, re-pointed at each redraw's image
+            self._colour_bar = pg.ColorBarItem(
+                values=levels, colorMap=pg.colormap.get("viridis"), label="log10 val_loss",
+                interactive=False,
+            )  # fmt: skip
+            self._colour_bar.setImageItem(image, insert_in=item)
+        else:
+            self._colour_bar.setLevels(levels)
+            self._colour_bar.setImageItem(image)
         bad = np.argwhere(failed > 0)
         if len(bad):
             self.plot.addItem(
