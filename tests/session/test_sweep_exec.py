@@ -144,3 +144,18 @@ def test_a_dask_local_cluster_run_equals_rnnviz_train(tmp_path):
             tmp_path / "out" / "runs" / f"{run.id}.rnnviz", trained_by_cli(tmp_path, run)
         )
     assert child_pids() == before
+
+
+def test_faults_on_a_dask_local_cluster_are_retried_once_and_recorded(tmp_path):
+    pytest.importorskip("distributed")
+    before = child_pids()
+    spec = sweep_spec_from_dict({**SPEC, "axes": {"task.seq_len": [RAISING_LEN, DYING_LEN]}})
+    outcome = run_sweep(spec, tmp_path, workers=2, scheduler="local", run_fn=faulty_run)
+    rows = {int(row["task.seq_len"]): row for row in rows_of(tmp_path)}
+    raised, died = rows[RAISING_LEN], rows[DYING_LEN]
+    assert (raised["status"], raised["attempts"]) == ("failed", "2")
+    assert raised["reason"].startswith("attempt 1: RuntimeError: the run broke on purpose")
+    assert (died["status"], died["attempts"]) == ("ok", "2")
+    assert died["reason"] == "attempt 1: its worker process died"
+    assert (outcome.counts.done, outcome.counts.failed) == (1, 1)
+    assert child_pids() == before
