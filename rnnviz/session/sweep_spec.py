@@ -141,6 +141,9 @@ def sweep_spec_from_dict(data: object) -> SweepSpec:
         )
     preset = _text(data, "preset", required=True)
     fixed = _object(data, "set")
+    if "preset" in fixed:
+        raise SpecError("the sweep's set cannot name a preset: give it as the sweep's preset")
+    fixed = {k: _check_axis_value(k, v, f"the sweep's set {k}") for k, v in fixed.items()}
     axes = {key: _axis_values(key, value) for key, value in _object(data, "axes").items()}
     budget = _object(data, "budget")
     unknown = sorted(set(budget) - {"max_runs", "max_minutes"})
@@ -282,27 +285,32 @@ def _declared(key: str):
     return {"model": MODEL_FIELDS, "train": TRAIN_FIELDS}.get(section, {}).get(name)
 
 
-def _check_axis_value(key: str, value: object) -> object:
-    """A model / train value in its declared type, checked as data (JSON ``"0.1"`` for a
-    number is a wrong type here, not text to parse); preset names and task options are
-    checked when each run's settings are built."""
+def _check_axis_value(key: str, value: object, where: str = "") -> object:
+    """A setting's value checked as data, in its declared type (JSON ``"0.1"`` for a number
+    is a wrong type here, not text to parse as ``--set`` does); task options are numbers or
+    booleans (their ranges are checked when each run's settings are built), presets names."""
+    where = where or f"sweep axis {key}"
     section, _, name = key.rpartition(".")
     if key == "preset":
         if not isinstance(value, str):
-            raise SpecError(f"sweep axis preset: values must be preset names (got {value!r})")
+            raise SpecError(f"{where}: values must be preset names (got {value!r})")
         return value
     if section not in ("model", "task", "train"):
         raise SpecError(
-            f"sweep axis {key!r} is not a setting: name it model.<field>, task.<option>, "
+            f"{where}: {key!r} is not a setting; name it model.<field>, task.<option>, "
             "train.<field> or preset"
         )
     declared = _declared(key)
-    if section != "task" and declared is None:
-        raise SpecError(f"sweep axis {key}: there is no setting {key!r}")
+    if section == "task":
+        if name != "kind" and isinstance(value, str):
+            raise SpecError(f"{where}: task options are numbers or true/false (got {value!r})")
+        return value
+    if declared is None:
+        raise SpecError(f"{where}: there is no setting {key!r}")
     try:
-        return declared.check(value, section) if declared else value
+        return declared.check(value, section)
     except SpecError as exc:
-        raise SpecError(f"sweep axis {key}: {exc}") from None
+        raise SpecError(f"{where}: {exc}") from None
 
 
 # -- the runs ----------------------------------------------------------------------------------
