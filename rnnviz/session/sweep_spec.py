@@ -261,7 +261,8 @@ def _axis_values(key: str, value: object) -> list:
 
 def _log_uniform(key: str, data: dict) -> list:
     """``count`` values drawn log-uniformly from [low, high] with numpy's ``default_rng(seed)``
-    (the same values every time the spec is read); rounded for a whole-number setting."""
+    (the same values every time the spec is read), sorted; rounded (and each once) for a
+    whole-number setting."""
     if set(data) - {"log_uniform", "count", "seed"} or "log_uniform" not in data:
         raise SpecError(
             f'sweep axis {key}: samples are given as {{"log_uniform": [low, high], "count": n}}'
@@ -274,7 +275,7 @@ def _log_uniform(key: str, data: dict) -> list:
     count = _whole(data.get("count"), f"axis {key} count", 1, MAX_AXIS_VALUES)
     seed = _whole(data.get("seed", 0), f"axis {key} seed", 0, 2**32 - 1)
     logs = np.random.default_rng(seed).uniform(math.log(bounds[0]), math.log(bounds[1]), count)
-    values = [float(v) for v in np.exp(logs)]
+    values = sorted(float(v) for v in np.exp(logs))
     if _declared(key) is not None and _declared(key).kind == "int":
         values = sorted({round(v) for v in values})
     return [_check_axis_value(key, v) for v in values]
