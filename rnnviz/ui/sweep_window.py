@@ -12,13 +12,10 @@ its first complete run in the main window, with its whole history.
 
 from __future__ import annotations
 
-import math
 import tempfile
 import threading
 from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.engine.errors import SpecError
-from rnnviz.session import sweep_stats
+from rnnviz.ui.sweep_plot import SweepPlot
 
 #: the settings an axis can sweep from the window (any setting can in a spec file)
 AXIS_KEYS = (
@@ -47,7 +44,6 @@ AXIS_KEYS = (
     "preset",
 )
 NONE = "(none)"
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 
 
 class _Bridge(QObject):
@@ -65,7 +61,6 @@ class SweepWindow(QWidget):
         self.out = Path(out) if out else None
         self.rows: dict[str, dict] = {}
         self.spec = None
-        self._colour_bar = None
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self._bridge = _Bridge()
@@ -119,7 +114,8 @@ class SweepWindow(QWidget):
         buttons.addWidget(self.stop_button)
         self.status = QLabel("Choose the axes, then Start.")
         self.status.setWordWrap(True)
-        self.plot = pg.PlotWidget()
+        self.plot = SweepPlot()
+        self.plot.run_clicked.connect(self.open_run)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -217,7 +213,7 @@ class SweepWindow(QWidget):
             ended = "Stopped" if outcome.cancelled else "Finished"
             self.status.setText(
                 f"{ended}: {c.done} trained, {c.failed} failed, {c.skipped} already complete. "
-                f"Summary: {outcome.summary_path}. Click a point to open its run."
+                f"Summary: {outcome.summary_path}. Click a point or a cell to open its run."
             )
         self.redraw()
 
@@ -232,111 +228,9 @@ class SweepWindow(QWidget):
         ]
 
     def redraw(self) -> None:
-        self.plot.clear()
-        axes = self.numeric_axes()
-        rows = list(self.rows.values())
-        if len(axes) >= 2:
-            self._draw_heatmap(rows, axes[0], axes[1])
-        elif axes:
-            self._draw_curves(rows, axes[0])
-
-    def _draw_curves(self, rows: list[dict], axis: str) -> None:
-        item = self.plot.getPlotItem()
-        log_x = axis == "train.lr"
-        item.setLogMode(x=log_x, y=False)
-        item.setLabel("bottom", axis)
-        item.setLabel("left", "success rate (95% Wilson interval)")
-        item.addLegend(offset=(-10, 10))  # top right: long-T rates are usually low
-        item.setYRange(-0.05, 1.05)
-        self.points, self._curve_kinds, self._log_x = {}, {}, log_x
-        for n, (kind, points) in enumerate(sweep_stats.success_curves(rows, axis).items()):
-            colour = COLOURS[n % len(COLOURS)]
-            shown = [p for p in points if p[2] > 0]
-            xs = np.array([p[0] for p in shown], dtype=float)
-            xs_plot = np.log10(xs) if log_x else xs
-            rates = np.array([p[1] / p[2] for p in shown])
-            scatter = pg.PlotDataItem(
-                xs, rates, pen=pg.mkPen(colour, width=2), symbol="o", symbolBrush=colour,
-                name=kind,
-            )  # fmt: skip
-            scatter.scatter.sigClicked.connect(self._point_clicked)
-            self.plot.addItem(scatter)
-            if len(shown):
-                low = rates - np.array([p[4] for p in shown])
-                high = np.array([p[5] for p in shown]) - rates
-                bars = pg.ErrorBarItem(x=xs_plot, y=rates, top=high, bottom=low, beam=0.0)
-                bars.setOpts(pen=pg.mkPen(colour))
-                self.plot.addItem(bars)
-            for p in shown:
-                self.points[(kind, float(p[0]))] = p[6]
-            failed = [p for p in points if p[3]]
-            if failed:
-                marks = pg.ScatterPlotItem(
-                    [math.log10(p[0]) if log_x else p[0] for p in failed], [0.0] * len(failed),
-                    symbol="x", size=12, brush=colour, pen=pg.mkPen(colour),
-                )  # fmt: skip
-                self.plot.addItem(marks)
-            self._curve_kinds[id(scatter.scatter)] = kind
-
-    def _draw_heatmap(self, rows: list[dict], x_axis: str, y_axis: str) -> None:
-        xs, ys, values, failed, ids = sweep_stats.heat_grid(rows, x_axis, y_axis)
-        item = self.plot.getPlotItem()
-        item.setLogMode(x=False, y=False)
-        item.setLabel("bottom", x_axis)
-        item.setLabel("left", y_axis)
-        self.heat = (xs, ys, ids)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            image = np.log10(values)
-        image = pg.ImageItem(image)
-        finite = image.image[np.isfinite(image.image)]
-        levels = (float(finite.min()), float(finite.max()) + 1e-9) if finite.size else (0, 1)
-        image.setLevels(levels)
-        image.mouseClickEvent = self._cell_clicked
-        self.plot.addItem(image)
-        if self._colour_bar is None:  # one bar, re-pointed at each redraw's image
-            self._colour_bar = pg.ColorBarItem(
-                values=levels, colorMap=pg.colormap.get("viridis"), label="log10 val_loss",
-                interactive=False,
-            )  # fmt: skip
-            self._colour_bar.setImageItem(image, insert_in=item)
-        else:
-            self._colour_bar.setLevels(levels)
-            self._colour_bar.setImageItem(image)
-        bad = np.argwhere(failed > 0)
-        if len(bad):
-            self.plot.addItem(
-                pg.ScatterPlotItem(bad[:, 0] + 0.5, bad[:, 1] + 0.5, symbol="x", size=14,
-                                   brush="r", pen=pg.mkPen("r"))
-            )  # fmt: skip
-        axis_x, axis_y = item.getAxis("bottom"), item.getAxis("left")
-        axis_x.setTicks([[(i + 0.5, f"{x:g}") for i, x in enumerate(xs)]])
-        axis_y.setTicks([[(j + 0.5, f"{y:g}") for j, y in enumerate(ys)]])
-        item.setTitle("log10 mean held-out loss (x: failed runs)")
+        self.plot.show_results(self.numeric_axes(), list(self.rows.values()))
 
     # -- opening a run -------------------------------------------------------------------------
-    def _point_clicked(self, scatter, points, *_) -> None:
-        kind = self._curve_kinds.get(id(scatter))
-        if not len(points):
-            return
-        x = float(points[0].pos().x())
-        if self._log_x:  # a log-x plot places points at log10 x
-            x = 10**x
-        match = min(
-            (key for key in self.points if key[0] == kind),
-            key=lambda key: abs(math.log(key[1] / x)) if x > 0 else abs(key[1] - x),
-            default=None,
-        )
-        if match is not None:
-            self.open_run(self.points[match][0])
-
-    def _cell_clicked(self, event) -> None:
-        xs, ys, ids = self.heat
-        pos = event.pos()
-        cell = (int(pos.x()), int(pos.y()))
-        if cell in ids:
-            event.accept()
-            self.open_run(ids[cell][0])
-
     def open_run(self, run_id: str) -> bool:
         """Open a kept run in the main window (its whole history)."""
         path = self.out / "runs" / f"{run_id}.rnnviz"

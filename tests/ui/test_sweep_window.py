@@ -57,12 +57,12 @@ def test_a_sweep_from_the_window_plots_success_and_opens_a_run(make_window, qtbo
     sweep.threshold.setValue(1.0)  # a loss every run reaches: success rate 1 at both T
     run(qtbot, sweep)
     assert "Finished: 2 trained, 0 failed" in sweep.status.text()
-    assert sorted(sweep.points) == [("lstm", 10.0), ("lstm", 12.0)]
+    assert sorted(sweep.plot.points) == [("lstm", 10.0), ("lstm", 12.0)]
     curves = [i for i in sweep.plot.getPlotItem().listDataItems() if i.name() == "lstm"]
     xs, ys = curves[0].getData()
     assert list(xs) == [10.0, 12.0] and list(ys) == [1.0, 1.0]
     click_at(qtbot, sweep, 12.0, 1.0)
-    run_id = sweep.points[("lstm", 12.0)][0]
+    run_id = sweep.plot.points[("lstm", 12.0)][0]
     expected = tmp_path / "sweep" / "runs" / f"{run_id}.rnnviz"
     qtbot.waitUntil(lambda: window.run_control.session.path == expected, timeout=10_000)
     assert window.run_control.session.trainer.step_count == 4
@@ -74,7 +74,7 @@ def test_two_numeric_axes_make_a_heatmap_whose_cells_open_runs(make_window, qtbo
     sweep = open_sweep(window, qtbot, tmp_path / "grid")
     fill(qtbot, sweep, [("task.seq_len", "10, 12"), ("model.hidden_size", "3, 5")], steps=3)
     run(qtbot, sweep)
-    xs, ys, ids = sweep.heat
+    xs, ys, ids = sweep.plot.heat
     assert (xs, ys) == ([10.0, 12.0], [3.0, 5.0]) and len(ids) == 4
     click_at(qtbot, sweep, 1.5, 0.5)  # the cell of T = 12, 3 units
     expected = tmp_path / "grid" / "runs" / f"{ids[(1, 0)][0]}.rnnviz"
