@@ -12,24 +12,36 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
 from rnnviz.session import sweep_stats
+from rnnviz.ui.export import Table, grid_table
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 
 
 class SweepPlot(pg.PlotWidget):
+    """A plot with the panels' export (right click: PNG, SVG, and its numbers as CSV)."""
+
     run_clicked = Signal(str)
+    title = "Sweep"
+    key = "sweep"
 
     def __init__(self) -> None:
         super().__init__()
+        self._tables: dict = {}
         self.points: dict[tuple[str, float], list[str]] = {}
         self.heat = ([], [], {})
         self._curve_kinds: dict[int, str] = {}
         self._log_x = False
         self._colour_bar = None
 
+    def export_tables(self) -> dict:
+        """The numbers drawn (``ui/export.py``): the success curves, or the heatmap's mean
+        held-out loss and failed-run counts (one row per value of the second axis)."""
+        return self._tables
+
     def show_results(self, axes: list[str], rows: list[dict]) -> None:
         """Redraw from the summary rows: ``axes`` are the sweep's numeric axes."""
         self.clear()
+        self._tables = {}
         if len(axes) >= 2:
             self._draw_heatmap(rows, axes[0], axes[1])
         elif axes:
@@ -49,7 +61,9 @@ class SweepPlot(pg.PlotWidget):
         item.addLegend(offset=(-10, 10))  # top right: long-T rates are usually low
         item.setYRange(-0.05, 1.05)
         self.points, self._curve_kinds, self._log_x = {}, {}, log_x
-        for n, (kind, points) in enumerate(sweep_stats.success_curves(rows, axis).items()):
+        curves = sweep_stats.success_curves(rows, axis)
+        self._tables = {"success": _curve_table(curves, axis)}
+        for n, (kind, points) in enumerate(curves.items()):
             colour = COLOURS[n % len(COLOURS)]
             shown = [p for p in points if p[2] > 0]
             xs = np.array([p[0] for p in shown], dtype=float)
@@ -80,6 +94,11 @@ class SweepPlot(pg.PlotWidget):
 
     def _draw_heatmap(self, rows: list[dict], x_axis: str, y_axis: str) -> None:
         xs, ys, values, failed, ids = sweep_stats.heat_grid(rows, x_axis, y_axis)
+        names = [f"{x_axis}={x:g}" for x in xs]
+        self._tables = {
+            "val_loss": grid_table({y_axis: ys}, names, values.T, "mean held-out loss"),
+            "failed": grid_table({y_axis: ys}, names, failed.T, "failed runs"),
+        }
         item = self.getPlotItem()
         item.setLogMode(x=False, y=False)
         item.setLabel("bottom", x_axis)
@@ -136,3 +155,13 @@ class SweepPlot(pg.PlotWidget):
         if cell in ids:
             event.accept()
             self.run_clicked.emit(ids[cell][0])
+
+
+def _curve_table(curves: dict, axis: str) -> Table:
+    header = ["model_kind", axis, "successes", "complete", "failed", "rate", "low", "high"]
+    rows = [
+        [kind, x, wins, n, failed, wins / n if n else None, low, high]
+        for kind, points in curves.items()
+        for x, wins, n, failed, low, high, _ids in points
+    ]
+    return Table(header, rows, "success rate with its 95% Wilson interval")

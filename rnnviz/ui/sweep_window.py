@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.engine.errors import SpecError
+from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.sweep_plot import SweepPlot
 
 #: the settings an axis can sweep from the window (any setting can in a spec file)
@@ -116,6 +117,7 @@ class SweepWindow(QWidget):
         self.status.setWordWrap(True)
         self.plot = SweepPlot()
         self.plot.run_clicked.connect(self.open_run)
+        install_export_menu(self.plot, report=self.status.setText)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)

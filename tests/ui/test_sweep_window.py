@@ -1,11 +1,14 @@
 """The Sweep window: a small sweep started from it with real clicks, results plotted as they
 arrive, and clicking a point (success curve) or a cell (heatmap) opens that run."""
 
+import csv
+import multiprocessing
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt
 
 from rnnviz.session.sweep_stats import wilson_interval
+from rnnviz.ui.export import export_csv
 
 
 def open_sweep(window, qtbot, out: Path):
@@ -61,6 +64,13 @@ def test_a_sweep_from_the_window_plots_success_and_opens_a_run(make_window, qtbo
     curves = [i for i in sweep.plot.getPlotItem().listDataItems() if i.name() == "lstm"]
     xs, ys = curves[0].getData()
     assert list(xs) == [10.0, 12.0] and list(ys) == [1.0, 1.0]
+    (written,) = export_csv(sweep.plot, tmp_path / "success.csv")  # as every panel exports
+    with written.open(newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["model_kind", "task.seq_len", "successes", "complete", "failed",
+                        "rate", "low", "high"]  # fmt: skip
+    low, high = wilson_interval(1, 1)
+    assert table[1] == ["lstm", "10.0", "1", "1", "0", "1.0", repr(low), repr(high)]
     click_at(qtbot, sweep, 12.0, 1.0)
     run_id = sweep.plot.points[("lstm", 12.0)][0]
     expected = tmp_path / "sweep" / "runs" / f"{run_id}.rnnviz"
@@ -81,3 +91,17 @@ def test_two_numeric_axes_make_a_heatmap_whose_cells_open_runs(make_window, qtbo
     qtbot.waitUntil(lambda: window.run_control.session.path == expected, timeout=10_000)
     trainer = window.run_control.session.trainer
     assert (trainer.task.seq_len, trainer.spec.hidden_size) == (12, 3)
+
+
+def test_stop_ends_the_sweep_and_its_workers(make_window, qtbot, tmp_path):
+    window = make_window("adding_lstm")
+    sweep = open_sweep(window, qtbot, tmp_path / "long")
+    fill(qtbot, sweep, [("task.seq_len", "10, 12, 14")], steps=1_000_000)
+    qtbot.mouseClick(sweep.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 running" in sweep.status.text(), timeout=60_000)
+    qtbot.mouseClick(sweep.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sweep.start_button.isEnabled(), timeout=60_000)
+    assert sweep.status.text().startswith("Stopped: 0 trained, 0 failed")
+    assert not sweep.running and multiprocessing.active_children() == []
+    with (tmp_path / "long" / "summary.csv").open(newline="") as handle:
+        assert [row["status"] for row in csv.DictReader(handle)] == ["cancelled"] * 3
