@@ -159,3 +159,54 @@ def test_faults_on_a_dask_local_cluster_are_retried_once_and_recorded(tmp_path):
     assert died["reason"] == "attempt 1: its worker process died"
     assert (outcome.counts.done, outcome.counts.failed) == (1, 1)
     assert child_pids() == before
+
+
+def spawned_children(pid: int) -> list[int]:
+    """The spawned worker processes of process ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if parent == pid and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_cancels_the_cli_sweep_and_ends_its_workers(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(
+        json.dumps({**SPEC, "steps": 1_000_000, "axes": {"task.seq_len": [10, 11]}})
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "rnnviz",
+        "sweep",
+        str(spec_path),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    proc = subprocess.Popen([*command, "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := spawned_children(proc.pid)) < 2:  # both workers started
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the sweep started no workers"
+            time.sleep(0.1)  # another process: nothing to wait on but its /proc entries
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert [row["status"] for row in rows_of(tmp_path / "o")] == ["cancelled"] * 2
