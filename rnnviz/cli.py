@@ -139,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
         "continues bit for bit in the window)",
     )
     _export_parser(sub)
+    from rnnviz.sweep_cli import add_sweep_parser
+
+    add_sweep_parser(sub)
     return parser
 
 
@@ -420,7 +423,7 @@ def _window(args) -> int:
     )
 
 
-_COMMANDS = ("presets", "train", "export")
+_COMMANDS = ("presets", "train", "export", "sweep")
 
 
 def _with_open_flag(argv: list[str]) -> list[str]:
@@ -440,6 +443,10 @@ def main(argv: list[str] | None = None) -> int:
             return _train(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "sweep":
+            from rnnviz.sweep_cli import sweep_command
+
+            return sweep_command(args)
         return _window(args)
     except (SpecError, ValueError, OSError) as exc:
         print(f"rnnviz: error: {exc}", file=sys.stderr)

@@ -33,6 +33,10 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     transport = window.transport
     for action in (transport.run_action, transport.step_action, transport.reset_action):
         train_menu.addAction(action)
+    sweep = QAction("S&weep…", window)
+    sweep.setToolTip("Many runs over settings and seeds, plotted as they finish")
+    sweep.triggered.connect(lambda: _open_sweep(window))
+    train_menu.addAction(sweep)
 
     presets_menu = menu.addMenu("&Presets")
     fill_presets_menu(presets_menu, window.new_from_preset)
@@ -54,6 +58,12 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     view_menu.addAction(reset_layout)
     build_help_menu(window)
     return presets_menu, view_menu
+
+
+def _open_sweep(window: MainWindow) -> None:
+    from rnnviz.ui.sweep_window import open_sweep_window
+
+    open_sweep_window(window)
 
 
 def build_help_menu(window: MainWindow) -> QMenu:

@@ -1,0 +1,89 @@
+"""The Dask ``distributed`` executor of a sweep: an existing cluster (``dask scheduler`` and
+``dask worker tcp://HOST:PORT`` on any machines, or dask-jobqueue on a Slurm one) given by
+its scheduler's address, or a LocalCluster of worker processes started for the sweep and
+closed after it.
+
+Each run is one task (``client.submit(run_one, payload)``, not pure: a retry is a new task).
+The workers need rnnviz installed (the same version: a run's settings are rebuilt there from
+the preset's name). On the LocalCluster a task whose worker dies is not resubmitted by the
+scheduler (``allowed-failures`` 0): the sweep retries it once itself, as on the local pool.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rnnviz.engine.errors import SpecError
+
+#: how long to wait for a cluster's first worker before giving up
+CONNECT_S = 60
+
+
+class DaskPool:
+    """``scheduler``: ``"local"`` (a LocalCluster of ``workers`` single-threaded worker
+    processes) or a scheduler address (``tcp://HOST:PORT``)."""
+
+    def __init__(self, scheduler: str, workers: int) -> None:
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise SpecError(
+                "--scheduler / --dask need Dask's distributed package: pip install distributed"
+            ) from None
+        self._cluster = None
+        if scheduler == "local":
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                self._cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(scheduler, timeout=f"{CONNECT_S}s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise SpecError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        self._client.wait_for_workers(1, timeout=CONNECT_S)
+        threads = sum(self._client.nthreads().values())
+        self.slots = max(1, threads)
+        self._futures: list = []
+
+    def submit(self, fn, payload: dict):
+        key = f"rnnviz-sweep-{payload['id']}-attempt{payload.get('attempt', 1)}"
+        future = self._client.submit(fn, payload, key=key, pure=False)
+        self._futures.append(future)
+        return future
+
+    def wait(self, futures: list, timeout: float) -> list:
+        from distributed import wait
+
+        try:
+            done, _ = wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return []
+        return list(done)
+
+    @staticmethod
+    def result(future) -> dict:
+        return future.result()
+
+    @staticmethod
+    def describe(exc: BaseException) -> str:
+        from distributed import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return "its worker process died"
+        return f"{type(exc).__name__}: {exc}"
+
+    def close(self, cancel: bool = False) -> None:
+        """Cancel what is still queued or running, disconnect, and end the LocalCluster
+        (its worker processes with it); an existing cluster keeps running."""
+        if cancel and self._futures:
+            self._client.cancel([f for f in self._futures if not f.done()])
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
