@@ -10,7 +10,12 @@ The loss is the negative log-likelihood of the gold paths, per counted step:
 
 so with A = s = e = 0 it is exactly the per-step softmax cross-entropy of ``Task.loss``
 (Z then factorises over t). Predictions are the Viterbi paths, not the per-step argmax.
-The transitions start at 0: an untrained CRF decodes like the softmax model.
+The transitions start at 0: an untrained CRF decodes like the softmax model, except that on
+a task with a tag scheme (``task.tag_scheme == "BIO"``) the moves the scheme forbids (I-x
+first, or after anything but B-x / I-x) get a fixed score of FORBIDDEN = -10^4 added to A and
+s (a constrained CRF, as AllenNLP's ``allowed_transitions``): exp(-10^4) is 0 in float32 and
+float64, so no path through such a move counts in Z and Viterbi never chooses one; the
+learned A, s, e are the rest.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from rnnviz.engine.bio import allowed_moves
 from rnnviz.engine.crf import crf_marginals, crf_viterbi
 from rnnviz.engine.spec import SpecError
 
 PARAMS = ("crf.transitions", "crf.start", "crf.end")
+FORBIDDEN = -1.0e4
 
 
 class CRFLayer(nn.Module):
@@ -34,6 +41,20 @@ class CRFLayer(nn.Module):
         self.transitions = nn.Parameter(torch.zeros(num_tags, num_tags))
         self.start = nn.Parameter(torch.zeros(num_tags))
         self.end = nn.Parameter(torch.zeros(num_tags))
+        # fixed (not trained) scores of the forbidden moves: 0 or FORBIDDEN
+        self.fixed_transitions = torch.zeros(num_tags, num_tags)
+        self.fixed_start = torch.zeros(num_tags)
+
+    def allow(self, allowed: np.ndarray, allowed_start: np.ndarray) -> None:
+        """Forbid the moves that are False in ``allowed`` [K, K] and ``allowed_start`` [K]."""
+        self.fixed_transitions = torch.as_tensor(np.where(allowed, 0.0, FORBIDDEN)).float()
+        self.fixed_start = torch.as_tensor(np.where(allowed_start, 0.0, FORBIDDEN)).float()
+
+
+def constrain_crf(model, task) -> None:
+    """Give a CRF model the forbidden moves of the task's tag scheme (if it has one)."""
+    if getattr(model, "crf", None) is not None and getattr(task, "tag_scheme", "") == "BIO":
+        model.crf.allow(*allowed_moves(task.output_labels))
 
 
 def check_crf_pairing(spec, task) -> None:
@@ -89,11 +110,12 @@ def viterbi_batch(emissions: Tensor, mask: Tensor, transitions, start, end) -> T
 
 
 def _crf_params(model, params: dict | None = None):
+    """(A, s, e) with the fixed forbidden-move scores added."""
     params = params or {}
     layer = model.crf
     return (
-        params.get(PARAMS[0], layer.transitions),
-        params.get(PARAMS[1], layer.start),
+        params.get(PARAMS[0], layer.transitions) + layer.fixed_transitions,
+        params.get(PARAMS[1], layer.start) + layer.fixed_start,
         params.get(PARAMS[2], layer.end),
     )
 
@@ -129,8 +151,9 @@ def objective_metrics(model, task, y_hat: Tensor, batch) -> dict[str, float]:
 
 def crf_sample(model, y_hat: Tensor, mask: Tensor) -> dict[str, np.ndarray]:
     """What the CRF lattice panel shows of the displayed sequence (y_hat [T, K], mask [T]):
-    ``marginals`` [n, K] and ``viterbi`` [n] over its n counted steps, the ``transitions``
-    [K, K], ``start`` and ``end`` [K]; {} for a model without a CRF."""
+    ``marginals`` [n, K] and ``viterbi`` [n] over its n counted steps, the learned
+    ``transitions`` [K, K], ``start`` and ``end`` [K], and ``allowed`` [K, K] (1 where a move
+    is not forbidden); {} for a model without a CRF."""
     if getattr(model, "crf", None) is None:
         return {}
     n = max(1, int(mask.sum()))
@@ -138,10 +161,12 @@ def crf_sample(model, y_hat: Tensor, mask: Tensor) -> dict[str, np.ndarray]:
         a, s, e = (p.detach().double() for p in _crf_params(model))
         emissions = y_hat[:n].detach().double()
         _, path = crf_viterbi(emissions, a, s, e)
+        layer = model.crf
         return {
             "marginals": crf_marginals(emissions, a, s, e).numpy(),
             "viterbi": np.asarray(path, dtype=np.int64),
-            "transitions": a.numpy(),
-            "start": s.numpy(),
-            "end": e.numpy(),
+            "transitions": layer.transitions.detach().double().numpy().copy(),
+            "start": layer.start.detach().double().numpy().copy(),
+            "end": e.numpy().copy(),
+            "allowed": (layer.fixed_transitions == 0).double().numpy(),
         }

@@ -31,6 +31,7 @@ from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.budget import check_budget
 from rnnviz.engine.crf_objective import (
     check_crf_pairing,
+    constrain_crf,
     crf_sample,
     objective_loss,
     objective_metrics,
@@ -116,6 +117,7 @@ class Trainer(LiveSettings):
     def reset(self) -> None:
         """Back to step 0: the seed's initial weights, a fresh optimiser and history."""
         self.model = build_model(self.spec, seed=self.config.seed)
+        constrain_crf(self.model, self.task)
         if self.initial_weights:
             self.model.set_weights(self.initial_weights)
         unknown = set(self.config.freeze) - dict(self.model.named_parameters()).keys()

@@ -21,6 +21,7 @@ from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.sine_generation import SineGenerationTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
+from rnnviz.engine.tasks.slot_filling_bio import SlotFillingBIOTask
 from rnnviz.engine.tasks.toys import CliffTask, LinearToyTask
 
 TASKS: dict[str, type[Task]] = {
@@ -42,6 +43,7 @@ TASKS: dict[str, type[Task]] = {
         ReverseTask,
         DateTask,
         AutoencoderTask,
+        SlotFillingBIOTask,
     )
 }
 
