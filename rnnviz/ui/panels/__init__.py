@@ -25,6 +25,7 @@ def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
     from rnnviz.ui.panels.attention import AttentionPanel
     from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
+    from rnnviz.ui.panels.crf_lattice import CRFLatticePanel
     from rnnviz.ui.panels.ctc_lattice import CTCLatticePanel
     from rnnviz.ui.panels.gates import GatesPanel
     from rnnviz.ui.panels.gradient_norm import GradientNormPanel
@@ -53,6 +54,7 @@ def default_panel_classes() -> list[type[Panel]]:
         AttentionPanel,
         SequenceCodesPanel,
         Seq2SeqGraphPanel,
+        CRFLatticePanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
