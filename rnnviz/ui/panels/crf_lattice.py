@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
@@ -137,9 +137,7 @@ class CRFLatticePanel(Panel):
             plot.addItem(line, ignoreBounds=True)
             self.lines.append(line)
         self.trans_plot = self._heat_plot(self.matrix, 0, 0)
-        self.trans_plot.setTitle(
-            "A[prev ↓, next →]", size=f"{max(6, plot_font_pt() - 1)}pt"
-        )
+        self.trans_plot.setTitle("A[prev ↓, next →]", size=f"{max(6, plot_font_pt() - 1)}pt")
         self.trans_image = pg.ImageItem(axisOrder="col-major")
         self.trans_image.setColorMap(pg.colormap.get("CET-D1"))
         self.trans_plot.addItem(self.trans_image)
@@ -147,9 +145,7 @@ class CRFLatticePanel(Panel):
         self.lattice_plot.setTitle(
             "CRF marginals · Viterbi", size=f"{max(6, plot_font_pt() - 1)}pt"
         )
-        self.argmax_plot.setTitle(
-            "softmax · argmax", size=f"{max(6, plot_font_pt() - 1)}pt"
-        )
+        self.argmax_plot.setTitle("softmax · argmax", size=f"{max(6, plot_font_pt() - 1)}pt")
 
     def _heat_plot(self, widget, row: int, col: int) -> pg.PlotItem:
         plot = widget.addPlot(
@@ -231,6 +227,9 @@ class CRFLatticePanel(Panel):
             plot.vb.setLimits(xMin=0, xMax=n, yMin=0, yMax=K)
             plot.vb.setRange(xRange=(0, n), yRange=(0, K), padding=0)
         self.lattice_plot.getAxis("bottom").setStyle(showValues=False)
+        widest = max(QFontMetrics(plot_font(-2)).horizontalAdvance(tag) for tag in view.tags)
+        for plot in (self.lattice_plot, self.argmax_plot, self.trans_plot):
+            plot.getAxis("left").setWidth(widest + 14)  # every tag name fits beside its row
         self.lattice_image.setImage(np.ascontiguousarray(view.marginals), levels=(0.0, 1.0))
         self.argmax_image.setImage(np.ascontiguousarray(view.softmax), levels=(0.0, 1.0))
         centres = np.arange(n) + 0.5
