@@ -17,6 +17,7 @@ from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
 from rnnviz.engine.tasks.parity import ParityTask
+from rnnviz.engine.tasks.parse_tiny import ParseTinyTask
 from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.sine_generation import SineGenerationTask
@@ -44,6 +45,7 @@ TASKS: dict[str, type[Task]] = {
         DateTask,
         AutoencoderTask,
         SlotFillingBIOTask,
+        ParseTinyTask,
     )
 }
 
