@@ -235,4 +235,19 @@ PANEL_HELP: dict[str, str] = {
         "<b>Look for:</b> the argmax breaking the scheme early in training while the Viterbi "
         "path never does; B-x → I-x growing positive in A."
     ),
+    "parse_tree": (
+        "<b>Parse tree</b> (parse_tiny): the shown sentence's parse as the decoder wrote it, "
+        "greedily, as a bracket sequence: “(X” opens a constituent X, “)X” closes it, a tag "
+        "(Det, N, V …) is a leaf."
+        "<ul>"
+        "<li><b>Left:</b> that sequence drawn as a tree, green when it is the target tree, "
+        "orange when it is a tree but another one; “not a tree” when the brackets do not "
+        "match (the header says why, the bad token is red below).</li>"
+        "<li><b>Right:</b> the target tree, the words under its leaves.</li>"
+        "</ul>"
+        "Below: the decoded tokens; ← → select an output step (underlined, its node ringed). "
+        "It follows the training-step cursor.<br>"
+        "<b>Look for:</b> unbalanced brackets early in training, then well-formed trees, then "
+        "the right ones."
+    ),
 }
