@@ -86,6 +86,7 @@ def test_decoded_metrics_by_hand():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_parse_seq2seq_learns_to_write_trees():
     """The preset's claim, measured on 40 fresh sentences of every length 3..11."""
     trainer = Trainer.from_preset(load_preset("parse_seq2seq"))
