@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.engine.bio import illegal_steps
@@ -82,3 +82,22 @@ def test_other_models_get_a_note_instead_of_a_lattice(qtbot, make_window):
     panel = window.panels["crf_lattice"]
     assert panel.note.isVisible() and not panel.graphics.isVisible()
     assert "slot_filling_crf" in panel.note.text()
+
+
+def test_ticking_crf_output_layer_makes_a_crf_tagger(qtbot, make_window):
+    window = make_window("slot_filling_bilstm")
+    sidebar = window.sidebar
+    assert sidebar.model.crf.isVisible() and not sidebar.model.crf.isChecked()
+    box = sidebar.model.crf  # a click on its tick box (the row is wider than box and text)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked() and sidebar.pending
+    qtbot.mouseClick(sidebar.apply_button, Qt.MouseButton.LeftButton)
+    assert window.trainer.spec.crf and window.trainer.model.crf is not None
+    window.run_steps(2)
+    qtbot.waitUntil(lambda: window.shown_step == 2 and not window.running, timeout=TIMEOUT)
+    panel = shown_lattice(qtbot, window)
+    assert panel.lattice_image.image.shape[1] == 4  # slot_filling's tags
+    # a CRF on a regression task is refused with one sentence, not applied
+    window.sidebar.task.kind.setCurrentIndex(window.sidebar.task.kind.findData("sine"))
+    qtbot.mouseClick(sidebar.apply_button, Qt.MouseButton.LeftButton)
+    assert "tags every step of a classification task" in sidebar.message.text()
