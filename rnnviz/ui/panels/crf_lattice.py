@@ -250,8 +250,14 @@ class CRFLatticePanel(Panel):
         for item in self.trans_cells:
             self.trans_plot.removeItem(item)
         self.trans_cells = []
+        # the scores as numbers only where a cell is wide enough for one (colour says the rest)
+        numbers = self.trans_plot.vb.width() / K > QFontMetrics(plot_font(-2)).horizontalAdvance(
+            "-0.0 "
+        )
         for i in range(K):
             for j in range(K):
+                if allowed[i, j] and not numbers:
+                    continue
                 if allowed[i, j]:
                     cell = pg.TextItem(
                         f"{view.transitions[i, j]:.1f}", color="#111", anchor=(0.5, 0.5)
@@ -281,6 +287,11 @@ class CRFLatticePanel(Panel):
         prefix = f"[{self.run_label}] " if self.run_label else ""
         self.summary.setText(prefix + step_summary(view, t))
         self.paths.setText(paths_html(view, t))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.view is not None:  # numbers in the matrix cells only where they fit
+            self._draw_transitions()
 
     def _t_moved(self, _t: int) -> None:
         if self.view is not None:
