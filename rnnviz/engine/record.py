@@ -28,6 +28,9 @@ class SampleRecord:
     and with ``<eos>``; ``attention`` {"teacher": alpha [T_out, T_in], "greedy": alpha
     [len(predicted_tokens), T_in]}, each row a softmax over the source (empty without
     attention).
+    CRF taggers (``crf_objective.crf_sample``): ``crf`` {"marginals" [n, K], "viterbi" [n],
+    "transitions" [K, K], "start" [K], "end" [K]} over the n counted steps, and
+    ``predicted_tokens`` the Viterbi path (empty for other models).
     """
 
     x: np.ndarray
@@ -41,6 +44,7 @@ class SampleRecord:
     series: dict[str, np.ndarray] = field(default_factory=dict)
     text: str = ""
     attention: dict[str, np.ndarray] = field(default_factory=dict)
+    crf: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,11 @@ class StepRecord:
     seconds: float = 0.0
 
 
-def sample_record(task, batch, trace, y_hat, decoding=None) -> SampleRecord:
+def sample_record(task, batch, trace, y_hat, decoding=None, crf=None) -> SampleRecord:
     """The displayed sequence's record: ``batch`` holds it as sequence 0, ``trace`` is
     {chain: {name: [T, 1, H]}} and ``y_hat`` [T, O]; the task says how to show it.
-    ``decoding``: an encoder-decoder's ``SampleDecoding`` (greedy tokens and attention)."""
+    ``decoding``: an encoder-decoder's ``SampleDecoding`` (greedy tokens and attention);
+    ``crf``: a CRF tagger's lattice (``crf_objective.crf_sample``)."""
     trace = {
         chain: {k: v[:, 0].contiguous().cpu().numpy() for k, v in kinds.items()}
         for chain, kinds in trace.items()
@@ -103,6 +108,11 @@ def sample_record(task, batch, trace, y_hat, decoding=None) -> SampleRecord:
     y_hat = y_hat.detach().cpu().numpy()
     mask = batch.mask[:, 0].cpu().numpy()
     view = task.view(x, y, y_hat, mask)
+    predicted = list(decoding.tokens) if decoding else view.predicted_tokens
+    if crf:  # the CRF predicts its Viterbi path, not the per-step argmax
+        labels = task.output_labels
+        predicted = [labels[int(k)] for k in crf["viterbi"]]
+        predicted += [""] * (len(view.predicted_tokens) - len(predicted))
     return SampleRecord(
         x=x,
         y=y,
@@ -111,10 +121,11 @@ def sample_record(task, batch, trace, y_hat, decoding=None) -> SampleRecord:
         trace=trace,
         input_tokens=view.input_tokens,
         target_tokens=view.target_tokens,
-        predicted_tokens=list(decoding.tokens) if decoding else view.predicted_tokens,
+        predicted_tokens=predicted,
         series=view.series,
         text=view.text,
         attention=dict(decoding.attention) if decoding else {},
+        crf=dict(crf or {}),
     )
 
 

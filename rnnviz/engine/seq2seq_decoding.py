@@ -66,10 +66,13 @@ def greedy_metrics(model, task: Task, batch: Batch) -> dict[str, float]:
     right = (emitted(decoded, batch.y.shape[0]) == batch.y).float() * batch.mask  # [T_out, B]
     counted = batch.mask.sum()
     exact = (right.sum(0) == batch.mask.sum(0)).float().mean()
-    return {
+    metrics = {
         "token_accuracy": float(right.sum() / counted.clamp_min(1.0)),
         "sequence_accuracy": float(exact),
     }
+    if hasattr(task, "decoded_metrics"):  # a task's own reading of the decodings
+        metrics |= task.decoded_metrics(decoded, batch)
+    return metrics
 
 
 def sample_decoding(model, task: Task, shown: Batch, teacher) -> SampleDecoding | None:

@@ -64,6 +64,7 @@ MODEL_FIELDS: dict[str, Field] = {
         Field("context_alpha", "float", 0.0, 1.0, high_open=True, label="SCRN context decay"),
         Field("seq2seq", "bool", label="encoder-decoder"),
         Field("attention", "choice", choices=ATTENTIONS),
+        Field("crf", "bool", label="CRF output layer"),
     )
 }
 
@@ -84,6 +85,8 @@ class ModelSpec:
     s_t = (1 - alpha) B x_t + alpha s_{t-1}, fixed (not trained), 0 <= alpha < 1.
     ``seq2seq``: an encoder-decoder (one layer each; the encoder may be bidirectional) with
     ``attention`` none / additive / dot.
+    ``crf``: a linear-chain CRF over the head's per-step tag scores (``crf_objective.py``):
+    learned transitions, trained by the CRF's likelihood, decoded by Viterbi.
     """
 
     kind: str = "lstm"
@@ -105,6 +108,7 @@ class ModelSpec:
     context_alpha: float = 0.95
     seq2seq: bool = False
     attention: str = "none"
+    crf: bool = False
 
     def __post_init__(self) -> None:
         self.validate()
@@ -166,6 +170,11 @@ class ModelSpec:
             )
         else:
             need(self.attention == "none", "attention needs an encoder-decoder (seq2seq)")
+        if self.crf:
+            need(
+                not self.seq2seq and self.head == "linear",
+                "a CRF output layer scores tags with a linear head, not on an encoder-decoder",
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -29,6 +29,13 @@ from rnnviz.engine import trainer_state
 from rnnviz.engine.blowup import magnitude_message, nonfinite_message
 from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.budget import check_budget
+from rnnviz.engine.crf_objective import (
+    check_crf_pairing,
+    constrain_crf,
+    crf_sample,
+    objective_loss,
+    objective_metrics,
+)
 from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
@@ -91,6 +98,7 @@ class Trainer(LiveSettings):
     ) -> None:
         self.spec = fit_spec_to_task(spec, task)
         check_pairing(self.spec, task, config.bptt)
+        check_crf_pairing(self.spec, task)
         check_budget(self.spec, task, config)  # memory and time, before anything is built
         self.task = task
         self.config = config
@@ -109,6 +117,7 @@ class Trainer(LiveSettings):
     def reset(self) -> None:
         """Back to step 0: the seed's initial weights, a fresh optimiser and history."""
         self.model = build_model(self.spec, seed=self.config.seed)
+        constrain_crf(self.model, self.task)
         if self.initial_weights:
             self.model.set_weights(self.initial_weights)
         unknown = set(self.config.freeze) - dict(self.model.named_parameters()).keys()
@@ -187,12 +196,12 @@ class Trainer(LiveSettings):
             y_hat, outs = self.model.forward_fused_layers(batch.x, truncate=c.bptt)  # [T, B, O]
             if of_batch:
                 y_hat.retain_grad()
-            loss = self.task.loss(y_hat, batch)
+            loss = objective_loss(self.model, self.task, y_hat, batch)
             loss.backward()
         else:
             out = self.model.forward_batch(batch, truncate=c.bptt, keep_states=of_batch)
             y_hat = out.y
-            loss = self.task.loss(y_hat, batch)
+            loss = objective_loss(self.model, self.task, y_hat, batch)
             if of_batch:
                 dh, dc = self._backward_with_states(loss, out.states, self.params)
             else:
@@ -248,7 +257,12 @@ class Trainer(LiveSettings):
             dh_units=dh_units,
             gradients_of=c.gradients_of if full else "",
             sample=sample_record(
-                self.task, self.display_batch, shown.trace, shown.y_hat, shown.decoding
+                self.task,
+                self.display_batch,
+                shown.trace,
+                shown.y_hat,
+                shown.decoding,
+                crf_sample(self.model, shown.y_hat, self.display_batch.mask[:, 0]),
             )
             if full
             else None,
@@ -302,7 +316,7 @@ class Trainer(LiveSettings):
         dh = dc = {}
         if with_gradients:
             y_hat.requires_grad_(True)
-            (dy,) = torch.autograd.grad(self.task.loss(y_hat, shown), y_hat)
+            (dy,) = torch.autograd.grad(objective_loss(self.model, self.task, y_hat, shown), y_hat)
             dh, dc = state_gradients(self.model, trace, dy, self.config.bptt)
         return _Shown(trace, y_hat.detach()[:, 0], dh, dc)
 
@@ -313,7 +327,9 @@ class Trainer(LiveSettings):
         dh = dc = {}
         if with_gradients:
             out = self.model.forward_batch(shown, truncate=bptt, keep_states=True)
-            dh, dc = self._backward_with_states(self.task.loss(out.y, shown), out.states)
+            dh, dc = self._backward_with_states(
+                objective_loss(self.model, self.task, out.y, shown), out.states
+            )
         else:
             with torch.no_grad():
                 out = self.model.forward_batch(shown, truncate=bptt)
@@ -345,7 +361,7 @@ class Trainer(LiveSettings):
     # -- what a record shows ---------------------------------------------------------------
     def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
         with torch.no_grad():
-            metrics = self.task.metrics(y_hat.detach(), batch)
+            metrics = objective_metrics(self.model, self.task, y_hat.detach(), batch)
             # an encoder-decoder's are of greedy decoding, not of teacher forcing
             return metrics | greedy_metrics(self.model, self.task, batch)
 

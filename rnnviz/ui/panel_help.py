@@ -216,4 +216,38 @@ PANEL_HELP: dict[str, str] = {
         "from the current weights, again every few seconds while training runs.<br>"
         "<b>Look for:</b> sequences that differ in that property drawing apart."
     ),
+    "crf_lattice": (
+        "<b>CRF lattice</b> (models with a CRF output layer): the tags of the shown sentence, "
+        "words across, tags down."
+        "<ul>"
+        "<li><b>Top:</b> the CRF's marginals p(y_t = k | x) by forward-backward, dark purple 0 "
+        "to yellow 1 (each column sums to 1); white line: the Viterbi path, the best whole tag "
+        "sequence, which the model predicts.</li>"
+        "<li><b>Below:</b> the per-step softmax of the same scores and its argmax (orange), "
+        "the tags a softmax layer would choose one word at a time; a red ✗ marks an illegal "
+        "move (an I- tag not after the B- or I- tag of its slot, e.g. O I-time).</li>"
+        "<li><b>Right:</b> the learned transition scores A[previous tag, next tag], blue "
+        "negative to red positive; grey ✗ cells are the moves the BIO scheme forbids (fixed at "
+        "-10⁴, never chosen).</li>"
+        "</ul>"
+        "Click a heatmap or press ← → to select a word (red line). In compare mode it shows "
+        "the run that has the CRF.<br>"
+        "<b>Look for:</b> the argmax breaking the scheme early in training while the Viterbi "
+        "path never does; B-x → I-x growing positive in A."
+    ),
+    "parse_tree": (
+        "<b>Parse tree</b> (parse_tiny): the shown sentence's parse as the decoder wrote it, "
+        "greedily, as a bracket sequence: “(X” opens a constituent X, “)X” closes it, a tag "
+        "(Det, N, V …) is a leaf."
+        "<ul>"
+        "<li><b>Left:</b> that sequence drawn as a tree, green when it is the target tree, "
+        "orange when it is a tree but another one; “not a tree” when the brackets do not "
+        "match (the header says why, the bad token is red below).</li>"
+        "<li><b>Right:</b> the target tree, the words under its leaves.</li>"
+        "</ul>"
+        "Below: the decoded tokens; ← → select an output step (underlined, its node ringed). "
+        "It follows the training-step cursor.<br>"
+        "<b>Look for:</b> unbalanced brackets early in training, then well-formed trees, then "
+        "the right ones."
+    ),
 }

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from rnnviz.engine.crf_objective import CRFLayer
 from rnnviz.engine.spec import ModelSpec
 
 from .activations import get_activation
@@ -56,6 +57,8 @@ class RecurrentModel(WeightsMixin, nn.Module):
             with torch.random.fork_rng(devices=[]):
                 self.head = nn.Linear(spec.top_width, spec.output_size)
         initialise(self.rnn, self.head, spec, seed)
+        #: the CRF's transitions and start / end scores (``crf_objective.py``), or None
+        self.crf = CRFLayer(spec.output_size) if spec.crf else None
 
     # ----------------------------------------------------------------- description
     @property

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from rnnviz.engine.crf_objective import objective_loss
 from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.tasks.base import Batch, Task
 
@@ -174,7 +175,7 @@ class GridEvaluator:
                     raise
                 self.method, self._outputs = "loop", looped_outputs  # vmap unsupported here
                 y = self._outputs(self.source.model, params, self._x)
-            loss = self.source.task.loss(y, self.source.batch)  # [G]
+            loss = objective_loss(self.source.model, self.source.task, y, self.source.batch, params)
         return loss.double().numpy()
 
     def losses(

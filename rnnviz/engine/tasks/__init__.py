@@ -19,10 +19,12 @@ from rnnviz.engine.tasks.lecture import LectureTask
 from rnnviz.engine.tasks.majority import MajorityTask
 from rnnviz.engine.tasks.one_to_many import OneToManyTask
 from rnnviz.engine.tasks.parity import ParityTask
+from rnnviz.engine.tasks.parse_tiny import ParseTinyTask
 from rnnviz.engine.tasks.seq2seq import AutoencoderTask, ReverseTask
 from rnnviz.engine.tasks.sine import SineTask
 from rnnviz.engine.tasks.sine_generation import SineGenerationTask
 from rnnviz.engine.tasks.slot_filling import SlotFillingTask
+from rnnviz.engine.tasks.slot_filling_bio import SlotFillingBIOTask
 from rnnviz.engine.tasks.text_file import TextFileTask
 from rnnviz.engine.tasks.toys import CliffTask, LinearToyTask
 
@@ -48,6 +50,8 @@ TASKS: dict[str, type[Task]] = {
         CSVSeriesTask,  # the user's own data (tasks/data_files.py)
         TextFileTask,
         LabelledCSVTask,
+        SlotFillingBIOTask,
+        ParseTinyTask,
     )
 }
 

@@ -62,6 +62,9 @@ TIPS = {
     "attention": "What the decoder reads of the encoder: nothing but its last state (none), "
     "or at each output step a softmax-weighted sum of all encoder states, scored additively "
     "(Bahdanau) or by a dot product (Luong).",
+    "crf": "A CRF output layer (BiLSTM-CRF): learned scores for every tag following every "
+    "other tag; trained on whole tag paths and decoded by Viterbi, so the tags it predicts "
+    "fit together (tagging tasks only).",
     "head": "The output layer: a learned linear map from the hidden state, or the hidden "
     "state itself (identity) as in the one-neuron toy examples.",
 }
@@ -102,6 +105,8 @@ class ModelControls(QGroupBox):
         self.seq2seq = QCheckBox("encoder-decoder")
         self.seq2seq.setToolTip(TIPS["seq2seq"])
         self.attention = combo(ATTENTIONS, TIPS["attention"])
+        self.crf = QCheckBox("CRF output layer")
+        self.crf.setToolTip(TIPS["crf"])
         form.addRow("cell", self.kind)
         form.addRow("hidden units", self.hidden_size)
         form.addRow("layers", self.num_layers)
@@ -118,6 +123,7 @@ class ModelControls(QGroupBox):
         form.addRow("output", self.head)
         form.addRow("", self.seq2seq)
         form.addRow("attention", self.attention)
+        form.addRow("", self.crf)
         self._form = form
         self._base = ModelSpec()
         for box in (self.kind, self.combine, self.activation, self.head, self.attention):
@@ -129,6 +135,7 @@ class ModelControls(QGroupBox):
         self.clock_periods.textEdited.connect(self._edited)
         for box in (self.bidirectional, self.peephole, self.forget_gate, self.seq2seq):
             box.toggled.connect(self._edited)
+        self.crf.toggled.connect(self._edited)
 
     def load(self, spec: ModelSpec) -> None:
         self._base = spec
@@ -149,6 +156,7 @@ class ModelControls(QGroupBox):
             self.context_alpha,
             self.seq2seq,
             self.attention,
+            self.crf,
         )
         for w in widgets:
             w.blockSignals(True)
@@ -169,6 +177,7 @@ class ModelControls(QGroupBox):
             self.context_alpha.setValue(spec.context_alpha)
             self.seq2seq.setChecked(spec.seq2seq)
             set_combo(self.attention, spec.attention)
+            self.crf.setChecked(spec.crf)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -194,6 +203,7 @@ class ModelControls(QGroupBox):
             context_alpha=self.context_alpha.value(),
             seq2seq=self.seq2seq.isChecked(),
             attention=self.attention.currentData() if self.seq2seq.isChecked() else "none",
+            crf=self.crf.isChecked(),
         )
         return data
 

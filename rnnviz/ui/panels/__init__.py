@@ -25,6 +25,7 @@ def default_panel_classes() -> list[type[Panel]]:
     """The panels a main window shows, in default order. Add new panels here (one line)."""
     from rnnviz.ui.panels.attention import AttentionPanel
     from rnnviz.ui.panels.cell_diagram import CellDiagramPanel
+    from rnnviz.ui.panels.crf_lattice import CRFLatticePanel
     from rnnviz.ui.panels.ctc_lattice import CTCLatticePanel
     from rnnviz.ui.panels.gates import GatesPanel
     from rnnviz.ui.panels.gradient_norm import GradientNormPanel
@@ -32,6 +33,7 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.loss import LossPanel
     from rnnviz.ui.panels.loss_surface import LossSurfacePanel
     from rnnviz.ui.panels.memory import MemoryPanel
+    from rnnviz.ui.panels.parse_tree import ParseTreePanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
     from rnnviz.ui.panels.seq2seq_graph import Seq2SeqGraphPanel
@@ -53,6 +55,8 @@ def default_panel_classes() -> list[type[Panel]]:
         AttentionPanel,
         SequenceCodesPanel,
         Seq2SeqGraphPanel,
+        CRFLatticePanel,
+        ParseTreePanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
