@@ -211,8 +211,7 @@ class NTMModel(WeightsMixin, nn.Module):
         state = {
             "memory": self.memory_init.to(like).expand(batch, -1, -1),  # [B, N, W]
             "read": self.read_init.expand(batch, -1, -1),  # [B, R, W]
-            "w_read": weights[:R].expand(batch, -1, -1),  # [B, R, N]
-            "w_write": weights[R:].expand(batch, -1, -1),  # [B, K_w, N]
+            "weights": weights.expand(batch, -1, -1),  # [B, R + K_w, N]  read heads first
             "h": like.new_zeros(batch, H),
         }
         if spec.controller == "lstm":
@@ -233,12 +232,14 @@ class NTMModel(WeightsMixin, nn.Module):
         p_read = head_parameters(raw_read.reshape(B, R, -1), spec, write=False)
         p_write = head_parameters(raw_write.reshape(B, Kw, -1), spec, write=True)
         memory = state["memory"]
-        w_read = ntm_heads.address(memory, state["w_read"], p_read)  # [B, R, N]
-        w_write = ntm_heads.address(memory, state["w_write"], p_write)  # [B, K_w, N]
+        # every head addresses M_{t-1}: all of them in one call, read heads first
+        both = {k: torch.cat([p_read[k], p_write[k]], 1) for k in p_read}
+        weights = ntm_heads.address(memory, state["weights"], both)  # [B, R + K_w, N]
+        w_read, w_write = weights.split([R, Kw], 1)  # [B, R, N], [B, K_w, N]
         read = ntm_heads.read(memory, w_read)  # [B, R, W]
         memory = ntm_heads.write(memory, w_write, p_write["erase"], p_write["add"])
         y = self.head(torch.cat([h, read.reshape(B, -1)], -1))  # [B, O]
-        new_state = {"memory": memory, "read": read, "w_read": w_read, "w_write": w_write, "h": h}
+        new_state = {"memory": memory, "read": read, "weights": weights, "h": h}
         if "c" in out:
             new_state["c"] = out["c"]
         traced = dict(read_weights=w_read, write_weights=w_write, memory=memory, read_vectors=read)

@@ -54,10 +54,11 @@ def interpolate(w_content: Tensor, w_prev: Tensor, gate: Tensor) -> Tensor:
 def circular_shift(weights: Tensor, shift: Tensor) -> Tensor:
     """w~(i) = sum_o w((i - o) mod N) s(o): ``weights`` [B, K, N], ``shift`` [B, K, 2s + 1]
     (offsets -s..s in that order) -> [B, K, N]."""
-    reach = (shift.shape[-1] - 1) // 2
-    # torch.roll(w, o)[i] = w[(i - o) mod N]: the weight at i moves to i + o
-    rolled = torch.stack([torch.roll(weights, o, dims=-1) for o in range(-reach, reach + 1)], -1)
-    return (rolled * shift.unsqueeze(-2)).sum(-1)  # [B, K, N]
+    reach, N = (shift.shape[-1] - 1) // 2, weights.shape[-1]
+    offsets = torch.arange(-reach, reach + 1, device=weights.device)  # [2s + 1]
+    source = (torch.arange(N, device=weights.device).unsqueeze(1) - offsets) % N  # [N, 2s + 1]
+    rolled = weights[..., source]  # [B, K, N, 2s + 1]: rolled[..., i, o] = w((i - o) mod N)
+    return torch.einsum("bkno,bko->bkn", rolled, shift)
 
 
 def sharpen(weights: Tensor, gamma: Tensor) -> Tensor:

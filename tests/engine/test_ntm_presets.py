@@ -1,0 +1,101 @@
+"""The NTM presets' descriptions against what they are and what they learn.
+
+The learning tests train an NTM for 1500-2000 steps (several minutes on a shared 2-core
+machine with one torch thread): run them with ``RNNVIZ_SLOW=1``."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.tasks.copy_ntm import bit_errors, copy_batch
+from rnnviz.engine.trainer import Trainer
+
+slow = pytest.mark.skipif(not os.environ.get("RNNVIZ_SLOW"), reason="RNNVIZ_SLOW=1 runs it")
+
+
+def trained(preset, steps: int) -> Trainer:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the app's count on two cores
+    try:
+        trainer = Trainer.from_preset(preset)
+        for _ in range(steps):
+            trainer.step(record=False)
+        return trainer
+    finally:
+        torch.set_num_threads(threads)
+
+
+def bit_error_rate(trainer: Trainer, batch) -> float:
+    with torch.no_grad():
+        y_hat = trainer.model(batch.x).y
+    return float(bit_errors(y_hat, batch).sum()) / float(batch.mask.sum() * batch.y.shape[-1])
+
+
+def weights_of(trainer: Trainer) -> int:
+    return sum(p.numel() for p in trainer.params.values())
+
+
+@pytest.mark.parametrize("name", ["ntm_copy", "ntm_copy_long"])
+def test_descriptions_name_the_real_sizes(name):
+    preset = load_preset(name)
+    text, spec = preset.description, preset.model
+    assert spec.kind == "ntm" and preset.comparison().model.kind == "lstm"
+    assert f"{spec.hidden_size}" in text and f"{spec.memory_slots} memory slots" in text or (
+        f"memory of {spec.memory_slots} slots of {spec.memory_width}" in text
+    )
+    assert f"an LSTM of {preset.comparison().model.hidden_size} units" in text or (
+        f"a plain LSTM of {preset.comparison().model.hidden_size} units" in text
+    )
+    assert preset.task["max_length"] == 8 and "1 to 8 random 8-bit vectors" in text
+    if name == "ntm_copy":
+        sizes = [weights_of(Trainer.from_preset(p)) for p in (preset, preset.comparison())]
+        assert f"({sizes[0]} against {sizes[1]})" in text
+        assert abs(sizes[0] - sizes[1]) < 0.02 * sizes[0]  # "about as many weights"
+    else:
+        assert preset.task["test_length"] == 16 and "the displayed sequences have 16" in text
+
+
+def input_phase_moves_monotonically(write_weights: np.ndarray, n: int) -> bool:
+    """Whether the write weighting's peak moves by one slot the same way at each of the n
+    input steps ([T, N], circular)."""
+    peaks = write_weights[:n].argmax(-1)
+    steps = (np.diff(peaks) % write_weights.shape[-1]).tolist()
+    return len(set(steps)) == 1 and steps[0] in (1, write_weights.shape[-1] - 1)
+
+
+@pytest.mark.slow
+@slow
+def test_ntm_copy_beats_the_lstm_within_1500_steps_and_writes_slot_after_slot():
+    preset = load_preset("ntm_copy")
+    assert "Within 1500 steps the NTM gets fewer than 1% of the bits" in preset.description
+    assert "while the LSTM still gets more than 10% wrong" in preset.description
+    batch = copy_batch(np.random.default_rng(8), np.full(200, 8), 8)
+    ntm = trained(preset, 1500)
+    assert bit_error_rate(ntm, batch) < 0.01
+    lstm = trained(preset.comparison(), 1500)
+    assert bit_error_rate(lstm, batch) > 0.10
+    with torch.no_grad():
+        writes = ntm.model(batch.x).trace["ntm"]["write_weights"][:, :, 0].numpy()  # [T, B, N]
+    moving = [input_phase_moves_monotonically(writes[:, b], 8) for b in range(200)]
+    assert np.mean(moving) > 0.9
+
+
+@pytest.mark.slow
+@slow
+def test_ntm_copy_long_generalises_to_16_vectors_and_the_lstm_does_not():
+    preset = load_preset("ntm_copy_long")
+    assert "after 2000 steps it gets about 2% of the bits" in preset.description
+    assert "the LSTM, which learned the lengths it saw, gets more than a third wrong" in (
+        preset.description
+    )
+    ntm = trained(preset, 2000)
+    shown = ntm.task.eval_batch()  # the displayed sequences: 16 vectors each
+    assert int(shown.mask[:, 0].sum()) == 16
+    assert 0.005 < bit_error_rate(ntm, shown) < 0.04
+    lstm = trained(preset.comparison(), 2000)
+    assert bit_error_rate(lstm, shown) > 1 / 3
