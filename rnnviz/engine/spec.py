@@ -95,12 +95,7 @@ class ModelSpec:
     ``hidden_size`` must be divisible by their number.
     ``context_size`` (scrn): S, the slow context units; ``context_alpha``: alpha in
     s_t = (1 - alpha) B x_t + alpha s_{t-1}, fixed (not trained), 0 <= alpha < 1.
-    - ``ntm``:    Neural Turing Machine (Graves, Wayne & Danihelka 2014): an LSTM or feedforward
-  ``controller`` with ``read_heads`` / ``write_heads`` over a ``memory_slots`` x
-  ``memory_width`` memory, shifts in {-``shift_range`` .. ``shift_range``}
-  (``models/ntm.py``).
-
-``seq2seq``: an encoder-decoder (one layer each; the encoder may be bidirectional) with
+    ``seq2seq``: an encoder-decoder (one layer each; the encoder may be bidirectional) with
     ``attention`` none / additive / dot.
     ``memory_slots`` N, ``memory_width`` W, ``read_heads``, ``write_heads``, ``shift_range``
     s (shifts -s..s, 2s + 1 <= N) and ``controller`` (lstm / feedforward): the NTM's.

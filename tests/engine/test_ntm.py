@@ -9,8 +9,7 @@ import pytest
 import torch
 from torch.func import functional_call
 
-from rnnviz.engine.models import build_model
-from rnnviz.engine.models import ntm_heads
+from rnnviz.engine.models import build_model, ntm_heads
 from rnnviz.engine.spec import ModelSpec, SpecError
 
 TOL = 1e-6
@@ -34,7 +33,8 @@ def np_sigmoid(z):
 def np_address(M, w_prev, key, beta, g, shift, gamma):
     """One head: M [N, W], w_prev [N], key [W], scalars, shift [2s+1] -> w [N]."""
     N = M.shape[0]
-    cos = np.array([key @ M[i] / (np.linalg.norm(key) * np.linalg.norm(M[i]) + 1e-8) for i in range(N)])
+    norms = np.linalg.norm(key) * np.linalg.norm(M, axis=1)  # [N]
+    cos = np.array([key @ M[i] for i in range(N)]) / (norms + 1e-8)
     w_c = np_softmax(beta * cos)
     w_g = g * w_c + (1 - g) * w_prev
     s = (len(shift) - 1) // 2

@@ -45,8 +45,10 @@ def test_descriptions_name_the_real_sizes(name):
     preset = load_preset(name)
     text, spec = preset.description, preset.model
     assert spec.kind == "ntm" and preset.comparison().model.kind == "lstm"
-    assert f"{spec.hidden_size}" in text and f"{spec.memory_slots} memory slots" in text or (
-        f"memory of {spec.memory_slots} slots of {spec.memory_width}" in text
+    assert (
+        f"{spec.hidden_size}" in text
+        and f"{spec.memory_slots} memory slots" in text
+        or (f"memory of {spec.memory_slots} slots of {spec.memory_width}" in text)
     )
     assert f"an LSTM of {preset.comparison().model.hidden_size} units" in text or (
         f"a plain LSTM of {preset.comparison().model.hidden_size} units" in text

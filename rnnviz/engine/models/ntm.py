@@ -206,16 +206,15 @@ class NTMModel(WeightsMixin, nn.Module):
     def initial_state(self, batch: int, like: Tensor) -> dict[str, Tensor]:
         """M_0 (the constant), r_0 and w_0 (learned), h_0 = c_0 = 0."""
         spec = self.spec
-        H, R = spec.hidden_size, spec.read_heads
         weights = torch.softmax(self.weight_init, -1)  # [R + K_w, N]
         state = {
             "memory": self.memory_init.to(like).expand(batch, -1, -1),  # [B, N, W]
             "read": self.read_init.expand(batch, -1, -1),  # [B, R, W]
             "weights": weights.expand(batch, -1, -1),  # [B, R + K_w, N]  read heads first
-            "h": like.new_zeros(batch, H),
+            "h": like.new_zeros(batch, spec.hidden_size),
         }
         if spec.controller == "lstm":
-            state["c"] = like.new_zeros(batch, H)
+            state["c"] = like.new_zeros(batch, spec.hidden_size)
         return state
 
     def step(self, x_t: Tensor, state: dict[str, Tensor]) -> dict:

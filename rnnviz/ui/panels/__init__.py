@@ -32,6 +32,7 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.loss import LossPanel
     from rnnviz.ui.panels.loss_surface import LossSurfacePanel
     from rnnviz.ui.panels.memory import MemoryPanel
+    from rnnviz.ui.panels.ntm_memory import NTMMemoryPanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
     from rnnviz.ui.panels.seq2seq_graph import Seq2SeqGraphPanel
@@ -53,6 +54,7 @@ def default_panel_classes() -> list[type[Panel]]:
         AttentionPanel,
         SequenceCodesPanel,
         Seq2SeqGraphPanel,
+        NTMMemoryPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:
