@@ -28,6 +28,7 @@ from rnnviz.engine.tasks._common import BuiltinTask, as_numpy, make_batch
 from rnnviz.engine.tasks.base import Batch, SampleView
 
 DELIMITER = "|"
+ONE, ZERO = "█", "·"
 
 
 def copy_batch(rng: np.random.Generator, lengths: np.ndarray, bits: int) -> Batch:
@@ -153,4 +154,5 @@ class CopyNTMTask(BuiltinTask):
 
 
 def _bits(values: np.ndarray) -> str:
-    return "".join("1" if v else "0" for v in np.asarray(values) > 0.5)
+    """A vector as a bit pattern, "█··█" for 1001 (digits would be read as a number)."""
+    return "".join(ONE if v else ZERO for v in np.asarray(values) > 0.5)

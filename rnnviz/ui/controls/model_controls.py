@@ -14,6 +14,7 @@ from rnnviz.engine.spec import (
     MODEL_FIELDS,
     ModelSpec,
 )
+from rnnviz.ui.controls.ntm_controls import NTMRows
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
 
 KIND_LABELS = {
@@ -24,6 +25,7 @@ KIND_LABELS = {
     "gru": "GRU",
     "clockwork": "Clockwork RNN",
     "scrn": "SCRN (slow context)",
+    "ntm": "Neural Turing Machine",
 }
 
 TIPS = {
@@ -118,6 +120,7 @@ class ModelControls(QGroupBox):
         form.addRow("output", self.head)
         form.addRow("", self.seq2seq)
         form.addRow("attention", self.attention)
+        self.ntm = NTMRows(form, self._edited)
         self._form = form
         self._base = ModelSpec()
         for box in (self.kind, self.combine, self.activation, self.head, self.attention):
@@ -169,6 +172,7 @@ class ModelControls(QGroupBox):
             self.context_alpha.setValue(spec.context_alpha)
             self.seq2seq.setChecked(spec.seq2seq)
             set_combo(self.attention, spec.attention)
+            self.ntm.load(spec)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -195,6 +199,7 @@ class ModelControls(QGroupBox):
             seq2seq=self.seq2seq.isChecked(),
             attention=self.attention.currentData() if self.seq2seq.isChecked() else "none",
         )
+        data.update(self.ntm.values())
         return data
 
     def spec_for(self, input_size: int, output_size: int) -> ModelSpec:
@@ -225,6 +230,7 @@ class ModelControls(QGroupBox):
             self._set_row_visible(w, lstm)
         self._set_row_visible(self.combine, self.bidirectional.isChecked())
         self._set_row_visible(self.attention, self.seq2seq.isChecked())
+        self.ntm.set_visible(kind == "ntm")
 
     def _set_row_visible(self, widget, visible: bool) -> None:
         self._form.setRowVisible(widget, visible)
