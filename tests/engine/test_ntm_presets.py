@@ -63,11 +63,15 @@ def test_descriptions_name_the_real_sizes(name):
 
 
 def input_phase_moves_monotonically(write_weights: np.ndarray, n: int) -> bool:
-    """Whether the write weighting's peak moves by one slot the same way at each of the n
-    input steps ([T, N], circular)."""
+    """Whether the write weighting's peak moves one way over the n input steps ([T, N]): each
+    step it stays or moves one slot on (circularly, all the same way), and it moves on at
+    least n / 2 of them."""
     peaks = write_weights[:n].argmax(-1)
-    steps = (np.diff(peaks) % write_weights.shape[-1]).tolist()
-    return len(set(steps)) == 1 and steps[0] in (1, write_weights.shape[-1] - 1)
+    N = write_weights.shape[-1]
+    steps = np.diff(peaks) % N
+    forward = set(steps.tolist()) <= {0, 1}
+    backward = set(steps.tolist()) <= {0, N - 1}
+    return (forward or backward) and int((steps != 0).sum()) >= n / 2
 
 
 @pytest.mark.slow
@@ -91,13 +95,13 @@ def test_ntm_copy_beats_the_lstm_within_1500_steps_and_writes_slot_after_slot():
 @slow
 def test_ntm_copy_long_generalises_to_16_vectors_and_the_lstm_does_not():
     preset = load_preset("ntm_copy_long")
-    assert "after 2000 steps it gets about 2% of the bits" in preset.description
+    assert "after 2000 steps it gets about 3% of the bits" in preset.description
     assert "the LSTM, which learned the lengths it saw, gets more than a third wrong" in (
         preset.description
     )
     ntm = trained(preset, 2000)
     shown = ntm.task.eval_batch()  # the displayed sequences: 16 vectors each
     assert int(shown.mask[:, 0].sum()) == 16
-    assert 0.005 < bit_error_rate(ntm, shown) < 0.04
+    assert 0.02 < bit_error_rate(ntm, shown) < 0.04
     lstm = trained(preset.comparison(), 2000)
     assert bit_error_rate(lstm, shown) > 1 / 3
