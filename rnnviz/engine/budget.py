@@ -135,6 +135,10 @@ def parameter_count(spec: ModelSpec, input_size: int, output_size: int) -> int:
 def estimate(spec: ModelSpec, task, config) -> Estimate:
     """Memory and seconds of one training step of ``spec`` on ``task`` with ``config``, and of
     the history the run will keep. ``task`` needs ``seq_len``, ``input_size``, ``output_size``."""
+    if spec.kind == "ntm":  # a loop over heads and memory, not a stack of chains
+        from rnnviz.engine.ntm_budget import ntm_estimate
+
+        return ntm_estimate(spec, task, config)
     T, B = int(task.seq_len), int(config.batch_size)
     G, H = GATES[spec.kind], spec.hidden_size
     chains = spec.num_layers * spec.num_directions
