@@ -38,7 +38,7 @@ def test_ntm_copy_trains_and_the_panel_shows_the_trace(qtbot, make_window, tmp_p
     assert [line.value() for line in panel.lines] == [4.5, 4.5]
     np.testing.assert_allclose(panel.memory_image.image, ntm["memory"][4], rtol=1e-6)
     slot = int(ntm["write_weights"][4, 0].argmax())
-    assert panel.summary.text().startswith(f"t = 5 · write → slot {slot + 1} (")
+    assert panel.summary.text().startswith(f"t = 5 · write → {slot + 1} (")
     assert f"β = {ntm['read_beta'][4, 0]:.2f}" in panel.params.text()
     assert f"γ = {ntm['write_gamma'][4, 0]:.2f}" in panel.params.text()
     assert "erase [" in panel.params.text() and "shift -1:" in panel.params.text()

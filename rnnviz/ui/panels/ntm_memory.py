@@ -62,7 +62,7 @@ class NTMMemoryPanel(Panel):
         self.note.setFont(plot_font(2))
         layout.addWidget(self.note, 1)
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setMinimumHeight(220)
+        self.view.setMinimumHeight(150)
         layout.addWidget(self.view, 4)
         self.params = QLabel("")
         self.params.setTextFormat(Qt.TextFormat.RichText)
@@ -70,11 +70,12 @@ class NTMMemoryPanel(Panel):
         self.params.setFont(plot_font(-1))
         self.params.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.params)
-        self.write_plot, self.write_image = self._heatmap(0, 0, "write weighting", "inferno")
-        self.read_plot, self.read_image = self._heatmap(1, 0, "read weighting", "inferno")
-        self._bar(self.write_image, 0, 1, (0, 1), "inferno", "w_t(i)", rowspan=2)
-        self.memory_plot, self.memory_image = self._heatmap(0, 2, "memory M_t", "", rowspan=2)
-        self.memory_bar = self._bar(self.memory_image, 0, 3, (-1, 1), DIVERGING, "M", rowspan=2)
+        # side by side: the dock is wider than it is tall
+        self.write_plot, self.write_image = self._heatmap(0, 0, "write weighting")
+        self.read_plot, self.read_image = self._heatmap(0, 1, "read weighting")
+        self._bar(self.write_image, 0, 2, (0, 1), "inferno", "w_t(i)")
+        self.memory_plot, self.memory_image = self._heatmap(0, 3, "memory M_t")
+        self.memory_bar = self._bar(self.memory_image, 0, 4, (-1, 1), DIVERGING, "M")
         self.read_image.setLevels((0.0, 1.0))
         self.lines = []
         for plot in (self.write_plot, self.read_plot):
@@ -87,9 +88,9 @@ class NTMMemoryPanel(Panel):
         self._show_applies(False)
 
     # -- building ------------------------------------------------------------------------------
-    def _heatmap(self, row: int, col: int, title: str, colours: str, rowspan: int = 1):
+    def _heatmap(self, row: int, col: int, title: str):
         axes = {"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
-        plot = self.view.addPlot(row=row, col=col, rowspan=rowspan, axisItems=axes)
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes)
         style_plot(plot)
         plot.setTitle(title, size=f"{plot_font().pointSize()}pt")
         plot.setMenuEnabled(False)
@@ -100,7 +101,7 @@ class NTMMemoryPanel(Panel):
         plot.addItem(image)
         return plot, image
 
-    def _bar(self, image, row, col, levels, colours, label, rowspan=1) -> pg.ColorBarItem:
+    def _bar(self, image, row, col, levels, colours, label) -> pg.ColorBarItem:
         bar = pg.ColorBarItem(
             values=levels,
             colorMap=pg.colormap.get(colours),
@@ -111,7 +112,7 @@ class NTMMemoryPanel(Panel):
         bar.setImageItem(image)
         bar.axis.setStyle(tickFont=plot_font(-1))
         bar.axis.label.setFont(plot_font(-1))
-        self.view.addItem(bar, row=row, col=col, rowspan=rowspan)
+        self.view.addItem(bar, row=row, col=col)
         return bar
 
     # -- Panel hooks ---------------------------------------------------------------------------
@@ -196,7 +197,10 @@ class NTMMemoryPanel(Panel):
             plot.getAxis("bottom").set_labels(times)
             plot.getAxis("left").set_labels(slots)
             plot.setRange(xRange=(0, T), yRange=(0, N), padding=0.0)
-        self.read_plot.setLabel("bottom", "time step t", **label_css())
+        for plot in (self.write_plot, self.read_plot):
+            plot.setLabel("bottom", "time step t", **label_css())
+        self.write_plot.setLabel("left", "memory slot", **label_css())
+        self.memory_plot.setLabel("bottom", "column", **label_css())
         self.memory_plot.getAxis("bottom").set_labels([str(j + 1) for j in range(W)])
         self.memory_plot.getAxis("left").set_labels(slots)
         self.memory_plot.setRange(xRange=(0, W), yRange=(0, N), padding=0.0)

@@ -12,13 +12,13 @@ def peak_slot(weights: np.ndarray) -> tuple[int, float]:
 
 
 def summary_line(ntm: dict[str, np.ndarray], t: int, head: int) -> str:
-    """``t = 5 · write → slot 4 (0.98) · read → slot 1 (0.97)`` for the shown head."""
+    """``t = 5 · write → 4 (0.98) · read → 1 (0.97)``: the slot the shown head weighs most."""
     parts = [f"t = {t + 1}"]
     for side in ("write", "read"):
         weights = ntm[f"{side}_weights"]
         k = min(head, weights.shape[1] - 1)
         slot, weight = peak_slot(weights[t, k])
-        parts.append(f"{side} → slot {slot + 1} ({weight:.2f})")
+        parts.append(f"{side} → {slot + 1} ({weight:.2f})")
     return " · ".join(parts)
 
 
