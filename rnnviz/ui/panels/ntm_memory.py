@@ -66,17 +66,26 @@ class NTMMemoryPanel(Panel):
         layout.addWidget(self.view, 4)
         self.params = QLabel("")
         self.params.setTextFormat(Qt.TextFormat.RichText)
-        self.params.setWordWrap(True)
+        # one line per head, cut at the panel's edge: a wrapped label would make the panel
+        # taller than its dock (the full text is the tooltip)
+        self.params.setWordWrap(False)
+        self.params.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.params.setFont(plot_font(-1))
         self.params.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.params)
         # side by side: the dock is wider than it is tall
         self.write_plot, self.write_image = self._heatmap(0, 0, "write weighting")
         self.read_plot, self.read_image = self._heatmap(0, 1, "read weighting")
-        self._bar(self.write_image, 0, 2, (0, 1), "inferno", "w_t(i)")
+        self._bar(self.write_image, 0, 2, (0, 1), "inferno", "")
         self.memory_plot, self.memory_image = self._heatmap(0, 3, "memory M_t")
-        self.memory_bar = self._bar(self.memory_image, 0, 4, (-1, 1), DIVERGING, "M")
+        self.memory_bar = self._bar(self.memory_image, 0, 4, (-1, 1), DIVERGING, "")
+        self.read_image.setColorMap(pg.colormap.get("inferno"))  # the bar sets the write's
         self.read_image.setLevels((0.0, 1.0))
+        for plot in (self.read_plot, self.memory_plot):  # their slots are the write map's rows
+            plot.hideAxis("left")
+        grid = self.view.ci.layout
+        for column in (0, 1, 3):  # the three maps share the width, the bars keep theirs
+            grid.setColumnStretchFactor(column, 1)
         self.lines = []
         for plot in (self.write_plot, self.read_plot):
             line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=2))
@@ -106,7 +115,7 @@ class NTMMemoryPanel(Panel):
             values=levels,
             colorMap=pg.colormap.get(colours),
             interactive=False,
-            width=14,
+            width=10,
             label=label,
         )
         bar.setImageItem(image)
@@ -202,9 +211,8 @@ class NTMMemoryPanel(Panel):
         self.write_plot.setLabel("left", "memory slot", **label_css())
         self.memory_plot.setLabel("bottom", "column", **label_css())
         self.memory_plot.getAxis("bottom").set_labels([str(j + 1) for j in range(W)])
-        self.memory_plot.getAxis("left").set_labels(slots)
         self.memory_plot.setRange(xRange=(0, W), yRange=(0, N), padding=0.0)
-        self.memory_plot.setTitle(f"memory M_t at t = {t + 1}", size=f"{plot_font().pointSize()}pt")
+        self.memory_plot.setTitle(f"M_t, t = {t + 1}", size=f"{plot_font().pointSize()}pt")
         for line in self.lines:
             line.setPos(t + 0.5)
         self.summary.setText(summary_line(ntm, t, head))
@@ -213,6 +221,7 @@ class NTMMemoryPanel(Panel):
             "reads or writes that one slot only)."
         )
         self.params.setText(head_html(ntm, t, head))
+        self.params.setToolTip(head_html(ntm, t, head))
 
     def _clicked(self, event) -> None:
         ntm = self._ntm()
