@@ -76,10 +76,12 @@ def input_phase_moves_monotonically(write_weights: np.ndarray, n: int) -> bool:
 
 @pytest.mark.slow
 @slow
-def test_ntm_copy_beats_the_lstm_within_1500_steps_and_writes_slot_after_slot():
+def test_ntm_copy_beats_the_lstm_within_1500_steps_and_writes_and_reads_slot_after_slot():
     preset = load_preset("ntm_copy")
     assert "Within 1500 steps the NTM gets fewer than 1% of the bits" in preset.description
     assert "while the LSTM still gets more than 10% wrong" in preset.description
+    assert "one slot per input vector" in preset.description
+    assert "the read weighting starts at the first slot written" in preset.description
     batch = copy_batch(np.random.default_rng(8), np.full(200, 8), 8)
     ntm = trained(preset, 1500)
     assert bit_error_rate(ntm, batch) < 0.01
@@ -87,8 +89,16 @@ def test_ntm_copy_beats_the_lstm_within_1500_steps_and_writes_slot_after_slot():
     assert bit_error_rate(lstm, batch) > 0.10
     with torch.no_grad():
         writes = ntm.model(batch.x).trace["ntm"]["write_weights"][:, :, 0].numpy()  # [T, B, N]
+        reads = ntm.model(batch.x).trace["ntm"]["read_weights"][:, :, 0].numpy()
     moving = [input_phase_moves_monotonically(writes[:, b], 8) for b in range(200)]
     assert np.mean(moving) > 0.9
+    # the copy (steps 10..17) reads from the first written slot on, one slot further each step
+    follows = [
+        reads[9, b].argmax() == writes[0, b].argmax()
+        and set((np.diff(reads[9:17, b].argmax(-1)) % 32).tolist()) == {1}
+        for b in range(200)
+    ]
+    assert np.mean(follows) > 0.9
 
 
 @pytest.mark.slow
