@@ -146,6 +146,13 @@ class ModelSpec:
         return self.hidden_size
 
     @property
+    def cell_kind(self) -> str:
+        """The recurrent cell the panels draw: an NTM's LSTM controller is an LSTM cell."""
+        if self.kind == "ntm":
+            return "lstm" if self.controller == "lstm" else "ntm_feedforward"
+        return self.kind
+
+    @property
     def is_lstm(self) -> bool:
         return self.kind == "lstm"
 

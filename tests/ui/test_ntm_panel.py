@@ -82,3 +82,18 @@ def test_sidebar_shows_the_ntm_settings_and_refuses_a_shift_too_wide(qtbot, make
     assert (spec.memory_slots, spec.shift_range, spec.controller) == (4, 1, "feedforward")
     model.kind.setCurrentIndex(model.kind.findData("gru"))
     assert not any(form.isRowVisible(box) for box in boxes.values())
+
+
+def test_the_lstm_controllers_gates_are_shown_and_a_feedforward_one_is_named(qtbot, make_window):
+    window = make_window("ntm_copy")
+    window.show_panel("gates")
+    gates = window.panels["gates"]
+    assert [row.key for row in gates.rows] == ["i", "f", "o"] and not gates.note.isVisible()
+    model = window.sidebar.model
+    controller = model.ntm.boxes["controller"]
+    controller.setCurrentIndex(controller.findData("feedforward"))
+    qtbot.mouseClick(window.sidebar.apply_button, Qt.MouseButton.LeftButton)
+    assert window.trainer.spec.controller == "feedforward"
+    assert gates.rows is None and "feedforward layer without gates" in gates.note.text()
+    window.show_panel("cell_diagram")
+    assert "feedforward layer without gates" in window.panels["cell_diagram"].note.text()
