@@ -51,6 +51,9 @@ def test_ntm_copy_trains_and_the_panel_shows_the_trace(qtbot, make_window, tmp_p
     tables = panel.export_tables()
     assert set(tables) == {"write_weights", "read_weights", "memory", "heads"}
     check_png(panel, tmp_path, "ntm_memory")
+    window.show_panel("unrolled")  # it draws the controller and says where the memory is
+    unrolled = window.panels["unrolled"]
+    qtbot.waitUntil(lambda: "NTM memory panel" in unrolled.summary.text(), timeout=TIMEOUT)
 
 
 def test_other_models_get_a_note_instead_of_a_memory(qtbot, make_window):
