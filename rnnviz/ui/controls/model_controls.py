@@ -32,7 +32,8 @@ TIPS = {
     "kind": "The recurrent cell: a simple RNN feeds h(t-1) back, Jordan feeds the previous "
     "output back, LSTM and GRU add gates that decide what to remember and forget, the Clockwork "
     "RNN updates groups of units at different clock rates, the SCRN adds a slowly decaying "
-    "context layer.",
+    "context layer, the Neural Turing Machine adds heads that write to and read from a memory "
+    "matrix.",
     "hidden_size": "Number of hidden units per layer: more units can remember more, but are "
     "slower to train and harder to look at.",
     "num_layers": "Stacked recurrent layers: each layer reads the hidden states of the one "
