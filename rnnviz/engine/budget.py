@@ -25,6 +25,7 @@ from rnnviz.engine.spec import ModelSpec, SpecError
 
 GATES = {"elman": 1, "irnn": 1, "jordan": 1, "lstm": 4, "gru": 3}
 GATES.update(clockwork=1, scrn=1)
+GATES.update(ntm=4)  # an LSTM controller at most
 OPTIMISER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}
 #: a step estimated slower than this is accepted with a warning (the sidebar shows it)
 SLOW_STEP_SECONDS = 1.0
@@ -126,12 +127,18 @@ def parameter_count(spec: ModelSpec, input_size: int, output_size: int) -> int:
         total += H * output_size
     if spec.kind == "scrn":  # B [S, I], P [H, S]; one bias [H] instead of two
         total += spec.context_size * (input_size + H) - H
+    if spec.kind == "ntm":
+        return ntm_parameter_count(spec, input_size, output_size)
     return total + output_size * spec.top_width + output_size
 
 
 def estimate(spec: ModelSpec, task, config) -> Estimate:
     """Memory and seconds of one training step of ``spec`` on ``task`` with ``config``, and of
     the history the run will keep. ``task`` needs ``seq_len``, ``input_size``, ``output_size``."""
+    if spec.kind == "ntm":  # a loop over heads and memory, not a stack of chains
+        from rnnviz.engine.ntm_budget import ntm_estimate
+
+        return ntm_estimate(spec, task, config)
     T, B = int(task.seq_len), int(config.batch_size)
     G, H = GATES[spec.kind], spec.hidden_size
     chains = spec.num_layers * spec.num_directions
@@ -213,3 +220,17 @@ def slow_step_warning(spec: ModelSpec, task, config) -> str:
         f"Slow: one training step will take about {seconds:.1f} s "
         f"({1 / seconds:.2g} steps/s); a smaller seq_len or batch_size is faster."
     )
+
+
+def ntm_parameter_count(spec: ModelSpec, input_size: int, output_size: int) -> int:
+    """An NTM's trainable values (``models/ntm.py``): controller, heads, output, initial
+    read vectors and weightings."""
+    H, N, W, s = spec.hidden_size, spec.memory_slots, spec.memory_width, spec.shift_range
+    R, Kw = spec.read_heads, spec.write_heads
+    G = 4 if spec.controller == "lstm" else 1
+    controller = G * H * (input_size + R * W + 1)
+    if spec.controller == "lstm":
+        controller += G * H * (H + 1)
+    read_size = W + 3 + 2 * s + 1
+    heads = (H + 1) * (R * read_size + Kw * (read_size + 2 * W))
+    return controller + heads + output_size * (spec.top_width + 1) + R * W + (R + Kw) * N

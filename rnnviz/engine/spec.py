@@ -19,6 +19,11 @@ Kinds
   context layer s_t = (1 - alpha) B x_t + alpha s_{t-1} of ``context_size`` units beside the
   hidden layer; the head reads both (``models/scrn.py``).
 
+- ``ntm``:    Neural Turing Machine (Graves, Wayne & Danihelka 2014): an LSTM or feedforward
+  ``controller`` with ``read_heads`` / ``write_heads`` over a ``memory_slots`` x
+  ``memory_width`` memory, shifts in {-``shift_range`` .. ``shift_range``}
+  (``models/ntm.py``).
+
 ``seq2seq``: an encoder-decoder of ``kind`` cells (``models/seq2seq.py``), ``attention``
 ``none`` (the decoder starts from the encoder's last state only), ``additive`` (Bahdanau et al.
 2015) or ``dot`` (Luong et al. 2015).
@@ -33,6 +38,8 @@ from rnnviz.engine.schema import Field, check_fields, check_mapping
 
 KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
 KINDS = (*KINDS, "clockwork", "scrn")  # the other remedies for vanishing gradients
+KINDS = (*KINDS, "ntm")  # a controller with heads over an external memory
+NTM_CONTROLLERS = ("lstm", "feedforward")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 HEADS = ("linear", "identity")
 COMBINES = ("concat", "sum")
@@ -65,6 +72,12 @@ MODEL_FIELDS: dict[str, Field] = {
         Field("seq2seq", "bool", label="encoder-decoder"),
         Field("attention", "choice", choices=ATTENTIONS),
         Field("crf", "bool", label="CRF output layer"),
+        Field("memory_slots", "int", 1, 4096, label="NTM memory slots N"),
+        Field("memory_width", "int", 1, 1024, label="NTM memory width W"),
+        Field("read_heads", "int", 1, 8, label="NTM read heads"),
+        Field("write_heads", "int", 1, 8, label="NTM write heads"),
+        Field("shift_range", "int", 0, 2047, label="NTM shift range"),
+        Field("controller", "choice", choices=NTM_CONTROLLERS, label="NTM controller"),
     )
 }
 
@@ -87,6 +100,8 @@ class ModelSpec:
     ``attention`` none / additive / dot.
     ``crf``: a linear-chain CRF over the head's per-step tag scores (``crf_objective.py``):
     learned transitions, trained by the CRF's likelihood, decoded by Viterbi.
+    ``memory_slots`` N, ``memory_width`` W, ``read_heads``, ``write_heads``, ``shift_range``
+    s (shifts -s..s, 2s + 1 <= N) and ``controller`` (lstm / feedforward): the NTM's.
     """
 
     kind: str = "lstm"
@@ -109,6 +124,12 @@ class ModelSpec:
     seq2seq: bool = False
     attention: str = "none"
     crf: bool = False
+    memory_slots: int = 32
+    memory_width: int = 8
+    read_heads: int = 1
+    write_heads: int = 1
+    shift_range: int = 1
+    controller: str = "lstm"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -124,7 +145,16 @@ class ModelSpec:
             return 2 * self.hidden_size
         if self.kind == "scrn":  # the head reads concat(h_t, s_t)
             return self.hidden_size + self.context_size
+        if self.kind == "ntm":  # the head reads concat(h_t, r_t^1 .. r_t^R)
+            return self.hidden_size + self.read_heads * self.memory_width
         return self.hidden_size
+
+    @property
+    def cell_kind(self) -> str:
+        """The recurrent cell the panels draw: an NTM's LSTM controller is an LSTM cell."""
+        if self.kind == "ntm":
+            return "lstm" if self.controller == "lstm" else "ntm_feedforward"
+        return self.kind
 
     @property
     def is_lstm(self) -> bool:
@@ -152,6 +182,8 @@ class ModelSpec:
                 "an SCRN has one unidirectional layer here (its head reads the slow context "
                 "s_t beside h_t, which a layer above or a backward chain would have no place for)",
             )
+        if self.kind == "ntm":
+            _check_ntm(self)
         if self.head == "identity":
             need(
                 self.output_size == self.top_width,
@@ -201,4 +233,24 @@ def _check_clock(periods: tuple[int, ...], hidden_size: int) -> None:
         raise SpecError(
             f"a Clockwork RNN splits its {hidden_size} hidden units into {len(periods)} equal "
             f"modules (one per clock period): hidden_size must be divisible by {len(periods)}"
+        )
+
+
+def _check_ntm(spec: ModelSpec) -> None:
+    """An NTM: one controller, a linear head, and shifts that land on distinct slots."""
+    if spec.num_layers != 1 or spec.bidirectional:
+        raise SpecError(
+            "an NTM has one unidirectional controller layer (num_layers 1, not bidirectional)"
+        )
+    if spec.head != "linear" or spec.h0 is not None or spec.seq2seq:
+        raise SpecError(
+            "an NTM reads its output through a linear head from the controller and the read "
+            "vectors, and starts from learned states (head linear, no h0, no seq2seq)"
+        )
+    if 2 * spec.shift_range + 1 > spec.memory_slots:
+        raise SpecError(
+            f"model.shift_range (NTM shift range) must be at most (memory_slots - 1) / 2 = "
+            f"{(spec.memory_slots - 1) // 2}, so that each of the shifts "
+            f"-{spec.shift_range}..{spec.shift_range} lands on a different one of the "
+            f"{spec.memory_slots} memory slots (got {spec.shift_range})"
         )

@@ -250,4 +250,23 @@ PANEL_HELP: dict[str, str] = {
         "<b>Look for:</b> unbalanced brackets early in training, then well-formed trees, then "
         "the right ones."
     ),
+    "ntm_memory": (
+        "<b>NTM memory</b> (Neural Turing Machines): the shown sample's heads and memory."
+        "<ul>"
+        "<li><b>Left:</b> the write and the read weighting over time, t across, "
+        "memory slot down; each column sums to 1, black 0 to pale yellow 1. On the copy task "
+        "the write weighting walks down one slot per input vector and, after the delimiter, "
+        "the read weighting walks down the same slots (Graves et al. 2014, Fig. 6).</li>"
+        "<li><b>Right:</b> the memory M_t after step t's write, a row per slot, its numbers "
+        "across; blue negative, red positive.</li>"
+        "<li><b>Below:</b> the heads' parameters at t: key strength β, interpolation gate g "
+        "(1: address by content, 0: keep the last weighting), shift weights over -s..s, "
+        "sharpening γ, the key, and the write head's erase and add vectors.</li>"
+        "</ul>"
+        "Header: the slot each head weighs most at t (write →, read →), and that weight. "
+        "Click a weighting or press ← → to select t (red line); with several heads, the "
+        "selector picks one.<br>"
+        "<b>Look for:</b> a sharp diagonal line in both weightings, the read line starting "
+        "where the write line started."
+    ),
 }

@@ -26,6 +26,8 @@ REQUIRED = {
     "reverse_no_attention",
     "date_attention",
     "seq2seq_autoencoder",
+    "ntm_copy",
+    "ntm_copy_long",
 }
 
 

@@ -72,8 +72,10 @@ def test_shapes_dtypes_and_masks(kind):
         lengths = (batch.y > 0).sum(0)
         assert all((batch.y[: int(n), b] > 0).all() for b, n in enumerate(lengths))
     else:
-        assert task.loss_kind == "mse"
+        assert task.loss_kind in ("mse", "bce")
         assert batch.y.shape == (T, B, task.output_size) and batch.y.dtype == torch.float32
+        if task.loss_kind == "bce":  # bits
+            assert set(batch.y.unique().tolist()) <= {0.0, 1.0}
     if task.input_vocab is not None:
         assert len(task.input_vocab) == task.input_size
     assert task.io_kind in ("many_to_many", "many_to_one", "one_to_many", "seq2seq")
@@ -99,6 +101,8 @@ def test_loss_of_perfect_predictions_is_zero(kind):
     batch = task.batch(1, 4)
     if task.loss_kind == "mse":
         perfect = batch.y.clone()
+    elif task.loss_kind == "bce":  # logits of +-100 on the target bits
+        perfect = (batch.y * 2 - 1) * 100.0
     else:
         perfect = F.one_hot(batch.y, task.output_size).float() * 100.0
     assert float(task.loss(perfect, batch)) == pytest.approx(0.0, abs=1e-6)
@@ -116,6 +120,9 @@ def test_loss_matches_torch_on_the_masked_steps(kind):
         log_probs = torch.log_softmax(y_hat, -1)
         frames, labels = batch.mask.sum(0).long(), (batch.y > 0).sum(0)
         expected = F.ctc_loss(log_probs, batch.y.T, frames, labels, reduction="none").mean()
+    elif task.loss_kind == "bce":  # summed over the bits, averaged over the counted steps
+        bce = F.binary_cross_entropy_with_logits(y_hat[counted], batch.y[counted], reduction="sum")
+        expected = bce / counted.sum()
     else:
         expected = ((y_hat - batch.y) ** 2).sum(-1)[counted].mean()
     assert float(task.loss(y_hat, batch)) == pytest.approx(float(expected), rel=1e-5)

@@ -282,6 +282,10 @@ def build_model(spec: ModelSpec, seed: int = 0) -> RecurrentModel:
         from .seq2seq import Seq2SeqModel  # it builds its chains from this module
 
         return Seq2SeqModel(spec, seed=seed)
+    if spec.kind == "ntm":
+        from .ntm import NTMModel  # it imports ModelOutput from this module
+
+        return NTMModel(spec, seed=seed)
     return RecurrentModel(spec, seed=seed)
 
 

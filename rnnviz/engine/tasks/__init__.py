@@ -10,6 +10,7 @@ from rnnviz.engine.spec import SpecError
 from rnnviz.engine.tasks.adding import AddingTask
 from rnnviz.engine.tasks.base import Batch, SampleView, Task
 from rnnviz.engine.tasks.char_lm import CharLMTask
+from rnnviz.engine.tasks.copy_ntm import CopyNTMTask
 from rnnviz.engine.tasks.copying import CopyTask
 from rnnviz.engine.tasks.csv_series import CSVSeriesTask
 from rnnviz.engine.tasks.ctc_speech import CTCSpeechTask
@@ -52,6 +53,7 @@ TASKS: dict[str, type[Task]] = {
         LabelledCSVTask,
         SlotFillingBIOTask,
         ParseTinyTask,
+        CopyNTMTask,
     )
 }
 

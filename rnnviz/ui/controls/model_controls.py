@@ -14,6 +14,7 @@ from rnnviz.engine.spec import (
     MODEL_FIELDS,
     ModelSpec,
 )
+from rnnviz.ui.controls.ntm_controls import NTMRows
 from rnnviz.ui.controls.widgets import combo, int_box, set_combo
 
 KIND_LABELS = {
@@ -24,13 +25,15 @@ KIND_LABELS = {
     "gru": "GRU",
     "clockwork": "Clockwork RNN",
     "scrn": "SCRN (slow context)",
+    "ntm": "Neural Turing Machine",
 }
 
 TIPS = {
     "kind": "The recurrent cell: a simple RNN feeds h(t-1) back, Jordan feeds the previous "
     "output back, LSTM and GRU add gates that decide what to remember and forget, the Clockwork "
     "RNN updates groups of units at different clock rates, the SCRN adds a slowly decaying "
-    "context layer.",
+    "context layer, the Neural Turing Machine adds heads that write to and read from a memory "
+    "matrix.",
     "hidden_size": "Number of hidden units per layer: more units can remember more, but are "
     "slower to train and harder to look at.",
     "num_layers": "Stacked recurrent layers: each layer reads the hidden states of the one "
@@ -124,6 +127,7 @@ class ModelControls(QGroupBox):
         form.addRow("", self.seq2seq)
         form.addRow("attention", self.attention)
         form.addRow("", self.crf)
+        self.ntm = NTMRows(form, self._edited)
         self._form = form
         self._base = ModelSpec()
         for box in (self.kind, self.combine, self.activation, self.head, self.attention):
@@ -178,6 +182,7 @@ class ModelControls(QGroupBox):
             self.seq2seq.setChecked(spec.seq2seq)
             set_combo(self.attention, spec.attention)
             self.crf.setChecked(spec.crf)
+            self.ntm.load(spec)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -205,6 +210,7 @@ class ModelControls(QGroupBox):
             attention=self.attention.currentData() if self.seq2seq.isChecked() else "none",
             crf=self.crf.isChecked(),
         )
+        data.update(self.ntm.values())
         return data
 
     def spec_for(self, input_size: int, output_size: int) -> ModelSpec:
@@ -235,6 +241,7 @@ class ModelControls(QGroupBox):
             self._set_row_visible(w, lstm)
         self._set_row_visible(self.combine, self.bidirectional.isChecked())
         self._set_row_visible(self.attention, self.seq2seq.isChecked())
+        self.ntm.set_visible(kind == "ntm")
 
     def _set_row_visible(self, widget, visible: bool) -> None:
         self._form.setRowVisible(widget, visible)

@@ -33,6 +33,7 @@ def default_panel_classes() -> list[type[Panel]]:
     from rnnviz.ui.panels.loss import LossPanel
     from rnnviz.ui.panels.loss_surface import LossSurfacePanel
     from rnnviz.ui.panels.memory import MemoryPanel
+    from rnnviz.ui.panels.ntm_memory import NTMMemoryPanel
     from rnnviz.ui.panels.parse_tree import ParseTreePanel
     from rnnviz.ui.panels.predictions import PredictionsPanel
     from rnnviz.ui.panels.recurrent_matrix import RecurrentMatrixPanel
@@ -57,6 +58,7 @@ def default_panel_classes() -> list[type[Panel]]:
         Seq2SeqGraphPanel,
         CRFLatticePanel,
         ParseTreePanel,
+        NTMMemoryPanel,
     ]
     for extra in _EXTRA:
         if extra not in classes:

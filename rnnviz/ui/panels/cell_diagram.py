@@ -35,6 +35,7 @@ from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
+from rnnviz.ui.panels.gates import NTM_FEEDFORWARD
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
@@ -128,13 +129,15 @@ class CellDiagramPanel(Panel):
         self.unit_box.setRange(0, context.spec.hidden_size - 1)
         self.unit_box.setValue(min(self.cursor.unit, context.spec.hidden_size - 1))
         self.unit_box.blockSignals(False)
-        kind = context.spec.kind
+        kind = context.spec.cell_kind  # an NTM's LSTM controller is drawn as an LSTM
         gated = kind in ("lstm", "gru", *OTHER_CELLS)
         self.note.setVisible(not gated)
         self.view.setVisible(gated)
         self.equations.setVisible(gated)
         names = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}
         self.note.setText("" if gated else NO_GATES.format(name=names.get(kind, kind)))
+        if kind == "ntm_feedforward":
+            self.note.setText(NTM_FEEDFORWARD)
         if kind == "lstm":
             self._build_scene(LSTM_NODES, LSTM_EDGES)
         elif kind == "gru":

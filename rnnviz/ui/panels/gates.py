@@ -26,6 +26,11 @@ GRU_GATES = (
     HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
 )
 CLOCK = HeatRow("active", "clock: 1 = the unit updates at t, 0 = it keeps h_(t-1)", "#4fc3f7")
+NTM_FEEDFORWARD = (
+    "This NTM's controller is a feedforward layer without gates or a state of its own, "
+    "h_t = tanh(W [x_t; r_(t-1)] + b): all it remembers is in the memory matrix (NTM "
+    "memory panel). With an LSTM controller this panel shows its gates."
+)
 KIND_NAMES = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}
 
 
@@ -43,7 +48,7 @@ class GatesPanel(HeatmapPanel):
     area = "model"
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
-        if context.spec.kind == "lstm":
+        if context.spec.cell_kind == "lstm":  # an NTM's LSTM controller too
             # the 1997 LSTM has no forget gate
             return [g for g in LSTM_GATES if g.key != "f" or context.spec.forget_gate]
         if context.spec.kind == "gru":
@@ -62,6 +67,8 @@ class GatesPanel(HeatmapPanel):
                 f"s_t = {1 - alpha:.3g} B x_t + {alpha:.3g} s_(t-1) decays at a fixed rate "
                 "(the memory panel shows both)."
             )
+        if kind == "ntm":
+            return NTM_FEEDFORWARD
         name = KIND_NAMES.get(kind, f"A {kind} network")
         # a Jordan network feeds back its previous output, not its hidden state
         fed_back = "W_y y_(t-1)" if kind == "jordan" else "W_h h_(t-1)"

@@ -79,7 +79,7 @@ class MemoryPanel(HeatmapPanel):
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.kind == "scrn":
             return [CONTEXT, HIDDEN]
-        return [CELL, HIDDEN] if context.spec.kind == "lstm" else [HIDDEN]
+        return [CELL, HIDDEN] if context.spec.cell_kind == "lstm" else [HIDDEN]
 
     def trace(self) -> dict[str, np.ndarray] | None:
         """The chain's trace; an SCRN's s [T, S] and h [T, H] padded with NaN (drawn blank) to

@@ -327,6 +327,12 @@ class UnrolledPanel(BpttAnimation, Panel):
         what = f"unit {self.cursor.unit}" if self._mode() == "unit" else "norm over units"
         # (the step is named by the step tag beside it)
         self.summary.setText(f"t = {self.cursor.t + 1}   nodes: {what}")
+        if self.context is not None and self.context.spec.kind == "ntm":
+            # the memory path h -> heads -> r -> next h is not drawn here
+            self.summary.setText(
+                f"t = {self.cursor.t + 1}   nodes: {what} · the NTM's controller only; "
+                "its memory and heads: NTM memory panel"
+            )
         self.legend.setText(legend_html(colours.gradient_max(record.dh_norm, record.dc_norm)))
 
     def _show_selection(self, t: int) -> None:
