@@ -106,6 +106,7 @@ class RunController(QObject):
             config=trainer.config,
             request=self._request,
             session=self.session,
+            compare_spec=self.compare_trainer.spec if self.compare_trainer is not None else None,
         )
 
     def _request(self, fn, callback) -> None:

@@ -41,6 +41,8 @@ class RunContext:
     #: the run's ``rnnviz.session.session.Session`` (None outside a main window): where a
     #: panel keeps what is saved with the run, e.g. the loss surface
     session: object | None = None
+    #: compare mode: the second run's model (None without one)
+    compare_spec: ModelSpec | None = None
 
 
 class Panel(QWidget):

@@ -162,6 +162,11 @@ class CRFLatticePanel(Panel):
         return plot
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        second = context.compare_spec
+        return bool(context.spec.crf or (second is not None and second.crf))
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.view = None

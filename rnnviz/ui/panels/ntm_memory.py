@@ -125,6 +125,10 @@ class NTMMemoryPanel(Panel):
         return bar
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(context.spec.kind == "ntm")
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.record = None

@@ -104,6 +104,10 @@ class ParseTreePanel(Panel):
         return plot
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        return bool(getattr(context.task, "name", "") == "parse_tiny")
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.decoded, self.target, self.nodes, self.bad = [], [], [], None
