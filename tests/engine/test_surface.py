@@ -242,3 +242,18 @@ def test_cancel_stops_promptly():
     thread.join(2.0)
     assert not thread.is_alive()
     assert outcome["result"] == "cancelled"
+
+
+@pytest.mark.parametrize(("kind", "spec"), MODELS[-3:])
+def test_two_threads_on_the_vmap_and_loop_paths_give_the_direct_losses(kind, spec):
+    """functional_call swaps a module's parameters in place: two surface threads calling it on
+    one module read each other's (size mismatches, missing parameters on clockwork_sines)."""
+    trainer = trainer_for(kind, **spec)
+    source = SurfaceSource.from_trainer(trainer)
+    plane = random_plane(source.weights, source.names, source.shapes, seed=2)
+    coords = np.random.default_rng(1).uniform(-1, 1, (48, 2))
+    evaluator = GridEvaluator(source, plane, chunk=3, workers=2)
+    assert evaluator.method != "stacked"
+    losses = evaluator.losses(coords)
+    expected = [direct_loss(source, plane.points(c)) for c in coords]
+    np.testing.assert_allclose(losses, expected, rtol=1e-5, atol=1e-5)

@@ -159,8 +159,11 @@ class GridEvaluator:
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
 
-    def losses_at_weights(self, flat: np.ndarray) -> np.ndarray:
-        """Loss [G] (float64) for flat trained weights [G, P], one batched call."""
+    def losses_at_weights(self, flat: np.ndarray, model=None) -> np.ndarray:
+        """Loss [G] (float64) for flat trained weights [G, P], one batched call. ``model``:
+        the module to call (default the source's; a thread of ``losses`` passes its own copy,
+        because ``functional_call`` swaps a module's parameters in place while it runs)."""
+        model = self.source.model if model is None else model
         flat_t = torch.as_tensor(np.ascontiguousarray(flat, dtype=np.float32))  # [G, P]
         params, offset = {}, 0
         for name, shape in zip(self.source.names, self.source.shapes, strict=True):
@@ -169,13 +172,13 @@ class GridEvaluator:
             offset += count
         with torch.no_grad():
             try:
-                y = self._outputs(self.source.model, params, self._x)  # [G, T, B, O]
+                y = self._outputs(model, params, self._x)  # [G, T, B, O]
             except RuntimeError:
                 if self.method != "vmap":
                     raise
                 self.method, self._outputs = "loop", looped_outputs  # vmap unsupported here
-                y = self._outputs(self.source.model, params, self._x)
-            loss = objective_loss(self.source.model, self.source.task, y, self.source.batch, params)
+                y = self._outputs(model, params, self._x)
+            loss = objective_loss(model, self.source.task, y, self.source.batch, params)
         return loss.double().numpy()
 
     def losses(
@@ -197,7 +200,11 @@ class GridEvaluator:
         lock = threading.Lock()
         state = {"next": 0, "done": done, "error": None}
 
-        def work() -> None:
+        def work(own_model: bool) -> None:
+            # the vmap and loop paths call functional_call, which swaps the module's
+            # parameters in place: two threads on one module read each other's (a size
+            # mismatch, a missing parameter); each helper thread gets its own copy
+            model = copy.deepcopy(self.source.model) if own_model else self.source.model
             previous = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
@@ -210,7 +217,7 @@ class GridEvaluator:
                     if _cancelled(cancel):
                         raise SurfaceCancelled()
                     part = coords[start : start + self.chunk]
-                    values = self.losses_at_weights(self.plane.points(part))
+                    values = self.losses_at_weights(self.plane.points(part), model)
                     out[start : start + part.shape[0]] = values
                     with lock:
                         state["done"] += part.shape[0]
@@ -224,12 +231,17 @@ class GridEvaluator:
                 torch.set_num_threads(previous)
 
         helpers = [
-            threading.Thread(target=work, name="rnnviz-surface-part", daemon=True)
+            threading.Thread(
+                target=work,
+                args=(self.method != "stacked",),
+                name="rnnviz-surface-part",
+                daemon=True,
+            )
             for _ in range(min(self.workers, len(starts)) - 1)
         ]
         for helper in helpers:
             helper.start()
-        work()
+        work(False)
         for helper in helpers:
             helper.join()
         if state["error"] is not None:
