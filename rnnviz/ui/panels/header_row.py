@@ -25,9 +25,12 @@ class HeaderRow(QFlowLayout):
         self, widget: QWidget, stretch: int = 0, alignment: Qt.AlignmentFlag | None = None
     ) -> None:
         policy = widget.sizePolicy()
-        if policy.horizontalPolicy() == QSizePolicy.Policy.Ignored:  # a summary: its text
+        if policy.horizontalPolicy() == QSizePolicy.Policy.Ignored:
+            # a summary: laid out at its text's width (an Ignored width is 0 in a flow), but
+            # never a minimum that makes the panel scroll sideways (a long text is cut)
             policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
             widget.setSizePolicy(policy)
+            widget.setMinimumWidth(40)
         super().addWidget(widget)
 
     def addStretch(self, stretch: int = 0) -> None:  # noqa: N802 (Qt name)
