@@ -102,15 +102,27 @@ class LocalPool:
             return
         # the executor has no public way to end busy workers (Python 3.14 adds
         # terminate_workers); its process table is the only handle on them
-        processes = list(getattr(self._pool, "_processes", {}).values())
+        table = getattr(self._pool, "_processes", None) or {}  # the manager's own dict
+        manager = getattr(self._pool, "_executor_manager_thread", None)
         self._pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
+        _end(list(table.values()))
+        # a worker ended makes the manager start a replacement before it sees the pool
+        # broken; it ends and joins what it started, then we end anything still there
+        if manager is not None:
+            manager.join(timeout=30)
+        _end(list(table.values()))
+
+
+def _end(processes) -> None:
+    """Terminate ``processes`` (killed if they do not exit in 10 s) and reap them."""
+    for process in processes:
+        if process.is_alive():
             process.terminate()
-        for process in processes:
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
-                process.join()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _quiet_worker() -> None:

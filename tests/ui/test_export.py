@@ -33,8 +33,13 @@ def trained_window(qtbot, make_window, preset: str = "adding_lstm", steps: int =
 
 def shown(qtbot, window, key: str):
     window.show_panel(key)
-    QApplication.processEvents()
     panel = window.panels[key]
+    # raising a tab can resize its dock area a few events later (a panel's minimum size):
+    # export what is laid out, not a size about to change
+    sizes = []
+    while len(sizes) < 3 or (len(set(sizes[-3:])) > 1 and len(sizes) < 50):
+        QApplication.processEvents()
+        sizes.append((panel.width(), panel.height()))
     qtbot.waitUntil(lambda: bool(panel.export_tables()), timeout=TIMEOUT)
     return panel
 
