@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.engine.errors import named
 from rnnviz.engine.schema import check_mapping
 from rnnviz.engine.spec import MODEL_FIELDS, SpecError
 from rnnviz.engine.train_config import TRAIN_FIELDS
@@ -108,7 +109,7 @@ def check_compare(name: str, compare: object) -> dict | None:
         raise SpecError(f"preset {name!r}: compare must be an object (got {compare!r:.60})")
     unknown = sorted(map(str, set(compare) - COMPARE_KEYS))
     if unknown:
-        raise SpecError(f"preset {name!r}: compare has unknown key(s): {', '.join(unknown)}")
+        raise SpecError(f"preset {name!r}: compare has unknown key(s): {named(unknown)}")
     for section, known in (("model", MODEL_FIELDS), ("train", TRAIN_FIELDS)):
         overrides = check_mapping(compare.get(section, {}), f"compare.{section}")
         extra = sorted(set(overrides) - set(known))

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from rnnviz.engine.errors import SpecError
+from rnnviz.engine.errors import SpecError, named
 from rnnviz.engine.schema import Field, check_fields, check_mapping
 
 KINDS = ("elman", "irnn", "jordan", "lstm", "gru")
@@ -217,7 +217,7 @@ class ModelSpec:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise SpecError(f"unknown model setting(s): {', '.join(unknown)}")
+            raise SpecError(f"unknown model setting(s): {named(unknown)}")
         return cls(**data)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from rnnviz.engine.errors import named
 from rnnviz.engine.schema import SEED_LIMIT, Field, check_fields, check_mapping
 from rnnviz.engine.spec import SpecError
 
@@ -78,5 +79,5 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise SpecError(f"unknown training setting(s): {', '.join(unknown)}")
+            raise SpecError(f"unknown training setting(s): {named(unknown)}")
         return cls(**data)

@@ -121,3 +121,14 @@ def test_user_presets_are_found_and_trained(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert "user:mine" in list_presets() and "lecture_lstm" in list_presets()
     assert load_preset("user:mine").model.kind == "gru"
+
+
+def test_an_unknown_setting_named_with_a_newline_is_one_line():
+    """Found by the settings fuzz: a model key "\\n" was echoed raw into the message."""
+    from rnnviz.engine.spec import ModelSpec, SpecError
+    from rnnviz.engine.train_config import TrainConfig
+
+    for build in (ModelSpec.from_dict, TrainConfig.from_dict):
+        with pytest.raises(SpecError) as refused:
+            build({"\n": None})
+        assert "\n" not in str(refused.value) and "'\\n'" in str(refused.value)
