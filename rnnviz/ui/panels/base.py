@@ -82,6 +82,11 @@ class Panel(QWidget):
         tab's title to a few letters."""
         return True
 
+    @classmethod
+    def title_for(cls, context: RunContext) -> str:
+        """The dock's title for this run (e.g. "GRU cell" where a GRU is shown)."""
+        return cls.title
+
     def reset(self, context: RunContext) -> None:
         """A new run starts: forget drawn data, rebuild what depends on the model shape."""
         self.context = context
