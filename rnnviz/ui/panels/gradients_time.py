@@ -72,13 +72,17 @@ class GradientsTimePanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         layout.addWidget(self.plots, 1)
-        self.line_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
+        self.line_plot = self.plots.addPlot(
+            row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.line_plot.setLabel("left", "gradient norm")
         self.line_plot.setLabel("bottom", "time step t")
         self.line_plot.setLogMode(y=True)
         self.line_plot.showGrid(x=True, y=True, alpha=0.25)
         add_legend(self.line_plot)
-        self.heat_plot = self.plots.addPlot(row=1, col=0, axisItems=style.axis_items())
+        self.heat_plot = self.plots.addPlot(
+            row=1, col=0, axisItems=style.axis_items(integer=("left", "bottom"))
+        )
         self.heat_plot.setLabel("left", "training step")
         self.heat_plot.setLabel("bottom", "time step t")
         self.heat_plot.setXLink(self.line_plot)

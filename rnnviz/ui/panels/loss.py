@@ -97,7 +97,9 @@ class LossPanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setToolTip(CLICK_HELP)
         layout.addWidget(self.plots, 1)
-        self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
+        self.loss_plot = self.plots.addPlot(
+            row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.loss_plot.setLabel("left", "loss")
         self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
         self.loss_plot.setLogMode(y=True)
@@ -112,7 +114,9 @@ class LossPanel(Panel):
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
-        self.metric_plot = self.plots.addPlot(row=1, col=0, axisItems=style.axis_items())
+        self.metric_plot = self.plots.addPlot(
+            row=1, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.metric_plot.setLabel("left", "metric")
         self.metric_plot.setLabel("bottom", "training step")
         self.metric_plot.showGrid(x=True, y=True, alpha=0.25)
