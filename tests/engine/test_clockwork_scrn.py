@@ -121,6 +121,15 @@ def test_clockwork_with_every_period_one_is_the_elman_model():
     np.testing.assert_allclose(cw(x).y.detach(), elman.forward_fused(x).detach(), atol=1e-6)
 
 
+def test_default_periods_are_powers_of_two_fastest_first():
+    spec = ModelSpec(kind="clockwork", hidden_size=8)
+    assert spec.clock_periods == (1, 2, 4, 8)  # T_i = 2^i
+    active = build_model(spec, seed=0)(randn(9, 1, 1)).trace["L0.fwd"]["active"][:, 0]
+    assert active[0].all()  # t = 0: every module updates
+    # updates in t = 0..8 per unit (2 units a module): every t; even t; 0, 4, 8; 0, 8
+    assert active.sum(0).tolist() == [9, 9, 5, 5, 3, 3, 2, 2]
+
+
 def test_clockwork_options_are_refused_with_a_reason():
     with pytest.raises(SpecError, match="divisible by 4"):
         ModelSpec(kind="clockwork", hidden_size=6, clock_periods=(1, 2, 4, 8))
