@@ -5,7 +5,8 @@ against t mod T_i computed here, the SCRN context against the paper's recursion 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTabBar
 
 from tests.ui.test_export import trained_window
 
@@ -70,3 +71,17 @@ def test_scrn_memory_shows_the_context_drifting_while_h_flickers(qtbot, make_win
     h_step = np.abs(np.diff(h_shown, axis=0)).mean()
     assert s_step < 0.3 * h_step, (s_step, h_step)
     assert "slow context s_t" in panel.summary.text()
+
+
+def test_the_cell_panel_is_named_after_the_cell_it_draws(qtbot, make_window):
+    window = make_window("clockwork_sines")
+    dock = window.docks["cell_diagram"]
+    tabs = [bar.tabText(i) for bar in window.findChildren(QTabBar) for i in range(bar.count())]
+    assert dock.windowTitle() == "Clockwork RNN cell" and "Clockwork RNN cell" in tabs
+    assert dock.titleBarWidget().label.text() == "Clockwork RNN cell"
+    model = window.sidebar.model
+    for kind, title in (("scrn", "SCRN cell"), ("lstm", "LSTM cell")):
+        model.kind.setCurrentIndex(model.kind.findData(kind))
+        qtbot.mouseClick(window.sidebar.apply_button, Qt.MouseButton.LeftButton)
+        assert window.trainer.spec.kind == kind
+        assert dock.windowTitle() == title

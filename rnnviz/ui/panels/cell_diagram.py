@@ -19,6 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
+    QDockWidget,
     QGraphicsScene,
     QGraphicsView,
     QLabel,
@@ -43,6 +44,9 @@ from rnnviz.ui.panels.heatmap_labels import (
     is_text_task,
     plot_font,
 )
+
+#: the dock's title when the run's cell is not the lecture's LSTM cell (the tab names the cell)
+CELL_TITLES = {"gru": "GRU cell", "clockwork": "Clockwork RNN cell", "scrn": "SCRN cell"}
 
 
 class CellDiagramPanel(Panel):
@@ -130,6 +134,7 @@ class CellDiagramPanel(Panel):
         self.unit_box.setValue(min(self.cursor.unit, context.spec.hidden_size - 1))
         self.unit_box.blockSignals(False)
         kind = context.spec.cell_kind  # an NTM's LSTM controller is drawn as an LSTM
+        self._retitle(CELL_TITLES.get(kind, self.title))
         gated = kind in ("lstm", "gru", *OTHER_CELLS)
         self.note.setVisible(not gated)
         self.view.setVisible(gated)
@@ -148,6 +153,15 @@ class CellDiagramPanel(Panel):
             self._build_scene((), ())
         self.where.setText("")
         self.equations.setText("")
+
+    def _retitle(self, title: str) -> None:
+        """Name the drawn cell in the dock's title bar and tab (the dock holds this panel in a
+        scroll area; a panel outside a dock has no title to change)."""
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, QDockWidget):
+            widget = widget.parentWidget()
+        if widget is not None:
+            widget.setWindowTitle(title)
 
     def show_record(self, record: StepRecord, history: History) -> None:
         if record.sample is None or self.context is None:
