@@ -198,7 +198,7 @@ def test_objective_is_the_mean_nll_and_takes_grid_dims():
 
 def test_label_error_rate_is_edit_distance_over_label_length():
     y, mask = _batch([[1, 2, 1], [2]], T=5)
-    # sequence 0 decodes to [1, 1] (one substitution), sequence 1 to [2] (right)
+    # sequence 0 decodes to [1, 1] (the 2 is missing: one edit), sequence 1 to [2] (right)
     frames = torch.tensor([[1, 0, 1, 1, 0], [2, 2, 0, 0, 0]]).T  # [T, B]
     y_hat = torch.nn.functional.one_hot(frames, 3).double() * 5
     assert label_error_rate(y_hat, y, mask) == pytest.approx(1 / 4)
