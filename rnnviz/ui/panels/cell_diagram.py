@@ -51,7 +51,7 @@ CELL_NAMES = {
     "elman": "Elman",
     "jordan": "Jordan",
     "irnn": "IRNN",
-    "clockwork": "Clockwork",
+    "clockwork": "Clockwork RNN",
     "scrn": "SCRN",
     "ntm_feedforward": "NTM controller",
 }
