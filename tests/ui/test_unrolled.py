@@ -335,3 +335,14 @@ def test_screenshot_is_not_blank(qapp, qtbot, make_panel, name, task, options):
     path = ARTIFACTS / f"unrolled_{name}_{task}.png"
     assert panel.grab().save(str(path))
     assert _distinct_colours(path) > 50
+
+
+def test_the_legend_names_only_the_nodes_the_model_has(qtbot, make_window):
+    """Issue 16 (found by the issue-18 audit): the legend listed "c ◆" for every model."""
+    window = make_window("exploding_linear")
+    legend = window.panels["unrolled"].legend
+    assert "h \u25cf" in legend.text() and "c \u25c6" not in legend.text()
+    window.new_from_preset("lecture_lstm")
+    assert "c \u25c6" in legend.text()
+    window.new_from_preset("scrn_memory")
+    assert "context s" in legend.text() and "c \u25c6" not in legend.text()

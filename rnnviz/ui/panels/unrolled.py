@@ -162,6 +162,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record = None
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
+        self.legend.setText(legend_html(None, {node.kind for node in self.graph.nodes}))
         # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
         self.plot.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
@@ -333,7 +334,12 @@ class UnrolledPanel(BpttAnimation, Panel):
                 f"t = {self.cursor.t + 1}   nodes: {what} · the NTM's controller only; "
                 "its memory and heads: NTM memory panel"
             )
-        self.legend.setText(legend_html(colours.gradient_max(record.dh_norm, record.dc_norm)))
+        self.legend.setText(
+            legend_html(
+                colours.gradient_max(record.dh_norm, record.dc_norm),
+                {node.kind for node in self.graph.nodes},
+            )
+        )
 
     def _show_selection(self, t: int) -> None:
         graph = self.graph
