@@ -36,6 +36,7 @@ from rnnviz.ui.panels.gradient_plots import (
     describe_ratio,
     first_last_ratio,
     log10_or_nan,
+    real_length,
     run_label,
     set_row,
     uniform_rows,
@@ -114,6 +115,7 @@ class GradientsTimePanel(Panel):
         self._map_steps = np.empty(0, dtype=np.int64)
         self._history: History | None = None
         self._ratio = self._compare_ratio = float("nan")
+        self._real: int | None = None  # the displayed sequence's real length, if padded
         self._length = self._compare_length = 0
         self._step = 0
         self._of = ""
@@ -170,14 +172,16 @@ class GradientsTimePanel(Panel):
         if record.full and record.dh_norm:
             several = len(self.curves) > 1
             self._drawn_rows = {}
+            self._real = real_length(record, self.context.task)  # padded steps are not drawn
             for (chain, kind), curve in self.curves.items():
                 rows = record.dh_norm if kind == "h" else record.dc_norm
-                set_row(curve, rows.get(chain))
-                if rows.get(chain) is not None:
-                    name = curve_name(self._label, kind, chain, several)
-                    self._drawn_rows[name] = np.asarray(rows[chain])
+                row = rows.get(chain)
+                row = None if row is None else np.asarray(row)[: self._real]
+                set_row(curve, row)
+                if row is not None:
+                    self._drawn_rows[curve_name(self._label, kind, chain, several)] = row
             first = self.context.chains[0] if self.context else next(iter(record.dh_norm))
-            row = record.dh_norm.get(first, np.empty(0))
+            row = np.asarray(record.dh_norm.get(first, np.empty(0)))[: self._real]
             self._ratio, self._length = first_last_ratio(row), len(row)
             self._step = record.step
             self._of = GRADIENTS_OF_TEXT.get(record.gradients_of, "")
@@ -213,9 +217,10 @@ class GradientsTimePanel(Panel):
                         connect="finite",
                     )
                     self.compare_curves[(chain, kind)] = curve
+                row = np.asarray(row)[: real_length(record, self.context.task)]
                 set_row(curve, row)
-                self._compare_rows[curve_name(label, kind, chain, several)] = np.asarray(row)
-        row = record.dh_norm[chains[0]]
+                self._compare_rows[curve_name(label, kind, chain, several)] = row
+        row = np.asarray(record.dh_norm[chains[0]])[: real_length(record, self.context.task)]
         self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
         self._update_summary()
         self._fit_range()
@@ -249,10 +254,13 @@ class GradientsTimePanel(Panel):
     def _update_summary(self) -> None:
         if not np.isfinite(self._ratio):
             return
+        last = "T" if self._real is None else str(self._real)
         text = (
-            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
+            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_{last}|| = {self._ratio:.2g}"
             f"{describe_ratio(self._ratio, self._length)}"
         )
+        if self._real is not None:
+            text += f" (its {self._real} real steps; the steps after them are padding)"
         if self._compare_label and np.isfinite(self._compare_ratio):
             text = f"{self._label} {text};  {self._compare_label}: {self._compare_ratio:.2g}"
             text += describe_ratio(self._compare_ratio, self._compare_length)
@@ -271,6 +279,7 @@ class GradientsTimePanel(Panel):
             return
         self._map_key = key
         steps, values = history.dh_map(chain, which)
+        values = values[:, : self._real]  # the displayed sequence's padding is not drawn
         if steps.size == 0 or values.size == 0:
             self.image.clear()
             self._map_steps = steps
