@@ -61,18 +61,6 @@ def first_last_ratio(row: np.ndarray) -> float:
     return float(row[0] / row[-1])
 
 
-def real_length(record, task) -> int | None:
-    """How many leading steps of the displayed sequence are real when ``task`` pads its
-    sequences at the end (slot filling), or None when all are. The norms at padded steps
-    are of inputs that are not part of the sentence: drawn, they read as vanishing to zero."""
-    sample = record.sample
-    if not task.pads_at_end or sample is None or record.gradients_of != "sequence":
-        return None
-    counted = np.flatnonzero(np.asarray(sample.mask).reshape(len(sample.mask), -1).any(axis=1))
-    n = int(counted[-1]) + 1 if counted.size else 0
-    return n if 0 < n < len(sample.mask) else None
-
-
 def describe_ratio(ratio: float, length: int) -> str:
     """E.g. " (x0.66 per step back: vanishing)"; the factor is the geometric mean change."""
     if not np.isfinite(ratio) or ratio <= 0 or length < 2:

@@ -24,7 +24,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
-from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
@@ -36,7 +36,6 @@ from rnnviz.ui.panels.gradient_plots import (
     describe_ratio,
     first_last_ratio,
     log10_or_nan,
-    real_length,
     run_label,
     set_row,
     uniform_rows,
@@ -172,7 +171,7 @@ class GradientsTimePanel(Panel):
         if record.full and record.dh_norm:
             several = len(self.curves) > 1
             self._drawn_rows = {}
-            self._real = real_length(record, self.context.task)  # padded steps are not drawn
+            self._real = self._real_length(record)  # padded steps are not drawn
             for (chain, kind), curve in self.curves.items():
                 rows = record.dh_norm if kind == "h" else record.dc_norm
                 row = rows.get(chain)
@@ -188,6 +187,12 @@ class GradientsTimePanel(Panel):
             self._update_summary()
             self._fit_range()
         self._draw_map(history)
+
+    def _real_length(self, record: StepRecord) -> int | None:
+        """The displayed sentence's real steps (None: all), when the norms are of it."""
+        if record.gradients_of != "sequence" or self.context is None:
+            return None
+        return real_steps(record.sample, self.context.task)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         if record is None:
@@ -217,10 +222,10 @@ class GradientsTimePanel(Panel):
                         connect="finite",
                     )
                     self.compare_curves[(chain, kind)] = curve
-                row = np.asarray(row)[: real_length(record, self.context.task)]
+                row = np.asarray(row)[: self._real_length(record)]
                 set_row(curve, row)
                 self._compare_rows[curve_name(label, kind, chain, several)] = row
-        row = np.asarray(record.dh_norm[chains[0]])[: real_length(record, self.context.task)]
+        row = np.asarray(record.dh_norm[chains[0]])[: self._real_length(record)]
         self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
         self._update_summary()
         self._fit_range()
