@@ -5,8 +5,9 @@ Rows: inputs (source tokens; the decoder's fed tokens ``<bos>``, y_1 ..), hidden
 (encoder states h_i, decoder states s_j; coloured by ||state|| / sqrt(width)), and the
 decoder's outputs (the argmax per step, green where it is the target, ending in ``<eos>``).
 Without attention one thick arrow carries the encoder's last state to the decoder: the
-bottleneck. With attention each decoder state has a line to every encoder state, as opaque as
-its weight alpha_{j,i}, the strongest one drawn thickest.
+bottleneck. With attention each decoder state has an arch to every encoder state it weighs at
+``MIN_WEIGHT`` or more, as opaque as its weight alpha_{j,i}, the strongest one drawn thickest;
+an arch's height grows with its span, so nested links stay apart.
 """
 
 from __future__ import annotations
