@@ -253,6 +253,7 @@ class Trainer(LiveSettings):
             if not of_batch:
                 dh, dc = shown.dh, shown.dc
         group_norms = group_norms_of(self.params, self._groups) if record else {}
+        metrics = self._metrics(y_hat, batch)  # greedy decoding's too: of these weights
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None and update:
             clipped, grad_norm_clipped = self._clip(grads, grad_norm)
@@ -268,7 +269,7 @@ class Trainer(LiveSettings):
             grad_norm=grad_norm,
             grad_norm_clipped=grad_norm_clipped,
             clipped=clipped,
-            metrics=self._metrics(y_hat, batch),
+            metrics=metrics,
             clip_mode=c.clip_mode,
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,

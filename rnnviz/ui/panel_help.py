@@ -208,8 +208,9 @@ PANEL_HELP: dict[str, str] = {
         "Hidden states are coloured by their size; the decoder's outputs are green where they "
         "are the target and red where not, ending in &lt;eos&gt;. Without attention one thick "
         "arrow carries the encoder's last state to the decoder (the bottleneck); with "
-        "attention a yellow line joins each decoder state to every encoder state, as strong "
-        "as its weight. Type a source below to see it decoded."
+        "attention a yellow arch joins each decoder state to every encoder state it weighs "
+        "at 5% or more, as opaque as its weight, the strongest one thick; a longer arch "
+        "rises higher. Type a source below to see it decoded."
     ),
     "codes": (
         "<b>Sequence codes</b>: the encoder's last state (the fixed-size code the decoder "

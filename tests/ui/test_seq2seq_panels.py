@@ -105,8 +105,11 @@ def test_sequence_codes_are_the_principal_components_of_the_encoders_last_state(
             x = task.pairs_batch([(s, s) for s in sources]).x
             states.append(window.trainer.model.encode(x)[1][0].double().numpy())
     centred = np.concatenate(states) - np.concatenate(states).mean(0)
-    _, _, vt = np.linalg.svd(centred)
+    _, sigma, vt = np.linalg.svd(centred)
     expected = centred @ vt[:2].T
+    share = np.square(sigma) / np.square(sigma).sum()  # each component's share of the variance
+    assert f"({share[0]:.0%} of the variance)" in panel.plot.getAxis("bottom").labelText
+    assert f"({share[1]:.0%})" in panel.plot.getAxis("left").labelText
     signs = np.sign((expected * codes.points).sum(0))
     assert np.allclose(codes.points, expected * signs, atol=1e-6)
     assert len(panel.scatter.data) == len(codes.sources)

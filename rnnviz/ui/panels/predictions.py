@@ -135,7 +135,8 @@ class PredictionsPanel(Panel):
             return {}
         tables = {}
         if sample.input_tokens:
-            T = max(len(sample.input_tokens), len(sample.target_tokens))
+            rows = (sample.input_tokens, sample.target_tokens, sample.predicted_tokens)
+            T = max(len(row) for row in rows)  # a decoding may outrun its target
             tables["tokens"] = columns_table(
                 {
                     "t": range(1, T + 1),
@@ -175,9 +176,10 @@ class PredictionsPanel(Panel):
             return
         self.table.setVisible(True)
         # an encoder-decoder's target and decoding have lengths of their own
-        T = max(len(tokens), len(sample.target_tokens), len(sample.predicted_tokens))
-        while T > 1 and not _at(tokens, T - 1) and not _at(sample.target_tokens, T - 1):
-            T -= 1  # padding at the end of a short sentence
+        rows = (tokens, sample.target_tokens, sample.predicted_tokens)
+        T = max(len(row) for row in rows)
+        while T > 1 and not any(_at(row, T - 1) for row in rows):
+            T -= 1  # padding at the end of a short sentence (a longer decoding stays)
         if self.table.columnCount() != T:
             self.table.setColumnCount(T)
             self.table.setHorizontalHeaderLabels([f"t={t + 1}" for t in range(T)])  # 1..T
