@@ -5,6 +5,7 @@ For Elman / IRNN / LSTM / GRU models (any layers, directions, activations, peeph
 W_hh^T [G, H, k])`` instead of G model calls; the same equations as the explicit cells in
 ``rnnviz.engine.models`` (tests check the losses against the model to 1e-5). Other models
 (Jordan) go through ``torch.func.vmap`` over ``functional_call`` of the model itself.
+``fused.py`` has the per-point path (the naive loop's fused calls), which wins for big LSTMs.
 """
 
 from __future__ import annotations

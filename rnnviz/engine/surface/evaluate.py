@@ -6,12 +6,19 @@
     grid = compute_surface(source, plane, a_range, b_range, resolution=101,
                            on_level=show, progress=bar, cancel=event)
 
-Grid points are evaluated many at once: the G weight settings of a chunk are stacked into a
-leading dimension and the model runs once for the chunk (``batched.py``); the chunks are
-shared by one thread per core, each with a single torch intra-op thread (small ops on two
-spinning OpenMP threads measured 5-20x slower on this shared 2-core machine). The loss is
-``task.loss`` on one fixed evaluation batch, which accepts the leading grid dimension:
-y_hat [G, T, B, O] -> loss [G].
+Grid points are evaluated in chunks shared by one thread per core, each with a single torch
+intra-op thread (small ops on two spinning OpenMP threads measured 5-20x slower on this shared
+2-core machine). Two ways to evaluate a chunk of G points:
+
+- batched: the G weight settings are stacked into a leading dimension and the model runs once
+  for the chunk (``batched.py``: "stacked" explicit cells, or "vmap");
+- "fused": one fused model call per point (``fused.py``, the naive loop's own computation),
+  faster for big LSTMs where oneDNN's fused cell beats the explicit one.
+
+Which one is faster depends on the model and the machine, so by default the evaluator times a
+chunk of each before the grid (``calibrate``, a few tens of ms) and keeps the faster; both give
+the naive loop's losses (to 1e-5, tests). The loss is ``task.loss`` on one fixed evaluation
+batch, which accepts the leading grid dimension: y_hat [G, T, B, O] -> loss [G].
 
 Refinement: a coarse grid (11 x 11) first, then finer ones up to the requested resolution,
 each handed to ``on_level`` as it completes. The levels are chosen nested in the final grid
@@ -35,11 +42,27 @@ from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.tasks.base import Batch, Task
 
 from .batched import looped_outputs, stacked_outputs, stacked_supported, vmapped_outputs
+from .fused import fused_outputs
 from .planes import Plane
 
 COARSE = 11
 #: elements per batched op a chunk aims at (measured: larger chunks fall out of cache)
 _CHUNK_ELEMENTS = 1 << 16
+#: the evaluation paths: how each computes a chunk, and whether it needs a private model
+#: (functional_call and the fused path write a module's parameters in place while they run)
+_PATHS = {
+    "stacked": (stacked_outputs, False),
+    "vmap": (vmapped_outputs, True),
+    "loop": (looped_outputs, True),
+    "fused": (fused_outputs, True),
+}
+#: how the panel names a path
+PATH_NAMES = {
+    "stacked": "batched",
+    "vmap": "batched (vmap)",
+    "loop": "one call per point",
+    "fused": "fused per point",
+}
 
 Cancel = threading.Event | Callable[[], bool] | None
 Progress = Callable[[int, int], None] | None
@@ -105,6 +128,7 @@ class SurfaceGrid:
     level: int  # 0 = the coarse grid
     levels: int  # how many refinement levels this computation has
     seconds: float  # since the computation started
+    method: str = ""  # the evaluation path that computed it ("" for a saved grid)
 
     @property
     def final(self) -> bool:
@@ -132,9 +156,11 @@ def grid_levels(resolution: int, coarse: int = COARSE) -> list[int]:
 class GridEvaluator:
     """Losses at many points of a plane, in batched chunks, with progress and cancel.
 
-    ``method``: "stacked" (fast path, Elman/IRNN/LSTM/GRU), "vmap", "loop" (one model call per
-    point), or None to pick the fastest that applies. ``workers``: threads sharing the chunks
-    (default: 2 where there are 2 cores). ``chunk``: grid points per batched call.
+    ``method``: "stacked" (batched explicit cells, Elman/IRNN/LSTM/GRU), "vmap" (batched,
+    any model), "loop" (one explicit call per point), "fused" (one fused call per point), or
+    None: time the batched path against "fused" on the first chunk (``calibrate``) and keep
+    the faster. ``workers``: threads sharing the chunks (default: 2 where there are 2 cores).
+    ``chunk``: grid points per call. ``calibration``: seconds per point of each path timed.
     """
 
     def __init__(
@@ -146,18 +172,24 @@ class GridEvaluator:
         workers: int | None = None,
     ) -> None:
         self.source = source
-        self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self.workers = max(1, workers or self.default_workers())
         self.plane = plane
         model, batch = source.model, source.batch
-        self.method = method or ("stacked" if stacked_supported(model) else "vmap")
-        self._outputs = {
-            "stacked": stacked_outputs,
-            "vmap": vmapped_outputs,
-            "loop": looped_outputs,
-        }[self.method]
+        if method is not None and method not in _PATHS:
+            raise ValueError(f"surface method must be one of {', '.join(_PATHS)}, not {method!r}")
+        self.batched = "stacked" if stacked_supported(model) else "vmap"
+        self.method = method or self.batched
+        self._outputs = _PATHS[self.method][0]
+        self.calibration: dict[str, float] = {}
+        self._calibrate = method is None
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
+
+    @staticmethod
+    def default_workers() -> int:
+        """Threads a grid is shared by unless told: one per core, at most 2."""
+        return min(2, os.cpu_count() or 1)
 
     def losses_at_weights(self, flat: np.ndarray, model=None) -> np.ndarray:
         """Loss [G] (float64) for flat trained weights [G, P], one batched call. ``model``:
@@ -177,6 +209,7 @@ class GridEvaluator:
                 if self.method != "vmap":
                     raise
                 self.method, self._outputs = "loop", looped_outputs  # vmap unsupported here
+                self.batched = "loop"
                 y = self._outputs(model, params, self._x)
             loss = objective_loss(model, self.source.task, y, self.source.batch, params)
         return loss.double().numpy()
@@ -194,6 +227,8 @@ class GridEvaluator:
         elsewhere keeps its own). ``progress(done, total)`` after each chunk (``done`` /
         ``total`` offset for a bigger job); SurfaceCancelled when ``cancel`` is set."""
         coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        if self._calibrate and coords.shape[0]:
+            self.calibrate(coords[: self.chunk])
         total = coords.shape[0] + done if total is None else total
         out = np.empty(coords.shape[0])
         starts = list(range(0, coords.shape[0], self.chunk))
@@ -233,7 +268,7 @@ class GridEvaluator:
         helpers = [
             threading.Thread(
                 target=work,
-                args=(self.method != "stacked",),
+                args=(self._private_model(),),
                 name="rnnviz-surface-part",
                 daemon=True,
             )
@@ -241,12 +276,51 @@ class GridEvaluator:
         ]
         for helper in helpers:
             helper.start()
-        work(False)
+        work(self.method == "fused")  # the fused path writes weights: never into the source's
         for helper in helpers:
             helper.join()
         if state["error"] is not None:
             raise state["error"]
         return out
+
+    def _private_model(self) -> bool:
+        return _PATHS[self.method][1]
+
+    def calibrate(self, coords: np.ndarray, rounds: int = 2) -> str:
+        """Time the batched path and the fused per-point path on ``coords`` [G, 2] (a chunk;
+        one warm-up call each, then ``rounds`` interleaved, the fastest round counts), on this
+        thread with one torch thread as the grid's threads run, and keep the faster path.
+        Returns it; ``self.calibration`` holds the seconds per point of each."""
+        self._calibrate = False
+        coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        flat = self.plane.points(coords)  # [G, P]
+        candidates = [self.batched, "fused"]
+        models = {m: copy.deepcopy(self.source.model) for m in candidates}
+        best: dict[str, float] = dict.fromkeys(candidates, float("inf"))
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            for i, method in enumerate(candidates):  # warm-up: allocations, oneDNN primitives
+                self._use(method)
+                self.losses_at_weights(flat[:1], models[method])
+                if self.method != method:  # vmap fell back to the loop
+                    candidates[i] = self.method
+                    models[self.method] = models.pop(method)
+                    best[self.method] = best.pop(method)
+            for _ in range(rounds):
+                for method in candidates:
+                    self._use(method)
+                    started = time.perf_counter()
+                    self.losses_at_weights(flat, models[method])
+                    best[method] = min(best[method], time.perf_counter() - started)
+        finally:
+            torch.set_num_threads(previous)
+        self.calibration = {m: best[m] / len(coords) for m in candidates}
+        self._use(min(candidates, key=lambda m: self.calibration[m]))
+        return self.method
+
+    def _use(self, method: str) -> None:
+        self.method, self._outputs = method, _PATHS[method][0]
 
 
 def _cancelled(cancel: Cancel) -> bool:
@@ -307,6 +381,7 @@ def compute_surface(
             level=level,
             levels=len(levels),
             seconds=time.perf_counter() - started,
+            method=evaluator.method,
         )
         if on_level is not None:
             on_level(grid)
