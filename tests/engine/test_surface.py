@@ -257,3 +257,70 @@ def test_two_threads_on_the_vmap_and_loop_paths_give_the_direct_losses(kind, spe
     losses = evaluator.losses(coords)
     expected = [direct_loss(source, plane.points(c)) for c in coords]
     np.testing.assert_allclose(losses, expected, rtol=1e-5, atol=1e-5)
+
+
+# -- the path chosen per model (issue 23): the naive loop's grid -----------------------------
+def naive_fused_grid(source: SurfaceSource, plane, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The naive loop, written here: a private copy of the model, each point's weights copied
+    into it, one fused call (``forward_fused``), the task's loss."""
+    import copy
+
+    model = copy.deepcopy(source.model)
+    params = dict(model.named_parameters())
+    out = np.empty((a.size, b.size))
+    with torch.no_grad():
+        for i, ai in enumerate(a):
+            for j, bj in enumerate(b):
+                flat = plane.origin + ai * plane.directions[0] + bj * plane.directions[1]
+                offset = 0
+                for name, shape in zip(source.names, source.shapes, strict=True):
+                    count = int(np.prod(shape))
+                    part = flat[offset : offset + count].reshape(shape).astype(np.float32)
+                    params[name].copy_(torch.from_numpy(part))
+                    offset += count
+                y = model.forward_fused(source.batch.x)
+                out[i, j] = float(source.task.loss(y, source.batch))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "elman", "jordan"])
+@pytest.mark.parametrize("method", [None, "fused", "batched"])
+def test_chosen_path_gives_the_naive_loops_grid(kind, method):
+    trainer = trainer_for(kind)
+    for _ in range(2):
+        trainer.step(record=False)
+    source = SurfaceSource.from_trainer(trainer)
+    before = {n: p.detach().clone() for n, p in source.model.named_parameters()}
+    plane = random_plane(source.weights, source.names, source.shapes, seed=3)
+    a_range, b_range = plane.ranges(1.0)
+    if method == "batched":
+        method = "stacked" if kind != "jordan" else "vmap"
+    grid = compute_surface(source, plane, a_range, b_range, 9, coarse=5, method=method)
+    expected = naive_fused_grid(source, plane, grid.a, grid.b)
+    np.testing.assert_allclose(grid.loss, expected, rtol=1e-5, atol=1e-5)
+    assert grid.method == (method or grid.method)
+    assert grid.method in ("fused", "stacked", "vmap", "loop")
+    for name, value in source.model.named_parameters():  # the paths wrote only their copies
+        assert torch.equal(value, before[name]), name
+
+
+@pytest.mark.parametrize("kind", ["lstm", "jordan"])
+def test_calibration_times_both_paths_and_keeps_the_faster(kind):
+    source = SurfaceSource.from_trainer(trainer_for(kind))
+    plane = random_plane(source.weights, source.names, source.shapes)
+    evaluator = GridEvaluator(source, plane)
+    coords = np.random.default_rng(0).uniform(-1, 1, (7, 2))
+    losses = evaluator.losses(coords)  # calibrates on the first call
+    batched = "stacked" if kind == "lstm" else "vmap"
+    assert set(evaluator.calibration) == {batched, "fused"}
+    assert all(seconds > 0 for seconds in evaluator.calibration.values())
+    assert evaluator.method == min(evaluator.calibration, key=evaluator.calibration.get)
+    other = "fused" if evaluator.method != "fused" else batched
+    again = GridEvaluator(source, plane, method=other).losses(coords)
+    np.testing.assert_allclose(losses, again, rtol=1e-5, atol=1e-6)
+
+
+def test_unknown_surface_method_is_refused():
+    source = SurfaceSource.from_trainer(trainer_for("gru"))
+    with pytest.raises(ValueError, match="surface method must be one of"):
+        GridEvaluator(source, None, method="fast")

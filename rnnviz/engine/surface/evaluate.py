@@ -313,6 +313,8 @@ class GridEvaluator:
                     started = time.perf_counter()
                     self.losses_at_weights(flat, models[method])
                     best[method] = min(best[method], time.perf_counter() - started)
+                if max(best.values()) > 1.5 * min(best.values()):
+                    break  # a clear winner: no second round needed
         finally:
             torch.set_num_threads(previous)
         self.calibration = {m: best[m] / len(coords) for m in candidates}
