@@ -100,7 +100,9 @@ def run_case(case, n: int, naive_threads: int, naive_first: bool) -> dict:
 
 
 def spread(values: list[float], fmt: str) -> str:
-    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+    """The median and (min-max) of ``values``."""
+    low, mid, high = (format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
+    return f"{mid} ({low}-{high})"
 
 
 def main() -> None:

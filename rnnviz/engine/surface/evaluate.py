@@ -254,11 +254,10 @@ class GridEvaluator:
                     part = coords[start : start + self.chunk]
                     values = self.losses_at_weights(self.plane.points(part), model)
                     out[start : start + part.shape[0]] = values
-                    with lock:
+                    with lock:  # reported in order: a bar never steps back, ends at total
                         state["done"] += part.shape[0]
-                        now = state["done"]
-                    if progress is not None:
-                        progress(now, total)
+                        if progress is not None:
+                            progress(state["done"], total)
             except BaseException as exc:  # re-raised on the calling thread
                 with lock:
                     state["error"] = state["error"] or exc
