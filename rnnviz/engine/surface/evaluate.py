@@ -181,6 +181,7 @@ class GridEvaluator:
         self.method = method or self.batched
         self._outputs = _PATHS[self.method][0]
         self.calibration: dict[str, float] = {}
+        self._copies: list[RecurrentModel] = []  # private modules of the threads
         self._calibrate = method is None
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
@@ -235,11 +236,9 @@ class GridEvaluator:
         lock = threading.Lock()
         state = {"next": 0, "done": done, "error": None}
 
-        def work(own_model: bool) -> None:
-            # the vmap and loop paths call functional_call, which swaps the module's
-            # parameters in place: two threads on one module read each other's (a size
-            # mismatch, a missing parameter); each helper thread gets its own copy
-            model = copy.deepcopy(self.source.model) if own_model else self.source.model
+        models = self._thread_models(min(self.workers, len(starts)))
+
+        def work(model) -> None:
             previous = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
@@ -267,23 +266,33 @@ class GridEvaluator:
         helpers = [
             threading.Thread(
                 target=work,
-                args=(self._private_model(),),
+                args=(model,),
                 name="rnnviz-surface-part",
                 daemon=True,
             )
-            for _ in range(min(self.workers, len(starts)) - 1)
+            for model in models[1:]
         ]
         for helper in helpers:
             helper.start()
-        work(self.method == "fused")  # the fused path writes weights: never into the source's
+        work(models[0])
         for helper in helpers:
             helper.join()
         if state["error"] is not None:
             raise state["error"]
         return out
 
-    def _private_model(self) -> bool:
-        return _PATHS[self.method][1]
+    def _thread_models(self, count: int) -> list:
+        """The module each of ``count`` threads calls. The stacked path only reads the
+        source's. The others write a module's parameters while they run (functional_call
+        swaps them in place, the fused path copies each point's in): two threads on one
+        module would read each other's, so each thread gets a private copy, made here on
+        the calling thread before any thread runs (a copy taken while another thread runs
+        vmap on the module meets its batched tensors) and kept for the next level."""
+        if not _PATHS[self.method][1]:
+            return [self.source.model] * max(count, 1)
+        while len(self._copies) < max(count, 1):
+            self._copies.append(copy.deepcopy(self.source.model))
+        return self._copies[: max(count, 1)]
 
     def calibrate(self, coords: np.ndarray, rounds: int = 2) -> str:
         """Time the batched path and the fused per-point path on ``coords`` [G, 2] (a chunk;
