@@ -42,6 +42,7 @@ from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.tasks.base import Batch, Task
 
 from .batched import looped_outputs, stacked_outputs, stacked_supported, vmapped_outputs
+from .calibrate import time_paths
 from .fused import fused_outputs
 from .planes import Plane
 
@@ -129,6 +130,7 @@ class SurfaceGrid:
     levels: int  # how many refinement levels this computation has
     seconds: float  # since the computation started
     method: str = ""  # the evaluation path that computed it ("" for a saved grid)
+    calibration_seconds: float = 0.0  # of ``seconds``, spent choosing the path
 
     @property
     def final(self) -> bool:
@@ -183,6 +185,7 @@ class GridEvaluator:
         self.calibration: dict[str, float] = {}
         self._copies: list[RecurrentModel] = []  # private modules of the threads
         self._calibrate = method is None
+        self.calibration_seconds = 0.0  # what choosing the path took
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
@@ -193,10 +196,11 @@ class GridEvaluator:
         return min(2, os.cpu_count() or 1)
 
     def losses_at_weights(self, flat: np.ndarray, model=None) -> np.ndarray:
-        """Loss [G] (float64) for flat trained weights [G, P], one batched call. ``model``:
-        the module to call (default the source's; a thread of ``losses`` passes its own copy,
-        because ``functional_call`` swaps a module's parameters in place while it runs)."""
-        model = self.source.model if model is None else model
+        """Loss [G] (float64) for flat trained weights [G, P], one call of the path. ``model``:
+        the module to call (default: the source's for the stacked path, else a private copy;
+        a thread of ``losses`` passes its own, because ``functional_call`` and the fused path
+        write a module's parameters while they run)."""
+        model = self._thread_models(1)[0] if model is None else model
         flat_t = torch.as_tensor(np.ascontiguousarray(flat, dtype=np.float32))  # [G, P]
         params, offset = {}, 0
         for name, shape in zip(self.source.names, self.source.shapes, strict=True):
@@ -228,11 +232,17 @@ class GridEvaluator:
         elsewhere keeps its own). ``progress(done, total)`` after each chunk (``done`` /
         ``total`` offset for a bigger job); SurfaceCancelled when ``cancel`` is set."""
         coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
-        if self._calibrate and coords.shape[0]:
-            self.calibrate(coords[: self.chunk])
         total = coords.shape[0] + done if total is None else total
         out = np.empty(coords.shape[0])
-        starts = list(range(0, coords.shape[0], self.chunk))
+        first = 0  # points already computed (by the calibration)
+        if self._calibrate and coords.shape[0]:
+            values = self.calibrate(coords[: self.chunk])
+            first = values.size
+            out[:first] = values
+            done += first
+            if progress is not None:
+                progress(done, total)
+        starts = list(range(first, coords.shape[0], self.chunk))
         lock = threading.Lock()
         state = {"next": 0, "done": done, "error": None}
 
@@ -294,42 +304,20 @@ class GridEvaluator:
             self._copies.append(copy.deepcopy(self.source.model))
         return self._copies[: max(count, 1)]
 
-    def calibrate(self, coords: np.ndarray, rounds: int = 2) -> str:
-        """Time the batched path and the fused per-point path on ``coords`` [G, 2] (a chunk;
-        one warm-up call each, then ``rounds`` interleaved, the fastest round counts), on this
-        thread with one torch thread as the grid's threads run, and keep the faster path.
-        Returns it; ``self.calibration`` holds the seconds per point of each."""
+    def calibrate(self, coords: np.ndarray) -> np.ndarray:
+        """Time the batched path against the fused per-point path on ``coords`` [G, 2] (a
+        chunk) and keep the faster (``calibrate.py``); ``self.calibration``: the seconds per
+        point of each. Returns the kept path's losses at the first points of ``coords``
+        (all of them, or the few the fused path was timed on), so no work is thrown away."""
         self._calibrate = False
-        coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
-        flat = self.plane.points(coords)  # [G, P]
-        candidates = [self.batched, "fused"]
-        models = {m: copy.deepcopy(self.source.model) for m in candidates}
-        best: dict[str, float] = dict.fromkeys(candidates, float("inf"))
-        previous = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            for i, method in enumerate(candidates):  # warm-up: allocations, oneDNN primitives
-                self._use(method)
-                self.losses_at_weights(flat[:1], models[method])
-                if self.method != method:  # vmap fell back to the loop
-                    candidates[i] = self.method
-                    models[self.method] = models.pop(method)
-                    best[self.method] = best.pop(method)
-            for _ in range(rounds):
-                for method in candidates:
-                    self._use(method)
-                    started = time.perf_counter()
-                    self.losses_at_weights(flat, models[method])
-                    best[method] = min(best[method], time.perf_counter() - started)
-                if max(best.values()) > 1.5 * min(best.values()):
-                    break  # a clear winner: no second round needed
-        finally:
-            torch.set_num_threads(previous)
-        self.calibration = {m: best[m] / len(coords) for m in candidates}
-        self._use(min(candidates, key=lambda m: self.calibration[m]))
-        return self.method
+        started = time.perf_counter()
+        self.calibration, values = time_paths(self, coords, [self.batched, "fused"])
+        self.use_path(min(self.calibration, key=self.calibration.get))
+        self.calibration_seconds = time.perf_counter() - started
+        return values[self.method]
 
-    def _use(self, method: str) -> None:
+    def use_path(self, method: str) -> None:
+        """Evaluate with ``method`` from now on (one of the paths)."""
         self.method, self._outputs = method, _PATHS[method][0]
 
 
@@ -392,6 +380,7 @@ def compute_surface(
             levels=len(levels),
             seconds=time.perf_counter() - started,
             method=evaluator.method,
+            calibration_seconds=evaluator.calibration_seconds,
         )
         if on_level is not None:
             on_level(grid)

@@ -1,0 +1,59 @@
+"""Which evaluation path is faster for this model on this machine, by a short measurement.
+
+The batched explicit path wins where batching amortises many small ops (small H, GRU, Elman,
+Jordan through vmap); the fused per-point path wins where oneDNN's fused cell beats the
+explicit one (LSTM from H ~32). Where the line lies depends on the model, T, the batch and
+the machine's load, so it is measured, not set: each path computes a sample on the calling
+thread with one torch thread (as each of the grid's threads will), once to warm up (the first
+call allocates, and builds oneDNN's primitives), then up to ``rounds`` times interleaved; the
+fastest round counts. The batched path is timed on the whole chunk it will run (its time per
+point depends on the chunk), the fused path on a few points (its time per point does not).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import numpy as np
+import torch
+
+#: points the fused per-point path is timed on
+FUSED_SAMPLE = 4
+#: a second round only where the first did not tell the paths apart by this factor
+CLEAR = 1.5
+
+
+def time_paths(
+    evaluator, coords: np.ndarray, paths: list[str], rounds: int = 2
+) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Seconds per point of each of ``paths`` (names of ``evaluator``'s paths) on plane
+    coordinates ``coords`` [G, 2], and each path's losses at the points it computed.
+    Leaves ``evaluator`` on the last path timed (the caller picks)."""
+    flat = evaluator.plane.points(np.asarray(coords, dtype=np.float64).reshape(-1, 2))  # [G, P]
+    paths = list(paths)
+    sample = {p: flat if p != "fused" else flat[:FUSED_SAMPLE] for p in paths}
+    models = {p: copy.deepcopy(evaluator.source.model) for p in paths}  # paths write modules
+    best = dict.fromkeys(paths, float("inf"))
+    values: dict[str, np.ndarray] = {}
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for i, path in enumerate(list(paths)):  # warm-up
+            evaluator.use_path(path)
+            evaluator.losses_at_weights(flat[:1], models[path])
+            if evaluator.method != path:  # vmap fell back to the loop
+                paths[i] = evaluator.method
+                for table in (sample, models, best):
+                    table[evaluator.method] = table.pop(path)
+        for _ in range(rounds):
+            for path in paths:
+                evaluator.use_path(path)
+                started = time.perf_counter()
+                values[path] = evaluator.losses_at_weights(sample[path], models[path])
+                best[path] = min(best[path], time.perf_counter() - started)
+            if max(best.values()) > CLEAR * min(best.values()):
+                break
+    finally:
+        torch.set_num_threads(previous)
+    return {p: best[p] / len(sample[p]) for p in paths}, values
