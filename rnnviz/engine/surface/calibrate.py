@@ -39,11 +39,17 @@ def time_paths(
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        for i, path in enumerate(list(paths)):  # warm-up
+        for path in list(paths):  # warm-up
             evaluator.use_path(path)
-            evaluator.losses_at_weights(flat[:1], models[path])
+            try:
+                evaluator.losses_at_weights(flat[:1], models[path])
+            except Exception:
+                if path != "fused" or len(paths) == 1:
+                    raise
+                paths.remove(path)  # a model the fused path cannot run: the batched one
+                continue
             if evaluator.method != path:  # vmap fell back to the loop
-                paths[i] = evaluator.method
+                paths[paths.index(path)] = evaluator.method
                 for table in (sample, models, best):
                     table[evaluator.method] = table.pop(path)
         for _ in range(rounds):
