@@ -324,3 +324,36 @@ def test_unknown_surface_method_is_refused():
     source = SurfaceSource.from_trainer(trainer_for("gru"))
     with pytest.raises(ValueError, match="surface method must be one of"):
         GridEvaluator(source, None, method="fast")
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_calibrated_surface_levels_and_progress(monkeypatch, slow):
+    """The calibration's points are kept (progress still ends at the total); a model whose
+    coarse level would be slow gets a 6 x 6 level first, nested in the others."""
+    import rnnviz.engine.surface.evaluate as evaluate
+
+    if slow:  # every model counts as slow
+        monkeypatch.setattr(evaluate, "FIRST_LEVEL_SECONDS", 0.0)
+    trainer = trainer_for("gru")
+    source = SurfaceSource.from_trainer(trainer)
+    plane = random_plane(source.weights, source.names, source.shapes, seed=2)
+    a_range, b_range = plane.ranges(1.0)
+    levels, reports = [], []
+    grid = compute_surface(
+        source,
+        plane,
+        a_range,
+        b_range,
+        21,
+        on_level=levels.append,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert [g.loss.shape[0] for g in levels] == ([6, 11, 21] if slow else [11, 21])
+    assert all(g.levels == len(levels) for g in levels)
+    dones = [done for done, _ in reports]
+    assert dones == sorted(dones) and reports[-1][0] == reports[-1][1] == 21 * 21
+    expected = naive_fused_grid(source, plane, grid.a, grid.b)
+    np.testing.assert_allclose(grid.loss, expected, rtol=1e-5, atol=1e-5)
+    for coarse in levels[:-1]:  # each level is the final grid's values at its points
+        rows = np.searchsorted(grid.a, coarse.a)
+        np.testing.assert_array_equal(coarse.loss, grid.loss[np.ix_(rows, rows)])

@@ -47,6 +47,10 @@ from .fused import fused_outputs
 from .planes import Plane
 
 COARSE = 11
+#: a first level coarser than COARSE, where COARSE x COARSE would take longer than
+#: FIRST_LEVEL_SECONDS at the calibrated time per point (nested in 101, 51, 26, 21, 11)
+PREVIEW = 6
+FIRST_LEVEL_SECONDS = 0.4
 #: elements per batched op a chunk aims at (measured: larger chunks fall out of cache)
 _CHUNK_ELEMENTS = 1 << 16
 #: the evaluation paths: how each computes a chunk, and whether it needs a private model
@@ -189,6 +193,11 @@ class GridEvaluator:
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
+
+    @property
+    def calibrating(self) -> bool:
+        """True until the path is chosen (``method`` None and ``calibrate`` not yet run)."""
+        return self._calibrate
 
     @staticmethod
     def default_workers() -> int:
@@ -344,7 +353,11 @@ def compute_surface(
 ) -> SurfaceGrid:
     """The loss over ``a_range`` x ``b_range`` of ``plane`` at ``resolution`` x ``resolution``
     points, refined progressively (``on_level`` gets every level, the last one included).
-    Raises SurfaceCancelled when ``cancel`` is set (checked between chunks)."""
+    Raises SurfaceCancelled when ``cancel`` is set (checked between chunks).
+
+    With ``method`` None the path is calibrated first, on points of the first level (their
+    losses are kept); a model so slow that the coarse level would take longer than
+    FIRST_LEVEL_SECONDS gets a PREVIEW x PREVIEW level before it."""
     started = time.perf_counter()
     evaluator = GridEvaluator(source, plane, method=method, workers=workers)
     levels = grid_levels(int(resolution), coarse)
@@ -352,13 +365,25 @@ def compute_surface(
     fine_b = np.linspace(*b_range, levels[-1])
     fine = np.full((levels[-1], levels[-1]), np.nan)
     known = np.zeros(fine.shape, dtype=bool)
-    total = _total_points(levels)
     done = 0
+    first = _nested_index(levels[0], levels[-1])
+    if evaluator.calibrating and first is not None:
+        ia, ib = (i.ravel()[: evaluator.chunk] for i in np.meshgrid(first, first, indexing="ij"))
+        values = evaluator.calibrate(np.stack([fine_a[ia], fine_b[ib]], -1))
+        fine[ia[: values.size], ib[: values.size]] = values
+        known[ia[: values.size], ib[: values.size]] = True
+        done = values.size
+        per_point = evaluator.calibration[evaluator.method] / evaluator.workers
+        preview = _nested_index(PREVIEW, levels[-1]) is not None and levels[0] > PREVIEW
+        if preview and levels[0] ** 2 * per_point > FIRST_LEVEL_SECONDS:
+            levels = [PREVIEW, *levels]
+    total = _total_points(levels)
+    if progress is not None and done:
+        progress(done, total)
     grid = None
     for level, n in enumerate(levels):
-        nested = (levels[-1] - 1) % (n - 1) == 0 if n > 1 else False
-        if nested:
-            idx = np.arange(n) * ((levels[-1] - 1) // (n - 1))
+        idx = _nested_index(n, levels[-1])
+        if idx is not None:
             a, b = fine_a[idx], fine_b[idx]
             ia, ib = np.meshgrid(idx, idx, indexing="ij")
             todo = ~known[ia, ib]
@@ -385,6 +410,13 @@ def compute_surface(
         if on_level is not None:
             on_level(grid)
     return grid
+
+
+def _nested_index(n: int, last: int) -> np.ndarray | None:
+    """Where an n x n level's rows lie in the last level's (None: not nested in it)."""
+    if n < 2 or (last - 1) % (n - 1):
+        return None
+    return np.arange(n) * ((last - 1) // (n - 1))
 
 
 def _total_points(levels: list[int]) -> int:
