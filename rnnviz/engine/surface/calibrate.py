@@ -6,8 +6,10 @@ explicit one (LSTM from H ~32). Where the line lies depends on the model, T, the
 the machine's load, so it is measured, not set: each path computes a sample on the calling
 thread with one torch thread (as each of the grid's threads will), once to warm up (the first
 call allocates, and builds oneDNN's primitives), then up to ``rounds`` times interleaved; the
-fastest round counts. The batched path is timed on the whole chunk it will run (its time per
-point depends on the chunk), the fused path on a few points (its time per point does not).
+fastest round counts (on a shared machine a round can lose a time slice to another process:
+more rounds run unless those so far tell the paths apart by CLEAR). The batched path is timed
+on the whole chunk it will run (its time per point depends on the chunk), the fused path on a
+few points (its time per point does not).
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import numpy as np
 import torch
 
 #: points the fused per-point path is timed on
-FUSED_SAMPLE = 4
-#: a second round only where the first did not tell the paths apart by this factor
-CLEAR = 1.5
+FUSED_SAMPLE = 8
+#: further rounds only where the rounds so far did not tell the paths apart by this factor
+CLEAR = 2.0
 
 
 def time_paths(
-    evaluator, coords: np.ndarray, paths: list[str], rounds: int = 2
+    evaluator, coords: np.ndarray, paths: list[str], rounds: int = 3
 ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """Seconds per point of each of ``paths`` (names of ``evaluator``'s paths) on plane
     coordinates ``coords`` [G, 2], and each path's losses at the points it computed.
