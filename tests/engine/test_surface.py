@@ -357,3 +357,20 @@ def test_calibrated_surface_levels_and_progress(monkeypatch, slow):
     for coarse in levels[:-1]:  # each level is the final grid's values at its points
         rows = np.searchsorted(grid.a, coarse.a)
         np.testing.assert_array_equal(coarse.loss, grid.loss[np.ix_(rows, rows)])
+
+
+def test_calibration_rounds_take_fresh_points_and_keep_their_losses():
+    from rnnviz.engine.surface.calibrate import FUSED_SAMPLE, ROUNDS, sample_points, time_paths
+
+    source = SurfaceSource.from_trainer(trainer_for("lstm"))
+    plane = random_plane(source.weights, source.names, source.shapes, seed=4)
+    evaluator = GridEvaluator(source, plane, chunk=4)
+    coords = np.random.default_rng(1).uniform(-1, 1, (sample_points(4), 2))
+    seconds, values = time_paths(evaluator, coords, ["stacked", "fused"])
+    assert set(seconds) == set(values) == {"stacked", "fused"}
+    rounds = values["fused"].size // FUSED_SAMPLE
+    assert 1 <= rounds <= ROUNDS
+    assert values["fused"].size == rounds * FUSED_SAMPLE and values["stacked"].size == rounds * 4
+    reference = GridEvaluator(source, plane, method="loop", workers=1).losses(coords)
+    for losses in values.values():  # the losses at the first points, in order
+        np.testing.assert_allclose(losses, reference[: losses.size], rtol=1e-5, atol=1e-6)

@@ -42,7 +42,7 @@ from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.tasks.base import Batch, Task
 
 from .batched import looped_outputs, stacked_outputs, stacked_supported, vmapped_outputs
-from .calibrate import time_paths
+from .calibrate import sample_points, time_paths
 from .fused import fused_outputs
 from .planes import Plane
 
@@ -164,7 +164,7 @@ class GridEvaluator:
 
     ``method``: "stacked" (batched explicit cells, Elman/IRNN/LSTM/GRU), "vmap" (batched,
     any model), "loop" (one explicit call per point), "fused" (one fused call per point), or
-    None: time the batched path against "fused" on the first chunk (``calibrate``) and keep
+    None: time the batched path against "fused" on the first points (``calibrate``) and keep
     the faster. ``workers``: threads sharing the chunks (default: 2 where there are 2 cores).
     ``chunk``: grid points per call. ``calibration``: seconds per point of each path timed.
     """
@@ -245,7 +245,7 @@ class GridEvaluator:
         out = np.empty(coords.shape[0])
         first = 0  # points already computed (by the calibration)
         if self._calibrate and coords.shape[0]:
-            values = self.calibrate(coords[: self.chunk])
+            values = self.calibrate(coords[: sample_points(self.chunk)])
             first = values.size
             out[:first] = values
             done += first
@@ -314,10 +314,10 @@ class GridEvaluator:
         return self._copies[: max(count, 1)]
 
     def calibrate(self, coords: np.ndarray) -> np.ndarray:
-        """Time the batched path against the fused per-point path on ``coords`` [G, 2] (a
-        chunk) and keep the faster (``calibrate.py``); ``self.calibration``: the seconds per
-        point of each. Returns the kept path's losses at the first points of ``coords``
-        (all of them, or the few the fused path was timed on), so no work is thrown away."""
+        """Time the batched path against the fused per-point path on the first points of
+        ``coords`` [G, 2] (``calibrate.sample_points``) and keep the faster (``calibrate.py``);
+        ``self.calibration``: the seconds per point of each. Returns the kept path's losses
+        at the first points of ``coords``, as many as it computed (none thrown away)."""
         self._calibrate = False
         started = time.perf_counter()
         self.calibration, values = time_paths(self, coords, [self.batched, "fused"])
@@ -368,7 +368,8 @@ def compute_surface(
     done = 0
     first = _nested_index(levels[0], levels[-1])
     if evaluator.calibrating and first is not None:
-        ia, ib = (i.ravel()[: evaluator.chunk] for i in np.meshgrid(first, first, indexing="ij"))
+        count = sample_points(evaluator.chunk)
+        ia, ib = (i.ravel()[:count] for i in np.meshgrid(first, first, indexing="ij"))
         values = evaluator.calibrate(np.stack([fine_a[ia], fine_b[ib]], -1))
         fine[ia[: values.size], ib[: values.size]] = values
         known[ia[: values.size], ib[: values.size]] = True
