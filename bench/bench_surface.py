@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import threading
 import time
 
 import numpy as np
@@ -56,6 +57,30 @@ def naive_losses(source: SurfaceSource, plane, coords: np.ndarray) -> tuple[np.n
                 offset += count
             out[k] = float(source.task.loss(model.forward_fused(source.batch.x), source.batch))
     return out, time.perf_counter() - started
+
+
+def parallel_gain(repeats: int = 300) -> float:
+    """How much more work two threads (one torch thread each) do than one in the same time:
+    2.0 where two cores are free, 1.0 where the machine is so busy that a second thread gains
+    nothing (the surface's threads then cannot beat the naive loop by parallelism)."""
+    a = torch.randn(256, 256)
+
+    def work() -> None:
+        torch.set_num_threads(1)
+        for _ in range(repeats):
+            a @ a
+
+    def seconds(threads: int) -> float:
+        started = time.perf_counter()
+        runners = [threading.Thread(target=work) for _ in range(threads)]
+        for runner in runners:
+            runner.start()
+        for runner in runners:
+            runner.join()
+        return time.perf_counter() - started
+
+    work()
+    return statistics.median(2 * seconds(1) / seconds(2) for _ in range(3))
 
 
 def make_case(kind: str, hidden: int, seq_len: int, batch: int):
@@ -130,6 +155,7 @@ def main() -> None:
         f"thread; adding task T={args.seq_len}, eval batch {args.batch}; grid {n} x {n} "
         f"(levels {grid_levels(n)}), scaled per point to {FULL} x {FULL}; {args.rounds} rounds"
     )
+    print(f"parallel gain of 2 threads before: {parallel_gain():.2f}x (2.00: two free cores)")
     cases = {(k, h): make_case(k, h, args.seq_len, args.batch) for k in kinds for h in sizes}
     for case in cases.values():  # warm-up (first calls allocate, build oneDNN primitives)
         run_case(case, 3, args.naive_threads, True)
@@ -138,6 +164,7 @@ def main() -> None:
         for key, case in cases.items():
             rounds[key].append(run_case(case, n, args.naive_threads, naive_first=r % 2 == 0))
         print(f"round {r + 1}/{args.rounds} done", flush=True)
+    print(f"parallel gain of 2 threads after: {parallel_gain():.2f}x")
     report(rounds, n, args.rounds)
 
 
