@@ -53,10 +53,10 @@ def eta_text(done: int, total: int, seconds: float) -> str:
         return "%p%"
     left = seconds / done * (total - done)
     if left < 10:
-        return f"%p% · about {max(1, round(left))} s left"
+        return f"%p% · {max(1, round(left))} s left"
     if left < 90:
-        return f"%p% · about {5 * max(1, round(left / 5))} s left"
-    return f"%p% · about {round(left / 60)} min left"
+        return f"%p% · {5 * max(1, round(left / 5))} s left"
+    return f"%p% · {round(left / 60)} min left"
 
 
 def legend_html(compare_label: str | None) -> str:
