@@ -1,7 +1,7 @@
 """The model evaluated one weight setting at a time through torch's fused kernels.
 
 This is the naive loop's own computation (copy the weights into the model, call
-``forward_fused``), so its losses are the naive loop's: for an LSTM at H >= ~64 oneDNN's fused
+``forward_fused``), so its losses are the naive loop's: for an LSTM from H ~32 oneDNN's fused
 cell beats the batched explicit path of ``batched.py`` by ~2x, and spreading the points over
 threads (``GridEvaluator``) is then the faster way to a grid. Models without a fused module
 (Jordan, Clockwork, SCRN, NTM, seq2seq) run their explicit forward, as ``forward_fused`` does.
