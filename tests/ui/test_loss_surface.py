@@ -130,14 +130,19 @@ def test_cancel_stops_and_close_leaves_no_thread(qtbot):
     trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=301)
     panel.plane_box.setCurrentIndex(1)
-    with qtbot.waitSignal(panel.worker.level_ready, timeout=TIMEOUT):  # the coarse level
-        panel.recompute()
+    # lists, not waitSignal, for the signals a job emits many times: a blocker's queued call
+    # delivered after its wait ended quits a deleted event loop (a segfault)
+    levels, jobs = [], []
+    panel.worker.level_ready.connect(lambda grid, job: levels.append(grid))
+    panel.worker.progress.connect(lambda done, total, job: jobs.append(job))
+    panel.recompute()
+    qtbot.waitUntil(lambda: len(levels) > 0, timeout=TIMEOUT)  # the coarse level
     with qtbot.waitSignal(panel.worker.finished, timeout=3000) as blocker:
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0] == "cancelled"
     assert panel.grid is not None  # the coarse surface stays drawn
-    with qtbot.waitSignal(panel.worker.progress, timeout=TIMEOUT):
-        panel.recompute()
+    panel.recompute()
+    qtbot.waitUntil(lambda: panel.worker.job in jobs, timeout=TIMEOUT)
     panel.close()
     assert not panel.worker.running
 
