@@ -1,5 +1,5 @@
-"""Compare mode in the Predictions panel (issue 16, defect 11): the second run's answers on
-the same sample beside the first's, in the token table, the series plot and the CSV."""
+"""Compare mode (issue 16, defect 11): the second run's answers on the same sample beside the
+first's in Predictions (token table, series plot, CSV), and its metrics in Loss & metrics."""
 
 from __future__ import annotations
 
@@ -41,3 +41,20 @@ def test_the_compared_run_s_prediction_is_a_curve(qtbot, make_window):
     window.new_from_preset("sine_gru")  # no compared run: its row and curve go
     assert panel.table.rowCount() == 3
     assert not [n for n in panel._curves if n.startswith("prediction (")]
+
+
+def test_the_compared_run_s_metrics_are_dashed_curves_and_in_the_summary(qtbot, make_window):
+    window, _ = trained(qtbot, make_window, "slot_filling_crf", steps=3)
+    window.show_panel("loss")
+    panel = window.panels["loss"]
+    history = window.compare_trainer.history
+    assert history.metric_names()
+    for name in history.metric_names():
+        curve = panel._compare_metric_curves[name]
+        assert curve.name() == f"{name} (softmax)"
+        _, y = curve.getData()
+        np.testing.assert_array_equal(y, history.series(f"metric:{name}"))
+    record = history.record_at(window.compare_trainer.step_count)
+    assert f"softmax: loss {record.loss:.4g}" in panel.summary.text()
+    columns = [str(h) for h in panel.export_tables()["compare"].header]
+    assert f"softmax: {history.metric_names()[0]}" in columns
