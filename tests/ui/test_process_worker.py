@@ -247,3 +247,16 @@ def test_a_preset_switch_does_not_wait_for_a_child_still_starting(qtbot, process
     qtbot.waitUntil(lambda: not starting.is_alive(), timeout=TIMEOUT)
     window.close()
     assert not any(r.is_alive() for r in reapers)
+
+
+def test_a_run_waiting_for_the_child_to_start_says_so(qtbot, process_window):
+    """Issue 16, defect 4: after Run, seconds of "running / 0 steps/s" passed in silence
+    while the training process imported torch."""
+    window = process_window("adding_rnn")
+    window.run()
+    if not window.worker.starting:
+        pytest.skip("the training process was ready before Run (nothing to wait for)")
+    qtbot.waitUntil(lambda: window.status_rate.text() == "starting the trainer…")
+    qtbot.waitUntil(lambda: window.shown_step > 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.status_rate.text().endswith("steps/s"))
+    window.pause()

@@ -79,6 +79,11 @@ class ProcessTrainingWorker:
         return self._running
 
     @property
+    def starting(self) -> bool:
+        """A run was asked for while the child is still starting (importing torch)."""
+        return self._running and not self._ready
+
+    @property
     def process(self):
         return self._process
 
