@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from tests.ui.test_seq2seq_panels import TIMEOUT, train
+from tests.ui.test_seq2seq_panels import TIMEOUT, trained_panel
 
 
 def texts_by_row(panel) -> dict[float, list[tuple[float, str, str]]]:
@@ -32,13 +32,9 @@ def arches(panel) -> list[tuple[float, float]]:
 
 
 def test_the_graph_draws_both_halves_with_bos_and_eos_and_apart_arches(qtbot, make_window):
-    window = make_window("reverse_attention")
-    window.show_panel("seq2seq_graph")
-    panel = window.panels["seq2seq_graph"]
-    train(qtbot, window, 6)
-    assert window.last_error is None, window.last_error
-    history = window.trainer.history
-    sample = history.record_at(history.kept_steps[-1]).sample
+    window, panel, sample = trained_panel(
+        qtbot, make_window, "reverse_attention", "seq2seq_graph", 6
+    )
     qtbot.waitUntil(
         lambda: panel.record is not None and panel.record.sample is sample, timeout=TIMEOUT
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_seq2seq_panels import TIMEOUT, train
+from tests.ui.test_seq2seq_panels import TIMEOUT, trained_panel
 
 
 def table_row(panel, row: int) -> list[str]:
@@ -40,13 +40,8 @@ def check_table(panel, sample) -> None:
 
 @pytest.mark.parametrize("preset", ["date_attention", "seq2seq_autoencoder"])
 def test_predictions_show_the_greedy_decoding_against_the_target(qtbot, make_window, preset):
-    window = make_window(preset)
-    window.show_panel("predictions")
-    panel = window.panels["predictions"]
-    train(qtbot, window, 25)
-    assert window.last_error is None, window.last_error
+    window, panel, last = trained_panel(qtbot, make_window, preset, "predictions", 25)
     history = window.trainer.history
-    last = history.record_at(history.kept_steps[-1]).sample
     assert last.target_tokens[-1] == "<eos>"
     assert 1 <= len(last.predicted_tokens) <= window.trainer.task.max_output_len
     qtbot.waitUntil(lambda: panel.sample is last, timeout=TIMEOUT)
