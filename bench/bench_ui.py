@@ -131,6 +131,7 @@ def windowed(app, preset: str, seconds: float):
     from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
+    MainWindow.confirm_discard = False  # closing must not wait for a question no one answers
     window = MainWindow(preset, settings=scratch_settings())
     window.resize(1600, 1000)
     window.show()
@@ -161,6 +162,7 @@ def soak(app, preset: str, seconds: float) -> int:
     from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
+    MainWindow.confirm_discard = False  # closing must not wait for a question no one answers
     window = MainWindow(preset, settings=scratch_settings())
     window.resize(1600, 1000)
     window.show()
