@@ -24,6 +24,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
+from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_norm_series import NormSeries
 from rnnviz.ui.panels.gradient_plots import (
@@ -157,6 +158,7 @@ class GradientNormPanel(Panel):
         self._show_threshold(record)
         self._draw_groups(history)
         self._update_summary(record)
+        keep_legend_off_data(self.group_plot)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         if record is None or history is None:

@@ -24,6 +24,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
+from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
@@ -187,6 +188,7 @@ class GradientsTimePanel(Panel):
             self._update_summary()
             self._fit_range()
         self._draw_map(history)
+        keep_legend_off_data(self.line_plot)
 
     def _real_length(self, record: StepRecord) -> int | None:
         """The displayed sentence's real steps (None: all), when the norms are of it."""

@@ -20,6 +20,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
+from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
@@ -189,6 +190,8 @@ class LossPanel(Panel):
         # the shown step's numbers (the newest, or the one viewed; its step is in the tag)
         self._summary = _numbers(record)
         self.summary.setText(self._summary)
+        for plot in (self.loss_plot, self.metric_plot):
+            keep_legend_off_data(plot)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         """Overlay the second run's loss (moving average) with a legend entry."""

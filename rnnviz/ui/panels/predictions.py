@@ -30,6 +30,7 @@ from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.engine.tasks._common import rounded
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
+from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.predictions_compare import (
     ComparedPredictions,
@@ -136,6 +137,7 @@ class PredictionsPanel(ComparedPredictions, Panel):
         self.sample = sample
         self._show_tokens(sample)
         self._show_series(sample)
+        keep_legend_off_data(self.plot.getPlotItem())
         self._show_text(sample)
         self._maybe_generate()
 

@@ -23,6 +23,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.engine.spectra import max_slope, model_verdict, verdict
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
+from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
 from rnnviz.ui.panels.gradient_plots import (
@@ -163,6 +164,7 @@ class RecurrentMatrixPanel(Panel):
             self._record = record
             self._draw_eigenvalues()
         self._draw_radii(history)
+        keep_legend_off_data(self.radius_plot)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         if record is None or history is None:

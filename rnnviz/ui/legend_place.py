@@ -1,0 +1,89 @@
+"""Legends that keep off the data: a plot's legend moves to the corner of its view where it
+covers the fewest drawn points.
+
+pyqtgraph anchors a legend at one fixed corner; a loss curve that flattens at the top right,
+or eight gradient curves, disappear under it. ``keep_legend_off_data(plot)`` counts, for
+each corner, the curve points that the legend's box would cover there (in pixels, as drawn:
+log axes and inverted axes included) and anchors it at the emptiest one, staying where it is
+on a tie so it does not jump between records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+#: (x, y) fractions of the view box where the legend may sit: top right first (the usual)
+CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
+MARGIN_PX = 10.0
+MAX_POINTS = 4000  # per curve; a longer one is sampled evenly
+
+
+def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
+    """Anchor ``plot``'s legend at the corner covering the fewest points; returns the corner
+    (None when there is no visible legend inside the view or the view has no size)."""
+    legend = plot.legend
+    vb = plot.getViewBox()
+    if legend is None or not legend.isVisible() or vb.width() <= 0 or vb.height() <= 0:
+        return None
+    if legend.parentItem() is not vb:  # a legend in a row of its own (gradient norm)
+        return None
+    points = _points_in_pixels(plot)
+    width, height = legend.boundingRect().width(), legend.boundingRect().height()
+    current = getattr(legend, "_rnnviz_corner", CORNERS[0])
+    best, best_count = current, _covered(points, current, width, height, vb)
+    for corner in CORNERS:
+        count = _covered(points, corner, width, height, vb)
+        if count < best_count:
+            best, best_count = corner, count
+    if best != current or not hasattr(legend, "_rnnviz_corner"):
+        fx, fy = best
+        offset = (MARGIN_PX if fx == 0 else -MARGIN_PX, MARGIN_PX if fy == 0 else -MARGIN_PX)
+        legend.anchor(itemPos=best, parentPos=best, offset=offset)
+        legend._rnnviz_corner = best
+    return best
+
+
+def covered_points(plot: pg.PlotItem) -> int:
+    """How many drawn points the legend's box covers where it is now (tests)."""
+    legend = plot.legend
+    corner = getattr(legend, "_rnnviz_corner", CORNERS[0])
+    rect = legend.boundingRect()
+    return _covered(_points_in_pixels(plot), corner, rect.width(), rect.height(), plot.vb)
+
+
+def _points_in_pixels(plot: pg.PlotItem) -> np.ndarray:
+    """Every visible curve's points as [N, 2] pixel positions in the view box."""
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    if x1 == x0 or y1 == y0:
+        return np.empty((0, 2))
+    chunks = []
+    for item in plot.listDataItems():
+        if not item.isVisible():
+            continue
+        x, y = item.getData()
+        if x is None or y is None or len(x) == 0:
+            continue
+        stride = max(1, len(x) // MAX_POINTS)
+        x, y = np.asarray(x[::stride], dtype=float), np.asarray(y[::stride], dtype=float)
+        keep = np.isfinite(x) & np.isfinite(y)
+        px = (x[keep] - x0) / (x1 - x0) * vb.width()
+        fy = (y[keep] - y0) / (y1 - y0)
+        py = fy * vb.height() if vb.state["yInverted"] else (1.0 - fy) * vb.height()
+        chunks.append(np.column_stack([px, py]))
+    return np.concatenate(chunks) if chunks else np.empty((0, 2))
+
+
+def _covered(points: np.ndarray, corner, width: float, height: float, vb) -> int:
+    """Points inside the legend's box anchored at ``corner`` (pixels, with the margin)."""
+    fx, fy = corner
+    left = MARGIN_PX if fx == 0 else vb.width() - MARGIN_PX - width
+    top = MARGIN_PX if fy == 0 else vb.height() - MARGIN_PX - height
+    inside = (
+        (points[:, 0] >= left)
+        & (points[:, 0] <= left + width)
+        & (points[:, 1] >= top)
+        & (points[:, 1] <= top + height)
+    )
+    return int(np.count_nonzero(inside))
