@@ -115,6 +115,43 @@ def arrange_docks(
         group[0].raise_()
 
 
+#: below this window height (pixels at text size 1.0, more at larger text) the panels are
+#: laid out in one row (two tab groups side by side) instead of two: two rows at 1280x720
+#: left the lower one ~150 px, less than any panel's header and plot need
+COMPACT_HEIGHT = 900
+
+
+def is_compact(height: int, text_scale: float) -> bool:
+    """Whether a window ``height`` pixels high gets the one-row (compact) dock layout."""
+    return height < COMPACT_HEIGHT * max(1.0, text_scale * 0.8)
+
+
+def compact_docks(
+    window: QMainWindow,
+    sidebar: QDockWidget,
+    panels: dict[str, Panel],
+    docks: dict[str, QDockWidget],
+) -> None:
+    """The one-row layout for short windows (a projector's 1280x720): two tab groups side by
+    side, each the full height under the toolbars: on the left the "training" panels (loss
+    first) and then the "gradients" ones, on the right the "model" panels (and any other
+    area). The first tab of each group is raised (the window then raises the preset's)."""
+    groups: dict[str, list[QDockWidget]] = {}
+    for key, panel in panels.items():
+        groups.setdefault(panel.area, []).append(docks[key])
+    left = groups.pop("training", []) + groups.pop("gradients", [])
+    right = [dock for group in groups.values() for dock in group]
+    if not left or not right:
+        return
+    window.splitDockWidget(left[0], right[0], Qt.Orientation.Horizontal)
+    for group in (left, right):
+        for dock in group[1:]:
+            window.tabifyDockWidget(group[0], dock)
+        group[0].raise_()
+    width = max(2, window.width() - sidebar.width())
+    window.resizeDocks([left[0], right[0]], [width // 2, width // 2], Qt.Orientation.Horizontal)
+
+
 def default_dock_sizes(
     window: QMainWindow,
     sidebar: QDockWidget,
@@ -162,6 +199,10 @@ class SavedLayout:
             self.window.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.window.restoreState(state, LAYOUT_VERSION)
+
+    def keep_as_default(self) -> None:
+        """The layout as it is now is the one View ▸ Reset layout goes back to."""
+        self._default_state = self.window.saveState(LAYOUT_VERSION)
 
     def reset(self, docks: list[QDockWidget]) -> None:
         """Back to the default layout, with every one of ``docks`` shown and docked."""

@@ -24,7 +24,9 @@ from rnnviz.ui.display import Display
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
+    compact_docks,
     default_dock_sizes,
+    is_compact,
     join_area,
     make_dock,
     panel_dock,
@@ -284,6 +286,13 @@ class MainWindow(RunPassThroughs, QMainWindow):
             self._sized = True
             if not self.layout_store.saved:
                 default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
+                if is_compact(self.height(), style.SCALE):
+                    compact_docks(self, self.sidebar_dock, self.panels, self.docks)
+                    self.layout_store.keep_as_default()
+                    settings = self.run_settings
+                    for key in settings.show if settings is not None else ():
+                        if key in self.docks:  # the preset's panels in front again
+                            self.docks[key].raise_()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):

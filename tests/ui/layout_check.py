@@ -79,9 +79,9 @@ def describe(widget: QWidget) -> str:
 
 
 def label_needs(label: QLabel) -> int:
-    """The width a one-line label needs for its whole text (0: it wraps)."""
-    if label.wordWrap() or not label.text():
-        return 0  # a wrapping label fits its width
+    """The width a one-line label needs for its whole text (0: it wraps or elides)."""
+    if label.wordWrap() or not label.text() or label.toolTip() == label.text():
+        return 0  # a wrapping label fits its width; an elided one has its text as tooltip
     return label.sizeHint().width()
 
 
@@ -91,10 +91,7 @@ def panel_defects(key: str, panel: QWidget, window: QWidget) -> list[Defect]:
     for widget in essential_widgets(panel):
         whole = widget.rect()
         shown = visible_rect(widget, window)
-        if (
-            shown.width() < whole.width() - TOLERANCE
-            or shown.height() < whole.height() - TOLERANCE
-        ):
+        if shown.width() < whole.width() - TOLERANCE or shown.height() < whole.height() - TOLERANCE:
             size = (whole.width(), whole.height())
             defects.append(Defect(key, describe(widget), "clipped", size, shown.size().toTuple()))
             continue
