@@ -33,6 +33,7 @@ from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext
 
 MAX_TABLE_STEPS = 24
+CHARACTERS_PER_ROW = 24  # a row of input characters, over their predictions
 GOOD, BAD = QColor("#2e7d32"), QColor("#b71c1c")
 SERIES_PENS = {
     "target": pg.mkPen("#f5f5f5", width=3, style=Qt.PenStyle.DashLine),
@@ -302,14 +303,23 @@ def _agrees(target: str, predicted: str) -> bool:
 
 
 def _coloured_characters(sample: SampleRecord) -> str:
-    """Input text, and underneath it the predicted next characters: green right, red wrong."""
-    inputs = "".join(html.escape(s) for s in sample.input_tokens)
+    """Input text, and underneath it the predicted next characters: green right, red wrong.
+
+    In rows of ``CHARACTERS_PER_ROW`` (each input row over its predictions, so that a
+    character and its prediction stay one above the other): a row without spaces cannot
+    word-wrap, and 100 characters in one row made the panel scroll sideways."""
+    inputs = [html.escape(s) for s in sample.input_tokens]
     cells = []
     for t, predicted in enumerate(sample.predicted_tokens):
         target = _at(sample.target_tokens, t)
         colour = "#66bb6a" if predicted == target else "#ef5350"
         cells.append(f'<span style="color:{colour}">{html.escape(predicted) or " "}</span>')
-    return f"<b>input</b><br>{inputs}<br><b>predicted next character</b><br>{''.join(cells)}"
+    rows = []
+    for start in range(0, max(len(inputs), len(cells)), CHARACTERS_PER_ROW):
+        end = start + CHARACTERS_PER_ROW
+        pair = "".join(inputs[start:end]) + "<br>" + "".join(cells[start:end])
+        rows.append(f'<span style="white-space:pre">{pair}</span>')  # spaces kept
+    return "<b>input / predicted next character</b><br>" + "<br><br>".join(rows)
 
 
 def _describe(task) -> str:
