@@ -10,7 +10,9 @@ one-line text (no word wrap): the end of the text is not drawn.
 
 The essential widgets are those that carry meaning: plot areas (``pg.GraphicsView``, which
 ``PlotWidget`` and ``GraphicsLayoutWidget`` are), buttons (t ± 1, Recompute), check boxes,
-combo and spin boxes, progress bars and labels with text (summaries, headers).
+combo and spin boxes, progress bars, labels with text (summaries, headers), tables and
+scrolling text boxes. What lies inside a panel's own scroll box (the memory panel's coloured
+text) scrolls there on purpose: the box must be whole and show at least two lines.
 """
 
 from __future__ import annotations
@@ -21,21 +23,33 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QLabel,
     QProgressBar,
+    QScrollArea,
     QWidget,
 )
 
-ESSENTIAL = (pg.GraphicsView, QAbstractButton, QComboBox, QAbstractSpinBox, QProgressBar, QLabel)
+ESSENTIAL = (
+    pg.GraphicsView,
+    QAbstractButton,
+    QComboBox,
+    QAbstractSpinBox,
+    QProgressBar,
+    QLabel,
+    QScrollArea,
+    QAbstractItemView,
+)
+SCROLL_BOXES = (QScrollArea, QAbstractItemView)
 TOLERANCE = 1  # pixels: rounding in the layouts
 
 
 class Defect(NamedTuple):
     panel: str
     widget: str  # class name and its text, if any
-    kind: str  # "clipped" or "cut"
+    kind: str  # "clipped", "cut" (a label's text) or "squeezed" (a scroll box's view)
     size: tuple[int, int]  # the widget's size
     shown: tuple[int, int]  # the size of its part on screen (clipped) or the width it needs
 
@@ -68,8 +82,19 @@ def essential_widgets(panel: QWidget) -> list[QWidget]:
                 continue
             if isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox):
                 continue  # a box's own line edit or label
+            if _in_scroll_box(widget, panel):
+                continue  # scrolls in its box, which is checked
             found.append(widget)
     return found
+
+
+def _in_scroll_box(widget: QWidget, panel: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not panel:
+        if isinstance(parent, SCROLL_BOXES):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def describe(widget: QWidget) -> str:
@@ -95,6 +120,12 @@ def panel_defects(key: str, panel: QWidget, window: QWidget) -> list[Defect]:
             size = (whole.width(), whole.height())
             defects.append(Defect(key, describe(widget), "clipped", size, shown.size().toTuple()))
             continue
+        if isinstance(widget, SCROLL_BOXES):
+            lines = 2 * widget.fontMetrics().lineSpacing()
+            if widget.viewport().height() < lines:
+                size = (whole.width(), whole.height())
+                seen = (widget.viewport().width(), widget.viewport().height())
+                defects.append(Defect(key, describe(widget), "squeezed", size, seen))
         if isinstance(widget, QLabel):
             needs = label_needs(widget)
             if needs > widget.width() + TOLERANCE:

@@ -45,8 +45,9 @@ class HeaderRow(QFlowLayout):
         height its text needs at that width). Returns the height the items take."""
         left, top, right, bottom = self.getContentsMargins()
         area = rect.adjusted(left, top, -right, -bottom)
-        space_x, space_y = self._spacing(Qt.Orientation.Horizontal), self._spacing(
-            Qt.Orientation.Vertical
+        space_x, space_y = (
+            self._spacing(Qt.Orientation.Horizontal),
+            self._spacing(Qt.Orientation.Vertical),
         )
         x, y, line_height = area.x(), area.y(), 0
         for item in self._item_list:

@@ -33,7 +33,6 @@ from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext
 
 MAX_TABLE_STEPS = 24
-CHARACTERS_PER_ROW = 24  # a row of input characters, over their predictions
 GOOD, BAD = QColor("#2e7d32"), QColor("#b71c1c")
 SERIES_PENS = {
     "target": pg.mkPen("#f5f5f5", width=3, style=Qt.PenStyle.DashLine),
@@ -243,7 +242,7 @@ class PredictionsPanel(Panel):
         tokens = sample.input_tokens
         per_step_targets = any(sample.target_tokens)  # a CTC sample's labels have no step
         if per_step_targets and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
-            self.text.setText(_coloured_characters(sample))
+            self.text.setText(_coloured_characters(sample, self._characters_per_row()))
         else:
             self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
         self.text.setVisible(bool(self.text.text()))
@@ -275,6 +274,16 @@ class PredictionsPanel(Panel):
             "<b>Generated (temperature 0.8):</b><br>" + html.escape(result).replace("\n", "⏎ ")
         )
 
+    def _characters_per_row(self) -> int:
+        """How many monospace characters the text's width holds (at least 8)."""
+        width = self.width() - 16  # the panel's margins and the label's
+        return max(8, width // max(1, self.text.fontMetrics().horizontalAdvance("0")))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.sample is not None and self.text.isVisible():
+            self._show_text(self.sample)  # the character rows as long as the new width holds
+
     def _t_changed(self, t: int) -> None:
         self.t_line.setPos(t + 1)  # the plot reads t = 1..T
         if 0 <= t < self.table.columnCount():  # the selected step's column in view
@@ -302,10 +311,10 @@ def _agrees(target: str, predicted: str) -> bool:
         return False
 
 
-def _coloured_characters(sample: SampleRecord) -> str:
+def _coloured_characters(sample: SampleRecord, per_row: int) -> str:
     """Input text, and underneath it the predicted next characters: green right, red wrong.
 
-    In rows of ``CHARACTERS_PER_ROW`` (each input row over its predictions, so that a
+    In rows of ``per_row`` characters (each input row over its predictions, so that a
     character and its prediction stay one above the other): a row without spaces cannot
     word-wrap, and 100 characters in one row made the panel scroll sideways."""
     inputs = [html.escape(s) for s in sample.input_tokens]
@@ -315,8 +324,8 @@ def _coloured_characters(sample: SampleRecord) -> str:
         colour = "#66bb6a" if predicted == target else "#ef5350"
         cells.append(f'<span style="color:{colour}">{html.escape(predicted) or " "}</span>')
     rows = []
-    for start in range(0, max(len(inputs), len(cells)), CHARACTERS_PER_ROW):
-        end = start + CHARACTERS_PER_ROW
+    for start in range(0, max(len(inputs), len(cells)), per_row):
+        end = start + per_row
         pair = "".join(inputs[start:end]) + "<br>" + "".join(cells[start:end])
         rows.append(f'<span style="white-space:pre">{pair}</span>')  # spaces kept
     return "<b>input / predicted next character</b><br>" + "<br><br>".join(rows)

@@ -20,6 +20,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.engine.seq2seq_decoding import translate
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import display_token, plot_font, style_plot
 
 ENCODER, DECODER = "#4fc3f7", "#aed581"
@@ -40,9 +41,8 @@ class Seq2SeqGraphPanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
-        self.summary.setWordWrap(False)  # see attention.py: a wrapped label clips the plot
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        header = QHBoxLayout()
+        header = HeaderRow()  # the summary wraps at the dock's width (one line was cut)
         header.addWidget(self.summary, 1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
