@@ -169,10 +169,11 @@ def default_dock_sizes(
             lower.append(docks[key])
     if len(training) == 2:
         window.resizeDocks(training, [700, 540], Qt.Orientation.Horizontal)
-    if training and lower:  # 38 : 62 of the height there is (fixed sizes squeezed the top
-        # row's plots to a few pixels in a small window, once the lesson strip took its line)
+    if training and lower:  # 45 : 55 of the height there is (fixed sizes squeezed the top
+        # row's plots to a few pixels in a small window, once the lesson strip took its line;
+        # at 38 : 62 the predictions' plot was below the fold at 1600x1000)
         height = training[0].height() + lower[0].height()
-        top = max(260, int(0.38 * height))
+        top = max(260, int(0.45 * height))
         window.resizeDocks([training[0], lower[0]], [top, height - top], Qt.Orientation.Vertical)
     if len(lower) == 2:
         window.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)

@@ -276,7 +276,7 @@ class PredictionsPanel(Panel):
 
     def _characters_per_row(self) -> int:
         """How many monospace characters the text's width holds (at least 8)."""
-        width = self.width() - 16  # the panel's margins and the label's
+        width = self.width() - 40  # margins, and room for a scroll bar to come and go
         return max(8, width // max(1, self.text.fontMetrics().horizontalAdvance("0")))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)

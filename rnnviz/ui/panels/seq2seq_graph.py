@@ -51,7 +51,7 @@ class Seq2SeqGraphPanel(Panel):
         self.note.setFont(plot_font(2))
         layout.addWidget(self.note, 1)
         self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(160)  # with the decode row, 180 overflowed 1280x720
         item = self.plot.getPlotItem()
         style_plot(item)
         item.hideButtons()
