@@ -115,15 +115,15 @@ def arrange_docks(
         group[0].raise_()
 
 
-#: below this window height (pixels at text size 1.0, more at larger text) the panels are
-#: laid out in one row (two tab groups side by side) instead of two: two rows at 1280x720
-#: left the lower one ~150 px, less than any panel's header and plot need
-COMPACT_HEIGHT = 900
+#: below this window height (pixels) the panels are laid out in one row (two tab groups side
+#: by side) instead of two: two rows left the lower one ~150 px at 1280x720, and at
+#: 1600x1000 still cut the predictions' plot or the unrolled graph's legend (issue 16)
+COMPACT_HEIGHT = 1050
 
 
-def is_compact(height: int, text_scale: float) -> bool:
+def is_compact(height: int) -> bool:
     """Whether a window ``height`` pixels high gets the one-row (compact) dock layout."""
-    return height < COMPACT_HEIGHT * max(1.0, text_scale * 0.8)
+    return height < COMPACT_HEIGHT
 
 
 def compact_docks(

@@ -286,7 +286,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
             self._sized = True
             if not self.layout_store.saved:
                 default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
-                if is_compact(self.height(), style.SCALE):
+                if is_compact(self.height()):
                     compact_docks(self, self.sidebar_dock, self.panels, self.docks)
                     self.layout_store.keep_as_default()
                     settings = self.run_settings
