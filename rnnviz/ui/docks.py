@@ -115,10 +115,12 @@ def arrange_docks(
         group[0].raise_()
 
 
-#: below this window height (pixels) the panels are laid out in one row (two tab groups side
-#: by side) instead of two: two rows left the lower one ~150 px at 1280x720, and at
-#: 1600x1000 still cut the predictions' plot or the unrolled graph's legend (issue 16)
-COMPACT_HEIGHT = 1050
+#: below this window height (pixels) the panels are laid out in one row (tab groups side by
+#: side) instead of two: two rows left the lower one ~150 px at 1280x720, and at 1600x1000
+#: and 1920x1080 still cut the predictions' plot or the unrolled graph's legend (issue 16)
+COMPACT_HEIGHT = 1200
+#: from this window width (pixels) the one row holds three tab groups instead of two
+WIDE = 1800
 
 
 def is_compact(height: int) -> bool:
@@ -132,24 +134,30 @@ def compact_docks(
     panels: dict[str, Panel],
     docks: dict[str, QDockWidget],
 ) -> None:
-    """The one-row layout for short windows (a projector's 1280x720): two tab groups side by
-    side, each the full height under the toolbars: on the left the "training" panels (loss
-    first) and then the "gradients" ones, on the right the "model" panels (and any other
-    area). The first tab of each group is raised (the window then raises the preset's)."""
+    """The one-row layout for windows under ``COMPACT_HEIGHT``: tab groups side by side,
+    each the full height under the toolbars. In a window ``WIDE`` or wider three groups:
+    the "training" panels (loss first), the "model" panels (and any other area), the
+    "gradients" panels; in a narrower one (a projector's 1280x720) two: the training then
+    the gradients panels on the left, the model panels on the right. The first tab of each
+    group is raised (the window then raises the preset's)."""
     groups: dict[str, list[QDockWidget]] = {}
     for key, panel in panels.items():
         groups.setdefault(panel.area, []).append(docks[key])
-    left = groups.pop("training", []) + groups.pop("gradients", [])
-    right = [dock for group in groups.values() for dock in group]
-    if not left or not right:
-        return
-    window.splitDockWidget(left[0], right[0], Qt.Orientation.Horizontal)
-    for group in (left, right):
+    training, gradients = groups.pop("training", []), groups.pop("gradients", [])
+    model = [dock for group in groups.values() for dock in group]
+    if window.width() >= WIDE:
+        row = [group for group in (training, model, gradients) if group]
+    else:
+        row = [group for group in (training + gradients, model) if group]
+    for before, group in zip(row, row[1:], strict=False):
+        window.splitDockWidget(before[0], group[0], Qt.Orientation.Horizontal)
+    for group in row:
         for dock in group[1:]:
             window.tabifyDockWidget(group[0], dock)
         group[0].raise_()
-    width = max(2, window.width() - sidebar.width())
-    window.resizeDocks([left[0], right[0]], [width // 2, width // 2], Qt.Orientation.Horizontal)
+    width = max(len(row), window.width() - sidebar.width())
+    firsts = [group[0] for group in row]
+    window.resizeDocks(firsts, [width // len(row)] * len(row), Qt.Orientation.Horizontal)
 
 
 def default_dock_sizes(

@@ -16,8 +16,9 @@ from superqt import QFlowLayout
 
 
 class HeaderRow(QFlowLayout):
-    """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the stretch and the
-    alignment are moot in a flow); ``addStretch`` does nothing."""
+    """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the alignment is moot
+    in a flow; a label with a stretch is a summary, which wraps); ``addStretch`` does
+    nothing."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,8 +34,8 @@ class HeaderRow(QFlowLayout):
             policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
             widget.setSizePolicy(policy)
             widget.setMinimumWidth(40)
-            if isinstance(widget, QLabel):
-                widget.setWordWrap(True)  # at most the row's width, on as many lines as needed
+        if isinstance(widget, QLabel) and (stretch > 0 or widget.minimumWidth() == 40):
+            widget.setWordWrap(True)  # a summary: at most the row's width, wrapped as needed
         super().addWidget(widget)
 
     def addStretch(self, stretch: int = 0) -> None:  # noqa: N802 (Qt name)
