@@ -8,7 +8,14 @@ is stored with the state: raising it makes older saved layouts be ignored.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QTabBar,
+    QWidget,
+)
 
 from rnnviz.ui.dock_title import DockTitle
 from rnnviz.ui.panel_help import PANEL_HELP
@@ -185,6 +192,15 @@ def default_dock_sizes(
         window.resizeDocks([training[0], lower[0]], [top, height - top], Qt.Orientation.Vertical)
     if len(lower) == 2:
         window.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
+
+
+def unelided_tabs(window: QMainWindow) -> None:
+    """Dock tabs with their whole titles, scrolling with arrows when they do not fit: elided,
+    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16)."""
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window:  # the dock areas' tab bars (not a panel's own tabs)
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
 
 class SavedLayout:

@@ -30,6 +30,7 @@ from rnnviz.ui.docks import (
     join_area,
     make_dock,
     panel_dock,
+    unelided_tabs,
 )
 from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
@@ -293,6 +294,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
                     for key in settings.show if settings is not None else ():
                         if key in self.docks:  # the preset's panels in front again
                             self.docks[key].raise_()
+        unelided_tabs(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):

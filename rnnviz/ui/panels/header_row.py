@@ -11,6 +11,8 @@ size hint, so a long summary ran past the dock's edge: the loss line at 1280x720
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QLayoutItem, QSizePolicy, QWidget
 from superqt import QFlowLayout
 
@@ -69,15 +71,35 @@ class HeaderRow(QFlowLayout):
         space = self.horizontalSpacing() if horizontal else self.verticalSpacing()
         if space >= 0:
             return space
-        button = QSizePolicy.ControlType.PushButton
-        return max(0, QApplication.style().layoutSpacing(button, button, orientation))
+        button = QSizePolicy.ControlType.PushButton  # at least 6 px: a label must not touch
+        return max(6, QApplication.style().layoutSpacing(button, button, orientation))
 
 
 def _fitted(item: QLayoutItem, width: int) -> QSize:
     """``item``'s size hint, at most ``width`` wide (and as high as that width needs)."""
     hint = item.sizeHint()
+    label = item.widget()
+    if isinstance(label, QLabel) and label.wordWrap():  # its hint is a narrow column
+        natural = min(_one_line_width(label), width)
+        return QSize(natural, item.heightForWidth(natural))
     if hint.width() <= width:
         return hint
     width = max(width, item.minimumSize().width())
     height = item.heightForWidth(width) if item.hasHeightForWidth() else hint.height()
     return QSize(width, max(height, hint.height() if not item.hasHeightForWidth() else 0))
+
+
+def _one_line_width(label: QLabel) -> int:
+    """The width ``label``'s text takes unwrapped (a wrapping label's size hint is a narrow
+    column: "loss / 7.4e-08 / accuracy / 1" one word a line)."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    text = label.text()
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)
+    )
+    document.setHtml(text) if rich else document.setPlainText(text)
+    margins = label.contentsMargins()
+    extra = margins.left() + margins.right() + 2 * max(0, label.margin()) + 4
+    return int(document.idealWidth()) + extra
