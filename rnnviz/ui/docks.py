@@ -140,9 +140,11 @@ def compact_docks(
     sidebar: QDockWidget,
     panels: dict[str, Panel],
     docks: dict[str, QDockWidget],
+    text_scale: float = 1.0,
 ) -> None:
     """The one-row layout for windows under ``COMPACT_HEIGHT``: tab groups side by side,
-    each the full height under the toolbars. In a window ``WIDE`` or wider three groups:
+    each the full height under the toolbars. In a window ``WIDE`` or wider (times the text
+    size above 1: at 1.5 three groups need ~2060 px) three groups:
     the "training" panels (loss first), the "model" panels (and any other area), the
     "gradients" panels; in a narrower one (a projector's 1280x720) two: the training then
     the gradients panels on the left, the model panels on the right. The first tab of each
@@ -152,7 +154,7 @@ def compact_docks(
         groups.setdefault(panel.area, []).append(docks[key])
     training, gradients = groups.pop("training", []), groups.pop("gradients", [])
     model = [dock for group in groups.values() for dock in group]
-    if window.width() >= WIDE:
+    if window.width() >= WIDE * max(1.0, text_scale):
         row = [group for group in (training, model, gradients) if group]
     else:
         row = [group for group in (training + gradients, model) if group]

@@ -288,7 +288,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
             if not self.layout_store.saved:
                 default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
                 if is_compact(self.height()):
-                    compact_docks(self, self.sidebar_dock, self.panels, self.docks)
+                    compact_docks(self, self.sidebar_dock, self.panels, self.docks, style.SCALE)
                     self.layout_store.keep_as_default()
                     settings = self.run_settings
                     for key in settings.show if settings is not None else ():
