@@ -10,7 +10,8 @@ Prints, measured in one run on this machine:
 (a) steps/s with the window open and training, as a ratio to the same preset trained
     headless (i) scalar-only and (ii) with full records at the worker's cadence;
 (b) lateness of a 10 ms QTimer (p50 / p99 / max) while training, and while idle;
-(c) ``--soak S``: trains live for S seconds with all panels visible, prints memory growth.
+(c) ``--soak S``: trains live for S seconds with all panels visible, prints the memory growth
+    of the window and of its training process (MET / MISSED against +20 MiB).
 No thresholds: the issue's targets (ratio >= 0.8, p99 <= 20 ms) are printed for reference.
 """
 
@@ -31,11 +32,25 @@ from rnnviz.engine.record_cadence import RecordCadence  # noqa: E402
 from rnnviz.engine.trainer import Trainer  # noqa: E402
 
 
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mib(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default), NaN if it is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return float("nan")
+    for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def child_pid(window) -> int | str:
+    """The training process' pid (the process worker), or "none" (thread worker)."""
+    process = getattr(window.worker, "process", None)
+    return process.pid if process is not None else "none"
+
+
+SOAK_TARGET_MIB = 20.0  # issue 23, target 8: flat within +20 MiB after warm-up
 
 
 def headless(preset: str, seconds: float, cadence: bool) -> float:
@@ -116,6 +131,7 @@ def windowed(app, preset: str, seconds: float):
     from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
+    MainWindow.confirm_discard = False  # closing must not wait for a question no one answers
     window = MainWindow(preset, settings=scratch_settings())
     window.resize(1600, 1000)
     window.show()
@@ -146,6 +162,7 @@ def soak(app, preset: str, seconds: float) -> int:
     from rnnviz.ui.app import quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
+    MainWindow.confirm_discard = False  # closing must not wait for a question no one answers
     window = MainWindow(preset, settings=scratch_settings())
     window.resize(1600, 1000)
     window.show()
@@ -155,19 +172,25 @@ def soak(app, preset: str, seconds: float) -> int:
     spin(app, 1.0)
     window.run()
     spin(app, 5.0)
+    pid = child_pid(window)
     start_rss, start = rss_mib(), time.monotonic()
+    start_child = rss_mib(pid)
     print(f"soak: {preset}, {seconds:.0f} s, all {len(window.panels)} panels visible")
-    print(f"  t=   0 s  step {window.trainer.step_count:7d}  rss {start_rss:7.1f} MiB")
+    print(
+        f"  t=   0 s  step {window.trainer.step_count:7d}  rss {start_rss:7.1f} MiB  "
+        f"child {start_child:7.1f} MiB"
+    )
     while (elapsed := time.monotonic() - start) < seconds:
         spin(app, min(15.0, seconds - elapsed))
         print(
             f"  t={time.monotonic() - start:4.0f} s  step {window.trainer.step_count:7d}  "
-            f"rss {rss_mib():7.1f} MiB  {window.steps_per_second:6.0f} steps/s",
+            f"rss {rss_mib():7.1f} MiB  child {rss_mib(pid):7.1f} MiB  "
+            f"{window.steps_per_second:6.0f} steps/s",
             flush=True,
         )
         if not window.running:
             break
-    end_rss = rss_mib()
+    end_rss, end_child = rss_mib(), rss_mib(pid)
     ok = window.last_error is None and not window.trainer.diverged
     steps = window.trainer.step_count
     window.close()
@@ -176,6 +199,10 @@ def soak(app, preset: str, seconds: float) -> int:
         f"({start_rss:.0f} -> {end_rss:.0f} MiB); "
         + ("ended cleanly" if ok else f"ERROR: {window.last_error or window.trainer.diverged}")
     )
+    for who, growth in (("window", end_rss - start_rss), ("child", end_child - start_child)):
+        if growth == growth:  # NaN: no child (thread worker)
+            verdict = "MET" if growth <= SOAK_TARGET_MIB else "MISSED"
+            print(f"soak: {who} {growth:+.1f} MiB (target <= +{SOAK_TARGET_MIB:.0f}): {verdict}")
     return 0 if ok else 1
 
 

@@ -19,8 +19,9 @@ class LiveSettings:
         if lr != self.config.lr:
             self.history.add_event(self.step_count, f"lr {self.config.lr:g} -> {lr:g}", "lr")
         self.config = new
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
+        if self.optimizer_built is not None:  # one built later takes config.lr
+            for group in self.optimizer_built.param_groups:
+                group["lr"] = lr
 
     def set_clipping(self, mode: str, threshold: float) -> None:
         """Switch gradient clipping at any step (marked as a history event)."""

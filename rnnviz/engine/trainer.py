@@ -128,7 +128,9 @@ class Trainer(LiveSettings):
             p.requires_grad_(name not in self.config.freeze)
             if p.requires_grad:
                 self.params[name] = p
-        self.optimizer = self._make_optimizer()
+        self._optimizer: torch.optim.Optimizer | None = None  # built when first needed
+        #: optimiser state restored before the optimiser was built (``trainer_state``)
+        self.pending_optimizer: dict[str, np.ndarray] = {}
         self.step_count = 0
         self.history = History()
         self.diverged: str | None = None
@@ -136,6 +138,26 @@ class Trainer(LiveSettings):
         self._groups = param_groups(self.model, self.params)
         self.history.add_checkpoint(0, self.state())
         self._add_trajectory_point(force=True)
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        """The optimiser, built on first use: torch's Optimizer imports torch._dynamo (about
+        a second) the first time one is made, which a trainer that only previews or mirrors
+        a run trained elsewhere (the window's, beside a training process) never needs."""
+        if self._optimizer is None:
+            self._optimizer = self._make_optimizer()
+            trainer_state.load_optimizer(self, self._optimizer)
+        return self._optimizer
+
+    @property
+    def optimizer_built(self) -> torch.optim.Optimizer | None:
+        """The optimiser if it was built (its state is empty otherwise)."""
+        return self._optimizer
+
+    def _clear_grads(self) -> None:
+        """``optimizer.zero_grad(set_to_none=True)`` without building the optimiser."""
+        for p in self.params.values():
+            p.grad = None
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
         c, params = self.config, list(self.params.values())
@@ -188,7 +210,7 @@ class Trainer(LiveSettings):
         c = self.config
         batch = self.task.batch(self.step_count, c.batch_size)
         step = self.step_count + 1 if update else self.step_count
-        self.optimizer.zero_grad(set_to_none=True)
+        self._clear_grads()
         of_batch = record and c.gradients_of == "batch"
         dh: dict[str, torch.Tensor] = {}
         dc: dict[str, torch.Tensor] = {}
@@ -231,6 +253,7 @@ class Trainer(LiveSettings):
             if not of_batch:
                 dh, dc = shown.dh, shown.dc
         group_norms = group_norms_of(self.params, self._groups) if record else {}
+        metrics = self._metrics(y_hat, batch)  # greedy decoding's too: of these weights
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None and update:
             clipped, grad_norm_clipped = self._clip(grads, grad_norm)
@@ -246,7 +269,7 @@ class Trainer(LiveSettings):
             grad_norm=grad_norm,
             grad_norm_clipped=grad_norm_clipped,
             clipped=clipped,
-            metrics=self._metrics(y_hat, batch),
+            metrics=metrics,
             clip_mode=c.clip_mode,
             clip_threshold=c.clip_threshold,
             param_grad_norms=group_norms,
@@ -270,7 +293,7 @@ class Trainer(LiveSettings):
             seconds=time.perf_counter() - started,
         )
         if not update:
-            self.optimizer.zero_grad(set_to_none=True)
+            self._clear_grads()
             return rec
         self.history.append(rec)
         if diverged is None:

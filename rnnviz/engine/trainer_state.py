@@ -37,13 +37,11 @@ class TrainerState:
 
 def capture(trainer) -> TrainerState:
     """The trainer's state now (copies: later steps do not change it)."""
-    index = {id(p): i for i, p in enumerate(trainer.params.values())}
-    optimizer: dict[str, np.ndarray] = {}
-    for param, slots in trainer.optimizer.state.items():
-        for key, value in slots.items():
-            if torch.is_tensor(value):
-                value = value.detach().cpu().numpy().copy()
-            optimizer[f"{index[id(param)]}/{key}"] = np.asarray(value)
+    built = trainer.optimizer_built
+    if built is None:  # never stepped here: the state restored last, or none
+        optimizer = {k: np.array(v) for k, v in trainer.pending_optimizer.items()}
+    else:
+        optimizer = _optimizer_arrays(trainer, built)
     return TrainerState(
         step=trainer.step_count,
         weights=trainer.weights(),
@@ -53,9 +51,22 @@ def capture(trainer) -> TrainerState:
     )
 
 
+def _optimizer_arrays(trainer, optimizer: torch.optim.Optimizer) -> dict[str, np.ndarray]:
+    index = {id(p): i for i, p in enumerate(trainer.params.values())}
+    arrays: dict[str, np.ndarray] = {}
+    for param, slots in optimizer.state.items():
+        for key, value in slots.items():
+            if torch.is_tensor(value):
+                value = value.detach().cpu().numpy().copy()
+            arrays[f"{index[id(param)]}/{key}"] = np.asarray(value)
+    return arrays
+
+
 def restore(trainer, state: TrainerState) -> None:
     """Put ``state`` into ``trainer`` (built from the same settings). The history is left as
-    it is (the caller restores or truncates it). Raises SpecError naming what does not fit."""
+    it is (the caller restores or truncates it). Raises SpecError naming what does not fit.
+    A trainer whose optimiser was not built yet keeps the optimiser state to load when it
+    is (``load_optimizer``): a mirror that only shows the run never builds one."""
     config = TrainConfig.from_dict(dict(state.config))
     if config.optimizer != trainer.config.optimizer:
         raise SpecError(
@@ -70,11 +81,29 @@ def restore(trainer, state: TrainerState) -> None:
     except ValueError as exc:  # a name or shape that does not fit, named by set_weights
         raise SpecError(str(exc)) from exc
     trainer.config = replace(config, freeze=trainer.config.freeze)
-    for group in trainer.optimizer.param_groups:
+    _optimizer_slots(trainer, state.optimizer)  # checked before anything is kept
+    trainer.pending_optimizer = dict(state.optimizer)
+    if trainer.optimizer_built is not None:
+        load_optimizer(trainer, trainer.optimizer_built)
+    trainer.step_count = int(state.step)
+    trainer.diverged = state.diverged
+
+
+def load_optimizer(trainer, optimizer: torch.optim.Optimizer) -> None:
+    """Load the trainer's pending optimiser state (and learning rate) into ``optimizer``."""
+    for group in optimizer.param_groups:
         group["lr"] = trainer.config.lr
+    slots = _optimizer_slots(trainer, trainer.pending_optimizer)
+    saved = optimizer.state_dict()
+    optimizer.load_state_dict({"state": slots, "param_groups": saved["param_groups"]})
+    trainer.pending_optimizer = {}
+
+
+def _optimizer_slots(trainer, arrays: dict[str, np.ndarray]) -> dict[int, dict]:
+    """``{"<index>/<key>": array}`` as torch's per-parameter state, each checked."""
     params = list(trainer.params.values())
     slots: dict[int, dict[str, torch.Tensor]] = {}
-    for key, value in state.optimizer.items():
+    for key, value in arrays.items():
         index, _, name = key.partition("/")
         if not index.isdigit() or int(index) >= len(params) or not name:
             raise SpecError(f"optimiser state {key!r} does not belong to this model")
@@ -86,7 +115,4 @@ def restore(trainer, state: TrainerState) -> None:
                     f"optimiser state {index}/{name} has shape {tuple(tensor.shape)}, "
                     f"the parameter {tuple(params[index].shape)}"
                 )
-    saved = trainer.optimizer.state_dict()
-    trainer.optimizer.load_state_dict({"state": slots, "param_groups": saved["param_groups"]})
-    trainer.step_count = int(state.step)
-    trainer.diverged = state.diverged
+    return slots

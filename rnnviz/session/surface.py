@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz.engine import plain
-from rnnviz.engine.surface import Plane, SurfaceGrid
+from rnnviz.engine.surface import PATH_NAMES, Plane, SurfaceGrid
 from rnnviz.engine.surface.planes import PLANE_KINDS
 
 
@@ -61,6 +61,8 @@ def encode_surface(surface: SavedSurface, arrays: dict[str, np.ndarray], key: st
             "level": int(grid.level),
             "levels": int(grid.levels),
             "seconds": float(grid.seconds),
+            "method": str(grid.method),
+            "calibration_seconds": float(grid.calibration_seconds),
         },
         "step": int(surface.step),
         "names": list(surface.names),
@@ -125,6 +127,9 @@ def _grid(raw: dict) -> SurfaceGrid:
     a, b, loss = _array(raw["a"], 1), _array(raw["b"], 1), _array(raw["loss"], 2)
     if loss.shape != (a.size, b.size) or a.size < 2 or b.size < 2:
         raise ValueError("its loss surface grid does not match its axes")
+    method = raw.get("method", "")  # files written before the path was kept have none
+    if not isinstance(method, str) or (method and method not in PATH_NAMES):
+        raise ValueError("its loss surface names an unknown evaluation path")
     return SurfaceGrid(
         a=a,
         b=b,
@@ -132,6 +137,8 @@ def _grid(raw: dict) -> SurfaceGrid:
         level=int(raw["level"]),
         levels=int(raw["levels"]),
         seconds=float(raw["seconds"]),
+        method=method,
+        calibration_seconds=float(raw.get("calibration_seconds", 0.0)),
     )
 
 

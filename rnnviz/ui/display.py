@@ -77,8 +77,10 @@ class Display(QObject):
     def reset_panels(self) -> None:
         """Every panel starts again for the current run (its model, task, settings)."""
         context = self.run.context()
-        for panel in self.panels.values():
+        for key, panel in self.panels.items():
             panel.reset(context)
+            if key in self.docks:
+                self.docks[key].setWindowTitle(panel.title_for(context))
         self._set_aside_docks(context)
 
     def applicable_keys(self) -> list[str]:

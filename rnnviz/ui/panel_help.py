@@ -98,7 +98,9 @@ PANEL_HELP: dict[str, str] = {
         "(orange dashed frame: the memory cell); h(c') × output gate f(z_o) = output a. The "
         "equations above repeat it with the numbers.</li>"
         "<li>Gate boxes fill from grey (shut, 0) to green (open, 1).</li>"
-        "<li>A GRU gets its own cell (h' = (1 − u) n + u h); cells without gates a note.</li>"
+        "<li>A GRU gets its own cell (h' = (1 − u) n + u h); so do a Clockwork RNN (the "
+        "clock t mod T picks, at ?, f(a) or the old h) and an SCRN (the context "
+        "s' = (1 − α) Bx + α s beside h' = f(a)); other cells without gates a note.</li>"
         "</ul>"
         "Header: t, the unit and the input at t. <b>◀ t − 1</b> / <b>t + 1 ▶</b> or ← → step "
         "through the sequence; the unit box, or ↑ ↓ after clicking the panel, change the "
@@ -206,8 +208,9 @@ PANEL_HELP: dict[str, str] = {
         "Hidden states are coloured by their size; the decoder's outputs are green where they "
         "are the target and red where not, ending in &lt;eos&gt;. Without attention one thick "
         "arrow carries the encoder's last state to the decoder (the bottleneck); with "
-        "attention a yellow line joins each decoder state to every encoder state, as strong "
-        "as its weight. Type a source below to see it decoded."
+        "attention a yellow arch joins each decoder state to every encoder state it weighs "
+        "at 5% or more, as opaque as its weight, the strongest one thick; a longer arch "
+        "rises higher. Type a source below to see it decoded."
     ),
     "codes": (
         "<b>Sequence codes</b>: the encoder's last state (the fixed-size code the decoder "

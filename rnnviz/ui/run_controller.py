@@ -88,7 +88,7 @@ class RunController(QObject):
         except SpecError as exc:
             self.refused.emit(str(exc))
             return False
-        self._stop_worker(shutdown=True)
+        self._stop_worker(shutdown=True, discard=True)
         self.session.apply_settings(settings)
         self.worker = self._make_worker()
         self.applied.emit(settings)
@@ -154,7 +154,7 @@ class RunController(QObject):
 
     def reset(self) -> None:
         """Back to step 0 with the seed's initial weights."""
-        stopped = self._stop_worker(shutdown=True)
+        stopped = self._stop_worker(shutdown=True, discard=True)
         if self.trainer is None:
             return
         if stopped:
@@ -230,13 +230,14 @@ class RunController(QObject):
         )
         return True
 
-    def _stop_worker(self, shutdown: bool = False) -> bool:
+    def _stop_worker(self, shutdown: bool = False, discard: bool = False) -> bool:
         """Stop training (``shutdown``: and end the worker for good, e.g. its training
-        process); False if the training did not end within a second."""
+        process; ``discard``: the run is dropped, so the window need not wait for the
+        process to exit); False if the training did not end within a second."""
         stopped = True
         if self.worker is not None:
             if shutdown:
-                stopped = self.worker.shutdown(timeout=1.0)
+                stopped = self.worker.shutdown(timeout=1.0, wait=not discard)
             else:
                 stopped = self.worker.stop(timeout=1.0)
             if not stopped:
@@ -330,4 +331,5 @@ class RunController(QObject):
         """End the worker for good (the window closes)."""
         if self.worker is not None:
             self.worker.shutdown(timeout=1.0)
+        ProcessTrainingWorker.reap_all()  # children of runs discarded earlier
         self._active = False

@@ -30,6 +30,12 @@ class RunStatus:
         self.loss.setText(f"loss {record.loss:.4g}")
         self.rate.setText(f"{steps_per_second:.0f} steps/s")
 
+    def show_starting(self, worker) -> None:
+        """While a run waits for the training process to start (1.5-3 s importing torch),
+        say so instead of "0 steps/s"."""
+        if getattr(worker, "starting", False):
+            self.rate.setText("starting the trainer…")
+
 
 class Banner(QToolBar):
     """A message bar under the transport (the window hides it while there is nothing to

@@ -153,8 +153,10 @@ class ReadableAxis(pg.AxisItem):
     _LABELLED = "labelled"  # tick-level spacing markers passed on to tickStrings
     _UNLABELLED = "unlabelled"
 
-    def __init__(self, orientation: str, **kwargs) -> None:
+    def __init__(self, orientation: str, integer: bool = False, **kwargs) -> None:
         super().__init__(orientation, **kwargs)
+        #: the axis counts steps: ticks only at whole numbers (no "step 2.5")
+        self.integer = integer
         self._log_format: tuple[bool, float] = (True, 0.0)  # see _format
         self._span = (0.0, 1.0, 1.0)  # the range in decades, and pixels per decade
 
@@ -172,6 +174,22 @@ class ReadableAxis(pg.AxisItem):
         )
 
     # -- ticks ----------------------------------------------------------------------------
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
+        """On a step axis, levels finer than one step are dropped and the rest keep their
+        whole-number ticks; a range under one step gets the steps inside it."""
+        levels = super().tickValues(minVal, maxVal, size)
+        if not self.integer or self.logMode:
+            return levels
+        whole = [
+            (spacing, [v for v in values if abs(v - round(v)) < 1e-6])
+            for spacing, values in levels
+            if spacing >= 1
+        ]
+        if not whole:
+            lo, hi = sorted((minVal, maxVal))  # an inverted axis passes them high first
+            whole = [(1.0, [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)])]
+        return whole
+
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
         lo, hi = sorted((float(minVal), float(maxVal)))
         if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo or size <= 0:
@@ -336,11 +354,12 @@ class ReadableAxis(pg.AxisItem):
         return axis_spec, tick_specs, placed
 
 
-def axis_items() -> dict[str, ReadableAxis]:
+def axis_items(integer: tuple[str, ...] = ()) -> dict[str, ReadableAxis]:
     """Left and bottom axes for a new PlotItem (``addPlot(..., axisItems=axis_items())``):
-    their labels never overlap, in log mode too. (An axis passed in is shown: the right and
-    top ones stay pyqtgraph's, hidden.)"""
-    return {"left": ReadableAxis("left"), "bottom": ReadableAxis("bottom")}
+    their labels never overlap, in log mode too; those named in ``integer`` (e.g.
+    ``("bottom",)`` under "training step") tick only whole numbers. (An axis passed in is
+    shown: the right and top ones stay pyqtgraph's, hidden.)"""
+    return {side: ReadableAxis(side, integer=side in integer) for side in ("left", "bottom")}
 
 
 def half_decades(lo: float, hi: float) -> tuple[float, float]:

@@ -132,6 +132,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         run.warned.connect(self.show_banner)
         run.message.connect(self.statusBar().showMessage)
         display.took.connect(lambda record: self.status.show_record(record, self.steps_per_second))
+        display.timer.timeout.connect(lambda: self.status.show_starting(self.worker))
         display.took.connect(lambda _record: self._update_timeline())
         self.timeline.continue_requested.connect(self.continue_from)
         display.panel_failed.connect(self.show_banner)

@@ -25,7 +25,7 @@ def weights64(model) -> dict[str, np.ndarray]:
 
 
 # -- Clockwork ---------------------------------------------------------------------------------
-def clockwork_reference(w, x, periods, reverse=False, sfx="_l0"):
+def clockwork_reference(w, x, periods, reverse=False, sfx="_l0", act=np.tanh):
     """Koutník et al. 2014 in numpy float64: module i (of k = H/g units) updates at (reading)
     step t when t mod T_i == 0; it reads modules with T_j >= T_i only."""
     w_ih, w_hh = w[f"rnn.weight_ih{sfx}"], w[f"rnn.weight_hh{sfx}"]
@@ -41,7 +41,7 @@ def clockwork_reference(w, x, periods, reverse=False, sfx="_l0"):
     for step, t in enumerate(order):
         on = step % unit_period == 0  # [H]
         a = x[t] @ w_ih.T + b + h @ (w_hh * allowed).T
-        h = np.where(on, np.tanh(a), h)
+        h = np.where(on, act(a), h)
         a_out[t], h_out[t], on_out[t] = np.where(on, a, 0.0), h, on
     return a_out, h_out, on_out
 
@@ -61,6 +61,20 @@ def test_clockwork_trace_matches_numpy(periods):
     np.testing.assert_array_equal(tr["active"], on)
     y = h @ w["head.weight"].T + w["head.bias"]
     np.testing.assert_allclose(out.y.detach().numpy(), y, atol=1e-5)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_clockwork_activation_is_choosable(activation):
+    acts = {"sigmoid": lambda a: 1 / (1 + np.exp(-a)), "relu": lambda a: np.maximum(a, 0)}
+    spec = ModelSpec(
+        kind="clockwork", input_size=2, hidden_size=4, clock_periods=(1, 2), activation=activation
+    )
+    model = build_model(spec, seed=3)
+    x = randn(8, 2, 2, seed=5)
+    _, h, _ = clockwork_reference(
+        weights64(model), x.double().numpy(), (1, 2), act=acts[activation]
+    )
+    np.testing.assert_allclose(model(x).trace["L0.fwd"]["h"].detach(), h, atol=1e-5)
 
 
 def test_bidirectional_stacked_clockwork_matches_numpy():
@@ -119,6 +133,15 @@ def test_clockwork_with_every_period_one_is_the_elman_model():
     x = randn(10, 3, 2)
     np.testing.assert_allclose(cw(x).y.detach(), elman(x).y.detach(), rtol=0, atol=1e-7)
     np.testing.assert_allclose(cw(x).y.detach(), elman.forward_fused(x).detach(), atol=1e-6)
+
+
+def test_default_periods_are_powers_of_two_fastest_first():
+    spec = ModelSpec(kind="clockwork", hidden_size=8)
+    assert spec.clock_periods == (1, 2, 4, 8)  # T_i = 2^i
+    active = build_model(spec, seed=0)(randn(9, 1, 1)).trace["L0.fwd"]["active"][:, 0]
+    assert active[0].all()  # t = 0: every module updates
+    # updates in t = 0..8 per unit (2 units a module): every t; even t; 0, 4, 8; 0, 8
+    assert active.sum(0).tolist() == [9, 9, 5, 5, 3, 3, 2, 2]
 
 
 def test_clockwork_options_are_refused_with_a_reason():

@@ -1,6 +1,6 @@
 """The presets' descriptions against what the presets really are and learn. The learning
-tests are slow: 14 s (Clockwork) and 17 s (SCRN, run with ``RNNVIZ_SLOW=1``) on a shared 2-core
-machine with one torch thread."""
+tests are slow (14-50 s (Clockwork) and 17 s (SCRN) on a shared 2-core machine with one torch
+thread): they run with ``RNNVIZ_SLOW=1``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def test_scrn_memory_description_names_the_real_sizes():
 
 
 @pytest.mark.slow
+@slow
 @pytest.mark.timeout(900)
 def test_clockwork_sines_beats_the_simple_rnn():
     preset = load_preset("clockwork_sines")

@@ -100,6 +100,23 @@ def test_gradient_of_the_explicit_loss_equals_torch_autograd(labels):
     np.testing.assert_allclose(explicit, logits.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
+def test_the_public_signature_and_refused_labels():
+    log_probs = torch.log_softmax(torch.zeros(4, 3, dtype=torch.float64), -1)
+    lattice = ctc_lattice(log_probs, [1, 2], blank=0)
+    assert {"log_alpha", "log_beta", "log_likelihood", "posterior"} <= set(vars(lattice))
+    # uniform outputs: every one of the C(T + U, 2U) = 15 labellings has p = 3^-4
+    assert lattice.log_likelihood == pytest.approx(math.log(15 / 3**4), rel=1e-12)
+    # another blank index: class 2 is the blank, labels 0 and 1
+    moved = ctc_lattice(log_probs, [0, 1], blank=2)
+    assert moved.log_likelihood == pytest.approx(lattice.log_likelihood, rel=1e-12)
+    frames = _log([[0.1, 0.1, 0.8], [0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.7, 0.2, 0.1]])
+    assert best_path_decode(frames, blank=2) == [0, 0]  # φ 0 φ 0: the blank keeps them apart
+    assert beam_decode(frames, beam=8, blank=2) == [0, 0]
+    for bad in ([0, 1], [3]):  # the blank, and a class the outputs do not have
+        with pytest.raises(ValueError, match="other than the blank"):
+            ctc_lattice(log_probs, bad)
+
+
 def test_most_likely_alignment_is_a_legal_path_of_the_best_score():
     rng = np.random.default_rng(3)
     log_probs = torch.log_softmax(torch.from_numpy(rng.normal(0, 2, size=(5, 3))), -1).numpy()
@@ -181,7 +198,7 @@ def test_objective_is_the_mean_nll_and_takes_grid_dims():
 
 def test_label_error_rate_is_edit_distance_over_label_length():
     y, mask = _batch([[1, 2, 1], [2]], T=5)
-    # sequence 0 decodes to [1, 1] (one substitution), sequence 1 to [2] (right)
+    # sequence 0 decodes to [1, 1] (the 2 is missing: one edit), sequence 1 to [2] (right)
     frames = torch.tensor([[1, 0, 1, 1, 0], [2, 2, 0, 0, 0]]).T  # [T, B]
     y_hat = torch.nn.functional.one_hot(frames, 3).double() * 5
     assert label_error_rate(y_hat, y, mask) == pytest.approx(1 / 4)

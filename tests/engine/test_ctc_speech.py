@@ -3,6 +3,8 @@ and ``ctc_repeats`` presets learn what their descriptions say."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -82,6 +84,7 @@ def _eval_ler(trainer: Trainer) -> tuple[float, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("RNNVIZ_SLOW"), reason="RNNVIZ_SLOW=1 runs it (100 s)")
 def test_ctc_speech_preset_says_blanks_first_then_reaches_ler_below_10_percent():
     preset = load_preset("ctc_speech")
     text = preset.description

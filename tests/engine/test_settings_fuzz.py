@@ -2,8 +2,8 @@
 model / task / training value either trains two steps or is refused with the project's own
 error (SpecError, one line) -- never another exception.
 
-Examples: ``RNNVIZ_FUZZ_EXAMPLES`` per test, default 1000 (2000 in all, about 30 s on a shared
-2-core machine; 2000 per test took 59 s); ``RNNVIZ_SLOW=1`` adds the ``slow`` runs of 5000
+Examples: ``RNNVIZ_FUZZ_EXAMPLES`` per test, default 400 (1000 per test took 30-70 s each on a
+shared 2-core machine, the suite's longest items); ``RNNVIZ_SLOW=1`` adds the ``slow`` runs of 5000
 per test. A small budget
 (``RNNVIZ_MEMORY_BUDGET``, ``RNNVIZ_STEP_SECONDS``) keeps accepted cases quick;
 ``test_budget_measured.py`` measures that accepted runs stay under it.
@@ -22,7 +22,7 @@ from rnnviz.engine.tasks import TASKS
 from rnnviz.engine.train_config import TRAIN_FIELDS
 from rnnviz.session.settings import RunSettings
 
-EXAMPLES = int(os.environ.get("RNNVIZ_FUZZ_EXAMPLES", "1000"))
+EXAMPLES = int(os.environ.get("RNNVIZ_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -257,3 +257,120 @@ def test_two_threads_on_the_vmap_and_loop_paths_give_the_direct_losses(kind, spe
     losses = evaluator.losses(coords)
     expected = [direct_loss(source, plane.points(c)) for c in coords]
     np.testing.assert_allclose(losses, expected, rtol=1e-5, atol=1e-5)
+
+
+# -- the path chosen per model (issue 23): the naive loop's grid -----------------------------
+def naive_fused_grid(source: SurfaceSource, plane, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The naive loop, written here: a private copy of the model, each point's weights copied
+    into it, one fused call (``forward_fused``), the task's loss."""
+    import copy
+
+    model = copy.deepcopy(source.model)
+    params = dict(model.named_parameters())
+    out = np.empty((a.size, b.size))
+    with torch.no_grad():
+        for i, ai in enumerate(a):
+            for j, bj in enumerate(b):
+                flat = plane.origin + ai * plane.directions[0] + bj * plane.directions[1]
+                offset = 0
+                for name, shape in zip(source.names, source.shapes, strict=True):
+                    count = int(np.prod(shape))
+                    part = flat[offset : offset + count].reshape(shape).astype(np.float32)
+                    params[name].copy_(torch.from_numpy(part))
+                    offset += count
+                y = model.forward_fused(source.batch.x)
+                out[i, j] = float(source.task.loss(y, source.batch))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "elman", "jordan"])
+@pytest.mark.parametrize("method", [None, "fused", "batched"])
+def test_chosen_path_gives_the_naive_loops_grid(kind, method):
+    trainer = trainer_for(kind)
+    for _ in range(2):
+        trainer.step(record=False)
+    source = SurfaceSource.from_trainer(trainer)
+    before = {n: p.detach().clone() for n, p in source.model.named_parameters()}
+    plane = random_plane(source.weights, source.names, source.shapes, seed=3)
+    a_range, b_range = plane.ranges(1.0)
+    if method == "batched":
+        method = "stacked" if kind != "jordan" else "vmap"
+    grid = compute_surface(source, plane, a_range, b_range, 9, coarse=5, method=method)
+    expected = naive_fused_grid(source, plane, grid.a, grid.b)
+    np.testing.assert_allclose(grid.loss, expected, rtol=1e-5, atol=1e-5)
+    assert grid.method == (method or grid.method)
+    assert grid.method in ("fused", "stacked", "vmap", "loop")
+    for name, value in source.model.named_parameters():  # the paths wrote only their copies
+        assert torch.equal(value, before[name]), name
+
+
+@pytest.mark.parametrize("kind", ["lstm", "jordan"])
+def test_calibration_times_both_paths_and_keeps_the_faster(kind):
+    source = SurfaceSource.from_trainer(trainer_for(kind))
+    plane = random_plane(source.weights, source.names, source.shapes)
+    evaluator = GridEvaluator(source, plane)
+    coords = np.random.default_rng(0).uniform(-1, 1, (7, 2))
+    losses = evaluator.losses(coords)  # calibrates on the first call
+    batched = "stacked" if kind == "lstm" else "vmap"
+    assert set(evaluator.calibration) == {batched, "fused"}
+    assert all(seconds > 0 for seconds in evaluator.calibration.values())
+    assert evaluator.method == min(evaluator.calibration, key=evaluator.calibration.get)
+    other = "fused" if evaluator.method != "fused" else batched
+    again = GridEvaluator(source, plane, method=other).losses(coords)
+    np.testing.assert_allclose(losses, again, rtol=1e-5, atol=1e-6)
+
+
+def test_unknown_surface_method_is_refused():
+    source = SurfaceSource.from_trainer(trainer_for("gru"))
+    with pytest.raises(ValueError, match="surface method must be one of"):
+        GridEvaluator(source, None, method="fast")
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_calibrated_surface_levels_and_progress(monkeypatch, slow):
+    """The calibration's points are kept (progress still ends at the total); a model whose
+    coarse level would be slow gets a 6 x 6 level first, nested in the others."""
+    import rnnviz.engine.surface.evaluate as evaluate
+
+    if slow:  # every model counts as slow
+        monkeypatch.setattr(evaluate, "FIRST_LEVEL_SECONDS", 0.0)
+    trainer = trainer_for("gru")
+    source = SurfaceSource.from_trainer(trainer)
+    plane = random_plane(source.weights, source.names, source.shapes, seed=2)
+    a_range, b_range = plane.ranges(1.0)
+    levels, reports = [], []
+    grid = compute_surface(
+        source,
+        plane,
+        a_range,
+        b_range,
+        21,
+        on_level=levels.append,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert [g.loss.shape[0] for g in levels] == ([6, 11, 21] if slow else [11, 21])
+    assert all(g.levels == len(levels) for g in levels)
+    dones = [done for done, _ in reports]
+    assert dones == sorted(dones) and reports[-1][0] == reports[-1][1] == 21 * 21
+    expected = naive_fused_grid(source, plane, grid.a, grid.b)
+    np.testing.assert_allclose(grid.loss, expected, rtol=1e-5, atol=1e-5)
+    for coarse in levels[:-1]:  # each level is the final grid's values at its points
+        rows = np.searchsorted(grid.a, coarse.a)
+        np.testing.assert_array_equal(coarse.loss, grid.loss[np.ix_(rows, rows)])
+
+
+def test_calibration_rounds_take_fresh_points_and_keep_their_losses():
+    from rnnviz.engine.surface.calibrate import FUSED_SAMPLE, ROUNDS, sample_points, time_paths
+
+    source = SurfaceSource.from_trainer(trainer_for("lstm"))
+    plane = random_plane(source.weights, source.names, source.shapes, seed=4)
+    evaluator = GridEvaluator(source, plane, chunk=4)
+    coords = np.random.default_rng(1).uniform(-1, 1, (sample_points(4), 2))
+    seconds, values = time_paths(evaluator, coords, ["stacked", "fused"])
+    assert set(seconds) == set(values) == {"stacked", "fused"}
+    rounds = values["fused"].size // FUSED_SAMPLE
+    assert 1 <= rounds <= ROUNDS
+    assert values["fused"].size == rounds * FUSED_SAMPLE and values["stacked"].size == rounds * 4
+    reference = GridEvaluator(source, plane, method="loop", workers=1).losses(coords)
+    for losses in values.values():  # the losses at the first points, in order
+        np.testing.assert_allclose(losses, reference[: losses.size], rtol=1e-5, atol=1e-6)

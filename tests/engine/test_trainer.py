@@ -275,3 +275,48 @@ def test_frozen_parameters_do_not_move():
     after = trainer.weights()
     assert after["rnn.weight_ih_l0"] == before["rnn.weight_ih_l0"]
     assert after["rnn.weight_hh_l0"] != before["rnn.weight_hh_l0"]
+
+
+def test_previewing_and_mirroring_build_no_optimiser(tmp_path):
+    """Issue 23, target 5: torch's first Optimizer imports torch._dynamo (about 1 s at
+    start-up). A trainer that only previews step 0, restores a state and captures it again
+    (the window's mirror of a run trained in another process) never builds one, in a fresh
+    interpreter; the state it restored is what the optimiser gets when a step needs it
+    (test_continue's bit-for-bit continuations go through that path)."""
+    import json
+    import subprocess
+    import sys
+
+    ran = Trainer.from_preset(load_preset("adding_lstm"))
+    ran.step()
+    ran.step()
+    state = ran.state()
+    assert state.optimizer, "Adam keeps state after two steps"
+    np.savez(
+        tmp_path / "optimizer.npz", **{k.replace("/", "|"): v for k, v in state.optimizer.items()}
+    )
+    np.savez(tmp_path / "weights.npz", **state.weights)
+    (tmp_path / "config.json").write_text(json.dumps(state.config))
+    code = f"""
+import json, sys
+import numpy as np
+from pathlib import Path
+from rnnviz.engine.presets import load_preset
+from rnnviz.engine.trainer import Trainer
+from rnnviz.engine.trainer_state import TrainerState
+folder = Path({str(tmp_path)!r})
+optimizer = {{k.replace("|", "/"): v for k, v in np.load(folder / "optimizer.npz").items()}}
+state = TrainerState(2, dict(np.load(folder / "weights.npz")), optimizer,
+                     json.loads((folder / "config.json").read_text()))
+mirror = Trainer.from_preset(load_preset("adding_lstm"))
+mirror.preview()
+mirror.restore(state)
+again = mirror.state()
+assert again.optimizer.keys() == optimizer.keys()
+assert all((again.optimizer[k] == v).all() for k, v in optimizer.items())
+print("torch._dynamo" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -108,3 +108,36 @@ def test_a_new_run_forgets_the_surface(cliff):
         cliff.set_surface(_surface(cliff, "exact"))
         forget()
         assert cliff.surface is None
+
+
+def _rewritten(path, target, change) -> None:
+    """A copy of the session file ``path`` at ``target`` with ``change(grid)`` applied to its
+    surface grid's JSON."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "session.json":
+                document = json.loads(data)
+                change(document["surface"]["$d"]["grid"]["$d"])
+                data = json.dumps(document).encode()
+            dst.writestr(item, data)
+
+
+def test_the_surface_path_is_kept_and_older_files_open_without_it(cliff, tmp_path):
+    surface = _surface(cliff, "exact")
+    assert surface.grid.method in ("stacked", "fused")
+    cliff.set_surface(surface)
+    path = cliff.save(tmp_path / "kept")
+    opened = Session()
+    opened.open(path)
+    assert opened.surface.grid.method == surface.grid.method
+    older = tmp_path / "older.rnnviz"
+    _rewritten(path, older, lambda grid: [grid.pop("method"), grid.pop("calibration_seconds")])
+    opened = Session()
+    opened.open(older)
+    assert opened.surface.grid.method == "" and opened.surface.grid.calibration_seconds == 0.0
+    unknown = tmp_path / "unknown.rnnviz"
+    _rewritten(path, unknown, lambda grid: grid.update(method="quantum"))
+    with pytest.raises(SessionFileError) as raised:
+        Session().open(unknown)
+    assert "unknown evaluation path" in str(raised.value) and "\n" not in str(raised.value)

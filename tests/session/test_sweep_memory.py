@@ -4,14 +4,18 @@ T is below the LSTM's (measured: 0 of 2 against 2 of 2; the tanh RNN solves T = 
 
 import csv
 import json
+import os
 
 import pytest
 
 from rnnviz.session.sweep_exec import run_sweep
 from rnnviz.session.sweep_spec import load_sweep_spec, sweep_dir, sweep_spec_from_dict
 
+slow_run = pytest.mark.skipif(not os.environ.get("RNNVIZ_SLOW"), reason="RNNVIZ_SLOW=1 runs it")
+
 
 @pytest.mark.slow
+@slow_run  # 60 s on a quiet 2-core machine
 @pytest.mark.timeout(900)
 def test_memory_vs_length_lstm_beats_tanh_rnn_at_the_longest_length(tmp_path):
     data = json.loads((sweep_dir() / "memory_vs_length.json").read_text())

@@ -4,11 +4,14 @@ on tasks without CTC."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
+from rnnviz.engine.ctc import beam_decode, best_path_decode
 from tests.ui.test_export import check_png, trained_window
 
 TIMEOUT = 20_000
@@ -48,6 +51,15 @@ def test_ctc_repeats_preset_draws_the_lattice_of_the_shown_sample(qtbot, make_wi
     assert np.all(np.diff(y) >= 0) and np.all(np.diff(y) <= 2)
     target = "".join(window.trainer.task.output_labels[k] for k in labels)
     assert f"target:&nbsp; <b>{target}</b>" in panel.collapse.text()
+    # both decodings are shown: best path and prefix beam search (beam 8)
+    names = window.trainer.task.output_labels
+    for how, decoded in (
+        ("drop blanks (best path)", best_path_decode(log_probs)),
+        ("prefix beam search (beam 8)", beam_decode(log_probs, beam=8)),
+    ):
+        spelled = "".join(names[k] for k in decoded) or "(empty)"
+        assert re.search(f"{re.escape(how)}:&nbsp; <b[^>]*>{re.escape(spelled)}</b>",
+                         panel.collapse.text())  # fmt: skip
     check_png(panel, tmp_path, "ctc_lattice")
     assert set(panel.export_tables()) == {"posterior", "outputs", "alignment"}
 

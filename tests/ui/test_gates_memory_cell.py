@@ -252,3 +252,18 @@ def test_gates_note_names_what_is_fed_back(make_window, preset, recurrence):
     window.show_panel("gates")
     note = window.panels["gates"].note
     assert note.isVisible() and recurrence in note.text()
+
+
+def test_cell_dock_is_named_after_the_cell_drawn(make_window):
+    """Issue 16, defect 8: the tab read "LSTM cell" over a GRU, and an Elman network's note
+    kept live t ± 1 buttons that stepped through nothing."""
+    window = make_window("sine_gru")
+    dock, panel = window.docks["cell_diagram"], window.panels["cell_diagram"]
+    assert dock.windowTitle() == "GRU cell"
+    assert dock.toggleViewAction().text() == "GRU cell"  # the View menu follows
+    assert panel.next_button.isEnabled() and panel.unit_box.isEnabled()
+    window.new_from_preset("exploding_linear")
+    assert dock.windowTitle() == "Elman cell"
+    assert not panel.next_button.isEnabled() and not panel.prev_button.isEnabled()
+    window.new_from_preset("lecture_lstm")
+    assert dock.windowTitle() == "LSTM cell" and panel.next_button.isEnabled()

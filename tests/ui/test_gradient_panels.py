@@ -280,3 +280,25 @@ def panel_items_cleared(time_panel, norm_panel, matrix_panel) -> bool:
         and not matrix_panel.radius_curves
         and matrix_panel.matrix_choice.count() == 0
     )
+
+
+def test_padded_steps_are_not_drawn_and_the_ratio_is_over_the_real_ones(qtbot, make_window):
+    """Issue 16, defect 9: on slot_filling_bilstm the header stayed at "waiting for a
+    recorded step" (the ratio divided by the zero gradient at a padded step) and the padded
+    steps were drawn as real ones."""
+    window = make_window("slot_filling_bilstm")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1)
+    window.show_panel("gradients_time")
+    panel = window.panels["gradients_time"]
+    record = window.trainer.history.record_at(1)
+    real = int(np.count_nonzero(record.sample.mask))
+    assert 0 < real < len(record.sample.mask), "the displayed sentence is padded"
+    forward = np.asarray(record.dh_norm["L0.fwd"])
+    expected = forward[0] / forward[real - 1]
+    assert f"||dL/dh_{real}|| = {expected:.2g}" in panel.summary.text()
+    assert "padding" in panel.summary.text()
+    for curve in panel.curves.values():
+        x, _ = curve.getData()
+        assert x is None or len(x) == 0 or x.max() == real
+    assert panel.image.image.shape[1] == real

@@ -121,3 +121,25 @@ def test_every_log_axis_of_the_window_is_readable(qtbot, make_window):
     for axis in log_axes:
         assert isinstance(axis, style.ReadableAxis), axis
         assert_readable(axis)
+
+
+def test_training_step_axes_label_whole_steps_only(qtbot, make_window):
+    """Issue 16, defect 8: after two steps the step axes read 0.5, 1.5 ... ("step 1.5")."""
+    window = make_window("adding_rnn")
+    for shown in (1, 2):
+        window.step_once()
+        qtbot.waitUntil(lambda s=shown: not window.running and window.shown_step == s)
+    step_axes = {
+        "loss": [("loss_plot", "bottom")],
+        "gradient_norm": [("norm_plot", "bottom"), ("group_plot", "bottom")],
+        "gradients_time": [("line_plot", "bottom"), ("heat_plot", "left")],
+    }
+    for key, axes in step_axes.items():
+        window.show_panel(key)
+        QApplication.processEvents()
+        for plot_name, side in axes:
+            axis = getattr(window.panels[key], plot_name).getAxis(side)
+            texts = [text for _, text in labels(axis)]
+            assert texts, (key, plot_name)
+            for text in texts:
+                assert re.fullmatch(r"-?\d+", text), (key, plot_name, texts)

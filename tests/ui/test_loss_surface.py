@@ -3,6 +3,7 @@ thread, cancels, cleans up, and teaches the cliff lesson with both paths."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from rnnviz.engine.trainer import Trainer
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.loss_surface import LossSurfacePanel
+from rnnviz.ui.panels.surface_report import eta_text
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 TIMEOUT = 15_000
@@ -128,13 +130,48 @@ def test_cancel_stops_and_close_leaves_no_thread(qtbot):
     trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=301)
     panel.plane_box.setCurrentIndex(1)
-    with qtbot.waitSignal(panel.worker.level_ready, timeout=TIMEOUT):  # the coarse level
-        panel.recompute()
+    # lists, not waitSignal, for the signals a job emits many times: a blocker's queued call
+    # delivered after its wait ended quits a deleted event loop (a segfault)
+    levels, jobs = [], []
+    panel.worker.level_ready.connect(lambda grid, job: levels.append(grid))
+    panel.worker.progress.connect(lambda done, total, job: jobs.append(job))
+    panel.recompute()
+    qtbot.waitUntil(lambda: len(levels) > 0, timeout=TIMEOUT)  # the coarse level
     with qtbot.waitSignal(panel.worker.finished, timeout=3000) as blocker:
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0] == "cancelled"
     assert panel.grid is not None  # the coarse surface stays drawn
-    with qtbot.waitSignal(panel.worker.progress, timeout=TIMEOUT):
-        panel.recompute()
+    panel.recompute()
+    qtbot.waitUntil(lambda: panel.worker.job in jobs, timeout=TIMEOUT)
     panel.close()
     assert not panel.worker.running
+
+
+def test_eta_shown_while_refining_and_the_path_named(qtbot):
+    trainer = trained(load_preset("lecture_lstm_learn"), 3)
+    panel = make_panel(qtbot, trainer, use_gl=False, resolution=51)
+    panel.plane_box.setCurrentIndex(1)  # random directions
+    seen = []  # the progress bar's text after each report of points left, a coarser level drawn
+
+    def after_progress(done, total, job):  # connected after the panel's own slot: runs after it
+        if done < total and panel.grid is not None and not panel.grid.final:
+            seen.append(panel.controls.progress.format())
+
+    panel.worker.progress.connect(after_progress)
+    compute(qtbot, panel)
+    assert seen and all(re.fullmatch(ETA, text) for text in seen), seen
+    assert "left" not in panel.controls.progress.format()  # finished: no time left shown
+    how = panel.summary.text().splitlines()[0]
+    assert how.startswith("surface at step 3: 51×51 in ")
+    assert how.endswith(("batched", "fused per point"))
+
+
+ETA = r"%p% · \d+ (s|min) left"
+
+
+def test_eta_text_is_the_time_per_point_times_the_points_left():
+    assert eta_text(0, 100, 1.0) == "%p%"  # nothing measured yet
+    assert eta_text(100, 100, 9.0) == "%p%"  # done
+    assert eta_text(25, 100, 1.0) == "%p% · 3 s left"  # 0.04 s x 75
+    assert eta_text(50, 100, 31.0) == "%p% · 30 s left"  # 31 s, shown to 5 s
+    assert eta_text(10, 100, 100.0) == "%p% · 15 min left"  # 900 s

@@ -20,17 +20,24 @@ def train(qtbot, window, steps: int) -> None:
     qtbot.waitUntil(lambda: not window.running and window.shown_step == target, timeout=TIMEOUT)
 
 
+def trained_panel(qtbot, make_window, preset: str, key: str, steps: int):
+    """A window on ``preset`` with panel ``key`` raised, after ``steps`` training steps:
+    (window, panel, the newest kept record's sample)."""
+    window = make_window(preset)
+    window.show_panel(key)
+    panel = window.panels[key]
+    train(qtbot, window, steps)
+    assert window.last_error is None, window.last_error
+    history = window.trainer.history
+    return window, panel, history.record_at(history.kept_steps[-1]).sample
+
+
 def shown_alpha(panel) -> np.ndarray:
     return np.asarray(panel.image.image)
 
 
 def test_the_attention_panel_draws_the_shown_steps_weights_with_token_labels(qtbot, make_window):
-    window = make_window("reverse_attention")
-    window.show_panel("attention")
-    panel = window.panels["attention"]
-    train(qtbot, window, 12)
-    assert window.last_error is None, window.last_error
-    sample = window.trainer.history.record_at(window.trainer.history.kept_steps[-1]).sample
+    window, panel, sample = trained_panel(qtbot, make_window, "reverse_attention", "attention", 12)
     alpha = shown_alpha(panel)
     assert alpha.shape == sample.attention["teacher"].shape == (len(sample.y), len(sample.x))
     assert np.allclose(alpha.sum(1), 1.0, atol=1e-5)
@@ -105,8 +112,11 @@ def test_sequence_codes_are_the_principal_components_of_the_encoders_last_state(
             x = task.pairs_batch([(s, s) for s in sources]).x
             states.append(window.trainer.model.encode(x)[1][0].double().numpy())
     centred = np.concatenate(states) - np.concatenate(states).mean(0)
-    _, _, vt = np.linalg.svd(centred)
+    _, sigma, vt = np.linalg.svd(centred)
     expected = centred @ vt[:2].T
+    share = np.square(sigma) / np.square(sigma).sum()  # each component's share of the variance
+    assert f"({share[0]:.0%} of the variance)" in panel.plot.getAxis("bottom").labelText
+    assert f"({share[1]:.0%})" in panel.plot.getAxis("left").labelText
     signs = np.sign((expected * codes.points).sum(0))
     assert np.allclose(codes.points, expected * signs, atol=1e-6)
     assert len(panel.scatter.data) == len(codes.sources)

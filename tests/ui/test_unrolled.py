@@ -335,3 +335,30 @@ def test_screenshot_is_not_blank(qapp, qtbot, make_panel, name, task, options):
     path = ARTIFACTS / f"unrolled_{name}_{task}.png"
     assert panel.grab().save(str(path))
     assert _distinct_colours(path) > 50
+
+
+def test_the_legend_names_only_the_nodes_the_model_has(qtbot, make_window):
+    """Issue 16 (found by the issue-18 audit): the legend listed "c ◆" for every model."""
+    window = make_window("exploding_linear")
+    legend = window.panels["unrolled"].legend
+    assert "h \u25cf" in legend.text() and "c \u25c6" not in legend.text()
+    window.new_from_preset("lecture_lstm")
+    assert "c \u25c6" in legend.text()
+    window.new_from_preset("scrn_memory")
+    assert "context s" in legend.text() and "c \u25c6" not in legend.text()
+
+
+def test_a_padded_sentence_s_padding_is_drawn_faint(qtbot, make_window):
+    """Issue 16, defect 9: padded positions were drawn as real steps."""
+    window = make_window("slot_filling_bilstm")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1)
+    window.show_panel("unrolled")
+    panel = window.panels["unrolled"]
+    mask = np.asarray(window.trainer.history.record_at(1).sample.mask)
+    real = int(np.flatnonzero(mask)[-1]) + 1
+    assert real < len(mask)
+    alphas = np.array([brush.color().alpha() for brush in panel.nodes_item.data["brush"]])
+    ts = np.array([node.t for node in panel.graph.nodes])
+    assert (alphas[ts >= real] == DIM_ALPHA).all()
+    assert (alphas[ts < real] > DIM_ALPHA).all()

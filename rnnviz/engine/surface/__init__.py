@@ -6,6 +6,7 @@ See ``planes.py`` (exact / random filter-normalised / PCA planes, path projectio
 
 from .evaluate import (
     COARSE,
+    PATH_NAMES,
     GridEvaluator,
     SurfaceCancelled,
     SurfaceGrid,
@@ -29,6 +30,7 @@ from .planes import (
 
 __all__ = [
     "COARSE",
+    "PATH_NAMES",
     "PLANE_KINDS",
     "GridEvaluator",
     "Plane",

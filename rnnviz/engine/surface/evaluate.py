@@ -6,12 +6,19 @@
     grid = compute_surface(source, plane, a_range, b_range, resolution=101,
                            on_level=show, progress=bar, cancel=event)
 
-Grid points are evaluated many at once: the G weight settings of a chunk are stacked into a
-leading dimension and the model runs once for the chunk (``batched.py``); the chunks are
-shared by one thread per core, each with a single torch intra-op thread (small ops on two
-spinning OpenMP threads measured 5-20x slower on this shared 2-core machine). The loss is
-``task.loss`` on one fixed evaluation batch, which accepts the leading grid dimension:
-y_hat [G, T, B, O] -> loss [G].
+Grid points are evaluated in chunks shared by one thread per core, each with a single torch
+intra-op thread (small ops on two spinning OpenMP threads measured 5-20x slower on this shared
+2-core machine). Two ways to evaluate a chunk of G points:
+
+- batched: the G weight settings are stacked into a leading dimension and the model runs once
+  for the chunk (``batched.py``: "stacked" explicit cells, or "vmap");
+- "fused": one fused model call per point (``fused.py``, the naive loop's own computation),
+  faster for big LSTMs where oneDNN's fused cell beats the explicit one.
+
+Which one is faster depends on the model and the machine, so by default the evaluator times a
+chunk of each before the grid (``calibrate``, a few tens of ms) and keeps the faster; both give
+the naive loop's losses (to 1e-5, tests). The loss is ``task.loss`` on one fixed evaluation
+batch, which accepts the leading grid dimension: y_hat [G, T, B, O] -> loss [G].
 
 Refinement: a coarse grid (11 x 11) first, then finer ones up to the requested resolution,
 each handed to ``on_level`` as it completes. The levels are chosen nested in the final grid
@@ -35,11 +42,32 @@ from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.tasks.base import Batch, Task
 
 from .batched import looped_outputs, stacked_outputs, stacked_supported, vmapped_outputs
+from .calibrate import sample_points, time_paths
+from .fused import fused_outputs
 from .planes import Plane
 
 COARSE = 11
+#: a first level coarser than COARSE, where COARSE x COARSE would take longer than
+#: FIRST_LEVEL_SECONDS at the calibrated time per point (nested in 101, 51, 26, 21, 11)
+PREVIEW = 6
+FIRST_LEVEL_SECONDS = 0.4
 #: elements per batched op a chunk aims at (measured: larger chunks fall out of cache)
 _CHUNK_ELEMENTS = 1 << 16
+#: the evaluation paths: how each computes a chunk, and whether it needs a private model
+#: (functional_call and the fused path write a module's parameters in place while they run)
+_PATHS = {
+    "stacked": (stacked_outputs, False),
+    "vmap": (vmapped_outputs, True),
+    "loop": (looped_outputs, True),
+    "fused": (fused_outputs, True),
+}
+#: how the panel names a path
+PATH_NAMES = {
+    "stacked": "batched",
+    "vmap": "batched (vmap)",
+    "loop": "one call per point",
+    "fused": "fused per point",
+}
 
 Cancel = threading.Event | Callable[[], bool] | None
 Progress = Callable[[int, int], None] | None
@@ -105,6 +133,8 @@ class SurfaceGrid:
     level: int  # 0 = the coarse grid
     levels: int  # how many refinement levels this computation has
     seconds: float  # since the computation started
+    method: str = ""  # the evaluation path that computed it ("" for a saved grid)
+    calibration_seconds: float = 0.0  # of ``seconds``, spent choosing the path
 
     @property
     def final(self) -> bool:
@@ -132,9 +162,11 @@ def grid_levels(resolution: int, coarse: int = COARSE) -> list[int]:
 class GridEvaluator:
     """Losses at many points of a plane, in batched chunks, with progress and cancel.
 
-    ``method``: "stacked" (fast path, Elman/IRNN/LSTM/GRU), "vmap", "loop" (one model call per
-    point), or None to pick the fastest that applies. ``workers``: threads sharing the chunks
-    (default: 2 where there are 2 cores). ``chunk``: grid points per batched call.
+    ``method``: "stacked" (batched explicit cells, Elman/IRNN/LSTM/GRU), "vmap" (batched,
+    any model), "loop" (one explicit call per point), "fused" (one fused call per point), or
+    None: time the batched path against "fused" on the first points (``calibrate``) and keep
+    the faster. ``workers``: threads sharing the chunks (default: 2 where there are 2 cores).
+    ``chunk``: grid points per call. ``calibration``: seconds per point of each path timed.
     """
 
     def __init__(
@@ -146,24 +178,38 @@ class GridEvaluator:
         workers: int | None = None,
     ) -> None:
         self.source = source
-        self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self.workers = max(1, workers or self.default_workers())
         self.plane = plane
         model, batch = source.model, source.batch
-        self.method = method or ("stacked" if stacked_supported(model) else "vmap")
-        self._outputs = {
-            "stacked": stacked_outputs,
-            "vmap": vmapped_outputs,
-            "loop": looped_outputs,
-        }[self.method]
+        if method is not None and method not in _PATHS:
+            raise ValueError(f"surface method must be one of {', '.join(_PATHS)}, not {method!r}")
+        self.batched = "stacked" if stacked_supported(model) else "vmap"
+        self.method = method or self.batched
+        self._outputs = _PATHS[self.method][0]
+        self.calibration: dict[str, float] = {}
+        self._copies: list[RecurrentModel] = []  # private modules of the threads
+        self._calibrate = method is None
+        self.calibration_seconds = 0.0  # what choosing the path took
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
         self._x = batch.x.to(dtype=torch.float32)
 
+    @property
+    def calibrating(self) -> bool:
+        """True until the path is chosen (``method`` None and ``calibrate`` not yet run)."""
+        return self._calibrate
+
+    @staticmethod
+    def default_workers() -> int:
+        """Threads a grid is shared by unless told: one per core, at most 2."""
+        return min(2, os.cpu_count() or 1)
+
     def losses_at_weights(self, flat: np.ndarray, model=None) -> np.ndarray:
-        """Loss [G] (float64) for flat trained weights [G, P], one batched call. ``model``:
-        the module to call (default the source's; a thread of ``losses`` passes its own copy,
-        because ``functional_call`` swaps a module's parameters in place while it runs)."""
-        model = self.source.model if model is None else model
+        """Loss [G] (float64) for flat trained weights [G, P], one call of the path. ``model``:
+        the module to call (default: the source's for the stacked path, else a private copy;
+        a thread of ``losses`` passes its own, because ``functional_call`` and the fused path
+        write a module's parameters while they run)."""
+        model = self._thread_models(1)[0] if model is None else model
         flat_t = torch.as_tensor(np.ascontiguousarray(flat, dtype=np.float32))  # [G, P]
         params, offset = {}, 0
         for name, shape in zip(self.source.names, self.source.shapes, strict=True):
@@ -177,6 +223,7 @@ class GridEvaluator:
                 if self.method != "vmap":
                     raise
                 self.method, self._outputs = "loop", looped_outputs  # vmap unsupported here
+                self.batched = "loop"
                 y = self._outputs(model, params, self._x)
             loss = objective_loss(model, self.source.task, y, self.source.batch, params)
         return loss.double().numpy()
@@ -196,15 +243,21 @@ class GridEvaluator:
         coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
         total = coords.shape[0] + done if total is None else total
         out = np.empty(coords.shape[0])
-        starts = list(range(0, coords.shape[0], self.chunk))
+        first = 0  # points already computed (by the calibration)
+        if self._calibrate and coords.shape[0]:
+            values = self.calibrate(coords[: sample_points(self.chunk)])
+            first = values.size
+            out[:first] = values
+            done += first
+            if progress is not None:
+                progress(done, total)
+        starts = list(range(first, coords.shape[0], self.chunk))
         lock = threading.Lock()
         state = {"next": 0, "done": done, "error": None}
 
-        def work(own_model: bool) -> None:
-            # the vmap and loop paths call functional_call, which swaps the module's
-            # parameters in place: two threads on one module read each other's (a size
-            # mismatch, a missing parameter); each helper thread gets its own copy
-            model = copy.deepcopy(self.source.model) if own_model else self.source.model
+        models = self._thread_models(min(self.workers, len(starts)))
+
+        def work(model) -> None:
             previous = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
@@ -219,11 +272,10 @@ class GridEvaluator:
                     part = coords[start : start + self.chunk]
                     values = self.losses_at_weights(self.plane.points(part), model)
                     out[start : start + part.shape[0]] = values
-                    with lock:
+                    with lock:  # reported in order: a bar never steps back, ends at total
                         state["done"] += part.shape[0]
-                        now = state["done"]
-                    if progress is not None:
-                        progress(now, total)
+                        if progress is not None:
+                            progress(state["done"], total)
             except BaseException as exc:  # re-raised on the calling thread
                 with lock:
                     state["error"] = state["error"] or exc
@@ -233,20 +285,49 @@ class GridEvaluator:
         helpers = [
             threading.Thread(
                 target=work,
-                args=(self.method != "stacked",),
+                args=(model,),
                 name="rnnviz-surface-part",
                 daemon=True,
             )
-            for _ in range(min(self.workers, len(starts)) - 1)
+            for model in models[1:]
         ]
         for helper in helpers:
             helper.start()
-        work(False)
+        work(models[0])
         for helper in helpers:
             helper.join()
         if state["error"] is not None:
             raise state["error"]
         return out
+
+    def _thread_models(self, count: int) -> list:
+        """The module each of ``count`` threads calls. The stacked path only reads the
+        source's. The others write a module's parameters while they run (functional_call
+        swaps them in place, the fused path copies each point's in): two threads on one
+        module would read each other's, so each thread gets a private copy, made here on
+        the calling thread before any thread runs (a copy taken while another thread runs
+        vmap on the module meets its batched tensors) and kept for the next level."""
+        if not _PATHS[self.method][1]:
+            return [self.source.model] * max(count, 1)
+        while len(self._copies) < max(count, 1):
+            self._copies.append(copy.deepcopy(self.source.model))
+        return self._copies[: max(count, 1)]
+
+    def calibrate(self, coords: np.ndarray) -> np.ndarray:
+        """Time the batched path against the fused per-point path on the first points of
+        ``coords`` [G, 2] (``calibrate.sample_points``) and keep the faster (``calibrate.py``);
+        ``self.calibration``: the seconds per point of each. Returns the kept path's losses
+        at the first points of ``coords``, as many as it computed (none thrown away)."""
+        self._calibrate = False
+        started = time.perf_counter()
+        self.calibration, values = time_paths(self, coords, [self.batched, "fused"])
+        self.use_path(min(self.calibration, key=self.calibration.get))
+        self.calibration_seconds = time.perf_counter() - started
+        return values[self.method]
+
+    def use_path(self, method: str) -> None:
+        """Evaluate with ``method`` from now on (one of the paths)."""
+        self.method, self._outputs = method, _PATHS[method][0]
 
 
 def _cancelled(cancel: Cancel) -> bool:
@@ -272,7 +353,11 @@ def compute_surface(
 ) -> SurfaceGrid:
     """The loss over ``a_range`` x ``b_range`` of ``plane`` at ``resolution`` x ``resolution``
     points, refined progressively (``on_level`` gets every level, the last one included).
-    Raises SurfaceCancelled when ``cancel`` is set (checked between chunks)."""
+    Raises SurfaceCancelled when ``cancel`` is set (checked between chunks).
+
+    With ``method`` None the path is calibrated first, on points of the first level (their
+    losses are kept); a model so slow that the coarse level would take longer than
+    FIRST_LEVEL_SECONDS gets a PREVIEW x PREVIEW level before it."""
     started = time.perf_counter()
     evaluator = GridEvaluator(source, plane, method=method, workers=workers)
     levels = grid_levels(int(resolution), coarse)
@@ -280,13 +365,26 @@ def compute_surface(
     fine_b = np.linspace(*b_range, levels[-1])
     fine = np.full((levels[-1], levels[-1]), np.nan)
     known = np.zeros(fine.shape, dtype=bool)
-    total = _total_points(levels)
     done = 0
+    first = _nested_index(levels[0], levels[-1])
+    if evaluator.calibrating and first is not None:
+        count = sample_points(evaluator.chunk)
+        ia, ib = (i.ravel()[:count] for i in np.meshgrid(first, first, indexing="ij"))
+        values = evaluator.calibrate(np.stack([fine_a[ia], fine_b[ib]], -1))
+        fine[ia[: values.size], ib[: values.size]] = values
+        known[ia[: values.size], ib[: values.size]] = True
+        done = values.size
+        per_point = evaluator.calibration[evaluator.method] / evaluator.workers
+        preview = _nested_index(PREVIEW, levels[-1]) is not None and levels[0] > PREVIEW
+        if preview and levels[0] ** 2 * per_point > FIRST_LEVEL_SECONDS:
+            levels = [PREVIEW, *levels]
+    total = _total_points(levels)
+    if progress is not None and done:
+        progress(done, total)
     grid = None
     for level, n in enumerate(levels):
-        nested = (levels[-1] - 1) % (n - 1) == 0 if n > 1 else False
-        if nested:
-            idx = np.arange(n) * ((levels[-1] - 1) // (n - 1))
+        idx = _nested_index(n, levels[-1])
+        if idx is not None:
             a, b = fine_a[idx], fine_b[idx]
             ia, ib = np.meshgrid(idx, idx, indexing="ij")
             todo = ~known[ia, ib]
@@ -307,10 +405,19 @@ def compute_surface(
             level=level,
             levels=len(levels),
             seconds=time.perf_counter() - started,
+            method=evaluator.method,
+            calibration_seconds=evaluator.calibration_seconds,
         )
         if on_level is not None:
             on_level(grid)
     return grid
+
+
+def _nested_index(n: int, last: int) -> np.ndarray | None:
+    """Where an n x n level's rows lie in the last level's (None: not nested in it)."""
+    if n < 2 or (last - 1) % (n - 1):
+        return None
+    return np.arange(n) * ((last - 1) // (n - 1))
 
 
 def _total_points(levels: list[int]) -> int:

@@ -82,6 +82,9 @@ class Task:
     output_labels: list[str] | None = None
     #: "many_to_many", "many_to_one" or "one_to_many" (what the drawing should emphasise)
     io_kind: str = "many_to_many"
+    #: sequences shorter than ``seq_len`` are padded at the end, where the mask is 0 (the
+    #: panels draw a sample only up to its last counted step)
+    pads_at_end: ClassVar[bool] = False
     #: the options the task takes, with their defaults (the UI and CLI show and validate them;
     #: the type of a default is the type of the option: bool, int, float or str)
     option_defaults: ClassVar[dict[str, object]] = {}

@@ -80,6 +80,7 @@ class SlotFillingTask(BuiltinTask):
     input_vocab = VOCAB
     output_labels = LABELS
     io_kind = "many_to_many"
+    pads_at_end = True
 
     def make_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
         picks = rng.integers(len(TEMPLATES), size=batch_size)

@@ -86,6 +86,7 @@ class SlotFillingBIOTask(BuiltinTask):
     input_vocab = VOCAB
     output_labels = DEFAULT_TAGS.split()
     io_kind = "many_to_many"
+    pads_at_end = True
     #: a CRF on this task never chooses a move the scheme forbids (``crf_objective``)
     tag_scheme = "BIO"
     option_defaults = {"tags": DEFAULT_TAGS}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -82,6 +83,11 @@ class Panel(QWidget):
         tab's title to a few letters."""
         return True
 
+    @classmethod
+    def title_for(cls, context: RunContext) -> str:
+        """The dock's title for this run (e.g. "GRU cell" where a GRU is shown)."""
+        return cls.title
+
     def reset(self, context: RunContext) -> None:
         """A new run starts: forget drawn data, rebuild what depends on the model shape."""
         self.context = context
@@ -108,6 +114,18 @@ class Panel(QWidget):
 
     def shutdown(self) -> None:
         """The window is closing: stop background work, release native resources."""
+
+
+def real_steps(sample, task) -> int | None:
+    """How many leading steps of a displayed ``sample`` are real when ``task`` pads its
+    sequences at the end (slot filling), or None when all are. Padded steps are inputs that
+    are not part of the sentence; drawn as steps, their zero gradients read as vanishing."""
+    if sample is None or not task.pads_at_end:
+        return None
+    mask = np.asarray(sample.mask)
+    counted = np.flatnonzero(mask.reshape(len(mask), -1).any(axis=1))
+    n = int(counted[-1]) + 1 if counted.size else 0
+    return n if 0 < n < len(mask) else None
 
 
 def panel_frame(panel: QWidget) -> tuple[QVBoxLayout, QLabel]:

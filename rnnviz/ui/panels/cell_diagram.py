@@ -44,6 +44,18 @@ from rnnviz.ui.panels.heatmap_labels import (
     plot_font,
 )
 
+#: the cell's name in the dock title, by ``ModelSpec.cell_kind``
+CELL_NAMES = {
+    "lstm": "LSTM",
+    "gru": "GRU",
+    "elman": "Elman",
+    "jordan": "Jordan",
+    "irnn": "IRNN",
+    "clockwork": "Clockwork RNN",
+    "scrn": "SCRN",
+    "ntm_feedforward": "NTM controller",
+}
+
 
 class CellDiagramPanel(Panel):
     title = "LSTM cell"
@@ -90,6 +102,12 @@ class CellDiagramPanel(Panel):
         cursor.unit_changed.connect(self._unit_changed)
         cursor.chain_changed.connect(self._chain_changed)
 
+    @classmethod
+    def title_for(cls, context: RunContext) -> str:
+        """Named after the cell drawn: "GRU cell" for a GRU (an NTM's controller is drawn as
+        its own cell), "Elman cell" where there is no gate to draw."""
+        return f"{CELL_NAMES.get(context.spec.cell_kind, 'Recurrent')} cell"
+
     def _build_header(self) -> HeaderRow:
         header = HeaderRow()
         self.prev_button = QPushButton("◀ t - 1")
@@ -132,6 +150,8 @@ class CellDiagramPanel(Panel):
         kind = context.spec.cell_kind  # an NTM's LSTM controller is drawn as an LSTM
         gated = kind in ("lstm", "gru", *OTHER_CELLS)
         self.note.setVisible(not gated)
+        for widget in (self.prev_button, self.next_button, self.unit_box):
+            widget.setEnabled(gated)  # nothing to step through on the note
         self.view.setVisible(gated)
         self.equations.setVisible(gated)
         names = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}

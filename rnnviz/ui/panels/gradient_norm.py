@@ -69,11 +69,15 @@ class GradientNormPanel(Panel):
             labelTextSize=f"{style.PLOT_FONT_PT}pt", colCount=3, frame=False, verSpacing=-4
         )
         self.plots.addItem(self.legend, row=0, col=0)
-        self.norm_plot = self.plots.addPlot(row=1, col=0, axisItems=style.axis_items())
+        self.norm_plot = self.plots.addPlot(
+            row=1, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.norm_plot.setLabel("left", "||g||")
         self.norm_plot.setLogMode(y=True)
         self.norm_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.group_plot = self.plots.addPlot(row=2, col=0, axisItems=style.axis_items())
+        self.group_plot = self.plots.addPlot(
+            row=2, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.group_plot.setLabel("left", "||g|| per group")
         self.group_plot.setLabel("bottom", "training step")
         self.group_plot.setLogMode(y=True)

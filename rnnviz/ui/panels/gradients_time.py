@@ -24,7 +24,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
-from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
     COMPARE_COLOURS,
@@ -72,13 +72,17 @@ class GradientsTimePanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         layout.addWidget(self.plots, 1)
-        self.line_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
+        self.line_plot = self.plots.addPlot(
+            row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.line_plot.setLabel("left", "gradient norm")
         self.line_plot.setLabel("bottom", "time step t")
         self.line_plot.setLogMode(y=True)
         self.line_plot.showGrid(x=True, y=True, alpha=0.25)
         add_legend(self.line_plot)
-        self.heat_plot = self.plots.addPlot(row=1, col=0, axisItems=style.axis_items())
+        self.heat_plot = self.plots.addPlot(
+            row=1, col=0, axisItems=style.axis_items(integer=("left", "bottom"))
+        )
         self.heat_plot.setLabel("left", "training step")
         self.heat_plot.setLabel("bottom", "time step t")
         self.heat_plot.setXLink(self.line_plot)
@@ -110,6 +114,7 @@ class GradientsTimePanel(Panel):
         self._map_steps = np.empty(0, dtype=np.int64)
         self._history: History | None = None
         self._ratio = self._compare_ratio = float("nan")
+        self._real: int | None = None  # the displayed sequence's real length, if padded
         self._length = self._compare_length = 0
         self._step = 0
         self._of = ""
@@ -166,20 +171,28 @@ class GradientsTimePanel(Panel):
         if record.full and record.dh_norm:
             several = len(self.curves) > 1
             self._drawn_rows = {}
+            self._real = self._real_length(record)  # padded steps are not drawn
             for (chain, kind), curve in self.curves.items():
                 rows = record.dh_norm if kind == "h" else record.dc_norm
-                set_row(curve, rows.get(chain))
-                if rows.get(chain) is not None:
-                    name = curve_name(self._label, kind, chain, several)
-                    self._drawn_rows[name] = np.asarray(rows[chain])
+                row = rows.get(chain)
+                row = None if row is None else np.asarray(row)[: self._real]
+                set_row(curve, row)
+                if row is not None:
+                    self._drawn_rows[curve_name(self._label, kind, chain, several)] = row
             first = self.context.chains[0] if self.context else next(iter(record.dh_norm))
-            row = record.dh_norm.get(first, np.empty(0))
+            row = np.asarray(record.dh_norm.get(first, np.empty(0)))[: self._real]
             self._ratio, self._length = first_last_ratio(row), len(row)
             self._step = record.step
             self._of = GRADIENTS_OF_TEXT.get(record.gradients_of, "")
             self._update_summary()
             self._fit_range()
         self._draw_map(history)
+
+    def _real_length(self, record: StepRecord) -> int | None:
+        """The displayed sentence's real steps (None: all), when the norms are of it."""
+        if record.gradients_of != "sequence" or self.context is None:
+            return None
+        return real_steps(record.sample, self.context.task)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         if record is None:
@@ -209,9 +222,10 @@ class GradientsTimePanel(Panel):
                         connect="finite",
                     )
                     self.compare_curves[(chain, kind)] = curve
+                row = np.asarray(row)[: self._real_length(record)]
                 set_row(curve, row)
-                self._compare_rows[curve_name(label, kind, chain, several)] = np.asarray(row)
-        row = record.dh_norm[chains[0]]
+                self._compare_rows[curve_name(label, kind, chain, several)] = row
+        row = np.asarray(record.dh_norm[chains[0]])[: self._real_length(record)]
         self._compare_ratio, self._compare_length = first_last_ratio(row), len(row)
         self._update_summary()
         self._fit_range()
@@ -245,10 +259,13 @@ class GradientsTimePanel(Panel):
     def _update_summary(self) -> None:
         if not np.isfinite(self._ratio):
             return
+        last = "T" if self._real is None else str(self._real)
         text = (
-            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_T|| = {self._ratio:.2g}"
+            f"step {self._step}: ||dL/dh_1|| / ||dL/dh_{last}|| = {self._ratio:.2g}"
             f"{describe_ratio(self._ratio, self._length)}"
         )
+        if self._real is not None:
+            text += f" (its {self._real} real steps; the steps after them are padding)"
         if self._compare_label and np.isfinite(self._compare_ratio):
             text = f"{self._label} {text};  {self._compare_label}: {self._compare_ratio:.2g}"
             text += describe_ratio(self._compare_ratio, self._compare_length)
@@ -267,6 +284,7 @@ class GradientsTimePanel(Panel):
             return
         self._map_key = key
         steps, values = history.dh_map(chain, which)
+        values = values[:, : self._real]  # the displayed sequence's padding is not drawn
         if steps.size == 0 or values.size == 0:
             self.image.clear()
             self._map_steps = steps

@@ -39,6 +39,7 @@ class HeatmapPanel(Panel):
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
+        self._stack_built = False  # the plots for the run's rows (built when first shown)
         layout, self.summary = panel_frame(self)
         header = HeaderRow()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -98,8 +99,25 @@ class HeatmapPanel(Panel):
         self.note.setVisible(not applies)
         self.stack.setVisible(applies)
         self.summary.setText("")
-        if applies:
+        # building the plots (~0.3-0.6 s for an LSTM's gate rows) waits until the panel is
+        # on screen: a reset or a preset switch does not pay for tabs no one is looking at
+        self._stack_built = False
+        if applies and (self.isVisible() or self.window() is self):
+            self._ensure_stack()
+
+    def _ensure_stack(self) -> bool:
+        """Build the heatmap stack for the run's rows if not yet done; False: none apply."""
+        if self.rows is None:
+            return False
+        if not self._stack_built:
             self.build_stack()
+            self._stack_built = True
+        return True
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.context is not None and self._ensure_stack():
+            self._redraw()
 
     def show_record(self, record: StepRecord, history: History) -> None:
         if record.sample is None or self.rows is None or self.context is None:
@@ -145,7 +163,7 @@ class HeatmapPanel(Panel):
 
     def _redraw(self) -> None:
         trace = self.trace()
-        if trace is None:
+        if trace is None or not self._ensure_stack():
             return
         steps, units = trace["h"].shape
         labels, axis_title = time_labels(self.context.task, self.sample, steps)
@@ -166,7 +184,7 @@ class HeatmapPanel(Panel):
 
     def _selection_moved(self, _value: int) -> None:
         trace = self.trace()
-        if trace is not None and self.rows is not None:
+        if trace is not None and self.rows is not None and self._stack_built:
             self._draw_selection(trace)
 
     def _chain_changed(self, chain: str) -> None:

@@ -97,7 +97,9 @@ class LossPanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setToolTip(CLICK_HELP)
         layout.addWidget(self.plots, 1)
-        self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
+        self.loss_plot = self.plots.addPlot(
+            row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.loss_plot.setLabel("left", "loss")
         self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
         self.loss_plot.setLogMode(y=True)
@@ -112,7 +114,9 @@ class LossPanel(Panel):
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
-        self.metric_plot = self.plots.addPlot(row=1, col=0, axisItems=style.axis_items())
+        self.metric_plot = self.plots.addPlot(
+            row=1, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.metric_plot.setLabel("left", "metric")
         self.metric_plot.setLabel("bottom", "training step")
         self.metric_plot.showGrid(x=True, y=True, alpha=0.25)
@@ -135,6 +139,8 @@ class LossPanel(Panel):
         self._compare_label: str | None = None
         self._compare_len = -1
         self._metric_curves: dict[str, pg.PlotDataItem] = {}
+        self._compare_metric_curves: dict[str, pg.PlotDataItem] = {}  # dashed, compare mode
+        self._summary = ""  # the shown step's numbers (compare mode adds the second run's)
         self._event_lines: list[pg.InfiniteLine] = []
         self._drawn_len = -1
         self._drawn_events = 0
@@ -181,14 +187,14 @@ class LossPanel(Panel):
         if len(history.events) != self._drawn_events:
             self._draw_events(history)
         # the shown step's numbers (the newest, or the one viewed; its step is in the tag)
-        parts = [f"loss {record.loss:.4g}"]
-        parts += [f"{k} {v:.3g}" for k, v in record.metrics.items()]
-        self.summary.setText("   ".join(parts))
+        self._summary = _numbers(record)
+        self.summary.setText(self._summary)
 
     def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
         """Overlay the second run's loss (moving average) with a legend entry."""
         legend = self.loss_plot.legend
         if record is None or history is None:
+            self._drop_compare_metrics()
             self.compare_curve.setData([], [])
             if self._compare_label is not None:
                 legend.removeItem(self.compare_curve)
@@ -205,7 +211,10 @@ class LossPanel(Panel):
             if self._compare_label is not None:
                 legend.removeItem(self.compare_curve)
             legend.addItem(self.compare_curve, f"{label} (moving average)")
+            self._drop_compare_metrics()
             self._compare_label = label
+        first = run_label(self.context.spec if self.context is not None else None)
+        self.summary.setText(f"{first}: {self._summary}   |   {label}: {_numbers(record)}")
         n = len(history)
         if n == self._compare_len:
             return
@@ -221,6 +230,21 @@ class LossPanel(Panel):
             f"{label}: loss": loss[:n],
             f"{label}: loss (moving average)": average,
         }
+        for i, name in enumerate(history.metric_names()):
+            values = history.series(f"metric:{name}").copy()[:n]
+            curve = self._compare_metric_curves.get(name)
+            if curve is None:  # the first run's colour, dashed
+                colour = METRIC_COLOURS[i % len(METRIC_COLOURS)]
+                pen = pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine)
+                curve = self.metric_plot.plot(pen=pen, name=f"{name} ({label})")
+                self._compare_metric_curves[name] = curve
+            curve.setData(steps[: values.size], values, connect="finite")
+            self._compare_columns[f"{label}: {name}"] = values
+
+    def _drop_compare_metrics(self) -> None:
+        for curve in self._compare_metric_curves.values():
+            self.metric_plot.removeItem(curve)
+        self._compare_metric_curves.clear()
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:
@@ -313,3 +337,10 @@ class LossPanel(Panel):
         self.live_button.setVisible(step is not None)
         if step is not None:
             self.cursor_line.setPos(step)
+
+
+def _numbers(record: StepRecord) -> str:
+    """ "loss 0.45   accuracy 0.839": the step's loss and metrics."""
+    parts = [f"loss {record.loss:.4g}"]
+    parts += [f"{k} {v:.3g}" for k, v in record.metrics.items()]
+    return "   ".join(parts)

@@ -13,6 +13,8 @@ surface_gl.py, the summary and the exported tables in surface_report.py.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -32,7 +34,7 @@ from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.surface_controls import SurfaceControls
 from rnnviz.ui.panels.surface_gl import gl_available
-from rnnviz.ui.panels.surface_report import legend_html, summary_text, surface_tables
+from rnnviz.ui.panels.surface_report import eta_text, legend_html, summary_text, surface_tables
 from rnnviz.ui.panels.surface_views import SurfaceViews
 from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
@@ -75,6 +77,7 @@ class LossSurfacePanel(Panel):
         self.grid: SurfaceGrid | None = None
         self.surface_step = -1  # the training step the surface was computed at
         self.last_status = ""  # "done" / "cancelled" / "error: ..." of the last computation
+        self._started = 0.0  # time.monotonic() when the computation under way started
         self._paths: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # key -> (steps, weights)
         self._compare_label = ""
         self._run = 0
@@ -216,6 +219,7 @@ class LossSurfacePanel(Panel):
         if "main" not in self._paths and source.steps.size:
             self._paths["main"] = (source.steps, source.trajectory)
         self.controls.show_state("%p%", 0, busy=True)
+        self._started = time.monotonic()
         self.worker.start(source, plane, *self.ranges, self.resolution.value())
 
     def cancel(self) -> None:
@@ -283,8 +287,13 @@ class LossSurfacePanel(Panel):
         self._redraw()
 
     def _progress(self, done: int, total: int, job: int) -> None:
-        if job == self.worker.job:
-            self.controls.set_percent(done, total)
+        if job != self.worker.job:
+            return
+        self.controls.set_percent(done, total)
+        # the time left from the time per point measured so far (text set only when it changes)
+        text = eta_text(done, total, time.monotonic() - self._started)
+        if text != self.controls.progress.format():
+            self.controls.show_state(text, busy=True)
 
     def _finished(self, status: str, job: int) -> None:
         if job != self.worker.job:
@@ -292,6 +301,7 @@ class LossSurfacePanel(Panel):
         self.last_status = status
         self.cancel_button.setEnabled(False)
         if status == "done":
+            self.controls.show_state("%p%", 100)
             self._keep_surface()
         elif status == "cancelled":
             self.controls.show_state("cancelled")

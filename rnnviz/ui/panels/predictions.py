@@ -31,9 +31,13 @@ from rnnviz.engine.tasks._common import rounded
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.predictions_compare import (
+    ComparedPredictions,
+    agrees_colour,
+    token_at,
+)
 
 MAX_TABLE_STEPS = 24
-GOOD, BAD = QColor("#2e7d32"), QColor("#b71c1c")
 SERIES_PENS = {
     "target": pg.mkPen("#f5f5f5", width=3, style=Qt.PenStyle.DashLine),
     "prediction": pg.mkPen("#ffd54f", width=3),
@@ -42,7 +46,7 @@ OTHER_COLOURS = ("#4fc3f7", "#aed581", "#ba68c8", "#ff8a65")
 GENERATE_EVERY_S = 4.0
 
 
-class PredictionsPanel(Panel):
+class PredictionsPanel(ComparedPredictions, Panel):
     title = "Predictions"
     key = "predictions"
     area = "training"
@@ -61,10 +65,7 @@ class PredictionsPanel(Panel):
         self.table.horizontalHeader().setDefaultSectionSize(72)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
-        row_h = self.table.verticalHeader().defaultSectionSize()
-        header_h = self.table.horizontalHeader().sizeHint().height()
-        self.table.setMinimumHeight(max(170, header_h + 3 * row_h + 30))
-        self.table.setMaximumHeight(max(190, header_h + 3 * row_h + 50))
+        self._fit_table_height()
         self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(100)
         self.plot.setLabel("bottom", "time step t")
@@ -97,11 +98,22 @@ class PredictionsPanel(Panel):
         layout.addWidget(self.plot, 1)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.sample: SampleRecord | None = None  # the sample drawn (export_tables)
+        #: compare mode: the second run's label and sample (its answers in a row and a curve)
+        self.compare_label: str | None = None
+        self.compare_sample: SampleRecord | None = None
         self._last_generate = 0.0
         self._generating = False
         self.table.currentCellChanged.connect(lambda _r, col, *_: self.cursor.set_t(col))
         self.cursor.t_changed.connect(self._t_changed)
         self._clear()
+
+    def _fit_table_height(self) -> None:
+        """Room for every row (three, four with a compared run) and the header."""
+        rows = self.table.rowCount()
+        row_h = self.table.verticalHeader().defaultSectionSize()
+        header_h = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(max(170, header_h + rows * row_h + 30))
+        self.table.setMaximumHeight(max(190, header_h + rows * row_h + 50))
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
@@ -127,26 +139,47 @@ class PredictionsPanel(Panel):
         self._show_text(sample)
         self._maybe_generate()
 
+    def show_compare(self, label: str, record: StepRecord | None, history: History | None) -> None:
+        """The compared run's answers on the same sample: a row of the token table
+        (coloured against the target) and a prediction curve."""
+        if record is None:
+            self._drop_compare()
+            return
+        if record.sample is None or self.sample is None:
+            return
+        self.compare_label, self.compare_sample = label, record.sample
+        self._show_compare_tokens(record.sample)
+        self._show_compare_series(record.sample)
+
     def export_tables(self) -> dict[str, Table]:
-        """``tokens``: t, input, target and predicted token; ``series``: t, target,
-        prediction (and any other series) and the loss mask, as drawn."""
+        """``tokens``: t, input, target and predicted token (and the compared run's);
+        ``series``: t, target, prediction (and any other series, the compared run's
+        prediction) and the loss mask, as drawn."""
         sample = self.sample
         if sample is None:
             return {}
         tables = {}
+        other = self.compare_sample
         if sample.input_tokens:
-            T = max(len(sample.input_tokens), len(sample.target_tokens))
-            tables["tokens"] = columns_table(
-                {
-                    "t": range(1, T + 1),
-                    "input": [_at(sample.input_tokens, t) for t in range(T)],
-                    "target": [_at(sample.target_tokens, t) for t in range(T)],
-                    "predicted": [_at(sample.predicted_tokens, t) for t in range(T)],
-                },
-                "the sample's tokens",
-            )
+            rows = (sample.input_tokens, sample.target_tokens, sample.predicted_tokens)
+            T = max(len(row) for row in rows)  # a decoding may outrun its target
+            columns = {
+                "t": range(1, T + 1),
+                "input": [token_at(sample.input_tokens, t) for t in range(T)],
+                "target": [token_at(sample.target_tokens, t) for t in range(T)],
+                "predicted": [token_at(sample.predicted_tokens, t) for t in range(T)],
+            }
+            if other is not None:
+                columns[f"predicted ({self.compare_label})"] = [
+                    token_at(other.predicted_tokens, t) for t in range(T)
+                ]
+            tables["tokens"] = columns_table(columns, "the sample's tokens")
         if sample.series:
             columns = {k: np.asarray(v, dtype=float) for k, v in sample.series.items()}
+            if other is not None and "prediction" in other.series:
+                columns[f"prediction ({self.compare_label})"] = np.asarray(
+                    other.series["prediction"], dtype=float
+                )
             T = max(v.size for v in columns.values())
             if sample.mask is not None and np.size(sample.mask) == T:
                 columns["mask"] = np.asarray(sample.mask, dtype=float)
@@ -157,6 +190,7 @@ class PredictionsPanel(Panel):
 
     # -- pieces --------------------------------------------------------------------------------
     def _clear(self) -> None:
+        self._drop_compare()
         self.table.setColumnCount(0)
         self.table.setVisible(False)
         for curve in self._curves.values():
@@ -175,21 +209,19 @@ class PredictionsPanel(Panel):
             return
         self.table.setVisible(True)
         # an encoder-decoder's target and decoding have lengths of their own
-        T = max(len(tokens), len(sample.target_tokens), len(sample.predicted_tokens))
-        while T > 1 and not _at(tokens, T - 1) and not _at(sample.target_tokens, T - 1):
-            T -= 1  # padding at the end of a short sentence
+        rows = (tokens, sample.target_tokens, sample.predicted_tokens)
+        T = max(len(row) for row in rows)
+        while T > 1 and not any(token_at(row, T - 1) for row in rows):
+            T -= 1  # padding at the end of a short sentence (a longer decoding stays)
         if self.table.columnCount() != T:
             self.table.setColumnCount(T)
             self.table.setHorizontalHeaderLabels([f"t={t + 1}" for t in range(T)])  # 1..T
         for t in range(T):
-            target = _at(sample.target_tokens, t)
-            predicted = _at(sample.predicted_tokens, t)
-            self._set_cell(0, t, _at(tokens, t), None)
+            target = token_at(sample.target_tokens, t)
+            predicted = token_at(sample.predicted_tokens, t)
+            self._set_cell(0, t, token_at(tokens, t), None)
             self._set_cell(1, t, target, None)
-            colour = None
-            if target and predicted:
-                colour = GOOD if _agrees(target, predicted) else BAD
-            self._set_cell(2, t, predicted, colour)
+            self._set_cell(2, t, predicted, agrees_colour(target, predicted))
         self.table.resizeColumnsToContents()
 
     def _set_cell(self, row: int, col: int, text: str, colour: QColor | None) -> None:
@@ -298,19 +330,6 @@ def _rounded_number(text: str) -> str:
         return text
 
 
-def _at(items: list[str], t: int) -> str:
-    return items[t] if t < len(items) else ""
-
-
-def _agrees(target: str, predicted: str) -> bool:
-    if target == predicted:
-        return True
-    try:
-        return abs(float(target) - float(predicted)) < 0.5
-    except ValueError:
-        return False
-
-
 def _coloured_characters(sample: SampleRecord, per_row: int) -> str:
     """Input text, and underneath it the predicted next characters: green right, red wrong.
 
@@ -320,7 +339,7 @@ def _coloured_characters(sample: SampleRecord, per_row: int) -> str:
     inputs = [html.escape(s) for s in sample.input_tokens]
     cells = []
     for t, predicted in enumerate(sample.predicted_tokens):
-        target = _at(sample.target_tokens, t)
+        target = token_at(sample.target_tokens, t)
         colour = "#66bb6a" if predicted == target else "#ef5350"
         cells.append(f'<span style="color:{colour}">{html.escape(predicted) or " "}</span>')
     rows = []

@@ -71,7 +71,9 @@ class RecurrentMatrixPanel(Panel):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         layout.addWidget(self.plots, 1)
-        self.radius_plot = self.plots.addPlot(row=0, col=0, axisItems=style.axis_items())
+        self.radius_plot = self.plots.addPlot(
+            row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
+        )
         self.radius_plot.setLabel("left", "ρ (solid), σ<sub>max</sub> (dashed)")
         self.radius_plot.setLabel("bottom", "training step")
         self.radius_plot.showGrid(x=True, y=True, alpha=0.25)

@@ -5,8 +5,9 @@ Rows: inputs (source tokens; the decoder's fed tokens ``<bos>``, y_1 ..), hidden
 (encoder states h_i, decoder states s_j; coloured by ||state|| / sqrt(width)), and the
 decoder's outputs (the argmax per step, green where it is the target, ending in ``<eos>``).
 Without attention one thick arrow carries the encoder's last state to the decoder: the
-bottleneck. With attention each decoder state has a line to every encoder state, as opaque as
-its weight alpha_{j,i}, the strongest one drawn thickest.
+bottleneck. With attention each decoder state has an arch to every encoder state it weighs at
+``MIN_WEIGHT`` or more, as opaque as its weight alpha_{j,i}, the strongest one drawn thickest;
+an arch's height grows with its span, so nested links stay apart.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.engine.seq2seq_decoding import translate
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
-from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import display_token, plot_font, style_plot
 
 ENCODER, DECODER = "#4fc3f7", "#aed581"
@@ -42,10 +42,11 @@ class Seq2SeqGraphPanel(Panel):
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        header = HeaderRow()  # the summary wraps at the dock's width (one line was cut)
-        header.addWidget(self.summary, 1)
+        header = QHBoxLayout()  # the summary has a row of its own: beside the tag it is cut
+        header.addStretch(1)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
+        layout.addWidget(self.summary)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setFont(plot_font(2))
@@ -74,6 +75,7 @@ class Seq2SeqGraphPanel(Panel):
         layout.addLayout(decode_row)
         self.record: StepRecord | None = None
         self._lines: list[tuple[str, int, int, float]] = []  # drawn links, for the CSV
+        self._widest = 1.0  # the longest link's span in x, the tallest arch
 
     @classmethod
     def applies(cls, context: RunContext) -> bool:
@@ -136,6 +138,7 @@ class Seq2SeqGraphPanel(Panel):
         self._lines = []
         T_in, T_out = len(sample.input_tokens), len(sample.target_tokens)
         dec_x = T_in + 1 + np.arange(T_out)  # one empty column between the halves
+        self._widest = float(dec_x[-1])  # the longest link: x_1 to the last output
         enc_x = np.arange(T_in, dtype=float)
         enc_h = self._encoder_states(sample)  # [T_in, S]
         dec_h = sample.trace["dec.fwd"]["h"][:T_out]  # [T_out, S]
@@ -167,7 +170,7 @@ class Seq2SeqGraphPanel(Panel):
         self._text(dec_x.mean(), 2.8, "decoder", DECODER, label=True)
         self.plot.setRange(xRange=(-0.7, dec_x[-1] + 0.7), yRange=(-0.4, 3.1), padding=0)
         how = "bottleneck only" if alpha is None else "lines: attention weights"
-        self.summary.setText(f"teacher forcing · {how} · green: output = target")
+        self.summary.setText(f"teacher forcing · {how} · green: right")
         self.summary.setToolTip(
             "The displayed sample under teacher forcing: the decoder reads <bos> and the "
             "target; its outputs are green where they equal the target. Nodes: ||state|| / "
@@ -194,10 +197,13 @@ class Seq2SeqGraphPanel(Panel):
     def _link(self, x0, x1, weight, width, kind, i, j) -> None:
         colour = pg.mkColor("#ffd54f")
         colour.setAlphaF(max(0.15, min(1.0, weight)))
-        # arch the link above the hidden row so that it does not hide the chain
+        # arch the link above the hidden row so that it does not hide the chain; its height
+        # grows with its span, so that nested links (reversal: i + j constant, every arch
+        # centred on one point) stay apart instead of meeting at one top
+        span = abs(x1 - x0) / max(self._widest, 1.0)  # (0, 1]
         self.plot.plot(
             np.linspace(x0, x1, 24),
-            1 + 0.6 * np.sin(np.linspace(0, np.pi, 24)),
+            1 + (0.2 + 0.75 * span) * np.sin(np.linspace(0, np.pi, 24)),
             pen=pg.mkPen(colour, width=width),
         )
         self._lines.append((kind, int(i), int(j), float(weight)))

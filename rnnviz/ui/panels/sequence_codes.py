@@ -136,9 +136,18 @@ class SequenceCodesPanel(Panel):
             pos=codes.points, brush=shades, data=codes.sources, hoverable=True, tip=_tip
         )
         first, second = codes.explained
+        # the shares go on the axes: on one line with the rest the summary was cut off
+        self.plot.setLabel(
+            "bottom", f"principal component 1 ({first:.0%} of the variance)", **label_css()
+        )
+        self.plot.setLabel("left", f"principal component 2 ({second:.0%})", **label_css())
         self.summary.setText(
             f"colour: {codes.colour_name} {low:g} (dark) to {high:g} (yellow) · "
-            f"PC1 {first:.0%}, PC2 {second:.0%} of the variance · weights of step {codes.step}"
+            f"weights of step {codes.step}"
+        )
+        self.summary.setToolTip(
+            f"{len(codes.sources)} fresh sequences; PC1 holds {first:.1%} and PC2 {second:.1%} "
+            "of the codes' variance"
         )
 
 

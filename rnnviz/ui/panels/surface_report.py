@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.engine.surface import Plane, SurfaceGrid, first_exit
+from rnnviz.engine.surface import PATH_NAMES, Plane, SurfaceGrid, first_exit
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.surface_gl import PATH_COLOURS
 
@@ -27,7 +27,8 @@ def summary_text(
     state = "" if grid.final else f" (refining, level {grid.level + 1}/{grid.levels})"
     if cancelled and not grid.final:
         state = " (cancelled)"
-    parts = [f"surface at step {step}: {n}×{n} in {grid.seconds:.2f} s{state}"]
+    how = f", {PATH_NAMES.get(grid.method, grid.method)}" if grid.method else ""
+    parts = [f"surface at step {step}: {n}×{n} in {grid.seconds:.2f} s{how}{state}"]
     names = {"main": "this run", "compare": compare_label or "compare"}
     for key, name in names.items():
         path = paths.get(key)
@@ -42,6 +43,20 @@ def summary_text(
         if distance.size and distance.max() > 1e-5 * scale:
             parts.append(f"{who} lies up to {distance.max():.3g} off this plane")
     return "\n".join(parts)
+
+
+def eta_text(done: int, total: int, seconds: float) -> str:
+    """The progress bar's text while computing: the percent ("%p%", Qt fills it in) and the
+    time left at the measured time per point, ``seconds / done`` (none before the first
+    points, nor when all are done)."""
+    if done <= 0 or done >= total or seconds <= 0:
+        return "%p%"
+    left = seconds / done * (total - done)
+    if left < 10:
+        return f"%p% · {max(1, round(left))} s left"
+    if left < 90:
+        return f"%p% · {5 * max(1, round(left / 5))} s left"
+    return f"%p% · {round(left / 60)} min left"
 
 
 def legend_html(compare_label: str | None) -> str:

@@ -32,7 +32,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
-from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.base import Panel, RunContext, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
 from rnnviz.ui.panels.unrolled_modules import layout_for
@@ -64,6 +64,7 @@ class UnrolledPanel(BpttAnimation, Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         self.graph: geo.UnrolledLayout | None = None
+        self._padded = np.zeros(0, dtype=bool)  # nodes at a padded step (drawn faint)
         self.record: StepRecord | None = None
         self.node_rgba = np.zeros((0, 4), dtype=np.uint8)
         self.edge_u = np.zeros(0)
@@ -162,6 +163,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record = None
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
+        self.legend.setText(legend_html(None, {node.kind for node in self.graph.nodes}))
         # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
         self.plot.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
@@ -175,6 +177,9 @@ class UnrolledPanel(BpttAnimation, Panel):
         if self.graph is None or self.graph.T != T:
             self._build(T)
         self.record = record
+        real = real_steps(record.sample, self.context.task) if self.context else None
+        # a padded sentence's steps after its last word are drawn faint: not part of it
+        self._padded = np.array([real is not None and n.t >= real for n in self.graph.nodes])
         self.edge_u = colours.edge_strength(
             self.graph, record.dh_norm, record.dc_norm, record.sample.mask
         )
@@ -200,6 +205,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         max_steps = geo.ALL_STEPS_LIMIT if self.all_steps.isChecked() else geo.MAX_SHOWN_STEPS
         graph = layout_for(spec, kind, max(T, 1), layers, bidirectional, max_steps)
         self.graph = graph
+        self._padded = np.zeros(len(graph.nodes), dtype=bool)
         self._fwd_depth = colours.forward_depth(graph)
         self._bwd_depth = colours.backward_depth(graph)
         pos = graph.positions()
@@ -284,6 +290,8 @@ class UnrolledPanel(BpttAnimation, Panel):
     def _set_nodes(self, lit: np.ndarray) -> None:
         rgba = self.node_rgba.copy()
         rgba[~lit, 3] = DIM_ALPHA
+        if len(self._padded) == len(rgba):
+            rgba[self._padded, 3] = DIM_ALPHA
         self.nodes_item.setBrush(self._brushes(rgba))
         self.nodes_item.setPen(self._node_pens())
 
@@ -333,7 +341,12 @@ class UnrolledPanel(BpttAnimation, Panel):
                 f"t = {self.cursor.t + 1}   nodes: {what} · the NTM's controller only; "
                 "its memory and heads: NTM memory panel"
             )
-        self.legend.setText(legend_html(colours.gradient_max(record.dh_norm, record.dc_norm)))
+        self.legend.setText(
+            legend_html(
+                colours.gradient_max(record.dh_norm, record.dc_norm),
+                {node.kind for node in self.graph.nodes},
+            )
+        )
 
     def _show_selection(self, t: int) -> None:
         graph = self.graph

@@ -60,14 +60,27 @@ def arrow_marks(graph: geo.UnrolledLayout, pos: np.ndarray):
     return np.array(indices, dtype=int), np.array(points).reshape(-1, 2), symbols
 
 
-def legend_html(g_max: float | None = None) -> str:
-    """What the colours mean (rich text); ``g_max``: the largest gradient drawn."""
+#: the legend's name and glyph of each node kind (SYMBOLS draws them)
+NODE_GLYPHS = {
+    "x": "x \u25a0",
+    "h": "h \u25cf",
+    "m": "module h \u25cf",
+    "c": "c \u25c6",
+    "s": "context s \u2b1f",
+    "y": "y \u2b22",
+}
+
+
+def legend_html(g_max: float | None = None, kinds=("x", "h", "c", "y")) -> str:
+    """What the colours mean (rich text); ``g_max``: the largest gradient drawn; ``kinds``:
+    the node kinds the graph has (an Elman network has no c to name)."""
+    names = ", ".join(glyph for kind, glyph in NODE_GLYPHS.items() if kind in set(kinds))
     stops = colours.DIVERGING_STOPS
     neg, zero, pos = (hex_colour(stops[i, 1:]) for i in (0, 2, 4))
     strong, weak = hex_colour(colours.EDGE_STOPS[-1, 1:]), hex_colour(colours.EDGE_STOPS[1, 1:])
     largest = "" if g_max is None else f" ({g_max:.2g})"
     return (
-        f"nodes (x \u25a0, h \u25cf, c \u25c6, y \u2b22): "
+        f"nodes ({names}): "
         f"<span style='color:{neg}'>\u25cf negative</span> "
         f"<span style='color:{zero}'>\u25cf 0</span> "
         f"<span style='color:{pos}'>\u25cf positive</span> &nbsp; "

@@ -45,6 +45,7 @@ class ProcessTrainingWorker:
     the parent's mirrors of the child's trainers (built from the same settings)."""
 
     _live: set[ProcessTrainingWorker] = set()  # workers with a child process (tests check it)
+    _reapers: set[threading.Thread] = set()  # ending children of discarded runs (shutdown)
 
     def __init__(self, trainer, compare=None, settings=None) -> None:
         if settings is None:
@@ -76,6 +77,11 @@ class ProcessTrainingWorker:
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def starting(self) -> bool:
+        """A run was asked for while the child is still starting (importing torch)."""
+        return self._running and not self._ready
 
     @property
     def process(self):
@@ -144,24 +150,47 @@ class ProcessTrainingWorker:
             ok = True
         return self._requests.join(max(0.05, deadline - time.monotonic())) and ok
 
-    def shutdown(self, timeout: float = 1.0) -> bool:
-        """Stop training and end the child process (terminated if it does not exit in time)."""
+    def shutdown(self, timeout: float = 1.0, wait: bool = True) -> bool:
+        """Stop training and end the child process (terminated if it does not exit in time).
+
+        ``wait=False`` (a reset, another preset: the run is discarded): the child is told to
+        stop and left to a reaper thread, so the window does not wait for it (a child still
+        importing torch reads "stop" only when ready, seconds later); ``reap_all`` ends the
+        reapers when the window closes."""
         deadline = time.monotonic() + timeout
-        stopped = self.stop(timeout * 0.5)
+        if wait:
+            stopped = self.stop(timeout * 0.5)
+        else:  # nothing the child still sends is wanted; only the mirror must be free
+            self._end_run()
+            stopped = self._requests.join(timeout * 0.5)
         process, self._process = self._process, None
         if process is not None:
             self._send(("stop",))
-            process.join(max(0.05, deadline - time.monotonic()))
-            if process.is_alive():
-                process.terminate()
-                process.join(1.0)
-            if process.is_alive():
-                process.kill()
-                process.join(1.0)
-            self._close_channels()
+            commands, messages = self._commands, self._messages
+            self._commands = self._messages = None
+            if wait:
+                _end_child(process, commands, messages, deadline)
+            else:
+                reaper = threading.Thread(
+                    target=_end_child,
+                    args=(process, commands, messages, time.monotonic() + timeout),
+                    name="rnnviz-reaper",
+                    daemon=True,
+                )
+                ProcessTrainingWorker._reapers.add(reaper)
+                reaper.start()
         self._running = False
         ProcessTrainingWorker._live.discard(self)
         return stopped
+
+    @classmethod
+    def reap_all(cls, timeout: float = 3.0) -> None:
+        """Wait for the children left to reapers (the window closes)."""
+        deadline = time.monotonic() + timeout
+        for reaper in list(cls._reapers):
+            reaper.join(max(0.0, deadline - time.monotonic()))
+            if not reaper.is_alive():
+                cls._reapers.discard(reaper)
 
     def set_live(self, settings: dict) -> None:
         """Change live settings (``LIVE_FIELDS``) between two steps (marked as events)."""
@@ -262,13 +291,8 @@ class ProcessTrainingWorker:
             pass  # the child is gone; take() reports it
 
     def _close_channels(self) -> None:
-        if self._commands is not None:
-            self._commands.close()
-            self._commands = None
-        if self._messages is not None:
-            self._messages.close()
-            self._messages.cancel_join_thread()
-            self._messages = None
+        _close(self._commands, self._messages)
+        self._commands = self._messages = None
 
     def _end_run(self) -> None:
         self._running = False
@@ -340,6 +364,26 @@ class ProcessTrainingWorker:
         if record.full:
             self._newest_full = record
         self._steps_done += 1
+
+
+def _end_child(process, commands, messages, deadline: float) -> None:
+    """Wait until ``deadline`` for a child told to stop, then terminate (and kill) it."""
+    process.join(max(0.05, deadline - time.monotonic()))
+    if process.is_alive():
+        process.terminate()
+        process.join(1.0)
+    if process.is_alive():
+        process.kill()
+        process.join(1.0)
+    _close(commands, messages)
+
+
+def _close(commands, messages) -> None:
+    if commands is not None:
+        commands.close()
+    if messages is not None:
+        messages.close()
+        messages.cancel_join_thread()
 
 
 def _load_weights(trainer, weights: dict) -> None:

@@ -127,8 +127,9 @@ class TrainingWorker:
         self._drain_commands()
         return True
 
-    def shutdown(self, timeout: float = 1.0) -> bool:
-        """End this worker for good (a thread worker has nothing more to end than ``stop``)."""
+    def shutdown(self, timeout: float = 1.0, wait: bool = True) -> bool:
+        """End this worker for good (a thread worker has nothing more to end than ``stop``;
+        its thread shares the trainer, so it is always waited for)."""
         return self.stop(timeout)
 
     def set_live(self, settings: dict) -> None:

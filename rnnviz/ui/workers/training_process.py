@@ -82,6 +82,13 @@ class _Child:
         self.weights_due = False
         self.last_sent = 0.0
 
+    def build_optimizers(self) -> None:
+        """Build the optimisers now, while the window shows the preset: torch's first one
+        imports torch._dynamo (~1 s), which the first step would otherwise wait for."""
+        for trainer in (self.trainer, self.compare):
+            if trainer is not None:
+                trainer.optimizer  # noqa: B018 (built on first use)
+
     # -- commands ----------------------------------------------------------------------------
     def _check_parent(self) -> None:
         if os.getppid() != self.parent:
@@ -225,5 +232,6 @@ def serve(conn, out, settings, config, with_compare: bool = True, states=None) -
     gc.collect()  # then exempt torch & co. from later full collections (see ui/app.py)
     gc.freeze()
     out.put({"ops": [], "finished": False, "error": None, "ready": True})
+    child.build_optimizers()
     child.serve()
     os._exit(0)  # nothing left to flush (the queue's was cancelled); skip torch's slow teardown

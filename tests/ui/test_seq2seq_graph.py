@@ -1,0 +1,64 @@
+"""The Encoder-decoder panel in the real window: the encoder over the source, the decoder fed
+<bos> and the target and ending at the <eos> step, its outputs coloured against the target,
+and attention links whose arches stay apart (nested links of reversal are told apart)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from tests.ui.test_seq2seq_panels import TIMEOUT, trained_panel
+
+
+def texts_by_row(panel) -> dict[float, list[tuple[float, str, str]]]:
+    """The plot's text items grouped by their y: [(x, text, colour)] sorted by x."""
+    rows: dict[float, list] = {}
+    for item in panel.plot.getPlotItem().items:
+        if isinstance(item, pg.TextItem):
+            pos = item.pos()
+            colour = item.textItem.defaultTextColor().name()
+            rows.setdefault(round(pos.y(), 2), []).append((pos.x(), item.toPlainText(), colour))
+    return {y: sorted(row) for y, row in rows.items()}
+
+
+def arches(panel) -> list[tuple[float, float]]:
+    """(span in x, top in y) of every link drawn as an arch (24 points)."""
+    found = []
+    for item in panel.plot.getPlotItem().listDataItems():
+        x, y = item.getData()
+        if x is not None and len(x) == 24:
+            found.append((abs(float(x[-1] - x[0])), float(y.max())))
+    return found
+
+
+def test_the_graph_draws_both_halves_with_bos_and_eos_and_apart_arches(qtbot, make_window):
+    window, panel, sample = trained_panel(
+        qtbot, make_window, "reverse_attention", "seq2seq_graph", 6
+    )
+    qtbot.waitUntil(
+        lambda: panel.record is not None and panel.record.sample is sample, timeout=TIMEOUT
+    )
+    rows = texts_by_row(panel)
+    T_in, T_out = len(sample.input_tokens), len(sample.target_tokens)
+    assert sample.target_tokens[-1] == "<eos>"
+    inputs = [text for _, text, _ in rows[0.0]]  # encoder inputs, then the decoder's fed tokens
+    assert inputs == [*sample.input_tokens, "<bos>", *sample.target_tokens[:-1]]
+    outputs = rows[2.25]  # one output per target token, the last at the <eos> step
+    assert len(outputs) == T_out
+    labels = window.trainer.task.output_labels
+    best = np.argmax(sample.y_hat[:T_out], -1)
+    for (_, text, colour), k, target in zip(outputs, best, sample.target_tokens, strict=True):
+        assert text == labels[int(k)]
+        assert colour == ("#43a047" if labels[int(k)] == target else "#e53935")
+    assert [text for _, text, _ in rows[2.8]] == ["encoder", "decoder"]
+    drawn = arches(panel)
+    links = panel.export_tables()["links"].rows
+    assert len(drawn) == len(links) >= T_out
+    # a wider link arches higher, so links of one centre (i + j constant) do not meet
+    by_span = sorted(drawn)
+    for (span_a, top_a), (span_b, top_b) in zip(by_span, by_span[1:], strict=False):
+        assert top_a <= top_b
+        if span_b > span_a:
+            assert top_b > top_a
+    assert max(top for _, top in drawn) < 2.1  # below the output row
+    assert T_in == len(sample.x)
