@@ -77,10 +77,10 @@ def run_app(
         window.confirm_discard = False
     # a screenshot may be larger than the screen (it is grabbed, not looked at)
     window.resize(*(size if screenshot else fit_to_screen(app, size)))
+    if text_size is not None:  # before the first show, which lays the docks out for it
+        window.set_text_size(text_size)
     window.show()
     quiet_garbage_collector()
-    if text_size is not None:
-        window.set_text_size(text_size)
     for key in show:
         window.show_panel(key)
     if presentation:

@@ -8,7 +8,14 @@ is stored with the state: raising it makes older saved layouts be ignored.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QTabBar,
+    QWidget,
+)
 
 from rnnviz.ui.dock_title import DockTitle
 from rnnviz.ui.panel_help import PANEL_HELP
@@ -115,6 +122,53 @@ def arrange_docks(
         group[0].raise_()
 
 
+#: below this window height (pixels) the panels are laid out in one row (tab groups side by
+#: side) instead of two: two rows left the lower one ~150 px at 1280x720, and at 1600x1000
+#: and 1920x1080 still cut the predictions' plot or the unrolled graph's legend (issue 16)
+COMPACT_HEIGHT = 1200
+#: from this window width (pixels) the one row holds three tab groups instead of two
+WIDE = 1800
+
+
+def is_compact(height: int) -> bool:
+    """Whether a window ``height`` pixels high gets the one-row (compact) dock layout."""
+    return height < COMPACT_HEIGHT
+
+
+def compact_docks(
+    window: QMainWindow,
+    sidebar: QDockWidget,
+    panels: dict[str, Panel],
+    docks: dict[str, QDockWidget],
+    text_scale: float = 1.0,
+) -> None:
+    """The one-row layout for windows under ``COMPACT_HEIGHT``: tab groups side by side,
+    each the full height under the toolbars. In a window ``WIDE`` or wider (times the text
+    size above 1: at 1.5 three groups need ~2060 px) three groups:
+    the "training" panels (loss first), the "model" panels (and any other area), the
+    "gradients" panels; in a narrower one (a projector's 1280x720) two: the training then
+    the gradients panels on the left, the model panels on the right. The first tab of each
+    group is raised (the window then raises the preset's)."""
+    groups: dict[str, list[QDockWidget]] = {}
+    for key, panel in panels.items():
+        groups.setdefault(panel.area, []).append(docks[key])
+    training, gradients = groups.pop("training", []), groups.pop("gradients", [])
+    model = [dock for group in groups.values() for dock in group]
+    if window.width() >= WIDE * max(1.0, text_scale):
+        row = [group for group in (training, model, gradients) if group]
+    else:
+        row = [group for group in (training + gradients, model) if group]
+    for before, group in zip(row, row[1:], strict=False):
+        window.splitDockWidget(before[0], group[0], Qt.Orientation.Horizontal)
+    for group in row:
+        for dock in group[1:]:
+            window.tabifyDockWidget(group[0], dock)
+        group[0].raise_()
+    width = max(len(row), window.width() - sidebar.width())
+    firsts = [group[0] for group in row]
+    window.resizeDocks(firsts, [width // len(row)] * len(row), Qt.Orientation.Horizontal)
+
+
 def default_dock_sizes(
     window: QMainWindow,
     sidebar: QDockWidget,
@@ -132,13 +186,23 @@ def default_dock_sizes(
             lower.append(docks[key])
     if len(training) == 2:
         window.resizeDocks(training, [700, 540], Qt.Orientation.Horizontal)
-    if training and lower:  # 38 : 62 of the height there is (fixed sizes squeezed the top
-        # row's plots to a few pixels in a small window, once the lesson strip took its line)
+    if training and lower:  # 45 : 55 of the height there is (fixed sizes squeezed the top
+        # row's plots to a few pixels in a small window, once the lesson strip took its line;
+        # at 38 : 62 the predictions' plot was below the fold at 1600x1000)
         height = training[0].height() + lower[0].height()
-        top = max(260, int(0.38 * height))
+        top = max(260, int(0.45 * height))
         window.resizeDocks([training[0], lower[0]], [top, height - top], Qt.Orientation.Vertical)
     if len(lower) == 2:
         window.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
+
+
+def unelided_tabs(window: QMainWindow) -> None:
+    """Dock tabs with their whole titles, scrolling with arrows when they do not fit: elided,
+    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16)."""
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window:  # the dock areas' tab bars (not a panel's own tabs)
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
 
 class SavedLayout:
@@ -162,6 +226,10 @@ class SavedLayout:
             self.window.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.window.restoreState(state, LAYOUT_VERSION)
+
+    def keep_as_default(self) -> None:
+        """The layout as it is now is the one View ▸ Reset layout goes back to."""
+        self._default_state = self.window.saveState(LAYOUT_VERSION)
 
     def reset(self, docks: list[QDockWidget]) -> None:
         """Back to the default layout, with every one of ``docks`` shown and docked."""

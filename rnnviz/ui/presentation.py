@@ -117,8 +117,13 @@ class Presentation:
         for dock in docks:
             dock.setFloating(False)
             dock.show()
-        if len(docks) == 2:
+        if len(docks) == 2:  # out of their tab groups first: Qt tabs a split of a tabbed dock
+            for dock in docks:
+                window.removeDockWidget(dock)
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks[0])
             window.splitDockWidget(docks[0], docks[1], Qt.Orientation.Horizontal)
+            for dock in docks:
+                dock.show()
             width = max(1, window.width() // 2)
             window.resizeDocks(docks, [width, width], Qt.Orientation.Horizontal)
         docks[0].raise_()

@@ -24,10 +24,13 @@ from rnnviz.ui.display import Display
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
+    compact_docks,
     default_dock_sizes,
+    is_compact,
     join_area,
     make_dock,
     panel_dock,
+    unelided_tabs,
 )
 from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
@@ -285,6 +288,14 @@ class MainWindow(RunPassThroughs, QMainWindow):
             self._sized = True
             if not self.layout_store.saved:
                 default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
+                if is_compact(self.height()):
+                    compact_docks(self, self.sidebar_dock, self.panels, self.docks, style.SCALE)
+                    self.layout_store.keep_as_default()
+                    settings = self.run_settings
+                    for key in settings.show if settings is not None else ():
+                        if key in self.docks:  # the preset's panels in front again
+                            self.docks[key].raise_()
+        unelided_tabs(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):

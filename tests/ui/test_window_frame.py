@@ -68,6 +68,7 @@ def test_a_registered_panel_gets_a_dock_and_records(qtbot, make_window):
         panels._EXTRA.remove(CountingPanel)
     panel = window.panels["counting_test_panel"]
     assert panel.resets == 1 and panel.context.chains == ("L0.fwd",)
+    window.show_panel("counting_test_panel")  # a tab of the short window's one-row layout
     window.run_steps(3)
     qtbot.waitUntil(lambda: not window.running and window.shown_step == 3, timeout=TIMEOUT)
     assert panel.records and panel.records[-1] == 3

@@ -38,9 +38,9 @@ class AttentionPanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
-        # a wrapped label gives the panel a height-for-width, which the dock's scroll area
-        # honours with the plot's preferred height: the plot would be cut off at the bottom
-        self.summary.setWordWrap(False)
+        # wrapped (one line was cut at text size 1.5): the dock's PanelHolder gives a panel
+        # with a height-for-width its minimum height, so the plot is not pushed below
+        self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.mode_box = QComboBox()
         self.mode_box.setFont(plot_font())

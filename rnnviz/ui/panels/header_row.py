@@ -3,19 +3,24 @@
 A QHBoxLayout header (summary, combo boxes, buttons, the step tag) is as wide as all its
 widgets together: in a narrow dock the summary was squeezed to nothing and the buttons
 pushed out of sight behind a scroll bar ("t + 1" at 1280x720, "Animate step" at 1600x1000).
-A flow layout (superqt's) puts what does not fit on the next line.
+A flow layout (superqt's) puts what does not fit on the next line; a summary wider than
+the whole row is given the row's width and wraps (superqt's flow lays every item out at its
+size hint, so a long summary ran past the dock's edge: the loss line at 1280x720).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel, QLayoutItem, QSizePolicy, QWidget
 from superqt import QFlowLayout
 
 
 class HeaderRow(QFlowLayout):
-    """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the stretch and the
-    alignment are moot in a flow); ``addStretch`` does nothing."""
+    """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the alignment is moot
+    in a flow; a label with a stretch is a summary, which wraps); ``addStretch`` does
+    nothing."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,7 +36,70 @@ class HeaderRow(QFlowLayout):
             policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
             widget.setSizePolicy(policy)
             widget.setMinimumWidth(40)
+        if isinstance(widget, QLabel) and (stretch > 0 or widget.minimumWidth() == 40):
+            widget.setWordWrap(True)  # a summary: at most the row's width, wrapped as needed
         super().addWidget(widget)
 
     def addStretch(self, stretch: int = 0) -> None:  # noqa: N802 (Qt name)
         pass
+
+    def _doLayout(self, rect: QRect, test_only: bool = False) -> int:  # noqa: N802 (superqt)
+        """superqt's flow, but no item wider than the row (a wrapping label then takes the
+        height its text needs at that width). Returns the height the items take."""
+        left, top, right, bottom = self.getContentsMargins()
+        area = rect.adjusted(left, top, -right, -bottom)
+        space_x, space_y = (
+            self._spacing(Qt.Orientation.Horizontal),
+            self._spacing(Qt.Orientation.Vertical),
+        )
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._item_list:
+            if item.isEmpty():  # a hidden widget takes no room
+                continue
+            size = _fitted(item, area.width())
+            if x + size.width() > area.right() + 1 and x > area.x():
+                x, y, line_height = area.x(), y + line_height + space_y, 0
+            if not test_only:
+                item.setGeometry(QRect(QPoint(x, y), size))
+            x += size.width() + space_x
+            line_height = max(line_height, size.height())
+        return y + line_height - rect.y() + bottom
+
+    def _spacing(self, orientation: Qt.Orientation) -> int:
+        """The spacing set, else the style's between two buttons (as superqt's flow)."""
+        horizontal = orientation == Qt.Orientation.Horizontal
+        space = self.horizontalSpacing() if horizontal else self.verticalSpacing()
+        if space >= 0:
+            return space
+        button = QSizePolicy.ControlType.PushButton  # at least 6 px: a label must not touch
+        return max(6, QApplication.style().layoutSpacing(button, button, orientation))
+
+
+def _fitted(item: QLayoutItem, width: int) -> QSize:
+    """``item``'s size hint, at most ``width`` wide (and as high as that width needs)."""
+    hint = item.sizeHint()
+    label = item.widget()
+    if isinstance(label, QLabel) and label.wordWrap():  # its hint is a narrow column
+        natural = min(_one_line_width(label), width)
+        return QSize(natural, item.heightForWidth(natural))
+    if hint.width() <= width:
+        return hint
+    width = max(width, item.minimumSize().width())
+    height = item.heightForWidth(width) if item.hasHeightForWidth() else hint.height()
+    return QSize(width, max(height, hint.height() if not item.hasHeightForWidth() else 0))
+
+
+def _one_line_width(label: QLabel) -> int:
+    """The width ``label``'s text takes unwrapped (a wrapping label's size hint is a narrow
+    column: "loss / 7.4e-08 / accuracy / 1" one word a line)."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    text = label.text()
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)
+    )
+    document.setHtml(text) if rich else document.setPlainText(text)
+    margins = label.contentsMargins()
+    extra = margins.left() + margins.right() + 2 * max(0, label.margin()) + 4
+    return int(document.idealWidth()) + extra

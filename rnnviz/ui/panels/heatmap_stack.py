@@ -102,7 +102,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.steps = 0
         self.units = 0
         self._syncing = False
-        self.setMinimumHeight(240)
+        self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def build(

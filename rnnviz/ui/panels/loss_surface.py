@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.surface import SurfaceGrid, SurfaceSource, first_exit
 from rnnviz.session.surface import SavedSurface
+from rnnviz.ui.elided_label import ElidedLabel
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.surface_controls import SurfaceControls
@@ -95,9 +95,7 @@ class LossSurfacePanel(Panel):
         self.plane_box, self.resolution = controls.plane_box, controls.resolution
         self.cancel_button, self.log_scale = controls.cancel_button, controls.log_scale
         layout.addLayout(controls)
-        self.summary = QLabel("")
-        self.summary.setWordWrap(False)  # one item per line; a wrapped label gets clipped
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary = ElidedLabel("")  # one item per line, cut with "…" and a tooltip
         self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing() + 4)
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)

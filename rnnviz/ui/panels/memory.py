@@ -47,6 +47,7 @@ class MemoryPanel(HeatmapPanel):
         self.text_row = QHBoxLayout()
         self.text_caption = QLabel("")
         self.text_caption.setFont(plot_font())
+        self.text_caption.setWordWrap(True)  # one line was wider than the dock at 1280x720
         self.colour_by = QComboBox()
         self.colour_by.setFont(plot_font())
         self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
@@ -166,7 +167,9 @@ class MemoryPanel(HeatmapPanel):
                 f"<a href='t:{k}' style='background-color:{back}; color:{fore}; "
                 f"text-decoration: none; {border}'>{shown}</a>"
             )
-        return ("&nbsp;" if words else "").join(spans)
+        # a breakable space between words, a zero-width one between characters: the text
+        # wraps at the panel's width (joined without breaks, it scrolled sideways)
+        return (" " if words else "\u200b").join(spans)
 
     def _token_clicked(self, link: str) -> None:
         if link.startswith("t:"):

@@ -16,12 +16,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import finite_abs_max, label_css, plot_font, style_plot
 from rnnviz.ui.panels.heatmap_stack import IndexAxis
 from rnnviz.ui.panels.ntm_text import head_html, head_rows, summary_line
@@ -45,13 +46,12 @@ class NTMMemoryPanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
-        self.summary.setWordWrap(False)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.head_box = QComboBox()
         self.head_box.setFont(plot_font())
         self.head_box.setToolTip("Which read / write head the weightings and parameters show")
         self.head_box.currentIndexChanged.connect(lambda _index: self._redraw())
-        header = QHBoxLayout()
+        header = HeaderRow()  # the summary wraps at the dock's width (one line was cut)
         header.addWidget(self.summary, 1)
         header.addWidget(self.head_box)
         header.addWidget(self.step_tag)

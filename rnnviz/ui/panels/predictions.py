@@ -276,7 +276,7 @@ class PredictionsPanel(ComparedPredictions, Panel):
         tokens = sample.input_tokens
         per_step_targets = any(sample.target_tokens)  # a CTC sample's labels have no step
         if per_step_targets and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
-            self.text.setText(_coloured_characters(sample))
+            self.text.setText(_coloured_characters(sample, self._characters_per_row()))
         else:
             self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
         self.text.setVisible(bool(self.text.text()))
@@ -308,6 +308,16 @@ class PredictionsPanel(ComparedPredictions, Panel):
             "<b>Generated (temperature 0.8):</b><br>" + html.escape(result).replace("\n", "⏎ ")
         )
 
+    def _characters_per_row(self) -> int:
+        """How many monospace characters the text's width holds (at least 8)."""
+        width = self.width() - 40  # margins, and room for a scroll bar to come and go
+        return max(8, width // max(1, self.text.fontMetrics().horizontalAdvance("0")))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.sample is not None and self.text.isVisible():
+            self._show_text(self.sample)  # the character rows as long as the new width holds
+
     def _t_changed(self, t: int) -> None:
         self.t_line.setPos(t + 1)  # the plot reads t = 1..T
         if 0 <= t < self.table.columnCount():  # the selected step's column in view
@@ -322,15 +332,24 @@ def _rounded_number(text: str) -> str:
         return text
 
 
-def _coloured_characters(sample: SampleRecord) -> str:
-    """Input text, and underneath it the predicted next characters: green right, red wrong."""
-    inputs = "".join(html.escape(s) for s in sample.input_tokens)
+def _coloured_characters(sample: SampleRecord, per_row: int) -> str:
+    """Input text, and underneath it the predicted next characters: green right, red wrong.
+
+    In rows of ``per_row`` characters (each input row over its predictions, so that a
+    character and its prediction stay one above the other): a row without spaces cannot
+    word-wrap, and 100 characters in one row made the panel scroll sideways."""
+    inputs = [html.escape(s) for s in sample.input_tokens]
     cells = []
     for t, predicted in enumerate(sample.predicted_tokens):
         target = token_at(sample.target_tokens, t)
         colour = "#66bb6a" if predicted == target else "#ef5350"
         cells.append(f'<span style="color:{colour}">{html.escape(predicted) or " "}</span>')
-    return f"<b>input</b><br>{inputs}<br><b>predicted next character</b><br>{''.join(cells)}"
+    rows = []
+    for start in range(0, max(len(inputs), len(cells)), per_row):
+        end = start + per_row
+        pair = "".join(inputs[start:end]) + "<br>" + "".join(cells[start:end])
+        rows.append(f'<span style="white-space:pre">{pair}</span>')  # spaces kept
+    return "<b>input / predicted next character</b><br>" + "<br><br>".join(rows)
 
 
 def _describe(task) -> str:

@@ -41,7 +41,6 @@ class Seq2SeqGraphPanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
-        self.summary.setWordWrap(False)  # see attention.py: a wrapped label clips the plot
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header = QHBoxLayout()  # the summary has a row of its own: beside the tag it is cut
         header.addStretch(1)
@@ -53,7 +52,7 @@ class Seq2SeqGraphPanel(Panel):
         self.note.setFont(plot_font(2))
         layout.addWidget(self.note, 1)
         self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(160)  # with the decode row, 180 overflowed 1280x720
         item = self.plot.getPlotItem()
         style_plot(item)
         item.hideButtons()

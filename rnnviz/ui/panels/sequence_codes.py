@@ -36,7 +36,7 @@ class SequenceCodesPanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setFont(plot_font())
-        self.summary.setWordWrap(False)  # see attention.py: a wrapped label clips the plot
+        self.summary.setWordWrap(True)  # see attention.py: one line was cut at 1600x1000
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton("Recompute")
         self.button.setToolTip("The codes of the current weights")

@@ -1,7 +1,8 @@
 """The loss surface panel's controls: which plane, which two parameters (exact plane), the
 span and resolution of the grid, log heights, Recompute / Cancel, automatic recomputing and
-the progress bar. Three short rows, so the panel fits beside the model panels on a
-1280-pixel screen and leaves most of its height to the surface."""
+the progress bar. They flow (wrap onto as many rows as the dock's width needs), so the
+panel fits beside the model panels on a 1280-pixel screen at any text size and leaves most
+of its height to the surface; a grid of fixed columns was wider than its dock there."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QWidget,
 )
 
 from rnnviz.engine.surface import (
@@ -26,6 +28,7 @@ from rnnviz.engine.surface import (
     scalar_labels,
 )
 from rnnviz.session.surface import SavedSurface
+from rnnviz.ui.panels.header_row import HeaderRow
 
 PLANES = (
     ("exact", "Two parameters (exact)"),
@@ -35,8 +38,8 @@ PLANES = (
 DEFAULT_SPAN = {"exact": 5.0, "random": 1.0, "pca": 1.0}
 
 
-class SurfaceControls(QGridLayout):
-    """The controls' widgets in a grid layout (the panel connects their signals)."""
+class SurfaceControls(HeaderRow):
+    """The controls' widgets in a flow layout (the panel connects their signals)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +65,7 @@ class SurfaceControls(QGridLayout):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
+        self.plane_box.setMinimumContentsLength(len(PLANES[0][1]))
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
             box.setToolTip(f"The {axis} parameter of the exact plane.")
             box.setMinimumContentsLength(8)
@@ -89,20 +93,17 @@ class SurfaceControls(QGridLayout):
         self.auto_every.setPrefix("auto ")
 
     def _place(self) -> None:
-        self.addWidget(QLabel("plane"), 0, 0)
-        self.addWidget(self.plane_box, 0, 1, 1, 3)
-        self.addWidget(self.recompute_button, 0, 4)
-        self.addWidget(self.cancel_button, 0, 5)
-        self.addWidget(QLabel("params"), 1, 0)
-        self.addWidget(self.param_a, 1, 1, 1, 2)
-        self.addWidget(self.param_b, 1, 3, 1, 2)
-        self.addWidget(self.log_scale, 1, 5)
-        self.addWidget(QLabel("span"), 2, 0)
-        self.addWidget(self.span, 2, 1)
-        self.addWidget(QLabel("grid"), 2, 2)
-        self.addWidget(self.resolution, 2, 3)
-        self.addWidget(self.auto_every, 2, 4)
-        self.addWidget(self.progress, 2, 5)
+        """In the flow's order: what the surface is, how fine, then the actions."""
+        self.addWidget(_labelled("plane", self.plane_box))
+        self.addWidget(_labelled("params", self.param_a, self.param_b))
+        self.addWidget(_labelled("span", self.span))
+        self.addWidget(_labelled("grid", self.resolution))
+        self.addWidget(self.auto_every)
+        self.addWidget(self.log_scale)
+        self.addWidget(self.recompute_button)
+        self.addWidget(self.cancel_button)
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("m" * 12))
+        self.addWidget(self.progress)
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -185,3 +186,14 @@ class SurfaceControls(QGridLayout):
         if percent is not None:
             self.progress.setValue(percent)
         self.cancel_button.setEnabled(busy)
+
+
+def _labelled(text: str, *widgets: QWidget) -> QWidget:
+    """``text`` and ``widgets`` on one line, kept together when the flow wraps."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel(text))
+    for widget in widgets:
+        row.addWidget(widget)
+    return group

@@ -16,10 +16,11 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from rnnviz.engine.surface import Plane, SurfaceGrid, bilinear
 from rnnviz.ui import style
+from rnnviz.ui.elided_label import ElidedLabel
 from rnnviz.ui.panels.surface_gl import HALF, HEIGHT, PATH_COLOURS, SurfaceGLView
 
 
@@ -90,7 +91,7 @@ class SurfaceViews(QTabWidget):
         map_page = QWidget()
         map_layout = QVBoxLayout(map_page)
         map_layout.setContentsMargins(0, 0, 0, 0)
-        self.notice = QLabel(self.gl_notice)
+        self.notice = ElidedLabel(self.gl_notice)  # a long notice must not widen the panel
         self.notice.setStyleSheet("color: #ffb74d; font-weight: bold;")
         self.notice.setVisible(bool(self.gl_notice))
         map_layout.addWidget(self.notice)
