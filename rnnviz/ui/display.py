@@ -80,7 +80,7 @@ class Display(QObject):
         for key, panel in self.panels.items():
             panel.reset(context)
             if key in self.docks:
-                self.docks[key].setWindowTitle(panel.title_for(context))
+                self.docks[key].setWindowTitle(panel.title_for(context).replace("&", "&&"))
         self._set_aside_docks(context)
 
     def applicable_keys(self) -> list[str]:

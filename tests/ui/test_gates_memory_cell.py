@@ -267,3 +267,5 @@ def test_cell_dock_is_named_after_the_cell_drawn(make_window):
     assert not panel.next_button.isEnabled() and not panel.prev_button.isEnabled()
     window.new_from_preset("lecture_lstm")
     assert dock.windowTitle() == "LSTM cell" and panel.next_button.isEnabled()
+    # a title with "&" is not a keyboard mnemonic in its tab ("Loss _metrics")
+    assert window.docks["loss"].windowTitle() == "Loss && metrics"
