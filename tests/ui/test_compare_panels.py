@@ -55,6 +55,7 @@ def test_the_compared_run_s_metrics_are_dashed_curves_and_in_the_summary(qtbot, 
         _, y = curve.getData()
         np.testing.assert_array_equal(y, history.series(f"metric:{name}"))
     record = history.record_at(window.compare_trainer.step_count)
-    assert f"softmax: loss {record.loss:.4g}" in panel.summary.text()
+    assert f"softmax {record.loss:.4g}" in panel.summary.text()
+    assert f"softmax: loss {record.loss:.4g}" in panel.summary.toolTip()
     columns = [str(h) for h in panel.export_tables()["compare"].header]
     assert f"softmax: {history.metric_names()[0]}" in columns

@@ -142,6 +142,7 @@ class LossPanel(Panel):
         self._metric_curves: dict[str, pg.PlotDataItem] = {}
         self._compare_metric_curves: dict[str, pg.PlotDataItem] = {}  # dashed, compare mode
         self._summary = ""  # the shown step's numbers (compare mode adds the second run's)
+        self._shown_loss: float | None = None
         self._event_lines: list[pg.InfiniteLine] = []
         self._drawn_len = -1
         self._drawn_events = 0
@@ -188,8 +189,9 @@ class LossPanel(Panel):
         if len(history.events) != self._drawn_events:
             self._draw_events(history)
         # the shown step's numbers (the newest, or the one viewed; its step is in the tag)
-        self._summary = _numbers(record)
+        self._summary, self._shown_loss = _numbers(record), record.loss
         self.summary.setText(self._summary)
+        self.summary.setToolTip("")
         for plot in (self.loss_plot, self.metric_plot):
             keep_legend_off_data(plot)
 
@@ -217,7 +219,10 @@ class LossPanel(Panel):
             self._drop_compare_metrics()
             self._compare_label = label
         first = run_label(self.context.spec if self.context is not None else None)
-        self.summary.setText(f"{first}: {self._summary}   |   {label}: {_numbers(record)}")
+        if self._shown_loss is not None:  # one line; both runs' metrics in the tooltip
+            losses = f"{first} {self._shown_loss:.4g} · {label} {record.loss:.4g}"
+            self.summary.setText(f"loss: {losses}")
+            self.summary.setToolTip(f"{first}: {self._summary}\n{label}: {_numbers(record)}")
         n = len(history)
         if n == self._compare_len:
             return
