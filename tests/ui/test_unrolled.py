@@ -362,3 +362,21 @@ def test_a_padded_sentence_s_padding_is_drawn_faint(qtbot, make_window):
     ts = np.array([node.t for node in panel.graph.nodes])
     assert (alphas[ts >= real] == DIM_ALPHA).all()
     assert (alphas[ts < real] > DIM_ALPHA).all()
+
+
+def test_time_step_labels_never_overlap_in_a_narrow_panel(qtbot, make_window):
+    """Issue 16 (seen at 1280x720): the step labels ran into each other ("16 19.31 34")."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_log_axes import labels
+
+    window = make_window("char_lstm")
+    window.resize(900, 700)
+    window.show_panel("unrolled")
+    QApplication.processEvents()
+    axis = window.panels["unrolled"].plot.getPlotItem().getAxis("bottom")
+    drawn = labels(axis)
+    assert len(drawn) >= 2
+    for i, (rect, text) in enumerate(drawn):
+        for other, other_text in drawn[i + 1 :]:
+            assert not rect.intersects(other), (text, other_text)

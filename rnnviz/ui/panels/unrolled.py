@@ -108,7 +108,8 @@ class UnrolledPanel(BpttAnimation, Panel):
         header.addWidget(self.step_tag)
         layout.addLayout(header)
 
-        self.plot = pg.PlotWidget()
+        # ReadableAxis drops a tick label that would overlap one already placed ("16 19.31 34")
+        self.plot = pg.PlotWidget(axisItems=style.axis_items())
         self.plot.setMinimumHeight(200)
         self.plot.setBackground(style.BACKGROUND)
         item = self.plot.getPlotItem()
