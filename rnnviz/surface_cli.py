@@ -84,7 +84,7 @@ def surface_command(args) -> int:
         runner = DaskBlocks(scheduler, args.workers or 2)
     try:
         total = args.resolution**2
-        with tqdm(total=total, desc="surface", unit="pt", file=sys.stderr) as bar:
+        with _quiet_bar(tqdm)(total=total, desc="surface", unit="pt", file=sys.stderr) as bar:
             grid = compute_in_blocks(job, runner, progress=lambda done, _: bar.update(done - bar.n))
     finally:
         runner.close()
@@ -97,6 +97,16 @@ def surface_command(args) -> int:
         f"worker(s) {where}, {grid.seconds:.1f} s), loss {_range(grid.loss)}, saved to {written}"
     )
     return 0
+
+
+def _quiet_bar(tqdm):
+    """tqdm without its monitor thread (tqdm 4.70 keeps it after the bar closes; the bar is
+    updated per block, so nothing needs it)."""
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar
 
 
 def _range(loss) -> str:
