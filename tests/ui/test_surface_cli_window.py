@@ -46,3 +46,18 @@ def test_the_window_draws_the_cli_surface_without_computing(
     drawn = panel.tabs.image.image
     assert np.array_equal(drawn, heights(surface.grid.loss, panel.log_scale.isChecked()))
     assert "surface at step 6" in panel.summary.text()
+
+
+def test_the_panel_computes_an_encoder_decoders_surface(qtbot, make_window):
+    """date_attention once failed with KeyError 'rnn.weight_ih_l0' (a plain RNN's path)."""
+    window = make_window("date_attention")
+    panel = window.panels["loss_surface"]
+    panel.resolution.setValue(5)
+    window.show_panel("loss_surface")
+    session = window.run_control.session
+    qtbot.waitUntil(lambda: not panel._busy, timeout=TIMEOUT)
+    panel.recompute()
+    qtbot.waitUntil(lambda: session.surface is not None, timeout=TIMEOUT)
+    grid = session.surface.grid
+    assert grid.loss.shape == (5, 5) and np.isfinite(grid.loss).all()
+    assert grid.method != "stacked" and "Error" not in panel.summary.text()
