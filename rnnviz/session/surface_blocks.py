@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -112,10 +113,13 @@ class SurfaceJob:
         )
 
 
-def evaluate_block(job: SurfaceJob, method: str, coords: np.ndarray) -> np.ndarray:
+def evaluate_block(
+    job: SurfaceJob, method: str, coords: np.ndarray, stop: threading.Event | None = None
+) -> np.ndarray:
     """Loss [G] at plane coordinates [G, 2] by the path ``method`` on one thread (a Dask task:
-    module-level, so workers import it)."""
-    return GridEvaluator(job.source, job.plane, method=method, workers=1).losses(coords)
+    module-level, so workers import it). SurfaceCancelled between chunks once ``stop`` is set."""
+    evaluator = GridEvaluator(job.source, job.plane, method=method, workers=1)
+    return evaluator.losses(coords, cancel=stop)
 
 
 def choose_method(job: SurfaceJob) -> tuple[str, float]:
@@ -134,7 +138,8 @@ def split(count: int, blocks: int) -> list[slice]:
 
 
 class LocalBlocks:
-    """Blocks on this machine: one per thread."""
+    """Blocks on this machine: one per thread. A caller that stops early (Ctrl-C, an error)
+    stops the blocks under way at their next chunk, so no thread outlives ``run``."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.slots = max(1, workers or GridEvaluator.default_workers())
@@ -142,12 +147,17 @@ class LocalBlocks:
 
     def run(self, job: SurfaceJob, method: str, parts: list[np.ndarray]) -> Iterator:
         """Each block's (index, losses) as it finishes."""
+        stop = threading.Event()
         with ThreadPoolExecutor(self.slots, thread_name_prefix="rnnviz-surface-block") as pool:
-            futures = {pool.submit(evaluate_block, job, method, p): i for i, p in enumerate(parts)}
+            futures = {
+                pool.submit(evaluate_block, job, method, part, stop): i
+                for i, part in enumerate(parts)
+            }
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()
             finally:
+                stop.set()  # (all done on a normal end) the blocks under way stop
                 for future in futures:
                     future.cancel()
 
@@ -177,13 +187,16 @@ def compute_in_blocks(
     slices = split(len(coords), runner.slots * runner.blocks_per_slot)
     loss = np.full(len(coords), np.nan)
     done = 0
-    for index, values in runner.run(job, method, [coords[s] for s in slices]):
-        loss[slices[index]] = values
-        done += slices[index].stop - slices[index].start
-        if progress is not None:
-            progress(done, len(coords))
-        if cancel is not None and cancel.is_set():
-            raise SurfaceCancelled()
+    # closing: a stop here (cancel, Ctrl-C) ends the runner's blocks now, not when the
+    # traceback holding the generator is freed
+    with closing(runner.run(job, method, [coords[s] for s in slices])) as blocks:
+        for index, values in blocks:
+            loss[slices[index]] = values
+            done += slices[index].stop - slices[index].start
+            if progress is not None:
+                progress(done, len(coords))
+            if cancel is not None and cancel.is_set():
+                raise SurfaceCancelled()
     a, b = job.axes()
     return SurfaceGrid(
         a=a,

@@ -11,7 +11,7 @@ import torch
 
 from rnnviz.cli import main
 from rnnviz.engine.crf_objective import objective_loss
-from rnnviz.engine.surface import SurfaceSource, compute_surface
+from rnnviz.engine.surface import SurfaceCancelled, SurfaceSource, compute_surface
 from rnnviz.session.files import read_session
 from rnnviz.session.session import Session
 from rnnviz.session.surface_blocks import LocalBlocks, SurfaceJob, compute_in_blocks
@@ -82,6 +82,24 @@ def test_blocks_here_equal_the_panels_computation(preset, plane):
     panel = compute_surface(job.source, job.plane, *job.ranges, GRID, method=blocks.method)
     np.testing.assert_allclose(blocks.loss, panel.loss, rtol=0, atol=1e-6)
     assert_direct(job, blocks.loss)
+
+
+def test_cancel_stops_the_blocks_and_their_threads():
+    session = trained("adding_lstm", steps=2)
+    job = SurfaceJob.of(SurfaceSource.from_trainer(session.trainer), "random", resolution=41)
+    runner = LocalBlocks(2)
+    runner.blocks_per_slot = 8
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        cancel.set()
+
+    with pytest.raises(SurfaceCancelled):
+        compute_in_blocks(job, runner, method="stacked", progress=progress, cancel=cancel)
+    assert len(seen) == 1 and seen[0] < 41 * 41
+    assert not [t for t in threading.enumerate() if t.name.startswith("rnnviz-surface-block")]
 
 
 def test_the_cli_writes_the_surface_into_the_session(tmp_path, capsys):
