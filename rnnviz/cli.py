@@ -145,6 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     from rnnviz.sweep_cli import add_sweep_parser
 
     add_sweep_parser(sub)
+    from rnnviz.surface_cli import add_surface_parser
+
+    add_surface_parser(sub)
     return parser
 
 
@@ -239,7 +242,7 @@ def _window(args) -> int:
     )
 
 
-_COMMANDS = ("presets", "train", "export", "sweep")
+_COMMANDS = ("presets", "train", "export", "sweep", "surface")
 
 
 def _with_open_flag(argv: list[str]) -> list[str]:
@@ -263,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             from rnnviz.sweep_cli import sweep_command
 
             return sweep_command(args)
+        if args.command == "surface":
+            from rnnviz.surface_cli import surface_command
+
+            return surface_command(args)
         return _window(args)
     except (SpecError, ValueError, OSError) as exc:
         print(f"rnnviz: error: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.engine.crf_objective import objective_loss
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.engine.surface import (
@@ -33,9 +34,12 @@ def direct_loss(source: SurfaceSource, flat: np.ndarray) -> float:
         count = int(np.prod(shape))
         weights[name] = flat[offset : offset + count].reshape(shape)
         offset += count
-    source.model.set_weights(weights)
-    with torch.no_grad():
-        return float(source.task.loss(source.model(source.batch.x).y, source.batch))
+    model = source.model
+    model.set_weights(weights)
+    with torch.no_grad():  # what the trainer computes (a seq2seq reads the targets, a CRF its own)
+        return float(
+            objective_loss(model, source.task, model.forward_batch(source.batch).y, source.batch)
+        )
 
 
 def trainer_for(kind: str, **spec) -> Trainer:
@@ -77,6 +81,33 @@ def test_grid_values_equal_direct_loss(kind, spec, kind_of_plane):
     grid = compute_surface(source, plane, a_range, b_range, resolution=7, coarse=4)
     rng = np.random.default_rng(0)
     for i, j in rng.integers(0, 7, size=(4, 2)):
+        flat = plane.points(np.array([grid.a[i], grid.b[j]]))
+        np.testing.assert_allclose(grid.loss[i, j], direct_loss(source, flat), rtol=1e-5, atol=1e-5)
+
+
+#: models whose parameters are not a plain recurrent model's ``rnn.*`` / ``head.*``, or whose
+#: loss is not the task's on ``model(x)``: encoder-decoders (teacher forcing), CRF, NTM, CTC
+PRESET_MODELS = [
+    "date_attention",
+    "parse_seq2seq",
+    "reverse_attention",
+    "slot_filling_crf",
+    "ntm_copy",
+    "ctc_speech",
+]
+
+
+@pytest.mark.parametrize("preset", PRESET_MODELS)
+@pytest.mark.parametrize("method", [None, "vmap", "fused", "loop"])
+def test_preset_grid_values_equal_direct_loss(preset, method):
+    trainer = Trainer.from_preset(load_preset(preset))
+    trainer.step(record=False)
+    source = SurfaceSource.from_trainer(trainer, batch_size=4)
+    plane = random_plane(source.weights, source.names, source.shapes, seed=1)
+    grid = compute_surface(source, plane, *plane.ranges(0.8), resolution=4, coarse=4, method=method)
+    if method is None and type(source.model).__name__ != "RecurrentModel":
+        assert grid.method != "stacked"  # the plain recurrent model's path is not chosen
+    for i, j in [(0, 0), (1, 2), (3, 1)]:
         flat = plane.points(np.array([grid.a[i], grid.b[j]]))
         np.testing.assert_allclose(grid.loss[i, j], direct_loss(source, flat), rtol=1e-5, atol=1e-5)
 

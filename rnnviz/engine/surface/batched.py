@@ -13,20 +13,30 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from rnnviz.engine.models import RecurrentModel, get_activation
+from rnnviz.engine.tasks.base import Batch
 
 STACKED_KINDS = ("elman", "irnn", "lstm", "gru")
 
 
-def stacked_supported(model: RecurrentModel) -> bool:
-    return model.spec.kind in STACKED_KINDS
+def stacked_supported(model) -> bool:
+    """True for a plain recurrent model of a stacked kind: its parameters are ``rnn.*`` and
+    ``head.*`` as ``_run_chain`` reads them. An encoder-decoder of LSTM / GRU cells
+    (``encoder.rnn.*``, ``decoder.rnn.*``, attention, teacher forcing) or an NTM is not one:
+    it goes through vmap of its own ``forward_batch``."""
+    return (
+        type(model) is RecurrentModel
+        and not model.spec.seq2seq
+        and model.spec.kind in STACKED_KINDS
+    )
 
 
-def stacked_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+def stacked_outputs(model: RecurrentModel, params: dict[str, Tensor], batch: Batch) -> Tensor:
     """Outputs [G, T, B, O] of ``model`` with parameters ``params`` (name -> [G, *shape]; any
-    parameter not given keeps the model's value). ``x``: [T, B, I]."""
+    parameter not given keeps the model's value) on ``batch`` (its x: [T, B, I])."""
+    x = batch.x
     spec = model.spec
     G = next(iter(params.values())).shape[0]
     full = {n: p.detach().expand(G, *p.shape) for n, p in model.named_parameters()}
@@ -138,20 +148,42 @@ def _gru_step(w_hh_t, b_hh, H) -> Callable:
     return step
 
 
-def vmapped_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
-    """Outputs [G, T, B, O] through ``vmap(functional_call(model, ...))`` (any model)."""
+class _BatchForward(nn.Module):
+    """``model.forward_batch(batch).y`` as a module's forward, so ``functional_call`` runs
+    what the trainer runs (an encoder-decoder reads the targets too: teacher forcing).
+    Its parameter names are the model's with a ``model.`` prefix."""
+
+    def __init__(self, model) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch: Batch) -> Tensor:
+        return self.model.forward_batch(batch).y
+
+
+def _prefixed(params: dict[str, Tensor]) -> dict[str, Tensor]:
+    return {f"model.{name}": value for name, value in params.items()}
+
+
+def vmapped_outputs(model, params: dict[str, Tensor], batch: Batch) -> Tensor:
+    """Outputs [G, T, B, O] through ``vmap(functional_call(model.forward_batch, ...))``
+    (any model)."""
     from torch.func import functional_call, vmap
 
+    wrapper = _BatchForward(model)
+
     def one(p: dict[str, Tensor]) -> Tensor:
-        return functional_call(model, p, (x,)).y
+        return functional_call(wrapper, p, (batch,))
 
-    return vmap(one)(params)
+    return vmap(one)(_prefixed(params))
 
 
-def looped_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+def looped_outputs(model, params: dict[str, Tensor], batch: Batch) -> Tensor:
     """Outputs [G, T, B, O], one model call per weight setting (the naive way; a fallback)."""
     from torch.func import functional_call
 
+    wrapper = _BatchForward(model)
+    named = _prefixed(params)
     G = next(iter(params.values())).shape[0]
-    ys = [functional_call(model, {n: v[g] for n, v in params.items()}, (x,)).y for g in range(G)]
+    ys = [functional_call(wrapper, {n: v[g] for n, v in named.items()}, (batch,)) for g in range(G)]
     return torch.stack(ys)

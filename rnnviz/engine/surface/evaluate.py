@@ -32,7 +32,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -192,7 +192,7 @@ class GridEvaluator:
         self.calibration_seconds = 0.0  # what choosing the path took
         width = model.spec.hidden_size * 4 * model.spec.num_directions
         self.chunk = chunk or int(np.clip(_CHUNK_ELEMENTS // (batch.batch_size * width), 4, 1024))
-        self._x = batch.x.to(dtype=torch.float32)
+        self._batch = replace(batch, x=batch.x.to(dtype=torch.float32))
 
     @property
     def calibrating(self) -> bool:
@@ -218,13 +218,13 @@ class GridEvaluator:
             offset += count
         with torch.no_grad():
             try:
-                y = self._outputs(model, params, self._x)  # [G, T, B, O]
+                y = self._outputs(model, params, self._batch)  # [G, T, B, O]
             except RuntimeError:
                 if self.method != "vmap":
                     raise
                 self.method, self._outputs = "loop", looped_outputs  # vmap unsupported here
                 self.batched = "loop"
-                y = self._outputs(model, params, self._x)
+                y = self._outputs(model, params, self._batch)
             loss = objective_loss(model, self.source.task, y, self.source.batch, params)
         return loss.double().numpy()
 

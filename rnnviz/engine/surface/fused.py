@@ -13,20 +13,23 @@ import torch
 from torch import Tensor
 
 from rnnviz.engine.models import RecurrentModel
+from rnnviz.engine.tasks.base import Batch
 
 
-def fused_outputs(model: RecurrentModel, params: dict[str, Tensor], x: Tensor) -> Tensor:
+def fused_outputs(model: RecurrentModel, params: dict[str, Tensor], batch: Batch) -> Tensor:
     """Outputs [G, T, B, O], one fused model call per weight setting. ``params``: name ->
     [G, *shape]. Writes the weights into ``model`` in place: the caller passes a private copy
     (each thread of ``GridEvaluator`` has its own)."""
     named = dict(model.named_parameters())
     targets = [(named[name], value) for name, value in params.items()]
     G = next(iter(params.values())).shape[0]
-    fused = model.fused_available  # else the explicit forward, as forward_fused would run
+    # else the explicit forward of the batch, as the trainer runs it (an encoder-decoder
+    # reads the targets too: teacher forcing)
+    fused = model.fused_available
     ys: list[Tensor] = []
     with torch.no_grad():
         for g in range(G):
             for param, value in targets:
                 param.copy_(value[g])
-            ys.append(model.forward_fused(x) if fused else model(x).y)  # [T, B, O]
+            ys.append(model.forward_fused(batch.x) if fused else model.forward_batch(batch).y)
     return torch.stack(ys)  # [G, T, B, O]

@@ -22,12 +22,10 @@ from rnnviz.engine.surface import (
     Plane,
     SurfaceGrid,
     SurfaceSource,
-    exact_plane,
-    pca_plane,
-    random_plane,
     scalar_labels,
 )
 from rnnviz.session.surface import SavedSurface
+from rnnviz.session.surface_blocks import DEFAULT_SPAN, make_plane
 from rnnviz.ui.panels.header_row import HeaderRow
 
 PLANES = (
@@ -35,7 +33,6 @@ PLANES = (
     ("random", "Random directions (Li et al.)"),
     ("pca", "PCA of the training path"),
 )
-DEFAULT_SPAN = {"exact": 5.0, "random": 1.0, "pca": 1.0}
 
 
 class SurfaceControls(HeaderRow):
@@ -118,13 +115,7 @@ class SurfaceControls(HeaderRow):
     def make_plane(self, source: SurfaceSource) -> Plane:
         """The chosen plane through ``source``'s weights; ValueError when it cannot be made
         (e.g. random directions of a two-parameter model)."""
-        kind = self.plane_kind
-        if kind == "random":
-            return random_plane(source.weights, source.names, source.shapes, seed=0)
-        if kind == "pca":
-            return pca_plane(source.weights, source.trajectory)
-        labels = scalar_labels(source.names, source.shapes)
-        return exact_plane(source.weights, *self.params, labels)
+        return make_plane(source, self.plane_kind, self.params)  # as `rnnviz surface` makes it
 
     def saved(self, source: SurfaceSource, plane: Plane, ranges, grid: SurfaceGrid):
         """A finished surface with the settings it was computed with, for the session."""
