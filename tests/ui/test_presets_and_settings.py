@@ -102,6 +102,7 @@ def test_lr_and_clipping_apply_mid_run_and_are_marked(qtbot, make_window):
 
 def test_what_the_gradients_are_of_switches_mid_run(qtbot, make_window):
     window = make_window("adding_lstm")
+    window.show_panel("gradients_time")  # a panel draws only while on screen
     window.run()
     qtbot.waitUntil(lambda: window.shown_step >= 3, timeout=TIMEOUT)
     history = window.trainer.history
