@@ -10,15 +10,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
 
-def test_a_closed_window_is_freed(qtbot, tmp_path):
+def open_train_and_close(qtbot, settings) -> None:
+    """A window that trains two steps and is closed and deleted (nothing here keeps it)."""
     from rnnviz.ui.window import MainWindow
 
-    def alive() -> int:
-        return sum(1 for o in gc.get_objects() if type(o) is MainWindow)
-
-    gc.collect()
-    before = alive()
-    settings = QSettings(str(tmp_path / "freed.ini"), QSettings.Format.IniFormat)
     window = MainWindow("adding_rnn", settings=settings)
     window.confirm_discard = False
     window.show()
@@ -27,7 +22,17 @@ def test_a_closed_window_is_freed(qtbot, tmp_path):
     qtbot.waitUntil(lambda: not window.running and window.shown_step == 2)
     window.close()
     window.deleteLater()
-    del window
+
+
+def test_a_closed_window_is_freed(qtbot, tmp_path):
+    from rnnviz.ui.window import MainWindow
+
+    def alive() -> int:
+        return sum(1 for o in gc.get_objects() if type(o) is MainWindow)
+
+    gc.collect()
+    before = alive()
+    open_train_and_close(qtbot, QSettings(str(tmp_path / "freed.ini"), QSettings.Format.IniFormat))
     QApplication.processEvents()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
