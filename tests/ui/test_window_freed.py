@@ -5,13 +5,14 @@ window (~30 MB per closed window; the test process grew to several GB)."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
 
-def open_train_and_close(qtbot, settings) -> None:
-    """A window that trains two steps and is closed and deleted (nothing here keeps it)."""
+def open_train_and_close(qtbot, settings) -> weakref.ref:
+    """A window that trains two steps and is closed and deleted; a weak reference to it."""
     from rnnviz.ui.window import MainWindow
 
     window = MainWindow("adding_rnn", settings=settings)
@@ -22,18 +23,13 @@ def open_train_and_close(qtbot, settings) -> None:
     qtbot.waitUntil(lambda: not window.running and window.shown_step == 2)
     window.close()
     window.deleteLater()
+    return weakref.ref(window)
 
 
 def test_a_closed_window_is_freed(qtbot, tmp_path):
-    from rnnviz.ui.window import MainWindow
-
-    def alive() -> int:
-        return sum(1 for o in gc.get_objects() if type(o) is MainWindow)
-
-    gc.collect()
-    before = alive()
-    open_train_and_close(qtbot, QSettings(str(tmp_path / "freed.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "freed.ini"), QSettings.Format.IniFormat)
+    closed = open_train_and_close(qtbot, settings)
     QApplication.processEvents()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
-    assert alive() == before
+    assert closed() is None
