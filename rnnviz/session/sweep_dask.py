@@ -11,6 +11,8 @@ scheduler (``allowed-failures`` 0): the sweep retries it once itself, as on the 
 
 from __future__ import annotations
 
+import uuid
+
 from rnnviz.session import dask_connect
 
 
@@ -24,9 +26,12 @@ class DaskPool:
         self._client, self._cluster = dask_connect.connect(scheduler, workers, no_resubmit)
         self.slots = dask_connect.worker_slots(self._client)
         self._futures: list = []
+        # running tasks cannot be stopped by Dask: each run polls this event (sweep_run.py)
+        self.cancel_event = f"rnnviz-sweep-cancel-{uuid.uuid4().hex}"
 
     def submit(self, fn, payload: dict):
         key = f"rnnviz-sweep-{payload['id']}-attempt{payload.get('attempt', 1)}"
+        payload = {**payload, "cancel_event": self.cancel_event}
         future = self._client.submit(fn, payload, key=key, pure=False)
         self._futures.append(future)
         return future
@@ -56,5 +61,8 @@ class DaskPool:
         """Cancel what is still queued or running, disconnect, and end the LocalCluster
         (its worker processes with it); an existing cluster keeps running."""
         if cancel and self._futures:
+            from distributed import Event
+
+            Event(self.cancel_event, client=self._client).set()  # running runs end themselves
             self._client.cancel([f for f in self._futures if not f.done()])
         dask_connect.disconnect(self._client, self._cluster)
