@@ -96,6 +96,9 @@ def run_app(
         timers.append(timer)
 
     if screenshot:
+        from rnnviz.ui.screenshot_size import fit_screenshot_window
+
+        fit_screenshot_window(window, size)
         _schedule_screenshot(window, screenshot, max(0, int(steps)), status, later)
     if exit_after is not None:
         later(max(0.0, float(exit_after)), window.close)

@@ -6,6 +6,11 @@ or eight gradient curves, disappear under it. ``keep_legend_off_data(plot)`` cou
 each corner, the curve points that the legend's box would cover there (in pixels, as drawn:
 log axes and inverted axes included) and anchors it at the emptiest one, staying where it is
 on a tie so it does not jump between records.
+
+A legend that cannot keep off the data at all is hidden: one taller or wider than its view,
+or covering more than ``MAX_AREA_FRACTION`` of it (an 8-layer LSTM's sixteen curves at
+1280x720 made a legend three times the plot's height). Its names, in their colours, are
+then the view's tooltip; it comes back when the view grows enough (``sigResized``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import pyqtgraph as pg
 CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
 MARGIN_PX = 10.0
 MAX_POINTS = 4000  # per curve; a longer one is sampled evenly
+#: the largest share of its view's area a legend may cover before it is hidden
+MAX_AREA_FRACTION = 0.4
 
 
 def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
@@ -24,12 +31,19 @@ def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
     (None when there is no visible legend inside the view or the view has no size)."""
     legend = plot.legend
     vb = plot.getViewBox()
-    if legend is None or not legend.isVisible() or vb.width() <= 0 or vb.height() <= 0:
+    if legend is None or vb.width() <= 0 or vb.height() <= 0:
         return None
     if legend.parentItem() is not vb:  # a legend in a row of its own (gradient norm)
         return None
-    points = _points_in_pixels(plot)
+    if not legend.isVisible() and not getattr(legend, "_rnnviz_hidden", False):
+        return None  # hidden by its panel, not here
+    _follow_resizes(plot)
     width, height = legend.boundingRect().width(), legend.boundingRect().height()
+    if not legend_fits(width, height, vb.width(), vb.height()):
+        _hide_legend(legend, vb)
+        return None
+    _show_legend(legend, vb)
+    points = _points_in_pixels(plot)
     current = getattr(legend, "_rnnviz_corner", CORNERS[0])
     best, best_count = current, _covered(points, current, width, height, vb)
     for corner in CORNERS:
@@ -42,6 +56,62 @@ def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
         legend.anchor(itemPos=best, parentPos=best, offset=offset)
         legend._rnnviz_corner = best
     return best
+
+
+def legend_fits(width: float, height: float, view_width: float, view_height: float) -> bool:
+    """Whether a legend of ``width`` x ``height`` pixels can sit inside a view of that size
+    without hiding its data: no taller or wider than the view, and over at most
+    ``MAX_AREA_FRACTION`` of its area."""
+    if height > view_height or width > view_width:
+        return False
+    return width * height <= MAX_AREA_FRACTION * view_width * view_height
+
+
+def legend_names(legend: pg.LegendItem) -> list[tuple[str, str]]:
+    """(name, colour) of each legend entry, as its label and its curve's pen show them."""
+    names = []
+    for sample, label in legend.items:
+        item = getattr(sample, "item", None)
+        opts = getattr(item, "opts", {}) or {}
+        pen = opts.get("pen") if opts.get("pen") is not None else opts.get("symbolBrush")
+        try:
+            colour = pg.mkColor(pg.mkPen(pen).color()).name() if pen is not None else ""
+        except Exception:  # noqa: BLE001 (an unusual pen: the name without its colour)
+            colour = ""
+        names.append((label.text, colour))
+    return names
+
+
+def _hide_legend(legend: pg.LegendItem, vb: pg.ViewBox) -> None:
+    if not getattr(legend, "_rnnviz_hidden", False):
+        legend._rnnviz_tip = vb.toolTip()
+        legend._rnnviz_hidden = True
+    legend.setVisible(False)
+    rows = "".join(
+        f"<br><span style='color:{colour or '#ffffff'}'>&#9632;</span> {name}"
+        for name, colour in legend_names(legend)
+    )
+    vb.setToolTip(f"<b>Curves</b> (the legend is hidden: it would cover the plot){rows}")
+
+
+def _show_legend(legend: pg.LegendItem, vb: pg.ViewBox) -> None:
+    if getattr(legend, "_rnnviz_hidden", False):
+        legend._rnnviz_hidden = False
+        legend.setVisible(True)
+        vb.setToolTip(getattr(legend, "_rnnviz_tip", ""))
+
+
+def legend_hidden(plot: pg.PlotItem) -> bool:
+    """Whether ``plot``'s legend was hidden here for covering the plot (tests)."""
+    return bool(getattr(plot.legend, "_rnnviz_hidden", False))
+
+
+def _follow_resizes(plot: pg.PlotItem) -> None:
+    """Decide again when the view changes size (a window resized, a text size changed)."""
+    vb = plot.getViewBox()
+    if not getattr(vb, "_rnnviz_legend_follow", False):
+        vb._rnnviz_legend_follow = True
+        vb.sigResized.connect(lambda _vb: keep_legend_off_data(plot))
 
 
 def covered_points(plot: pg.PlotItem) -> int:

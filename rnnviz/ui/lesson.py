@@ -16,7 +16,14 @@ import re
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 #: shown until the first training step of a run
 FIRST_STEP_HINT = (
@@ -56,10 +63,23 @@ class LessonStrip(QToolBar):
             "(the panels follow)"
         )
         self.walk.toggled.connect(self._walk_toggled)
-        self.addWidget(self.label)
-        # a widget in a tool bar is shown and hidden through its action
-        self.walk_action = self.addWidget(self.walk)
-        self.more_action = self.addWidget(self.more)
+        # one row widget, not three tool-bar items: a tool bar moves the items that do not
+        # fit its width into its "»" overflow menu, judged by their minimum widths, and a
+        # one-line label's minimum is its whole (elided) text, so at 1280x720 "more" went
+        # there, off screen (issue 16). In a row the label takes what the buttons leave.
+        self.label.setMinimumWidth(1)
+        for button in (self.walk, self.more):
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        row = QWidget()
+        row.setObjectName("lessonRow")
+        row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.label, 1)
+        line.addWidget(self.walk, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
+        self.row = row
+        self.addWidget(row)
         self.title = ""
         self.description = ""
         self.hint = True
@@ -77,8 +97,8 @@ class LessonStrip(QToolBar):
         self.walk.setChecked(False)
         self.walk.blockSignals(False)
         self.more.setEnabled(True)
-        self.walk_action.setVisible(bool(tour))
-        self.more_action.setVisible(first_sentence(description) != description)
+        self.walk.setVisible(bool(tour))
+        self.more.setVisible(first_sentence(description) != description)
         self._render()
 
     def _walk_toggled(self, on: bool) -> None:

@@ -138,7 +138,7 @@ def test_the_lesson_strip_says_what_the_preset_teaches_and_how_to_start(qtbot, m
     shown = html_plain(strip.text)
     # one line: the keys to press before the first step
     assert strip.isVisible() and shown == f"{title} — {FIRST_STEP_HINT}"
-    assert not strip.walk_action.isVisible()  # no tour in this preset
+    assert not strip.walk.isVisible()  # no tour in this preset
     assert strip.label.height() < 2.5 * strip.label.fontMetrics().height()
     qtbot.mouseClick(strip.more, Qt.MouseButton.LeftButton)  # the whole lesson
     assert description in html_plain(strip.text) and FIRST_STEP_HINT in html_plain(strip.text)
@@ -201,7 +201,7 @@ def test_the_lecture_walk_through_tells_the_worked_example_in_nine_presses(qtbot
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
     strip, cell = window.lesson, window.panels["cell_diagram"]
-    assert strip.walk_action.isVisible() and strip.walk.isVisible()
+    assert strip.walk.isVisible()
     window.cursor.set_t(4)
     qtbot.mouseClick(strip.walk, Qt.MouseButton.LeftButton)
     assert window.cursor.t == 0
@@ -231,7 +231,7 @@ def test_the_lecture_walk_through_tells_the_worked_example_in_nine_presses(qtbot
             tour=(),
         )
     )
-    assert not strip.walk_action.isVisible() and strip.more.isEnabled()
+    assert not strip.walk.isVisible() and strip.more.isEnabled()
     qtbot.waitUntil(lambda: not strip.walk.isVisible(), timeout=TIMEOUT)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.ui.export import Table, grid_table
-from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
@@ -133,8 +133,8 @@ class HeatmapPanel(Panel):
             return {}
         steps, units = trace["h"].shape
         labels: dict[str, list] = {"t": list(range(1, steps + 1))}
-        if is_text_task(self.context.task) and len(self.sample.input_tokens) == steps:
-            labels["token"] = list(self.sample.input_tokens)
+        if is_text_task(self.context.task) and len(self.tokens()) == steps:
+            labels["token"] = self.tokens()
         columns = [f"unit {u}" for u in range(units)]
         return {
             row.key: grid_table(labels, columns, trace[row.key], f"{row.title}, {self.chain}")
@@ -143,9 +143,28 @@ class HeatmapPanel(Panel):
 
     # -- drawing -------------------------------------------------------------------------------
     def trace(self) -> dict[str, np.ndarray] | None:
+        """The shown chain's trace, cut to the sentence's real steps when the task pads
+        (slot filling): a padded position is no step of the sentence, and drawn as one its
+        column read as the network's state there."""
         if self.sample is None:
             return None
-        return self.sample.trace.get(self.chain)
+        trace = self.sample.trace.get(self.chain)
+        real = self.real_length()
+        if trace is None or real is None:
+            return trace
+        return {key: values[:real] for key, values in trace.items()}
+
+    def real_length(self) -> int | None:
+        """How many leading steps of the shown sample are real (None: all of them)."""
+        if self.sample is None or self.context is None:
+            return None
+        return real_steps(self.sample, self.context.task)
+
+    def tokens(self) -> list[str]:
+        """The shown sample's input tokens, cut like its trace."""
+        tokens = list(self.sample.input_tokens) if self.sample is not None else []
+        real = self.real_length()
+        return tokens if real is None else tokens[:real]
 
     def selected(self) -> tuple[int, int]:
         """The cursor's (t, unit), clamped to the shown sample."""
@@ -156,7 +175,7 @@ class HeatmapPanel(Panel):
     def time_name(self, t: int) -> str:
         label = f"t = {t + 1}"
         if self.sample is not None and is_text_task(self.context.task):
-            tokens = self.sample.input_tokens
+            tokens = self.tokens()
             if t < len(tokens):
                 label += f" ('{display_token(tokens[t], 16)}')"
         return label
@@ -166,7 +185,9 @@ class HeatmapPanel(Panel):
         if trace is None or not self._ensure_stack():
             return
         steps, units = trace["h"].shape
-        labels, axis_title = time_labels(self.context.task, self.sample, steps)
+        labels, axis_title = time_labels(
+            self.context.task, self.tokens(), steps, padded=self.real_length() is not None
+        )
         self.stack.set_axes(steps, units, labels, axis_title)
         self.draw(trace)
         self._draw_selection(trace)

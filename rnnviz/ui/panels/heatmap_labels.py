@@ -10,8 +10,6 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox
 
-from rnnviz.engine.record import SampleRecord
-
 try:  # the app-wide style (global font scale); absent in a bare checkout
     from rnnviz.ui import style
 except ImportError:  # pragma: no cover
@@ -57,12 +55,13 @@ def display_token(token: str, limit: int = 10) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def time_labels(task, sample: SampleRecord, steps: int) -> tuple[list[str], str]:
-    """Tick labels for the time axis and the axis title."""
-    tokens = list(sample.input_tokens)
+def time_labels(task, tokens: list[str], steps: int, padded: bool = False) -> tuple[list[str], str]:
+    """Tick labels for the time axis and the axis title; ``tokens`` are the shown steps'
+    inputs, ``padded``: the sequence's padding was cut off (the title says so)."""
+    tail = " (padding not shown)" if padded else ""
     if is_text_task(task) and len(tokens) == steps:
-        return [display_token(tok) or "·" for tok in tokens], "input token"
-    return [str(t + 1) for t in range(steps)], "time step t"
+        return [display_token(tok) or "·" for tok in tokens], "input token" + tail
+    return [str(t + 1) for t in range(steps)], "time step t" + tail
 
 
 def chain_title(chain: str) -> str:

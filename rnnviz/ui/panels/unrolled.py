@@ -42,6 +42,7 @@ from rnnviz.ui.panels.unrolled_style import (
     SYMBOLS,
     BrushCache,
     arrow_marks,
+    fit_token,
     legend_html,
     node_pens,
     pen_array,
@@ -320,14 +321,23 @@ class UnrolledPanel(BpttAnimation, Panel):
         size = float(np.clip(0.55 * self.graph.node_scale * per_unit, 5, 44))
         self.nodes_item.setSize(size)
         self.arrows_item.setSize(max(5.0, 0.5 * size))
+        self._update_tokens()
 
     def _update_tokens(self) -> None:
+        """The input tokens under their columns, each elided to its column's width: whole
+        words ran into each other at text size 1.5 ("arriveTaipeiNovember2nd", issue 16)."""
         if not self._token_items or self.record is None:
             return
         tokens = self.record.sample.input_tokens or []
         shown = [t for t in self.graph.times if t is not None]
+        px = self.vb.viewPixelSize()[0]
         for item, t in zip(self._token_items, shown, strict=False):
-            item.setText(token_text(tokens[t]) if t < len(tokens) else "")
+            full = token_text(tokens[t]) if t < len(tokens) else ""
+            # the column's width less the label's own margins and a gap of 2 pixels
+            margin = 2 * item.textItem.document().documentMargin() + 2
+            column = 1.0 / px - margin if px > 0 else None
+            item.setText(fit_token(full, item.textItem.font(), column))
+            item.setToolTip(full)
 
     def _update_summary(self) -> None:
         record = self.record

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 from rnnviz.ui import style
@@ -40,6 +41,21 @@ def pen_array(rgba: np.ndarray, widths: np.ndarray) -> np.ndarray:
 def token_text(token: str) -> str:
     """A token as drawn under its column (blanks made visible)."""
     return {" ": "\u2423", "\n": "\u21b5", "\t": "\u21e5"}.get(token, token)
+
+
+def fit_token(token: str, font, width_px: float | None) -> str:
+    """``token`` elided to ``width_px`` pixels in ``font`` (None: as it is); where not even
+    one letter and "…" fit, its first letter alone if that fits, else nothing (the whole
+    token is in the label's tooltip)."""
+    if width_px is None or not token:
+        return token
+    metrics = QFontMetrics(font)
+    if metrics.horizontalAdvance(token) <= width_px:
+        return token
+    elided = metrics.elidedText(token, Qt.TextElideMode.ElideRight, int(width_px))
+    if elided.strip("\u2026"):
+        return elided
+    return token[0] if metrics.horizontalAdvance(token[0]) <= width_px else ""
 
 
 def hex_colour(rgb) -> str:

@@ -1,0 +1,33 @@
+"""Issue 16 (seen at 1920x1080 x 1.5): the unrolled graph's input words ran into each other
+("arriveTaipeiNovember2nd"). Each word is elided to its column; the drawn labels' scene
+rectangles (pyqtgraph's own) must not overlap, and the whole word stays in the tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui import style
+
+
+def test_input_words_never_overlap(qtbot, make_window):
+    window = make_window("slot_filling_bilstm")
+    try:
+        window.set_text_size(1.5)
+        window.step_once()
+        qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=30_000)
+        window.show_panel("unrolled")
+        QApplication.processEvents()
+        panel = window.panels["unrolled"]
+        words = list(window.trainer.history.record_at(1).sample.input_tokens)
+        items = panel._token_items
+        assert items and [item.toolTip() for item in items][:5] == words[:5]
+        rects = []
+        for item in items:  # the text's extent: the label's rectangle less its margins
+            if item.textItem.toPlainText():
+                m = item.textItem.document().documentMargin()
+                rects.append(item.sceneBoundingRect().adjusted(m, 0, -m, 0))
+        assert len(rects) >= 3  # a letter or more of most words, at ~28 pixels a column
+        for left, right in zip(rects, rects[1:], strict=False):
+            assert left.right() <= right.left(), (left, right)
+    finally:
+        style.set_scale(QApplication.instance(), 1.0)
