@@ -104,6 +104,11 @@ class Presentation:
             return [self.current]
         return [self.current, keys[(keys.index(self.current) + 1) % len(keys)]]
 
+    @property
+    def walk(self) -> list[str]:
+        """The panels Page Up / Page Down go through, in order."""
+        return self._keys()
+
     def _keys(self) -> list[str]:
         """The panels Page Up / Page Down go through: those that apply to the run."""
         return self.window.display.applicable_keys() or list(self.window.docks)
