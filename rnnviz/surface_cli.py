@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-PLANES = ("pca", "random", "exact")
+PLANES = ("pca", "random", "exact", "auto")
 
 
 def add_surface_parser(sub) -> None:
