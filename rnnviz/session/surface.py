@@ -39,8 +39,8 @@ class SavedSurface:
     params: tuple[int, int]  # flat indices of the exact plane's two parameters
     span: float
     resolution: int
-    #: the panel's plane choice ("auto" made a pca or random plane) and what the region is
-    #: centred on (files written before these were kept: the plane's kind, "current")
+    #: the panel's plane choice ("auto" made a pca or random plane; "": the plane's own
+    #: kind, as in files written before it was kept) and what the region is centred on
     choice: str = ""
     centre: str = "current"
 
@@ -75,7 +75,7 @@ def encode_surface(surface: SavedSurface, arrays: dict[str, np.ndarray], key: st
         "params": [int(p) for p in surface.params],
         "span": float(surface.span),
         "resolution": int(surface.resolution),
-        "choice": surface.choice or plane.kind,
+        "choice": surface.choice,
         "centre": surface.centre,
     }
     return plain.encode(data, arrays, key)
@@ -97,8 +97,8 @@ def decode_surface(data, arrays) -> SavedSurface:
     if len(ranges) != 2:
         raise ValueError("its loss surface has no valid region")
     params = _pair(raw["params"], int)
-    choice, centre = raw.get("choice", plane.kind), raw.get("centre", "current")
-    if choice not in VIEW_PLANES or centre not in CENTRES:
+    choice, centre = raw.get("choice", ""), raw.get("centre", "current")
+    if (choice and choice not in VIEW_PLANES) or centre not in CENTRES:
         raise ValueError("its loss surface names an unknown plane choice or centre")
     return SavedSurface(
         plane=plane,
