@@ -165,7 +165,7 @@ def test_eta_shown_while_refining_and_the_path_named(qtbot):
     assert seen and all(re.fullmatch(ETA, text) for text in seen), seen
     assert "left" not in panel.controls.progress.format()  # finished: no time left shown
     how = panel.summary.text().splitlines()[0]
-    assert how.startswith("surface computed at step 3 · 51×51 in ")
+    assert how.startswith("computed at step 3 · 51×51 in ")
     assert how.endswith(("batched", "fused per point"))
 
 

@@ -46,7 +46,7 @@ def summary_text(
         state = " (cancelled)"
     how = f", {PATH_NAMES.get(grid.method, grid.method)}" if grid.method else ""
     when = staleness_text(step, shown)
-    parts = [f"surface {when} · {n}×{n} in {grid.seconds:.2f} s{how}{state}"]
+    parts = [f"{when} · {n}×{n} in {grid.seconds:.2f} s{how}{state}"]
     names = {"main": "this run", "compare": compare_label or "compare"}
     for key, name in names.items():
         path = paths.get(key)
