@@ -25,7 +25,8 @@ def add_surface_parser(sub) -> None:
         "--plane",
         default="random",
         help="random (filter-normalised directions, the default), pca (of the training "
-        "path) or exact (two parameters, see --params)",
+        "path), exact (two parameters, see --params) or auto (pca once the path has moved, "
+        "else random)",
     )
     surface.add_argument(
         "--params",

@@ -87,7 +87,7 @@ class ColourBar(QWidget):
         painter = QPainter(self)
         metrics = self.fontMetrics()
         line = metrics.height()
-        top, bottom = line + 4, self.height() - line // 2 - 2
+        top, bottom = 2 * line + 2, self.height() - line // 2 - 2  # the title, then half a label
         bar = QRectF(2, top, 16, max(bottom - top, 1))
         gradient = QLinearGradient(0, bar.bottom(), 0, bar.top())
         for stop in np.linspace(0, 1, 11):

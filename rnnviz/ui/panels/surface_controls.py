@@ -80,7 +80,7 @@ class SurfaceControls(HeaderRow):
         self.plane_box.setMinimumContentsLength(len(PLANES[0][1]))
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
             box.setToolTip(f"The {axis} parameter of the exact plane.")
-            box.setMinimumContentsLength(8)
+            box.setMinimumContentsLength(16)  # "rnn.weight_hh_l0" whole
 
     def _build_grid_settings(self) -> None:
         self.span = QDoubleSpinBox()
