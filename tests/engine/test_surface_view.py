@@ -67,6 +67,21 @@ def test_settings_carry_the_view_and_old_files_without_it_still_open():
     assert RunSettings.from_dict(data).surface is None
 
 
+def test_a_new_model_drops_named_parameters_but_keeps_a_plane_that_fits_any_model():
+    from dataclasses import replace
+
+    cliff = RunSettings.from_preset(load_preset("cliff"))
+    wider = replace(cliff.spec, hidden_size=3)
+    edited = cliff.edited(wider, cliff.task_kind, cliff.task_options, cliff.config, True)
+    assert edited.surface is None
+    lecture = RunSettings.from_preset(load_preset("lecture_lstm"))
+    edited = lecture.edited(
+        replace(lecture.spec, hidden_size=2), "lecture", {}, lecture.config, True
+    )
+    assert edited.surface == lecture.surface
+    assert load_preset("cliff").with_settings({"model.hidden_size": "2"}).surface is None
+
+
 def test_the_cliff_exact_plane_runs_along_the_unit_directions_of_w_and_b():
     settings = RunSettings.from_preset(load_preset("cliff"))
     trainer = settings.make_trainer()

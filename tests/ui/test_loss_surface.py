@@ -109,6 +109,16 @@ def test_map_fallback_renders_offscreen(qtbot):
     assert panel.gl_view is None and panel.notice.isVisible()
     assert "no OpenGL" in panel.notice.text()
     assert panel.exit_step("main") is not None
+    # the path that flies off is drawn up to the region's edge, and no further
+    x, y = panel.map_paths["main"].getData()
+    (a0, a1), (b0, b1) = panel.ranges
+    tol = 1e-9 * (a1 - a0 + b1 - b0)
+    assert (
+        x.min() >= a0 - tol and x.max() <= a1 + tol and y.min() >= b0 - tol and y.max() <= b1 + tol
+    )
+    on_edge = np.isclose(x, a0) | np.isclose(x, a1) | np.isclose(y, b0) | np.isclose(y, b1)
+    assert on_edge.any()
+    assert panel.colour_bar.labels and not panel.colour_bar.isHidden()
     shot = panel.grab().toImage()
     save(shot, "loss_surface_fallback.png")
     assert not_blank(shot)

@@ -107,7 +107,8 @@ class SurfaceControls(HeaderRow):
     def _place(self) -> None:
         """In the flow's order: what the surface is, how fine, then the actions."""
         self.addWidget(_labelled("plane", self.plane_box))
-        self.addWidget(_labelled("params", self.param_a, self.param_b))
+        self.addWidget(_labelled("params", self.param_a))  # each wraps on its own: a name
+        self.addWidget(self.param_b)  # such as "rnn.weight_hh_l0" whole in a narrow dock
         self.addWidget(self.centre_box)
         self.addWidget(_labelled("span", self.span))
         self.addWidget(_labelled("grid", self.resolution))
