@@ -31,7 +31,7 @@ from rnnviz.session.surface_blocks import DEFAULT_SPAN, make_plane
 from rnnviz.ui.panels.header_row import HeaderRow
 
 PLANES = (
-    ("auto", "Auto (the path's own plane)"),
+    ("auto", "Auto (path's plane)"),
     ("exact", "Two parameters (exact)"),
     ("random", "Random directions (Li et al.)"),
     ("pca", "PCA of the training path"),
@@ -77,7 +77,8 @@ class SurfaceControls(HeaderRow):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-        self.plane_box.setMinimumContentsLength(len(PLANES[0][1]))
+        # "Two parameters (exact)" whole, no wider (text size 1.5 in a 1600-pixel window)
+        self.plane_box.setMinimumContentsLength(22)
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
             box.setToolTip(f"The {axis} parameter of the exact plane.")
             box.setMinimumContentsLength(16)  # "rnn.weight_hh_l0" whole
