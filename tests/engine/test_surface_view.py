@@ -71,15 +71,17 @@ def test_a_new_model_drops_named_parameters_but_keeps_a_plane_that_fits_any_mode
     from dataclasses import replace
 
     cliff = RunSettings.from_preset(load_preset("cliff"))
-    wider = replace(cliff.spec, hidden_size=3)
+    wider = replace(cliff.spec, hidden_size=3, head="linear")
     edited = cliff.edited(wider, cliff.task_kind, cliff.task_options, cliff.config, True)
     assert edited.surface is None
     lecture = RunSettings.from_preset(load_preset("lecture_lstm"))
     edited = lecture.edited(
-        replace(lecture.spec, hidden_size=2), "lecture", {}, lecture.config, True
+        replace(lecture.spec, hidden_size=2, head="linear"), "lecture", {}, lecture.config, True
     )
     assert edited.surface == lecture.surface
-    assert load_preset("cliff").with_settings({"model.hidden_size": "2"}).surface is None
+    wide = {"model.hidden_size": "2", "model.head": "linear"}
+    assert load_preset("cliff").with_settings(wide).surface is None
+    assert load_preset("cliff").with_settings({"train.lr": "0.1"}).surface is not None
 
 
 def test_the_cliff_exact_plane_runs_along_the_unit_directions_of_w_and_b():
