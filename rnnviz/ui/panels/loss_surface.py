@@ -132,12 +132,8 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         self._shown_step = None
         self._compare_label = ""
         self.controls.clear_params()
-        view = context.surface_view  # the preset's first view (None: auto, around the current)
-        self.controls.show_view(
-            getattr(view, "plane", "auto"), getattr(view, "centre", "current"),
-            getattr(view, "span", None),
-        )  # fmt: skip
-        self._view_params = view
+        self.controls.apply_view(context.surface_view)  # the preset's first view
+        self._view_params = context.surface_view  # its parameters, once their names are known
         self._clear_drawing()
         self.summary.setText("no surface yet: press Recompute")
         saved = self._session_surface()

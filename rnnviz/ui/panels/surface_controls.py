@@ -185,6 +185,12 @@ class SurfaceControls(HeaderRow):
         self.set_params(saved.params)
         self.resolution.setValue(saved.grid.loss.shape[0])
 
+    def apply_view(self, view) -> None:
+        """A preset's first view (``engine.surface_view.SurfaceView``; None: the auto plane
+        around the current weights at its default span)."""
+        plane, centre = getattr(view, "plane", "auto"), getattr(view, "centre", "current")
+        self.show_view(plane, centre, getattr(view, "span", None))
+
     def show_view(self, kind: str, centre: str, span: float | None) -> None:
         """Choose a plane, a centre and a span (None: the plane's default), without a signal
         that would recompute."""
