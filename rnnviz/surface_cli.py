@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+from rnnviz.cluster_args import add_cluster_args, check_workers
+
 PLANES = ("pca", "random", "exact", "auto")
 
 
@@ -39,22 +41,8 @@ def add_surface_parser(sub) -> None:
     surface.add_argument(
         "--span", type=float, default=None, help="half-width of the region (the panel's span)"
     )
-    surface.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="threads here, or worker processes of --dask local (default 2)",
-    )
-    where = surface.add_mutually_exclusive_group()
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDR",
-        help="split the grid over an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
-    )
-    where.add_argument(
-        "--dask",
-        choices=("local",),
-        help="local: a Dask LocalCluster of --workers processes, started for the surface",
+    add_cluster_args(
+        surface, "threads here, or worker processes of --dask local (default 2)", "surface"
     )
 
 
@@ -70,8 +58,7 @@ def surface_command(args) -> int:
         raise SpecError(f"--plane must be one of {', '.join(PLANES)} (got {args.plane!r})")
     if not 5 <= args.resolution <= 301:
         raise SpecError(f"--resolution must be between 5 and 301 (got {args.resolution})")
-    if args.workers is not None and not 1 <= args.workers <= 1024:
-        raise SpecError(f"--workers must be between 1 and 1024 (got {args.workers})")
+    check_workers(args)
     session = Session()
     session.open(args.session)
     source = SurfaceSource.from_trainer(session.trainer)

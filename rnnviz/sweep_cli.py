@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rnnviz.cluster_args import add_cluster_args, check_workers
+
 
 def add_sweep_parser(sub) -> None:
     sweep = sub.add_parser(
@@ -17,23 +19,7 @@ def add_sweep_parser(sub) -> None:
     )
     sweep.add_argument("spec", metavar="SPEC.json", help="the sweep spec, or a shipped sweep")
     sweep.add_argument("--out", required=True, metavar="DIR", help="the output folder")
-    sweep.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="worker processes (default: one fewer than the cores)",
-    )
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDR",
-        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (`dask scheduler`)",
-    )
-    where.add_argument(
-        "--dask",
-        choices=("local",),
-        help="local: a Dask LocalCluster of --workers processes, started for the sweep",
-    )
+    add_cluster_args(sweep, "worker processes (default: one fewer than the cores)", "sweep")
     sweep.add_argument(
         "--keep-runs",
         action="store_true",
@@ -53,8 +39,7 @@ def sweep_command(args) -> int:
     from rnnviz.session.sweep_exec import default_workers, run_sweep
     from rnnviz.session.sweep_spec import load_sweep_spec
 
-    if args.workers is not None and not 1 <= args.workers <= 1024:
-        raise SpecError(f"--workers must be between 1 and 1024 (got {args.workers})")
+    check_workers(args)
     spec = load_sweep_spec(args.spec)
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():

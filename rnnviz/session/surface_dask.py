@@ -9,12 +9,11 @@ coords)``, a few KB. The workers need rnnviz installed (the same version).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 import numpy as np
 
-from rnnviz.engine.errors import SpecError
+from rnnviz.session import dask_connect
 from rnnviz.session.surface_blocks import SurfaceJob, evaluate_block
 
 #: how long to wait for the scheduler and a first worker before giving up
@@ -29,32 +28,8 @@ class DaskBlocks:
     call ``close``): it ends the LocalCluster and disconnects."""
 
     def __init__(self, scheduler: str, workers: int = 2) -> None:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise SpecError(
-                "--scheduler / --dask need Dask's distributed package: pip install distributed"
-            ) from None
-        self._cluster = None
-        self._client = None
-        try:
-            if scheduler == "local":
-                self._cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-                self._client = Client(self._cluster)
-            else:
-                self._client = Client(scheduler, timeout=f"{CONNECT_S}s")
-            self._client.wait_for_workers(1, timeout=CONNECT_S)
-        except (OSError, TimeoutError, ValueError) as exc:
-            self.close()
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise SpecError(f"cannot reach the Dask scheduler {scheduler}: {reason}") from None
-        self.slots = max(1, sum(self._client.nthreads().values()))
+        self._client, self._cluster = dask_connect.connect(scheduler, workers, connect_s=CONNECT_S)
+        self.slots = dask_connect.worker_slots(self._client)
         self.blocks_per_slot = BLOCKS_PER_SLOT
 
     def run(self, job: SurfaceJob, method: str, parts: list[np.ndarray]) -> Iterator:
@@ -74,12 +49,8 @@ class DaskBlocks:
             self._client.cancel([f for f in futures if not f.done()])
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
+        dask_connect.disconnect(self._client, self._cluster)
+        self._client = self._cluster = None
 
     def __enter__(self) -> DaskBlocks:
         return self

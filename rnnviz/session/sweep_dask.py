@@ -11,12 +11,9 @@ scheduler (``allowed-failures`` 0): the sweep retries it once itself, as on the 
 
 from __future__ import annotations
 
-import logging
+import uuid
 
-from rnnviz.engine.errors import SpecError
-
-#: how long to wait for a cluster's first worker before giving up
-CONNECT_S = 60
+from rnnviz.session import dask_connect
 
 
 class DaskPool:
@@ -24,36 +21,17 @@ class DaskPool:
     processes) or a scheduler address (``tcp://HOST:PORT``)."""
 
     def __init__(self, scheduler: str, workers: int) -> None:
-        try:
-            import dask
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise SpecError(
-                "--scheduler / --dask need Dask's distributed package: pip install distributed"
-            ) from None
-        self._cluster = None
-        if scheduler == "local":
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-                self._cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-            self._client = Client(self._cluster)
-        else:
-            try:
-                self._client = Client(scheduler, timeout=f"{CONNECT_S}s")
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise SpecError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-        self._client.wait_for_workers(1, timeout=CONNECT_S)
-        threads = sum(self._client.nthreads().values())
-        self.slots = max(1, threads)
+        # a task whose worker died is retried by the sweep itself, once, as on the local pool
+        no_resubmit = {"distributed.scheduler.allowed-failures": 0}
+        self._client, self._cluster = dask_connect.connect(scheduler, workers, no_resubmit)
+        self.slots = dask_connect.worker_slots(self._client)
         self._futures: list = []
+        # running tasks cannot be stopped by Dask: each run polls this event (sweep_run.py)
+        self.cancel_event = f"rnnviz-sweep-cancel-{uuid.uuid4().hex}"
 
     def submit(self, fn, payload: dict):
         key = f"rnnviz-sweep-{payload['id']}-attempt{payload.get('attempt', 1)}"
+        payload = {**payload, "cancel_event": self.cancel_event}
         future = self._client.submit(fn, payload, key=key, pure=False)
         self._futures.append(future)
         return future
@@ -83,7 +61,8 @@ class DaskPool:
         """Cancel what is still queued or running, disconnect, and end the LocalCluster
         (its worker processes with it); an existing cluster keeps running."""
         if cancel and self._futures:
+            from distributed import Event
+
+            Event(self.cancel_event, client=self._client).set()  # running runs end themselves
             self._client.cancel([f for f in self._futures if not f.done()])
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        dask_connect.disconnect(self._client, self._cluster)

@@ -31,6 +31,8 @@ EVAL_BATCH = 256
 #: a kept run records internals like ``rnnviz train`` does by default (at most this share of
 #: its training time), so its session file shows them; a run not kept records its last step
 SWEEP_RECORD_SHARE = 0.05
+#: a run on a Dask cluster asks whether the sweep was cancelled at most this often
+CANCEL_CHECK_S = 1.0
 
 
 def run_settings(preset: str, overrides: dict) -> RunSettings:
@@ -59,8 +61,10 @@ def run_one(payload: dict) -> dict:
     """Train one run and return its outcome as plain data.
 
     payload: ``id``, ``preset``, ``set`` (overrides), ``steps``, ``threads`` (torch threads,
-    1 in a pool of many), ``keep`` (return the session file), ``attempt``.
-    Returns ``id``, ``status`` ("ok", or "diverged" with ``reason``), ``steps`` trained,
+    1 in a pool of many), ``keep`` (return the session file), ``attempt``, ``cancel_event``
+    (on a Dask cluster: the name of a ``distributed.Event`` that, once set, ends the run
+    within a second: Dask cannot stop a running task, an external cluster would finish it).
+    Returns ``id``, ``status`` ("ok", "cancelled", or "diverged" with ``reason``), ``steps``,
     ``metrics`` (``loss``, ``val_loss``, ``val_<metric>``), ``wall_s`` and, when kept,
     ``session_bytes`` (the ``.rnnviz`` file's bytes: the parent writes it, since a Dask worker
     may be another machine). Raises whatever the run raises (the executor records it and
@@ -74,8 +78,11 @@ def run_one(payload: dict) -> dict:
     session = Session()
     session.apply_settings(run_settings(payload["preset"], payload["set"]))
     keep = bool(payload.get("keep"))
-    trained = train_steps(session, int(payload["steps"]), detailed=keep)
+    stop = dask_cancel_check(payload["cancel_event"]) if "cancel_event" in payload else None
+    trained = train_steps(session, int(payload["steps"]), detailed=keep, stop=stop)
     trainer = session.trainer
+    if stop is not None and stop():
+        return {"id": payload["id"], "status": "cancelled", "steps": trained}
     metrics = {"loss": trainer.history.last.loss} | evaluate(trainer)
     kept = {"session_bytes": session_bytes(session)} if keep else {}
     return kept | {
@@ -97,15 +104,33 @@ def session_bytes(session) -> bytes:
         return session.save(Path(folder) / "run.rnnviz").read_bytes()
 
 
-def train_steps(session, steps: int, detailed: bool) -> int:
+def dask_cancel_check(name: str, every_s: float = CANCEL_CHECK_S):
+    """A ``stop()`` for ``train_steps``: whether the sweep's ``distributed.Event`` ``name`` is
+    set, asked of the scheduler at most every ``every_s`` seconds (once set, always True)."""
+    from distributed import Event
+
+    event, state = Event(name), {"asked": -float("inf"), "set": False}
+
+    def stop() -> bool:
+        now = time.monotonic()
+        if not state["set"] and now - state["asked"] >= every_s:
+            state["asked"], state["set"] = now, event.is_set()
+        return state["set"]
+
+    return stop
+
+
+def train_steps(session, steps: int, detailed: bool, stop=None) -> int:
     """The CLI's training loop (``cli._train_steps`` without its bar and Ctrl-C): every run of
     the session one step at a time, a record when due and at the last step, stopping when
-    the main run diverges. Returns the steps trained."""
+    the main run diverges or ``stop()`` says so. Returns the steps trained."""
     from rnnviz.engine.record_cadence import RecordCadence
 
     cadence = RecordCadence(share=SWEEP_RECORD_SHARE) if detailed else None
     done = 0
     for i in range(steps):
+        if stop is not None and stop():
+            break
         last = i == steps - 1
         record = cadence.due(force=last) if cadence is not None else last
         started = time.monotonic()

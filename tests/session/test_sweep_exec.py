@@ -210,3 +210,34 @@ def test_ctrl_c_cancels_the_cli_sweep_and_ends_its_workers(tmp_path):
     assert "Traceback" not in err
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     assert [row["status"] for row in rows_of(tmp_path / "o")] == ["cancelled"] * 2
+
+
+def test_cancel_on_an_existing_dask_cluster_ends_the_running_run(tmp_path):
+    """Dask cannot stop a running task: without the sweep's cancel event an external
+    cluster would train the cancelled run to its end (minutes here)."""
+    import logging
+    import time
+
+    distributed = pytest.importorskip("distributed")
+    spec = sweep_spec_from_dict({**SPEC, "steps": 100_000, "axes": {"task.seq_len": [10]}})
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR
+    )
+    with cluster, distributed.Client(cluster) as client:
+
+        def executing() -> int:
+            counts = client.run(lambda dask_worker: dask_worker.state.executing_count)
+            return sum(counts.values())
+
+        cancel = threading.Event()
+        address = cluster.scheduler_address
+        on_update = lambda row, counts: executing() and cancel.set()  # noqa: E731
+        outcome = run_sweep(
+            spec, tmp_path, workers=1, scheduler=address, on_update=on_update, cancel=cancel
+        )
+        assert outcome.cancelled and rows_of(tmp_path)[0]["status"] == "cancelled"
+        deadline = time.monotonic() + 30  # the run asks every second
+        while executing() and time.monotonic() < deadline:
+            client.run(lambda: None)  # a round trip to the worker, no sleep
+        assert executing() == 0
+        assert len(client.scheduler_info()["workers"]) == 1  # the cluster is still up

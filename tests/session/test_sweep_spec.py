@@ -114,6 +114,19 @@ def test_the_cli_refuses_a_bad_spec_in_one_line(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "nowhere"])
+def test_an_unreachable_scheduler_is_one_sentence(tmp_path, capsys, monkeypatch, address):
+    from rnnviz.session import dask_connect
+
+    monkeypatch.setattr(dask_connect, "CONNECT_S", 1)
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(BASE))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler", address]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"rnnviz: error: cannot reach the Dask scheduler {address}")
+    assert not any("Traceback" in line for line in err)
+
+
 def test_the_shipped_sweeps_are_valid_and_open_by_name():
     memory = load_sweep_spec("memory_vs_length")
     assert memory.axes["task.seq_len"] == [10, 20, 50, 100, 200]

@@ -1,0 +1,131 @@
+"""Start-up benchmark (issue 23, target 5): start -> first painted window, -> first step shown.
+
+Run under a display (Xvfb):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python bench/bench_start.py --rounds 5
+
+Each round starts fresh Python processes, interleaved, and times from ``Popen`` to a line the
+child prints:
+  floor   ``import torch, PySide6.QtWidgets, pyqtgraph`` and exit: what no start can beat;
+  window  the app's own start (``MainWindow`` on the default demo, as ``rnnviz`` opens it):
+          "paint" when the window's first paint event arrives, "step" when the first
+          trained step has been taken for display (``Display.took`` with step >= 1).
+Prints medians and the spread over rounds, the ratio to the floor, and MET / MISSED against
+the issue's targets (paint <= 2.3 s, first step <= 3 s; absolute, so only meaningful on a
+quiet machine: the load average is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS_S = {"paint": 2.3, "step": 3.0}
+CHILD_TIMEOUT_S = 120.0
+
+
+def child_floor() -> None:
+    """The imports every start pays."""
+    import pyqtgraph  # noqa: F401
+    import torch  # noqa: F401
+    from PySide6 import QtWidgets  # noqa: F401
+
+    print("floor", flush=True)
+
+
+def child_window() -> None:
+    """Open the window as ``rnnviz`` does, report the first paint and the first step shown."""
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from rnnviz.ui.app import get_app, quiet_garbage_collector
+    from rnnviz.ui.window import MainWindow
+
+    app = get_app()
+    window = MainWindow(None)
+    window.confirm_discard = False
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                print("paint", flush=True)
+                watched.removeEventFilter(self)
+                window.run_steps(1)
+            return False
+
+    painted = FirstPaint(window)
+    window.installEventFilter(painted)
+
+    def took(record) -> None:
+        if record.step >= 1:
+            print("step", flush=True)
+            QTimer.singleShot(0, window.close)
+
+    window.display.took.connect(took)
+    window.resize(1600, 1000)
+    window.show()
+    quiet_garbage_collector()
+    app.exec()
+
+
+def timed_child(kind: str) -> dict[str, float]:
+    """Seconds from starting the child to each marker line it prints."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    marks: dict[str, float] = {}
+    try:
+        for line in child.stdout:
+            marks[line.strip()] = time.perf_counter() - start
+    finally:
+        child.wait(timeout=CHILD_TIMEOUT_S)
+    return marks
+
+
+def verdict(name: str, values: list[float]) -> str:
+    median = float(np.median(values))
+    target = TARGETS_S.get(name)
+    status = "" if target is None else (" MET" if median <= target else " MISSED")
+    limit = "" if target is None else f" (target <= {target} s)"
+    return f"{median:6.2f} s  [{min(values):.2f}-{max(values):.2f}]{limit}{status}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--child", choices=("floor", "window"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "floor":
+        child_floor()
+        return 0
+    if args.child == "window":
+        child_window()
+        return 0
+    print(f"load average before: {os.getloadavg()[0]:.2f}; {args.rounds} rounds, interleaved")
+    results: dict[str, list[float]] = {"floor": [], "paint": [], "step": []}
+    for _ in range(args.rounds):
+        results["floor"].append(timed_child("floor")["floor"])
+        marks = timed_child("window")
+        for name in ("paint", "step"):
+            results[name].append(marks.get(name, float("nan")))
+    floor = float(np.median(results["floor"]))
+    for name, values in results.items():
+        ratio = "" if name == "floor" else f"  = {np.median(values) / floor:.2f}x the floor"
+        print(f"{name:6s} {verdict(name, values)}{ratio}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
