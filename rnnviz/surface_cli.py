@@ -8,7 +8,7 @@ import sys
 
 from rnnviz.cluster_args import add_cluster_args, check_workers
 
-PLANES = ("pca", "random", "exact")
+PLANES = ("pca", "random", "exact", "auto")
 
 
 def add_surface_parser(sub) -> None:
@@ -27,7 +27,8 @@ def add_surface_parser(sub) -> None:
         "--plane",
         default="random",
         help="random (filter-normalised directions, the default), pca (of the training "
-        "path) or exact (two parameters, see --params)",
+        "path), exact (two parameters, see --params) or auto (pca once the path has moved, "
+        "else random)",
     )
     surface.add_argument(
         "--params",

@@ -9,6 +9,7 @@ import numpy as np
 from rnnviz.engine.errors import named
 from rnnviz.engine.schema import check_mapping
 from rnnviz.engine.spec import MODEL_FIELDS, SpecError
+from rnnviz.engine.surface_view import check_surface
 from rnnviz.engine.train_config import TRAIN_FIELDS
 
 TOP_KEYS = {
@@ -21,6 +22,7 @@ TOP_KEYS = {
     "compare",
     "show",
     "tour",
+    "surface",
 }
 COMPARE_KEYS = {"label", "model", "train", "keep_weights"}
 #: hand-set weights of a preset: a page of numbers, not a model checkpoint
@@ -48,6 +50,7 @@ def check_preset_data(name: str, data: object) -> dict:
             raise SpecError(f"preset {name!r}: {key} must be text (got {data[key]!r})")
     check_show(name, data.get("show", []))
     check_tour(name, data.get("tour", []))
+    check_surface(name, data.get("surface"))
     return data
 
 

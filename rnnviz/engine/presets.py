@@ -10,7 +10,9 @@ A preset file::
       "weights": {"rnn.weight_hh_l0": [[...]], ...},          # optional, hand-set
       "compare": {"label": "LSTM", "model": {...}, "train": {...}},  # optional second run
       "show": ["cell_diagram"],      # optional: panels the window brings to the front
-      "tour": ["caption at t = 1", ...]  # optional: a walk-through, one caption per t
+      "tour": ["caption at t = 1", ...],  # optional: a walk-through, one caption per t
+      "surface": {"plane": "exact", "params": ["rnn.weight_hh_l0", "rnn.bias_hh_l0"],
+                  "centre": "start", "span": 5}  # optional: the loss surface's first view
     }
 
 ``compare`` holds overrides applied on top of ``model`` / ``train`` for a second run trained in
@@ -37,6 +39,7 @@ from rnnviz.engine.preset_checks import (
 )
 from rnnviz.engine.schema import Field
 from rnnviz.engine.spec import MODEL_FIELDS, ModelSpec, SpecError
+from rnnviz.engine.surface_view import SurfaceView, check_surface
 from rnnviz.engine.train_config import TRAIN_FIELDS, TrainConfig
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
@@ -91,6 +94,8 @@ class Preset:
     show: tuple[str, ...] = ()
     #: a walk-through: one caption per time step t = 1, 2, ... of the shown sequence
     tour: tuple[str, ...] = ()
+    #: the loss surface panel's first view (plane, parameters, centre, span); None: auto
+    surface: SurfaceView | None = None
 
     @property
     def task_kind(self) -> str:
@@ -145,7 +150,8 @@ class Preset:
         # (parameters frozen by these very settings stay frozen)
         if not any(key.rpartition(".")[2] == "freeze" for key in settings):
             config = replace(config, freeze=())
-        return replace(self, model=spec, task=task, train=config, weights=None)
+        surface = self.surface if spec == self.model or not _names_params(self.surface) else None
+        return replace(self, model=spec, task=task, train=config, weights=None, surface=surface)
 
     def dropped_by(self, edited: Preset) -> str:
         """What ``edited`` (this preset after ``with_settings``) no longer keeps, as a
@@ -164,6 +170,12 @@ class Preset:
             f"the preset's {' and '.join(lost)} are dropped: they belong to its model and "
             "task, and these settings change one of them"
         )
+
+
+def _names_params(view: SurfaceView | None) -> bool:
+    """Whether a surface view names parameters of the preset's own model (another model may
+    not have them; the other planes fit any model)."""
+    return view is not None and bool(view.params)
 
 
 def _parsed(section: str, name: str, value: object) -> object:
@@ -287,6 +299,7 @@ def preset_from_dict(name: str, data: object) -> Preset:
         compare=check_compare(name, data.get("compare")),
         show=check_show(name, data.get("show", [])),
         tour=check_tour(name, data.get("tour", [])),
+        surface=check_surface(name, data.get("surface")),
     )
     preset.comparison()  # validates the compare overrides
     return preset

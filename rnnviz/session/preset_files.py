@@ -4,8 +4,8 @@ listed as ``user:NAME``.
 
 A written preset holds the model, the task, the training settings and the hand-set weights
 (a preset's, an opened torch model's, or the weight editor's), plus the compare run, the
-panels to show and the tour when the run has them -- the same keys a shipped preset has
-(``engine/presets.py``), so opening it gives the same run.
+panels to show, the tour and the loss surface's first view when the run has them -- the
+same keys a shipped preset has (``engine/presets.py``), so opening it gives the same run.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def preset_data(settings: RunSettings, title: str | None = None) -> dict:
         data["show"] = list(settings.show)
     if settings.tour:
         data["tour"] = list(settings.tour)
+    if settings.surface is not None:
+        data["surface"] = settings.surface.to_dict()
     return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from rnnviz.engine.spec import ModelSpec, SpecError
+from rnnviz.engine.surface_view import SurfaceView, resolve_params
 from rnnviz.engine.train_config import TrainConfig
 
 
@@ -28,6 +29,8 @@ class RunSettings:
     show: tuple[str, ...] = ()
     #: the preset's walk-through, one caption per time step (not kept in sessions)
     tour: tuple[str, ...] = ()
+    #: the loss surface panel's first view (kept in sessions; None: the auto plane)
+    surface: SurfaceView | None = None
 
     @classmethod
     def from_preset(cls, preset) -> RunSettings:
@@ -43,6 +46,7 @@ class RunSettings:
             compare=preset.compare,
             show=preset.show,
             tour=preset.tour,
+            surface=preset.surface,
         )
 
     def make_task(self):
@@ -54,7 +58,16 @@ class RunSettings:
         """A Trainer for these settings; raises SpecError with a readable reason."""
         from rnnviz.engine.trainer import Trainer
 
-        return Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
+        trainer = Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
+        self.surface_params(trainer)  # a surface view naming what the model lacks: refused
+        return trainer
+
+    def surface_params(self, trainer) -> tuple[int, int]:
+        """The exact plane's two parameters (flat indices into ``trainer.params``) that the
+        surface view names ((0, 1) without any); SpecError when the model lacks one."""
+        from rnnviz.engine.surface_view import scalar_labels_of
+
+        return resolve_params(self.surface, scalar_labels_of(trainer.params))
 
     @property
     def compare_label(self) -> str:
@@ -98,6 +111,8 @@ class RunSettings:
             weights=self.weights if keep else None,
             preset_name=self.preset_name if keep else None,
             tour=self.tour if keep else (),  # its captions tell of the preset's model
+            # two named parameters belong to the preset's model; the other planes fit any
+            surface=self.surface if keep or not (self.surface and self.surface.params) else None,
         )
 
     # -- plain data (session files) --------------------------------------------------------
@@ -112,6 +127,7 @@ class RunSettings:
             "title": self.title,
             "description": self.description,
             "compare": self.compare,
+            "surface": self.surface.to_dict() if self.surface is not None else None,
         }
 
     @classmethod
@@ -133,6 +149,7 @@ class RunSettings:
                 "train": data.get("train", {}),
                 "weights": data.get("weights"),
                 "compare": data.get("compare"),
+                "surface": data.get("surface"),  # files written before it have none
             },
         )
         return replace(cls.from_preset(preset), preset_name=name)

@@ -4,9 +4,9 @@ A surface costs seconds to minutes to compute (a model evaluation per grid point
 session keeps the last finished one and its file stores it: opening the file shows it at
 once. ``SavedSurface`` holds the plane (its origin, two directions, axis labels), the region
 and the grid of losses, the training step the weights were taken at, and the panel settings
-it was computed with (plane kind, chosen parameters, span, resolution). The optimiser's path
-is not part of it: the panel projects the run's own trajectory (in the history) onto the
-plane.
+it was computed with (plane choice, chosen parameters, centre, span, resolution). The
+optimiser's path is not part of it: the panel projects the run's own trajectory (in the
+history) onto the plane.
 
 ``encode_surface`` / ``decode_surface`` turn it into the plain data and arrays of
 ``engine/plain.py`` (no pickle); decoding checks every shape, so a malformed file is refused
@@ -22,6 +22,7 @@ import numpy as np
 from rnnviz.engine import plain
 from rnnviz.engine.surface import PATH_NAMES, Plane, SurfaceGrid
 from rnnviz.engine.surface.planes import PLANE_KINDS
+from rnnviz.engine.surface_view import CENTRES, VIEW_PLANES
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class SavedSurface:
     params: tuple[int, int]  # flat indices of the exact plane's two parameters
     span: float
     resolution: int
+    #: the panel's plane choice ("auto" made a pca or random plane; "": the plane's own
+    #: kind, as in files written before it was kept) and what the region is centred on
+    choice: str = ""
+    centre: str = "current"
 
 
 def encode_surface(surface: SavedSurface, arrays: dict[str, np.ndarray], key: str) -> dict:
@@ -70,6 +75,8 @@ def encode_surface(surface: SavedSurface, arrays: dict[str, np.ndarray], key: st
         "params": [int(p) for p in surface.params],
         "span": float(surface.span),
         "resolution": int(surface.resolution),
+        "choice": surface.choice,
+        "centre": surface.centre,
     }
     return plain.encode(data, arrays, key)
 
@@ -90,6 +97,9 @@ def decode_surface(data, arrays) -> SavedSurface:
     if len(ranges) != 2:
         raise ValueError("its loss surface has no valid region")
     params = _pair(raw["params"], int)
+    choice, centre = raw.get("choice", ""), raw.get("centre", "current")
+    if (choice and choice not in VIEW_PLANES) or centre not in CENTRES:
+        raise ValueError("its loss surface names an unknown plane choice or centre")
     return SavedSurface(
         plane=plane,
         ranges=ranges,
@@ -100,6 +110,8 @@ def decode_surface(data, arrays) -> SavedSurface:
         params=params,
         span=float(raw["span"]),
         resolution=int(raw["resolution"]),
+        choice=choice,
+        centre=centre,
     )
 
 

@@ -40,21 +40,45 @@ from rnnviz.engine.surface.calibrate import sample_points
 from rnnviz.session.surface import SavedSurface
 
 #: the planes the panel offers, and the span each starts with
-DEFAULT_SPAN = {"exact": 5.0, "random": 1.0, "pca": 1.0}
+DEFAULT_SPAN = {"auto": 1.0, "exact": 5.0, "random": 1.0, "pca": 1.0}
 #: grid points per side the panel allows
 RESOLUTION_RANGE = (5, 301)
 
 
-def make_plane(source: SurfaceSource, kind: str, params: tuple[int, int] = (0, 1)) -> Plane:
-    """The panel's plane of kind ``kind`` through ``source``'s weights; ValueError when it
-    cannot be made (e.g. PCA of a path of fewer than two points)."""
+def anchor_weights(source: SurfaceSource, centre: str = "current") -> np.ndarray:
+    """The weights a plane is made through: the current ones, or (``centre`` "start") the
+    first point of the recorded path (the run's start; the current ones without a path)."""
+    if centre == "start" and source.trajectory.shape[0] and source.trajectory.ndim == 2:
+        return np.asarray(source.trajectory[0], dtype=np.float64)
+    return np.asarray(source.weights, dtype=np.float64)
+
+
+def make_plane(
+    source: SurfaceSource, kind: str, params: tuple[int, int] = (0, 1), centre: str = "current"
+) -> Plane:
+    """The panel's plane of kind ``kind`` through ``source``'s weights (``centre``: the
+    current ones or the start's); ValueError when it cannot be made (e.g. PCA of a path of
+    fewer than two points). "auto": the PCA of the path once it has moved, random
+    directions before (a path of one point has no principal directions)."""
+    if source.size < 2:
+        raise ValueError(
+            f"a loss surface needs two trained parameters; this model trains {source.size}"
+        )
+    weights = anchor_weights(source, centre)
+    if kind == "auto":
+        try:
+            plane = pca_plane(weights, source.trajectory)
+        except ValueError:
+            plane = random_plane(weights, source.names, source.shapes, seed=0)
+            return replace(plane, info="auto: the path has not moved yet, so " + plane.info)
+        return replace(plane, info="auto: " + plane.info)
     if kind == "random":
-        return random_plane(source.weights, source.names, source.shapes, seed=0)
+        return random_plane(weights, source.names, source.shapes, seed=0)
     if kind == "pca":
-        return pca_plane(source.weights, source.trajectory)
+        return pca_plane(weights, source.trajectory)
     if kind == "exact":
         labels = scalar_labels(source.names, source.shapes)
-        return exact_plane(source.weights, *params, labels)
+        return exact_plane(weights, *params, labels)
     raise ValueError(f"the plane must be one of {', '.join(DEFAULT_SPAN)}, not {kind!r}")
 
 
@@ -69,6 +93,8 @@ class SurfaceJob:
     resolution: int
     params: tuple[int, int]
     span: float
+    kind: str = ""  # the plane chosen ("auto" may have made a "pca" or "random" one)
+    centre: str = "current"
 
     @classmethod
     def of(
@@ -78,6 +104,7 @@ class SurfaceJob:
         span: float | None = None,
         resolution: int = 101,
         params: tuple[int, int] = (0, 1),
+        centre: str = "current",
     ) -> SurfaceJob:
         low, high = RESOLUTION_RANGE
         if not low <= int(resolution) <= high:
@@ -85,9 +112,10 @@ class SurfaceJob:
         span = DEFAULT_SPAN.get(kind, 1.0) if span is None else float(span)
         if not (math.isfinite(span) and span > 0):
             raise ValueError(f"the span must be a positive number (got {span})")
-        plane = make_plane(source, kind, params)
+        plane = make_plane(source, kind, params, centre)
         light = replace(source, steps=source.steps[:0], trajectory=source.trajectory[:0])
-        return cls(light, plane, plane.ranges(span), int(resolution), tuple(params), span)
+        ranges = plane.ranges(span)
+        return cls(light, plane, ranges, int(resolution), tuple(params), span, kind, centre)
 
     def coords(self) -> np.ndarray:
         """The grid's plane coordinates [n*n, 2], row-major (a the slow axis)."""
@@ -110,6 +138,8 @@ class SurfaceJob:
             params=self.params,
             span=self.span,
             resolution=self.resolution,
+            choice=self.kind or self.plane.kind,
+            centre=self.centre,
         )
 
 

@@ -107,6 +107,7 @@ class RunController(QObject):
             request=self._request,
             session=self.session,
             compare_spec=self.compare_trainer.spec if self.compare_trainer is not None else None,
+            surface_view=self.run_settings.surface if self.run_settings is not None else None,
         )
 
     def _request(self, fn, callback) -> None:

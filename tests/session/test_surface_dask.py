@@ -120,7 +120,7 @@ def test_the_cli_writes_the_surface_into_the_session(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("flags", "says"),
     [
-        (["--plane", "hessian"], "--plane must be one of pca, random, exact (got 'hessian')"),
+        (["--plane", "hessian"], "--plane must be one of pca, random, exact, auto (got 'hessian')"),
         (["--resolution", "4"], "--resolution must be between 5 and 301 (got 4)"),
         (["--resolution", "302"], "--resolution must be between 5 and 301 (got 302)"),
         (["--workers", "0"], "--workers must be between 1 and 1024 (got 0)"),

@@ -21,19 +21,24 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 TIMEOUT = 15_000
 
 
-def context_for(trainer: Trainer) -> RunContext:
+def context_for(trainer: Trainer, view=None) -> RunContext:
     return RunContext(
-        spec=trainer.spec, task=trainer.task, chains=tuple(trainer.chains), config=trainer.config
+        spec=trainer.spec,
+        task=trainer.task,
+        chains=tuple(trainer.chains),
+        config=trainer.config,
+        surface_view=view,
     )
 
 
-def make_panel(qtbot, trainer: Trainer, use_gl: bool | None, resolution: int = 51):
+def make_panel(qtbot, trainer: Trainer, use_gl: bool | None, resolution: int = 51, view=None):
+    """The panel as a run opens it (``view``: the preset's first surface view)."""
     panel = LossSurfacePanel(Cursor(), use_gl=use_gl)
     panel.compute_on_reset = False
     qtbot.addWidget(panel)
     panel.set_trainer(trainer)
+    panel.reset(context_for(trainer, view))
     panel.resolution.setValue(resolution)
-    panel.reset(context_for(trainer))
     panel.resize(900, 700)
     panel.show()
     qtbot.waitExposed(panel)
@@ -69,7 +74,7 @@ def save(image, name: str) -> None:
 def cliff_lesson(qtbot, use_gl):
     preset = load_preset("cliff")
     main, clipped = trained(preset, 40), trained(preset.comparison(), 40)
-    panel = make_panel(qtbot, main, use_gl)
+    panel = make_panel(qtbot, main, use_gl, view=preset.surface)
     # the surface around the start (as a run begins), the paths extending afterwards
     panel.set_trainer(Trainer.from_preset(preset))
     compute(qtbot, panel)
@@ -104,6 +109,16 @@ def test_map_fallback_renders_offscreen(qtbot):
     assert panel.gl_view is None and panel.notice.isVisible()
     assert "no OpenGL" in panel.notice.text()
     assert panel.exit_step("main") is not None
+    # the path that flies off is drawn up to the region's edge, and no further
+    x, y = panel.map_paths["main"].getData()
+    (a0, a1), (b0, b1) = panel.ranges
+    tol = 1e-9 * (a1 - a0 + b1 - b0)
+    assert (
+        x.min() >= a0 - tol and x.max() <= a1 + tol and y.min() >= b0 - tol and y.max() <= b1 + tol
+    )
+    on_edge = np.isclose(x, a0) | np.isclose(x, a1) | np.isclose(y, b0) | np.isclose(y, b1)
+    assert on_edge.any()
+    assert panel.colour_bar.labels and not panel.colour_bar.isHidden()
     shot = panel.grab().toImage()
     save(shot, "loss_surface_fallback.png")
     assert not_blank(shot)
@@ -113,9 +128,7 @@ def test_map_fallback_renders_offscreen(qtbot):
 def test_other_planes_compute_and_draw_the_path(qtbot, plane):
     trainer = trained(load_preset("lecture_lstm_learn"), 8)
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=21)
-    panel.plane_box.setCurrentIndex(
-        [k for k, _ in (("exact", 0), ("random", 1), ("pca", 2))].index(plane)
-    )
+    panel.plane_box.setCurrentIndex(panel.plane_box.findData(plane))
     levels = []
     panel.worker.level_ready.connect(lambda grid, job: levels.append(grid.loss.shape[0]))
     compute(qtbot, panel)
@@ -129,7 +142,7 @@ def test_other_planes_compute_and_draw_the_path(qtbot, plane):
 def test_cancel_stops_and_close_leaves_no_thread(qtbot):
     trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=301)
-    panel.plane_box.setCurrentIndex(1)
+    panel.plane_box.setCurrentIndex(panel.plane_box.findData("random"))
     # lists, not waitSignal, for the signals a job emits many times: a blocker's queued call
     # delivered after its wait ended quits a deleted event loop (a segfault)
     levels, jobs = [], []
@@ -150,7 +163,7 @@ def test_cancel_stops_and_close_leaves_no_thread(qtbot):
 def test_eta_shown_while_refining_and_the_path_named(qtbot):
     trainer = trained(load_preset("lecture_lstm_learn"), 3)
     panel = make_panel(qtbot, trainer, use_gl=False, resolution=51)
-    panel.plane_box.setCurrentIndex(1)  # random directions
+    panel.plane_box.setCurrentIndex(panel.plane_box.findData("random"))
     seen = []  # the progress bar's text after each report of points left, a coarser level drawn
 
     def after_progress(done, total, job):  # connected after the panel's own slot: runs after it
@@ -162,7 +175,7 @@ def test_eta_shown_while_refining_and_the_path_named(qtbot):
     assert seen and all(re.fullmatch(ETA, text) for text in seen), seen
     assert "left" not in panel.controls.progress.format()  # finished: no time left shown
     how = panel.summary.text().splitlines()[0]
-    assert how.startswith("surface at step 3: 51×51 in ")
+    assert how.startswith("computed at step 3 · 51×51 in ")
     assert how.endswith(("batched", "fused per point"))
 
 

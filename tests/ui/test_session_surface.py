@@ -56,7 +56,7 @@ def test_a_computed_surface_survives_save_and_open(qtbot, make_window, tmp_path,
     assert panel.surface_step == 12 and panel.ranges == surface.ranges
     drawn = panel.tabs.image.image
     assert np.array_equal(drawn, heights(surface.grid.loss, panel.log_scale.isChecked()))
-    assert "surface at step 12" in panel.summary.text()
+    assert "computed at step 12" in panel.summary.text()
     # the path of the opened run is drawn on it
     qtbot.waitUntil(lambda: "path" in panel.export_tables(), timeout=TIMEOUT)
     assert panel.export_tables()["path"].rows[-1][0] == 12

@@ -45,7 +45,7 @@ def test_the_window_draws_the_cli_surface_without_computing(
     assert controls.resolution.value() == GRID
     drawn = panel.tabs.image.image
     assert np.array_equal(drawn, heights(surface.grid.loss, panel.log_scale.isChecked()))
-    assert "surface at step 6" in panel.summary.text()
+    assert "computed at step 6" in panel.summary.text()
 
 
 def test_the_panel_computes_an_encoder_decoders_surface(qtbot, make_window):

@@ -236,3 +236,31 @@ def first_exit(
     )
     outside = np.flatnonzero(~inside)
     return int(outside[0]) if outside.size else None
+
+
+def clip_segments(
+    coords: np.ndarray, a_range: tuple[float, float], b_range: tuple[float, float]
+) -> np.ndarray:
+    """The parts [k, 2, 2] of the path's segments (consecutive points of ``coords`` [K, 2])
+    that lie inside the plotted rectangle (Liang-Barsky clipping), so a path that leaves
+    the region is drawn up to its edge (and from the edge where it comes back) instead of
+    stopping at its last point inside."""
+    c = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    if len(c) < 2:
+        return np.empty((0, 2, 2))
+    p0, d = c[:-1], c[1:] - c[:-1]
+    t0, t1 = np.zeros(len(d)), np.ones(len(d))
+    keep = np.all(np.isfinite(c[:-1]), 1) & np.all(np.isfinite(c[1:]), 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis, (low, high) in enumerate((a_range, b_range)):
+            for p, q in ((-d[:, axis], p0[:, axis] - low), (d[:, axis], high - p0[:, axis])):
+                parallel = p == 0
+                keep &= ~(parallel & (q < 0))  # parallel to this edge and outside it
+                r = q / p
+                entering, leaving = ~parallel & (p < 0), ~parallel & (p > 0)
+                t0 = np.where(entering, np.maximum(t0, r), t0)
+                t1 = np.where(leaving, np.minimum(t1, r), t1)
+    keep &= t0 <= t1
+    start = p0 + t0[:, None] * d
+    end = p0 + t1[:, None] * d
+    return np.stack([start[keep], end[keep]], 1)

@@ -44,6 +44,9 @@ class RunContext:
     session: object | None = None
     #: compare mode: the second run's model (None without one)
     compare_spec: ModelSpec | None = None
+    #: the loss surface's first view the preset chose (``engine.surface_view.SurfaceView``;
+    #: None: the auto plane around the current weights)
+    surface_view: object | None = None
 
 
 class Panel(QWidget):

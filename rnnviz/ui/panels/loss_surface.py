@@ -3,12 +3,15 @@
 The surface is computed on a background thread (``SurfaceWorker``) from a snapshot of the
 trainer, coarse first and refined level by level; the path is projected onto the plane and
 extends live as records arrive. Planes: two chosen scalar parameters (exact), two random
-filter-normalised directions (Li et al. 2018), or the training path's two principal
-directions. A finished surface is kept in the run's Session (``session.surface``): it is
-saved with the session, and drawn again without computing when the session is opened.
+filter-normalised directions (Li et al. 2018), the path's two principal directions, or
+"auto" (PCA once the path has moved, random before), made through the run's start or its
+current weights. A preset chooses the first view that tells its story
+(``RunContext.surface_view``: the cliff's (w, b) plane around the start, with the wall).
+A finished surface is kept in the run's Session (``session.surface``) and saved with it.
 
-The controls are in surface_controls.py, the 3D view and the map in surface_views.py and
-surface_gl.py, the summary and the exported tables in surface_report.py.
+The controls are in surface_controls.py, the views in surface_views.py, surface_gl.py and
+surface_colourbar.py, drawing and the summary in surface_drawing.py and surface_report.py,
+the saved surface and exports in surface_saved.py.
 """
 
 from __future__ import annotations
@@ -27,37 +30,21 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
-from rnnviz.engine.surface import SurfaceGrid, SurfaceSource, first_exit
-from rnnviz.session.surface import SavedSurface
+from rnnviz.engine.surface import SurfaceGrid, SurfaceSource, scalar_labels
+from rnnviz.engine.surface_view import resolve_params
 from rnnviz.ui.elided_label import ElidedLabel
-from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.surface_colourbar import ColourBar
 from rnnviz.ui.panels.surface_controls import SurfaceControls
+from rnnviz.ui.panels.surface_drawing import SurfaceDrawingMixin
 from rnnviz.ui.panels.surface_gl import gl_available
-from rnnviz.ui.panels.surface_report import eta_text, legend_html, summary_text, surface_tables
+from rnnviz.ui.panels.surface_report import eta_text, read_trajectory
+from rnnviz.ui.panels.surface_saved import SurfaceFileMixin
 from rnnviz.ui.panels.surface_views import SurfaceViews
 from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
 
-def read_trajectory(history: History, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(steps [K], weights [K, P]) of the path up to step ``until`` (the step the panels
-    show: a past one when viewing it), read safely while another thread appends."""
-    traj = history.trajectory
-    steps, items = list(traj.steps), list(traj.items)
-    if abs(len(steps) - len(items)) > 1:  # caught in the middle of thinning: skip this time
-        return np.empty(0, dtype=np.int64), np.empty((0, 0))
-    n = min(len(steps), len(items))
-    if n == 0:
-        return np.empty(0, dtype=np.int64), np.empty((0, 0))
-    steps = np.asarray(steps[:n])
-    if until is not None:
-        n = int(np.searchsorted(steps, until, side="right"))
-        if n == 0:
-            return np.empty(0, dtype=np.int64), np.empty((0, 0))
-    return steps[:n], np.stack(items[:n])
-
-
-class LossSurfacePanel(Panel):
+class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
     title = "Loss surface"
     key = "loss_surface"
     area = "gradients"
@@ -79,6 +66,8 @@ class LossSurfacePanel(Panel):
         self.last_status = ""  # "done" / "cancelled" / "error: ..." of the last computation
         self._started = 0.0  # time.monotonic() when the computation under way started
         self._paths: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # key -> (steps, weights)
+        self._shown_step: int | None = None  # the training step the panels show
+        self._view_params = None  # the preset's exact-plane parameters, set once names are known
         self._compare_label = ""
         self._run = 0
         self._pending = False
@@ -106,11 +95,16 @@ class LossSurfacePanel(Panel):
         layout.addLayout(legend_row)
         notice = "" if use_gl else "3D view unavailable here (no OpenGL); showing the 2D map."
         self.tabs = SurfaceViews(use_gl, notice, self._on_screen, self._gl_made)
-        layout.addWidget(self.tabs, 1)
+        self.colour_bar = ColourBar(self.tabs.colormap)  # one bar for the 3D view and the map
+        views = QHBoxLayout()
+        views.addWidget(self.tabs, 1)
+        views.addWidget(self.colour_bar)
+        layout.addLayout(views, 1)
         self.notice, self.map_paths = self.tabs.notice, self.tabs.map_paths
         controls.recompute_button.clicked.connect(self.recompute)
         controls.cancel_button.clicked.connect(self.cancel)
         controls.log_scale.toggled.connect(self._redraw)
+        controls.centre_box.currentIndexChanged.connect(self._centre_changed)
 
     @property
     def gl_view(self):
@@ -135,8 +129,11 @@ class LossSurfacePanel(Panel):
         self.source = self.plane = self.ranges = self.grid = None
         self.surface_step = -1
         self._paths.clear()
+        self._shown_step = None
         self._compare_label = ""
         self.controls.clear_params()
+        self.controls.apply_view(context.surface_view)  # the preset's first view
+        self._view_params = context.surface_view  # its parameters, once their names are known
         self._clear_drawing()
         self.summary.setText("no surface yet: press Recompute")
         saved = self._session_surface()
@@ -148,6 +145,7 @@ class LossSurfacePanel(Panel):
     def show_record(self, record: StepRecord, history: History) -> None:
         self.tabs.ensure_gl()  # e.g. its tab was just raised
         self._compute_if_wanted()
+        self._shown_step = record.step
         steps, weights = read_trajectory(history, record.step)
         if steps.size:
             self._paths["main"] = (steps, weights)
@@ -209,6 +207,10 @@ class LossSurfacePanel(Panel):
         self.source = source
         self.controls.fill_params(source.names, source.shapes)
         try:
+            if self._view_params is not None:  # the preset's two parameters, once per run
+                labels = scalar_labels(source.names, source.shapes)
+                self.controls.set_params(resolve_params(self._view_params, labels))
+                self._view_params = None
             plane = self.controls.make_plane(source)
         except ValueError as exc:
             self._show_error(str(exc))
@@ -221,6 +223,12 @@ class LossSurfacePanel(Panel):
         self.controls.show_state("%p%", 0, busy=True)
         self._started = time.monotonic()
         self.worker.start(source, plane, *self.ranges, self.resolution.value())
+
+    def _centre_changed(self) -> None:
+        """Centre on the start or the current weights: the surface is made again around it
+        (when there is one to replace)."""
+        if self.grid is not None or self._busy:
+            self.recompute()
 
     def cancel(self) -> None:
         """Stop the computation under way (what was refined so far stays drawn)."""
@@ -255,30 +263,6 @@ class LossSurfacePanel(Panel):
         ):
             self.recompute()
 
-    # -- the session's surface: kept when finished, shown again when opened -------------------
-    def _session_surface(self) -> SavedSurface | None:
-        session = self.context.session if self.context is not None else None
-        return session.surface if session is not None else None
-
-    def _keep_surface(self) -> None:
-        """Hand the finished surface to the session (it is saved with it)."""
-        session = self.context.session if self.context is not None else None
-        if session is None or self.source is None or self.grid is None or not self.grid.final:
-            return
-        session.set_surface(self.controls.saved(self.source, self.plane, self.ranges, self.grid))
-
-    def _show_saved(self, saved: SavedSurface) -> None:
-        """Draw a saved surface as it was computed, without computing anything."""
-        self.controls.fill_params(saved.names, saved.shapes)
-        self.controls.show_settings(
-            saved.plane.kind, saved.params, saved.span, saved.grid.loss.shape[0]
-        )
-        self.plane, self.ranges, self.grid = saved.plane, saved.ranges, saved.grid
-        self.surface_step = saved.step
-        self.last_status = "done"
-        self.controls.show_state("from file", 100)
-        self._redraw()
-
     # -- worker signals ----------------------------------------------------------------------
     def _level_ready(self, grid: SurfaceGrid, job: int) -> None:
         if job != self.worker.job or self.plane is None:  # a level of a cancelled job
@@ -312,64 +296,3 @@ class LossSurfacePanel(Panel):
     def _show_error(self, text: str) -> None:
         self.controls.show_state("failed")
         self.summary.setText(f"Surface not computed: {text}")
-
-    # -- drawing -------------------------------------------------------------------------------
-    def _clear_drawing(self) -> None:
-        self.tabs.clear()
-        self.legend.setText("")
-        self.controls.show_state("", 0)
-
-    def _redraw(self) -> None:
-        if self.grid is None or self.plane is None:
-            return
-        self.tabs.draw_grid(self.grid, self.plane, self.log_scale.isChecked())
-        self._draw_paths()
-
-    def _draw_paths(self) -> None:
-        if self.plane is None or self.grid is None:
-            self._update_summary()
-            return
-        log = self.log_scale.isChecked()
-        for key in ("main", "compare"):
-            path = self._paths.get(key)
-            if path is None:
-                self.tabs.clear_path(key)
-                continue
-            coords, _ = self.plane.project(path[1])
-            self.tabs.draw_path(key, coords, self.ranges, self.grid, log)
-        self._update_summary()
-
-    def _update_summary(self) -> None:
-        if self.grid is None or self.plane is None:
-            return
-        cancelled = self.last_status == "cancelled" and not self.worker.running
-        where = (self.grid, self.plane, self.ranges, self.surface_step)
-        self.summary.setText(summary_text(*where, self._paths, self._compare_label, cancelled))
-        self.summary.setToolTip(self.plane.info or "")  # what the plane is: a hover away
-        self.legend.setText(legend_html(self._compare_label if "compare" in self._paths else None))
-
-    # -- export ------------------------------------------------------------------------------
-    def shown_gl_widget(self):
-        """The 3D view's GLViewWidget when its tab is the one shown (export: a PNG from its
-        OpenGL read-back, no SVG), else None."""
-        return self.tabs.shown_gl_widget()
-
-    def export_tables(self) -> dict[str, Table]:
-        """``surface``: the loss grid (a row per value of the first plane coordinate, a
-        column per value of the second; the loss itself, drawn as log10 with "log loss");
-        ``path`` / ``compare_path``: step, the plane coordinates (a, b) of the optimiser's
-        path and its distance off the plane."""
-        if self.grid is None or self.plane is None:
-            return {}
-        return surface_tables(
-            self.grid, self.plane, self.surface_step, self._paths, self._compare_label
-        )
-
-    def exit_step(self, key: str = "main") -> int | None:
-        """The training step at which the path first leaves the plotted region (or None)."""
-        path = self._paths.get(key)
-        if path is None or self.plane is None or self.ranges is None:
-            return None
-        coords, _ = self.plane.project(path[1])
-        index = first_exit(coords, *self.ranges)
-        return None if index is None else int(path[0][index])

@@ -1,11 +1,13 @@
-"""The loss surface panel's controls: which plane, which two parameters (exact plane), the
-span and resolution of the grid, log heights, Recompute / Cancel, automatic recomputing and
+"""The loss surface panel's controls: which plane, which two parameters (exact plane), what
+the region is centred on (the run's start or the current weights), the span and resolution
+of the grid, log heights, Recompute / Cancel, automatic recomputing and
 the progress bar. They flow (wrap onto as many rows as the dock's width needs), so the
 panel fits beside the model panels on a 1280-pixel screen at any text size and leaves most
 of its height to the surface; a grid of fixed columns was wider than its dock there."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,10 +31,12 @@ from rnnviz.session.surface_blocks import DEFAULT_SPAN, make_plane
 from rnnviz.ui.panels.header_row import HeaderRow
 
 PLANES = (
+    ("auto", "Auto (path's plane)"),
     ("exact", "Two parameters (exact)"),
     ("random", "Random directions (Li et al.)"),
     ("pca", "PCA of the training path"),
 )
+CENTRES = (("current", "centre on current"), ("start", "centre on start"))
 
 
 class SurfaceControls(HeaderRow):
@@ -56,16 +60,28 @@ class SurfaceControls(HeaderRow):
         self.plane_box = QComboBox()
         for kind, text in PLANES:
             self.plane_box.addItem(text, kind)
-        self.plane_box.setToolTip("Which plane of parameter space the surface shows.")
+        self.plane_box.setToolTip(
+            "Which plane of parameter space the surface shows. Auto: the two principal "
+            "directions of the optimiser's path once it has moved (the path lies in it), "
+            "random filter-normalised directions before."
+        )
+        self.centre_box = QComboBox()
+        for kind, text in CENTRES:
+            self.centre_box.addItem(text, kind)
+        self.centre_box.setToolTip(
+            "Make the plane through the weights the run started from (the path's first "
+            "point), or through the current ones."
+        )
         self.param_a, self.param_b = QComboBox(), QComboBox()
         for box in (self.plane_box, self.param_a, self.param_b):  # long names: no wide panel
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-        self.plane_box.setMinimumContentsLength(len(PLANES[0][1]))
+        # "Two parameters (exact)" whole, no wider (text size 1.5 in a 1600-pixel window)
+        self.plane_box.setMinimumContentsLength(22)
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
             box.setToolTip(f"The {axis} parameter of the exact plane.")
-            box.setMinimumContentsLength(8)
+            box.setMinimumContentsLength(16)  # "rnn.weight_hh_l0" whole
 
     def _build_grid_settings(self) -> None:
         self.span = QDoubleSpinBox()
@@ -73,8 +89,8 @@ class SurfaceControls(HeaderRow):
         self.span.setDecimals(3)
         self.span.setValue(DEFAULT_SPAN["exact"])
         self.span.setToolTip(
-            "Half-width of the plotted region around the current weights (PCA: a factor on "
-            "the extent of the path)."
+            "Half-width of the plotted region around its centre (PCA: a factor on the "
+            "extent of the path)."
         )
         self.resolution = QSpinBox()
         self.resolution.setRange(5, 301)
@@ -92,7 +108,9 @@ class SurfaceControls(HeaderRow):
     def _place(self) -> None:
         """In the flow's order: what the surface is, how fine, then the actions."""
         self.addWidget(_labelled("plane", self.plane_box))
-        self.addWidget(_labelled("params", self.param_a, self.param_b))
+        self.addWidget(_labelled("params", self.param_a))  # each wraps on its own: a name
+        self.addWidget(self.param_b)  # such as "rnn.weight_hh_l0" whole in a narrow dock
+        self.addWidget(self.centre_box)
         self.addWidget(_labelled("span", self.span))
         self.addWidget(_labelled("grid", self.resolution))
         self.addWidget(self.auto_every)
@@ -108,6 +126,10 @@ class SurfaceControls(HeaderRow):
         return self.plane_box.currentData()
 
     @property
+    def centre(self) -> str:
+        return self.centre_box.currentData()
+
+    @property
     def params(self) -> tuple[int, int]:
         """The exact plane's two parameters (flat indices)."""
         return self.param_a.currentIndex(), self.param_b.currentIndex()
@@ -115,7 +137,8 @@ class SurfaceControls(HeaderRow):
     def make_plane(self, source: SurfaceSource) -> Plane:
         """The chosen plane through ``source``'s weights; ValueError when it cannot be made
         (e.g. random directions of a two-parameter model)."""
-        return make_plane(source, self.plane_kind, self.params)  # as `rnnviz surface` makes it
+        # as `rnnviz surface` makes it
+        return make_plane(source, self.plane_kind, self.params, self.centre)
 
     def saved(self, source: SurfaceSource, plane: Plane, ranges, grid: SurfaceGrid):
         """A finished surface with the settings it was computed with, for the session."""
@@ -129,6 +152,8 @@ class SurfaceControls(HeaderRow):
             params=self.params,
             span=self.span.value(),
             resolution=self.resolution.value(),
+            choice=self.plane_kind,
+            centre=self.centre,
         )
 
     def plane_changed(self) -> None:
@@ -154,13 +179,30 @@ class SurfaceControls(HeaderRow):
         self.param_a.clear()
         self.param_b.clear()
 
-    def show_settings(self, kind: str, params: tuple[int, int], span: float, resolution: int):
+    def show_settings(self, saved: SavedSurface) -> None:
         """Show the settings a (saved) surface was computed with."""
-        self.plane_box.setCurrentIndex(max(0, self.plane_box.findData(kind)))
+        self.show_view(saved.choice or saved.plane.kind, saved.centre, saved.span)
+        self.set_params(saved.params)
+        self.resolution.setValue(saved.grid.loss.shape[0])
+
+    def apply_view(self, view) -> None:
+        """A preset's first view (``engine.surface_view.SurfaceView``; None: the auto plane
+        around the current weights at its default span)."""
+        plane, centre = getattr(view, "plane", "auto"), getattr(view, "centre", "current")
+        self.show_view(plane, centre, getattr(view, "span", None))
+
+    def show_view(self, kind: str, centre: str, span: float | None) -> None:
+        """Choose a plane, a centre and a span (None: the plane's default), without a signal
+        that would recompute."""
+        self.plane_box.setCurrentIndex(max(0, self.plane_box.findData(kind)))  # its span
+        with QSignalBlocker(self.centre_box):
+            self.centre_box.setCurrentIndex(max(0, self.centre_box.findData(centre)))
+        if span is not None:
+            self.span.setValue(span)
+
+    def set_params(self, params: tuple[int, int]) -> None:
         self.param_a.setCurrentIndex(params[0])
         self.param_b.setCurrentIndex(params[1])
-        self.span.setValue(span)
-        self.resolution.setValue(resolution)
 
     def set_percent(self, done: int, total: int) -> None:
         """Whole percents only: each QProgressBar.setValue repaints at once (~8 ms here)."""

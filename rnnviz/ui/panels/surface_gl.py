@@ -44,7 +44,7 @@ class SurfaceGLView:
 
         self.widget = gl.GLViewWidget()
         self.widget.setBackgroundColor(style.BACKGROUND)
-        self.widget.setCameraPosition(distance=22, elevation=32, azimuth=-55)
+        self.widget.setCameraPosition(distance=18, elevation=30, azimuth=-55)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
         self.widget.addItem(self.surface)
         grid = gl.GLGridItem()

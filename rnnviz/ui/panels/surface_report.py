@@ -1,16 +1,31 @@
 """What the loss surface panel says in words and exports as numbers: the summary lines
-(surface size and step, where a path leaves the region or lies off the plane), the legend of
-the paths, and the CSV tables of the grid and the paths."""
+(the step the surface was computed at and how many steps ago that is, its size, where a
+path leaves the region or lies off the plane), the legend of the paths, the CSV tables of
+the grid and the paths; and the path read from the history."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.engine.history import History
 from rnnviz.engine.surface import PATH_NAMES, Plane, SurfaceGrid, first_exit
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.surface_gl import PATH_COLOURS
 
 Paths = dict[str, tuple[np.ndarray, np.ndarray]]  # "main" / "compare" -> (steps, weights)
+
+
+def staleness_text(step: int, shown: int | None) -> str:
+    """When the surface was computed, against the training step the panels show: a surface
+    of step 0 seen at step 11,000 is another model's landscape."""
+    if shown is None:
+        return f"computed at step {step}"
+    if shown == step:
+        return f"computed at step {step} (the step shown)"
+    ago = shown - step
+    if ago < 0:
+        return f"computed at step {step} — {-ago:,} step{'s' * (ago != -1)} after the one shown"
+    return f"computed at step {step} — {ago:,} step{'s' * (ago != 1)} ago"
 
 
 def summary_text(
@@ -21,14 +36,17 @@ def summary_text(
     paths: Paths,
     compare_label: str,
     cancelled: bool,
+    shown: int | None = None,
 ) -> str:
-    """One line for the surface, then one per warning about a path."""
+    """The staleness line (with the grid's size and time), then one per warning about a
+    path."""
     n = grid.loss.shape[0]
     state = "" if grid.final else f" (refining, level {grid.level + 1}/{grid.levels})"
     if cancelled and not grid.final:
         state = " (cancelled)"
     how = f", {PATH_NAMES.get(grid.method, grid.method)}" if grid.method else ""
-    parts = [f"surface at step {step}: {n}×{n} in {grid.seconds:.2f} s{how}{state}"]
+    when = staleness_text(step, shown)
+    parts = [f"{when} · {n}×{n} in {grid.seconds:.2f} s{how}{state}"]
     names = {"main": "this run", "compare": compare_label or "compare"}
     for key, name in names.items():
         path = paths.get(key)
@@ -42,7 +60,13 @@ def summary_text(
         scale = 1.0 + float(np.abs(path[1]).max())
         if distance.size and distance.max() > 1e-5 * scale:
             parts.append(f"{who} lies up to {distance.max():.3g} off this plane")
+    if plane.info.startswith("auto: the path has not moved") and _moved(paths.get("main")):
+        parts.append("the path has moved since: Recompute for its own plane (PCA)")
     return "\n".join(parts)
+
+
+def _moved(path) -> bool:
+    return path is not None and len(path[1]) >= 2 and bool(np.any(path[1][-1] != path[1][0]))
 
 
 def eta_text(done: int, total: int, seconds: float) -> str:
@@ -95,3 +119,21 @@ def surface_tables(
             columns, f"the optimiser's path ({who})"
         )
     return tables
+
+
+def read_trajectory(history: History, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(steps [K], weights [K, P]) of the path up to step ``until`` (the step the panels
+    show: a past one when viewing it), read safely while another thread appends."""
+    traj = history.trajectory
+    steps, items = list(traj.steps), list(traj.items)
+    if abs(len(steps) - len(items)) > 1:  # caught in the middle of thinning: skip this time
+        return np.empty(0, dtype=np.int64), np.empty((0, 0))
+    n = min(len(steps), len(items))
+    if n == 0:
+        return np.empty(0, dtype=np.int64), np.empty((0, 0))
+    steps = np.asarray(steps[:n])
+    if until is not None:
+        n = int(np.searchsorted(steps, until, side="right"))
+        if n == 0:
+            return np.empty(0, dtype=np.int64), np.empty((0, 0))
+    return steps[:n], np.stack(items[:n])

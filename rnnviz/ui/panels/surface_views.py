@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from rnnviz.engine.surface import Plane, SurfaceGrid, bilinear
+from rnnviz.engine.surface import Plane, SurfaceGrid, bilinear, clip_segments
 from rnnviz.ui import style
 from rnnviz.ui.elided_label import ElidedLabel
 from rnnviz.ui.panels.surface_gl import HALF, HEIGHT, PATH_COLOURS, SurfaceGLView
@@ -139,6 +139,7 @@ class SurfaceViews(QTabWidget):
         (a0, a1), (b0, b1) = (grid.a[0], grid.a[-1]), (grid.b[0], grid.b[-1])
         da = (a1 - a0) / max(grid.a.size - 1, 1)
         db = (b1 - b0) / max(grid.b.size - 1, 1)
+        self.levels = (lo, lo + span)  # the colour bar's range
         self.image.setImage(z, levels=(lo, lo + span), autoLevels=False)
         self.image.setRect(QRectF(a0 - da / 2, b0 - db / 2, a1 - a0 + da, b1 - b0 + db))
         for k, curve in enumerate(self.isocurves):
@@ -150,8 +151,7 @@ class SurfaceViews(QTabWidget):
         if self.gl_view is not None:
             z01 = (z - lo) / span
             colours = self.colormap.map(z01.ravel(), mode="float").reshape(*z.shape, 4)
-            what = "log10 loss" if log else "loss"
-            zlabel = f"{what} {lo:.3g}..{lo + span:.3g}"
+            zlabel = "log loss (colour bar)" if log else "loss (colour bar)"
             self.gl_view.set_surface(z01, colours, (*plane.labels, zlabel))
 
     def clear_path(self, key: str) -> None:
@@ -161,8 +161,8 @@ class SurfaceViews(QTabWidget):
             self.gl_view.set_path(key, np.zeros((0, 3)), None)
 
     def draw_path(self, key: str, coords: np.ndarray, ranges, grid: SurfaceGrid, log: bool) -> None:
-        """The path ``coords`` [K, 2] (plane coordinates) where it lies inside ``ranges``;
-        in 3D it runs just above the surface."""
+        """The path ``coords`` [K, 2] (plane coordinates) clipped to ``ranges``: where it
+        leaves the region it is drawn up to the edge. In 3D it runs just above the surface."""
         (a0, a1), (b0, b1) = ranges
         inside = (
             (coords[:, 0] >= a0)
@@ -170,8 +170,8 @@ class SurfaceViews(QTabWidget):
             & (coords[:, 1] >= b0)
             & (coords[:, 1] <= b1)
         )
-        shown = np.where(inside[:, None], coords, np.nan)
-        self.map_paths[key].setData(shown[:, 0], shown[:, 1], connect="finite")
+        pairs = clip_segments(coords, *ranges).reshape(-1, 2)  # [2k, 2]
+        self.map_paths[key].setData(pairs[:, 0], pairs[:, 1], connect="pairs")
         current = coords[-1] if inside[-1] else None
         self.map_points[key].setData(*([[c] for c in current] if current is not None else ([], [])))
         if key == "main":
@@ -179,10 +179,9 @@ class SurfaceViews(QTabWidget):
             self.map_start.setData(*start)
         if self.gl_view is None:
             return
-        xyz = self._box_points(coords, ranges, grid, log)
-        both = inside[:-1] & inside[1:]
-        segments = np.stack([xyz[:-1][both], xyz[1:][both]], 1).reshape(-1, 3)
-        self.gl_view.set_path(key, segments, xyz[-1] if inside[-1] else None)
+        segments = self._box_points(pairs, ranges, grid, log)
+        now = self._box_points(coords[-1:], ranges, grid, log)[0] if inside[-1] else None
+        self.gl_view.set_path(key, segments, now)
 
     @staticmethod
     def _box_points(coords: np.ndarray, ranges, grid: SurfaceGrid, log: bool) -> np.ndarray:
