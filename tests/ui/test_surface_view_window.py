@@ -106,3 +106,25 @@ def test_a_preset_with_a_bad_surface_field_is_refused_with_a_sentence(
     assert window.run_settings is before
     message = window.sidebar.message.text()
     assert "Not applied: surface.params names 'rnn.gain', which is not a trained scalar" in message
+
+
+def test_the_progress_bar_is_drawn_with_the_next_paint_not_inside_the_update(qtbot, make_window):
+    """QProgressBar.setValue repaints inside the call (8-57 ms a time, ~90 times a surface),
+    on the GUI thread: the panel's updates wait for the next paint instead."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window, panel = cliff_panel(qtbot, make_window)
+    bar = panel.controls.progress
+    paints = []
+
+    class Count(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                paints.append(bar.value())
+            return False
+
+    counter = Count(bar)
+    bar.installEventFilter(counter)
+    panel.controls.set_percent(37, 100)
+    assert paints == [] and bar.value() == 37  # stored, not drawn yet
+    qtbot.waitUntil(lambda: 37 in paints, timeout=TIMEOUT)

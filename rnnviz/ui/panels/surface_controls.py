@@ -205,19 +205,27 @@ class SurfaceControls(HeaderRow):
         self.param_b.setCurrentIndex(params[1])
 
     def set_percent(self, done: int, total: int) -> None:
-        """Whole percents only: each QProgressBar.setValue repaints at once (~8 ms here)."""
+        """Whole percents only, drawn with the next paint (``_set_value``)."""
         total = max(total, 1)
         if self.progress.maximum() != 100:
             self.progress.setMaximum(100)
         percent = 100 * done // total
         if percent != self.progress.value():
-            self.progress.setValue(percent)
+            self._set_value(percent)
+
+    def _set_value(self, percent: int) -> None:
+        """QProgressBar.setValue repaints at once, inside the call (measured 8 ms on a quiet
+        machine, 57 ms on a loaded one, ~90 times per surface): with updates off it only
+        stores the value, and turning them back on schedules an ordinary update."""
+        self.progress.setUpdatesEnabled(False)
+        self.progress.setValue(percent)
+        self.progress.setUpdatesEnabled(True)
 
     def show_state(self, text: str, percent: int | None = None, busy: bool = False) -> None:
         """The progress bar's text (and value), and whether Cancel applies."""
         self.progress.setFormat(text)
         if percent is not None:
-            self.progress.setValue(percent)
+            self._set_value(percent)
         self.cancel_button.setEnabled(busy)
 
 
