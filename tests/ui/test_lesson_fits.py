@@ -85,3 +85,14 @@ def test_more_still_unfolds_the_description(qtbot, small_window):
     strip.more.click()
     assert not strip.more.isChecked()
     window.presentation.leave()
+
+
+def test_the_lesson_line_never_widens_the_window(qtbot, small_window):
+    """After the first step the strip's line becomes the preset's first sentence; as a tool
+    bar item its whole text was the window's minimum width: adding_lstm's window grew from
+    1600 to 2230 pixels after a step."""
+    window = small_window("adding_lstm")
+    strip = window.lesson
+    strip.trained()  # the hint gives way to the first sentence (what a trained step does)
+    assert strip.label.fontMetrics().horizontalAdvance(strip.text) > 1280
+    assert window.minimumSizeHint().width() <= 1280 and window.width() == 1280
