@@ -8,6 +8,7 @@ steps, the runs differing only in their seed. The ratio is (runs/min with N) / (
 1); the target is linear scaling less 20 %: MET when the ratio is at least 0.8 x N.
 
     .venv/bin/python bench/bench_sweep.py [--max-workers N] [--steps 150] [--runs-per-worker 4]
+        [--rounds 3]
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import argparse
 import os
 import tempfile
 import time
+
+import numpy as np
 
 from rnnviz.session.sweep_exec import run_sweep
 from rnnviz.session.sweep_spec import sweep_spec_from_dict
@@ -48,18 +51,29 @@ def main() -> None:
     parser.add_argument("--preset", default="adding_lstm")
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--runs-per-worker", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} core(s); {args.preset}, {args.steps} steps a run")
-    single = runs_per_minute(1, args)
-    print(f"1 worker : {single:7.1f} runs/min")
-    for workers in range(2, args.max_workers + 1):
-        rate = runs_per_minute(workers, args)
-        ratio = rate / single
-        verdict = "MET" if ratio >= TARGET * workers else "MISSED"
-        print(
-            f"{workers} workers: {rate:7.1f} runs/min, ratio {ratio:.2f} "
-            f"(target >= {TARGET * workers:.1f}): {verdict}"
-        )
+    counts = range(1, args.max_workers + 1)
+    print(
+        f"{os.cpu_count()} core(s), load average {os.getloadavg()[0]:.2f}; {args.preset}, "
+        f"{args.steps} steps a run, one torch thread a worker; {args.rounds} rounds, "
+        "worker counts interleaved in each"
+    )
+    rates: dict[int, list[float]] = {n: [] for n in counts}
+    for _ in range(args.rounds):
+        for workers in counts:
+            rates[workers].append(runs_per_minute(workers, args))
+    single = float(np.median(rates[1]))
+    for workers in counts:
+        rate = float(np.median(rates[workers]))
+        spread = f"[{min(rates[workers]):.1f}-{max(rates[workers]):.1f}]"
+        line = f"{workers} worker(s): {rate:7.1f} runs/min {spread}"
+        if workers > 1:
+            ratio = rate / single
+            verdict = "MET" if ratio >= TARGET * workers else "MISSED"
+            line += f", ratio {ratio:.2f} (target >= {TARGET * workers:.1f}): {verdict}"
+        print(line)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
