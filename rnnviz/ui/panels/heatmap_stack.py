@@ -102,6 +102,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.steps = 0
         self.units = 0
         self._syncing = False
+        self._shape: tuple | None = None  # (rows, a bar per row, font pt) of the built stack
         self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -114,7 +115,16 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         trace_y_range: tuple[float, float] | None,
     ) -> None:
         """Build the items for ``rows``; one colour bar shared by all rows when ``bar_label``
-        is given (fixed scale), else one per row (levels set per record)."""
+        is given (fixed scale), else one per row (levels set per record).
+
+        A stack of as many rows, the same kind of bars and the same font is reused (its
+        titles, colours and scales changed, its data cleared): making a pyqtgraph plot costs
+        ~0.1-0.2 s on a loaded machine, and a reset or a preset switch used to make 3-8."""
+        shape = (len(rows), bar_label is None, plot_font_pt())
+        if shape == self._shape and self.trace_plot is not None:
+            self._reuse(rows, colour_map, bar_label, trace_label, trace_y_range)
+            return
+        self._shape = shape
         self.clear()
         self.rows = list(rows)
         self.plots.clear()
@@ -126,7 +136,10 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         left_width = int(plot_font_pt() * 4.5)
         for r, row in enumerate(self.rows):
             plot = self.addPlot(
-                row=r, col=0, axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
+                row=r,
+                col=0,
+                axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")},
+                enableMenu=False,  # pyqtgraph's view menu (never shown here) is slow to make
             )
             style_plot(plot)
             plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
@@ -151,7 +164,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             self.images[row.key] = image
             if bar_label is None:
                 bar = pg.ColorBarItem(
-                    values=(-1, 1), colorMap=colour_map, interactive=False, width=18
+                    values=(-1, 1),
+                    colorMap=colour_map,
+                    interactive=False,
+                    width=18,
+                    colorMapMenu=False,
                 )
                 bar.setImageItem(image)
                 self._style_bar(bar)
@@ -159,7 +176,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
                 self.bars[row.key] = bar
         if bar_label is not None and self.rows:
             bar = pg.ColorBarItem(
-                values=(0, 1), colorMap=colour_map, interactive=False, width=18, label=bar_label
+                values=(0, 1),
+                colorMap=colour_map,
+                interactive=False,
+                width=18,
+                label=bar_label,
+                colorMapMenu=False,
             )
             bar.setImageItem(list(self.images.values()))
             self._style_bar(bar)
@@ -172,7 +194,9 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         bar.axis.label.setFont(plot_font())
 
     def _build_trace(self, label: str, y_range, left_width: int) -> None:
-        plot = self.addPlot(row=len(self.rows), col=0, axisItems={"bottom": IndexAxis("bottom")})
+        plot = self.addPlot(
+            row=len(self.rows), col=0, axisItems={"bottom": IndexAxis("bottom")}, enableMenu=False
+        )
         style_plot(plot)
         plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setWidth(left_width)
@@ -183,10 +207,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
-        if y_range is not None:
-            plot.setYRange(*y_range, padding=0.12)
-        else:
-            plot.enableAutoRange(axis="y")
+        _set_y_range(plot, y_range)
         for row in self.rows:
             self.curves[row.key] = plot.plot(pen=pg.mkPen(row.colour, width=3))
         self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
@@ -200,6 +221,38 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         for r in range(rows):
             self.ci.layout.setRowStretchFactor(r, 3)
         self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
+
+    def _reuse(self, rows, colour_map, bar_label, trace_label, trace_y_range) -> None:
+        """Give the built stack (as many rows) the new ``rows``: titles, colours, scales; no
+        data until the next ``set_images``."""
+        old_keys = [row.key for row in self.rows]
+        self.rows = list(rows)
+        for name in ("plots", "images", "curves"):
+            items = getattr(self, name)
+            setattr(self, name, {row.key: items[k] for row, k in zip(rows, old_keys, strict=True)})
+        if bar_label is None:
+            self.bars = {row.key: self.bars[k] for row, k in zip(rows, old_keys, strict=True)}
+        for row in self.rows:
+            self.plots[row.key].setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
+            self.images[row.key].clear()
+            curve = self.curves[row.key]
+            curve.setPen(pg.mkPen(row.colour, width=3))
+            curve.setData([], [])
+            for axis in ("bottom", "left"):
+                self.plots[row.key].getAxis(axis).set_labels([])
+        for key, bar in self.bars.items():
+            bar.setColorMap(colour_map)
+            bar.setLevels(values=(0, 1) if key == "shared" else (-1, 1))
+            if key == "shared":
+                bar.getAxis("left").setLabel(bar_label)
+        plot = self.trace_plot
+        plot.setLabel("left", trace_label, **label_css())
+        plot.getAxis("left").setTicks(None)
+        plot.getAxis("bottom").set_labels([])
+        plot.setTitle(None)
+        _set_y_range(plot, trace_y_range)
+        self.dots.setData([])
+        self.steps = self.units = 0
 
     def _time_views(self) -> list[pg.ViewBox]:
         return [plot.vb for plot in [*self.plots.values(), self.trace_plot] if plot is not None]
@@ -274,3 +327,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             if 0 <= t < self.steps:
                 self.cell_clicked.emit(t, unit if 0 <= unit < self.units else -1)
             return
+
+
+def _set_y_range(plot: pg.PlotItem, y_range: tuple[float, float] | None) -> None:
+    """A fixed value range for the trace plot, or (None) one that follows the data."""
+    if y_range is not None:
+        plot.disableAutoRange(axis="y")
+        plot.setYRange(*y_range, padding=0.12)
+    else:
+        plot.enableAutoRange(axis="y")
