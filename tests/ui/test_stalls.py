@@ -58,7 +58,7 @@ def test_a_heatmap_panel_behind_a_tab_is_built_when_raised(qtbot, make_window):
 
 
 def test_a_rebuilt_stack_reuses_its_plots_for_as_many_rows(qtbot, make_window):
-    """A reset keeps the gate panel's plots (same rows); another model's rows get new ones."""
+    """A reset keeps the gate panel's plots; a GRU's two gate rows take two of them back."""
     window = make_window("adding_lstm")
     window.show_panel("gates")
     gates = window.panels["gates"]
@@ -71,6 +71,7 @@ def test_a_rebuilt_stack_reuses_its_plots_for_as_many_rows(qtbot, make_window):
     window.show_panel("gates")
     qtbot.waitUntil(lambda: gates._stack_built and gates.sample is not None, timeout=TIMEOUT)
     assert sorted(gates.stack.plots) == ["r", "u"]
+    assert set(gates.stack.plots.values()) < set(plots.values())  # 2 of the 3 made before
     expected = window.run_settings.make_trainer().preview().sample.trace[gates.chain]
     np.testing.assert_allclose(gates.stack.images["u"].image, expected["u"], rtol=1e-6)
 

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from rnnviz.ui.panels.heatmap_labels import (
     CURSOR_COLOUR,
     NICE_STRIDES,
     label_css,
-    plot_font,
     plot_font_pt,
     style_plot,
 )
+from rnnviz.ui.panels.heatmap_rows import RowItems, left_axis_width, make_bar, make_row
 
 
 # -- axes -------------------------------------------------------------------------------------
@@ -102,7 +102,9 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.steps = 0
         self.units = 0
         self._syncing = False
-        self._shape: tuple | None = None  # (rows, a bar per row, font pt) of the built stack
+        self._shape: tuple | None = None  # (a bar per row, font pt) of the pooled items
+        self._pool: list[RowItems] = []  # every row's items made so far (heatmap_rows.py)
+        self._shared_bar: pg.ColorBarItem | None = None
         self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -114,92 +116,62 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         trace_label: str,
         trace_y_range: tuple[float, float] | None,
     ) -> None:
-        """Build the items for ``rows``; one colour bar shared by all rows when ``bar_label``
-        is given (fixed scale), else one per row (levels set per record).
-
-        A stack of as many rows, the same kind of bars and the same font is reused (its
-        titles, colours and scales changed, its data cleared): making a pyqtgraph plot costs
-        ~0.1-0.2 s on a loaded machine, and a reset or a preset switch used to make 3-8."""
-        shape = (len(rows), bar_label is None, plot_font_pt())
-        if shape == self._shape and self.trace_plot is not None:
-            self._reuse(rows, colour_map, bar_label, trace_label, trace_y_range)
-            return
-        self._shape = shape
-        self.clear()
+        """Lay out the items for ``rows``; one colour bar shared by all rows when
+        ``bar_label`` is given (fixed scale), else one per row (levels set per record). The
+        rows' items of an earlier build are taken back (heatmap_rows.py) when the font and
+        the kind of bar are the same; they show no data until the next ``set_images``."""
+        shape = (bar_label is None, plot_font_pt())
+        self.clear()  # out of the layout; the items are kept
+        if shape != self._shape or self.trace_plot is None:
+            self._shape = shape
+            self._pool = []
+            self._shared_bar = None
+            self._build_trace()
+        while len(self._pool) < len(rows):
+            row_items = make_row(IndexAxis, colour_map, bar_label is None, self.trace_plot)
+            row_items.plot.vb.sigXRangeChanged.connect(self._x_range_changed)
+            self._pool.append(row_items)
         self.rows = list(rows)
-        self.plots.clear()
-        self.images.clear()
-        self.bars.clear()
-        self.curves.clear()
-        self.marks.clear()
-        self.steps = self.units = 0
-        left_width = int(plot_font_pt() * 4.5)
-        for r, row in enumerate(self.rows):
-            plot = self.addPlot(
-                row=r,
-                col=0,
-                axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")},
-                enableMenu=False,  # pyqtgraph's view menu (never shown here) is slow to make
-            )
-            style_plot(plot)
-            plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
-            plot.setLabel("left", "unit", **label_css())
-            plot.getAxis("left").setWidth(left_width)
-            plot.getAxis("bottom").setStyle(showValues=False)
-            plot.getAxis("bottom").setHeight(6)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.vb.invertY(True)
-            image = pg.ImageItem(axisOrder="col-major")
-            plot.addItem(image)
-            for width, colour in ((5, "#000000"), (2, "#ffffff")):
-                mark = QGraphicsRectItem(QRectF(0, 0, 1, 1))
-                pen = QPen(QColor(colour), width)
-                pen.setCosmetic(True)
-                mark.setPen(pen)
-                mark.setZValue(10)
-                plot.addItem(mark, ignoreBounds=True)
-                self.marks.append(mark)
-            self.plots[row.key] = plot
-            self.images[row.key] = image
-            if bar_label is None:
-                bar = pg.ColorBarItem(
-                    values=(-1, 1),
-                    colorMap=colour_map,
-                    interactive=False,
-                    width=18,
-                    colorMapMenu=False,
-                )
-                bar.setImageItem(image)
-                self._style_bar(bar)
-                self.addItem(bar, row=r, col=1)
-                self.bars[row.key] = bar
-        if bar_label is not None and self.rows:
-            bar = pg.ColorBarItem(
-                values=(0, 1),
-                colorMap=colour_map,
-                interactive=False,
-                width=18,
-                label=bar_label,
-                colorMapMenu=False,
-            )
+        used = list(zip(rows, self._pool, strict=False))
+        self.plots = {row.key: items.plot for row, items in used}
+        self.images = {row.key: items.image for row, items in used}
+        self.curves = {row.key: items.curve for row, items in used}
+        self.marks = [mark for _row, items in used for mark in items.marks]
+        self.bars = {}
+        for r, (row, items) in enumerate(used):
+            self.addItem(items.plot, row=r, col=0)
+            items.plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
+            for axis in ("bottom", "left"):
+                items.plot.getAxis(axis).set_labels([])
+            items.image.clear()
+            items.curve.setPen(pg.mkPen(row.colour, width=3))
+            if items.bar is not None:
+                items.bar.setColorMap(colour_map)
+                items.bar.setLevels(values=(-1, 1))
+                self.addItem(items.bar, row=r, col=1)
+                self.bars[row.key] = items.bar
+        for items in self._pool:
+            items.curve.setData([], [])
+            for mark in items.marks:
+                mark.setRect(QRectF(0, 0, 1, 1))
+        if bar_label is not None and rows:
+            if self._shared_bar is None:
+                self._shared_bar = make_bar(colour_map, (0, 1), bar_label)
+            bar = self._shared_bar
+            bar.setColorMap(colour_map)
+            bar.setLevels(values=(0, 1))
+            bar.getAxis("left").setLabel(bar_label)
             bar.setImageItem(list(self.images.values()))
-            self._style_bar(bar)
-            self.addItem(bar, row=0, col=1, rowspan=len(self.rows))
+            self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
-        self._build_trace(trace_label, trace_y_range, left_width)
+        self._place_trace(trace_label, trace_y_range)
+        self.steps = self.units = 0
 
-    def _style_bar(self, bar: pg.ColorBarItem) -> None:
-        bar.axis.setStyle(tickFont=plot_font(-1))
-        bar.axis.label.setFont(plot_font())
-
-    def _build_trace(self, label: str, y_range, left_width: int) -> None:
-        plot = self.addPlot(
-            row=len(self.rows), col=0, axisItems={"bottom": IndexAxis("bottom")}, enableMenu=False
-        )
+    def _build_trace(self) -> None:
+        """The trace plot of the selected unit (its curves are the rows')."""
+        plot = pg.PlotItem(axisItems={"bottom": IndexAxis("bottom")}, enableMenu=False)
         style_plot(plot)
-        plot.setLabel("left", label, **label_css())
-        plot.getAxis("left").setWidth(left_width)
+        plot.getAxis("left").setWidth(left_axis_width())
         plot.getAxis("left").setStyle(
             textFillLimits=[(0, 0.95), (2, 0.8), (4, 0.6)], hideOverlappingLabels=False
         )
@@ -207,52 +179,27 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
-        _set_y_range(plot, y_range)
-        for row in self.rows:
-            self.curves[row.key] = plot.plot(pen=pg.mkPen(row.colour, width=3))
         self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
         plot.addItem(self.dots)
         self.t_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOUR, width=2))
         plot.addItem(self.t_line, ignoreBounds=True)
+        plot.vb.sigXRangeChanged.connect(self._x_range_changed)
         self.trace_plot = plot
-        for view in self._time_views():
-            view.sigXRangeChanged.connect(self._x_range_changed)
-        rows = len(self.rows)
-        for r in range(rows):
-            self.ci.layout.setRowStretchFactor(r, 3)
-        self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
 
-    def _reuse(self, rows, colour_map, bar_label, trace_label, trace_y_range) -> None:
-        """Give the built stack (as many rows) the new ``rows``: titles, colours, scales; no
-        data until the next ``set_images``."""
-        old_keys = [row.key for row in self.rows]
-        self.rows = list(rows)
-        for name in ("plots", "images", "curves"):
-            items = getattr(self, name)
-            setattr(self, name, {row.key: items[k] for row, k in zip(rows, old_keys, strict=True)})
-        if bar_label is None:
-            self.bars = {row.key: self.bars[k] for row, k in zip(rows, old_keys, strict=True)}
-        for row in self.rows:
-            self.plots[row.key].setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
-            self.images[row.key].clear()
-            curve = self.curves[row.key]
-            curve.setPen(pg.mkPen(row.colour, width=3))
-            curve.setData([], [])
-            for axis in ("bottom", "left"):
-                self.plots[row.key].getAxis(axis).set_labels([])
-        for key, bar in self.bars.items():
-            bar.setColorMap(colour_map)
-            bar.setLevels(values=(0, 1) if key == "shared" else (-1, 1))
-            if key == "shared":
-                bar.getAxis("left").setLabel(bar_label)
+    def _place_trace(self, label: str, y_range) -> None:
+        """The trace plot under the rows, for this run: its label, value range, no data."""
         plot = self.trace_plot
-        plot.setLabel("left", trace_label, **label_css())
+        rows = len(self.rows)
+        self.addItem(plot, row=rows, col=0)
+        plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setTicks(None)
         plot.getAxis("bottom").set_labels([])
         plot.setTitle(None)
-        _set_y_range(plot, trace_y_range)
+        _set_y_range(plot, y_range)
         self.dots.setData([])
-        self.steps = self.units = 0
+        for r in range(rows):
+            self.ci.layout.setRowStretchFactor(r, 3)
+        self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
 
     def _time_views(self) -> list[pg.ViewBox]:
         return [plot.vb for plot in [*self.plots.values(), self.trace_plot] if plot is not None]

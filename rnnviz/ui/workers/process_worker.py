@@ -135,7 +135,8 @@ class ProcessTrainingWorker:
 
     def stop(self, timeout: float = 1.0) -> bool:
         """Pause: end the current run after the child's current step and take in everything it
-        trained. True when the run ended (the child lives on for the next start)."""
+        trained. True when the run ended (the child lives on for the next start); requests
+        still running on the mirror go on."""
         deadline = time.monotonic() + timeout
         while self._running and self._pump(block=0):  # e.g. the child's "ready"
             pass
@@ -151,7 +152,9 @@ class ProcessTrainingWorker:
         if self._running and not self._alive():
             self._end_run()
             ok = True
-        return self._requests.join(max(0.05, deadline - time.monotonic())) and ok
+        # requests on the mirror (a step-0 preview, generated text) are not waited for: they
+        # only read it, and the GUI thread would stall for as long as they take
+        return ok
 
     def shutdown(self, timeout: float = 1.0, wait: bool = True) -> bool:
         """Stop training and end the child process (terminated if it does not exit in time).
@@ -161,8 +164,8 @@ class ProcessTrainingWorker:
         importing torch reads "stop" only when ready, seconds later); ``reap_all`` ends the
         reapers when the window closes."""
         deadline = time.monotonic() + timeout
-        if wait:
-            stopped = self.stop(timeout * 0.5)
+        if wait:  # the mirror is then changed (a session opened, continued): no request on it
+            stopped = self.stop(timeout * 0.5) and self._requests.join(timeout * 0.5)
         else:  # nothing the child still sends is wanted, and the window does not wait for
             self._end_run()  # a request on the mirror either (``busy``: leave the mirror be)
             stopped = True
