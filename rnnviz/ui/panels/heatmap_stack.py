@@ -105,6 +105,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self._shape: tuple | None = None  # (a bar per row, font pt) of the pooled items
         self._pool: list[RowItems] = []  # every row's items made so far (heatmap_rows.py)
         self._shared_bar: pg.ColorBarItem | None = None
+        self._laid_out = -1  # how many rows the layout holds
         self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -121,12 +122,19 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         rows' items of an earlier build are taken back (heatmap_rows.py) when the font and
         the kind of bar are the same; they show no data until the next ``set_images``."""
         shape = (bar_label is None, plot_font_pt())
-        self.clear()  # out of the layout; the items are kept
         if shape != self._shape or self.trace_plot is None:
             self._shape = shape
+            self.clear()
             self._pool = []
             self._shared_bar = None
+            self._laid_out = -1
             self._build_trace()
+        # as many rows as laid out (a reset): the layout stays (placing the items costs more
+        # than making the changes below); else out of the layout (the items are kept)
+        relayout = len(rows) != self._laid_out
+        if relayout:
+            self.clear()
+            self._laid_out = len(rows)
         while len(self._pool) < len(rows):
             row_items = make_row(IndexAxis, colour_map, bar_label is None, self.trace_plot)
             row_items.plot.vb.sigXRangeChanged.connect(self._x_range_changed)
@@ -139,7 +147,8 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.marks = [mark for _row, items in used for mark in items.marks]
         self.bars = {}
         for r, (row, items) in enumerate(used):
-            self.addItem(items.plot, row=r, col=0)
+            if relayout:
+                self.addItem(items.plot, row=r, col=0)
             items.plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
             for axis in ("bottom", "left"):
                 items.plot.getAxis(axis).set_labels([])
@@ -148,7 +157,8 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             if items.bar is not None:
                 items.bar.setColorMap(colour_map)
                 items.bar.setLevels(values=(-1, 1))
-                self.addItem(items.bar, row=r, col=1)
+                if relayout:
+                    self.addItem(items.bar, row=r, col=1)
                 self.bars[row.key] = items.bar
         for items in self._pool:
             items.curve.setData([], [])
@@ -162,9 +172,10 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             bar.setLevels(values=(0, 1))
             bar.getAxis("left").setLabel(bar_label)
             bar.setImageItem(list(self.images.values()))
-            self.addItem(bar, row=0, col=1, rowspan=len(rows))
+            if relayout:
+                self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
-        self._place_trace(trace_label, trace_y_range)
+        self._place_trace(trace_label, trace_y_range, relayout)
         self.steps = self.units = 0
 
     def _build_trace(self) -> None:
@@ -186,11 +197,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.vb.sigXRangeChanged.connect(self._x_range_changed)
         self.trace_plot = plot
 
-    def _place_trace(self, label: str, y_range) -> None:
+    def _place_trace(self, label: str, y_range, relayout: bool) -> None:
         """The trace plot under the rows, for this run: its label, value range, no data."""
         plot = self.trace_plot
         rows = len(self.rows)
-        self.addItem(plot, row=rows, col=0)
+        if relayout:
+            self.addItem(plot, row=rows, col=0)
         plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setTicks(None)
         plot.getAxis("bottom").set_labels([])
