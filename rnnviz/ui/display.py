@@ -20,6 +20,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels import Panel
 from rnnviz.ui.run_controller import RunController
+from rnnviz.ui.step_zero import StepZero
 from rnnviz.ui.workers.spectra_job import SpectraJob
 
 #: display ticks per second while training. Each tick draws one panel, whose paint can take
@@ -55,9 +56,8 @@ class Display(QObject):
         self._shown_full: StepRecord | None = None  # the newest full record taken
         self._compare_shown: StepRecord | None = None
         #: id(trainer) -> its step-0 preview (the untrained model), computed once per run
-        self._step_zero: dict[int, StepRecord | None] = {}
-        self._step_zero_asked: set[int] = set()  # id(trainer) of previews being computed
-        self._generation = 0  # one per run: a preview of an earlier run is dropped
+        #: the untrained model's step 0 of each trainer shown, computed off the GUI thread
+        self._step_zero = StepZero(self._step_zero_arrived)
         #: panel key -> (the _frame_state it drew, when): which panel is due next
         self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._last_tick: float | None = None
@@ -75,9 +75,7 @@ class Display(QObject):
         self._shown_full = None
         self._drawn.clear()
         self._compare_shown = None
-        self._step_zero.clear()
-        self._step_zero_asked.clear()
-        self._generation += 1
+        self._step_zero.forget()
         self._rate_samples.clear()
         self.spectra.forget()
 
@@ -296,49 +294,15 @@ class Display(QObject):
 
     def _untrained(self, trainer) -> StepRecord | None:
         """Before the first step: the untrained model's forward pass and the gradients it
-        would follow (``Trainer.preview``), so that step 0 is not blank. Only while nothing
-        trains, once per run. It is computed by the worker off the GUI thread (0.3-1 s for an
-        LSTM on a loaded machine, which froze every reset and preset switch): None until it
-        arrives, then the panels draw it and ``step_zero_drawn`` is emitted."""
+        would follow (step_zero.py), so that step 0 is not blank. Only while nothing trains;
+        None until the worker has computed it, then the panels draw it and
+        ``step_zero_drawn`` is emitted."""
         if trainer.step_count != 0 or trainer.diverged or self.run.running:
             return None
-        key = id(trainer)
-        if key in self._step_zero:
-            return self._step_zero[key]
-        worker = self.run.worker
-        if worker is None:
-            self._step_zero[key] = _preview(trainer)
-            return self._step_zero[key]
-        if key not in self._step_zero_asked:
-            self._step_zero_asked.add(key)
-            generation = self._generation
+        return self._step_zero.get(trainer, self.run.worker)
 
-            def arrived(result, trainer=trainer) -> None:
-                self._step_zero_arrived(generation, trainer, result)
-
-            worker.request(lambda _mirror: trainer.preview(), arrived)
-        return None
-
-    def _step_zero_arrived(self, generation: int, trainer, result) -> None:
-        """A preview asked for by ``_untrained`` (GUI thread): keep it, draw it."""
-        if generation != self._generation:  # the run was reset or replaced meanwhile
-            return
-        self._step_zero_asked.discard(id(trainer))
-        if isinstance(result, Exception):  # a model that cannot even run forward: the
-            traceback.print_exception(result)  # first step says why
-            result = None
-        self._step_zero[id(trainer)] = result
-        if self._step_zero_asked:  # the compared run's is still on its way
-            return
-        if self.run.trainer is not None and self.run.trainer.step_count == 0:
+    def _step_zero_arrived(self) -> None:
+        trainer = self.run.trainer
+        if trainer is not None and trainer.step_count == 0:
             self.draw_all()
         self.step_zero_drawn.emit()
-
-
-def _preview(trainer) -> StepRecord | None:
-    """``trainer.preview()``, or None (printed) when the model cannot run forward."""
-    try:
-        return trainer.preview()
-    except Exception:
-        traceback.print_exc()
-        return None
