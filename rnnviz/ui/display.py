@@ -57,7 +57,10 @@ class Display(QObject):
         self._compare_shown: StepRecord | None = None
         #: id(trainer) -> its step-0 preview (the untrained model), computed once per run
         #: the untrained model's step 0 of each trainer shown, computed off the GUI thread
-        self._step_zero = StepZero(self._step_zero_arrived)
+        self._step_zero = StepZero(
+            self._step_zero_arrived,
+            lambda: QTimer.singleShot(0, self.step_zero_drawn.emit),  # once drawn
+        )
         #: panel key -> (the _frame_state it drew, when): which panel is due next
         self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._last_tick: float | None = None

@@ -21,8 +21,9 @@ from rnnviz.engine.record import StepRecord
 class StepZero:
     """The previews of a run's trainers (the compared run's too), asked for once per run."""
 
-    def __init__(self, arrived: Callable[[], None]) -> None:
+    def __init__(self, arrived: Callable[[], None], computed_here: Callable[[], None]) -> None:
         self._arrived = arrived  # all asked for are in
+        self._computed_here = computed_here  # one was computed on the GUI thread
         self._records: dict[int, StepRecord | None] = {}  # id(trainer) -> its preview
         self._asked: set[int] = set()  # id(trainer) of previews being computed
         self._generation = 0  # one per run: a preview of an earlier run is dropped
@@ -35,12 +36,15 @@ class StepZero:
 
     def get(self, trainer, worker) -> StepRecord | None:
         """``trainer``'s preview if it arrived; else ask ``worker`` for it (None). Without a
-        worker it is computed here."""
+        worker, or with the thread worker, it is computed here: with a training thread in
+        this process, a preview on a helper thread made the test suite crash (a segfault in
+        a garbage collection while the training thread imported torch's lazy modules)."""
         key = id(trainer)
         if key in self._records:
             return self._records[key]
-        if worker is None:
+        if worker is None or not getattr(worker, "previews_off_gui", False):
             self._records[key] = _preview(trainer)
+            self._computed_here()
             return self._records[key]
         if key not in self._asked:
             self._asked.add(key)

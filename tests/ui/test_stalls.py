@@ -16,9 +16,12 @@ from rnnviz.ui.workers import ProcessTrainingWorker
 TIMEOUT = 20_000
 
 
-def test_step_zero_after_a_reset_is_the_untrained_model(qtbot, make_window):
+@pytest.mark.parametrize("worker", ["thread", "process"])
+def test_step_zero_after_a_reset_is_the_untrained_model(qtbot, make_window, monkeypatch, worker):
     """After training and a reset, the memory panel shows the preview of a fresh trainer of
-    the same settings (the same seed: the same initial weights), computed here."""
+    the same settings (the same seed: the same initial weights), computed here; the process
+    worker's window has it computed off the GUI thread."""
+    monkeypatch.setenv("RNNVIZ_WORKER", worker)
     window = make_window("adding_lstm")
     window.show_panel("memory")
     window.run_steps(3)
@@ -39,7 +42,9 @@ def test_step_zero_after_a_reset_is_the_untrained_model(qtbot, make_window):
     assert panel._stack_built and panel.stack.images["h"].image is not None
 
 
-def test_a_heatmap_panel_behind_a_tab_is_built_when_raised(qtbot, make_window):
+def test_a_heatmap_panel_behind_a_tab_is_built_when_raised(qtbot, make_window, monkeypatch):
+    """The app's default worker (step 0 arrives from a helper thread after the reset)."""
+    monkeypatch.setenv("RNNVIZ_WORKER", "process")
     window = make_window("adding_lstm")
     window.tabifyDockWidget(window.docks["memory"], window.docks["gates"])
     window.show_panel("memory")

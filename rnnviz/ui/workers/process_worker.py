@@ -47,6 +47,8 @@ class ProcessTrainingWorker:
     the parent's mirrors of the child's trainers (built from the same settings)."""
 
     _live: set[ProcessTrainingWorker] = set()  # workers with a child process (tests check it)
+    #: the window asks for step 0 through ``request`` (nothing trains in this process)
+    previews_off_gui = True
     _reapers: set[threading.Thread] = set()  # ending children of discarded runs (shutdown)
     _hurry = threading.Event()  # set while the window closes: reapers stop waiting
 
