@@ -20,6 +20,7 @@ from rnnviz.engine.record import StepRecord
 from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels import Panel
 from rnnviz.ui.run_controller import RunController
+from rnnviz.ui.step_zero import StepZero
 from rnnviz.ui.workers.spectra_job import SpectraJob
 
 #: display ticks per second while training. Each tick draws one panel, whose paint can take
@@ -36,10 +37,13 @@ class Display(QObject):
     """The panels (key -> Panel), their docks, and the timer that feeds them records.
 
     ``took(record)``: a new record was taken for display (the status bar shows it);
-    ``panel_failed(text)``: a panel raised while drawing (the others go on)."""
+    ``panel_failed(text)``: a panel raised while drawing (the others go on);
+    ``step_zero_drawn()``: the untrained model's step 0 arrived and the panels drew it."""
 
     took = Signal(object)
     panel_failed = Signal(str)
+    #: the untrained model's step 0 (computed off the GUI thread) arrived and was drawn
+    step_zero_drawn = Signal()
 
     def __init__(self, cursor: Cursor, run: RunController, parent: QObject | None = None):
         super().__init__(parent)
@@ -52,7 +56,11 @@ class Display(QObject):
         self._shown_full: StepRecord | None = None  # the newest full record taken
         self._compare_shown: StepRecord | None = None
         #: id(trainer) -> its step-0 preview (the untrained model), computed once per run
-        self._step_zero: dict[int, StepRecord] = {}
+        #: the untrained model's step 0 of each trainer shown, computed off the GUI thread
+        self._step_zero = StepZero(
+            self._step_zero_arrived,
+            lambda: QTimer.singleShot(0, self.step_zero_drawn.emit),  # once drawn
+        )
         #: panel key -> (the _frame_state it drew, when): which panel is due next
         self._drawn: dict[str, tuple[tuple | None, float]] = {}
         self._last_tick: float | None = None
@@ -70,7 +78,7 @@ class Display(QObject):
         self._shown_full = None
         self._drawn.clear()
         self._compare_shown = None
-        self._step_zero.clear()
+        self._step_zero.forget()
         self._rate_samples.clear()
         self.spectra.forget()
 
@@ -289,14 +297,15 @@ class Display(QObject):
 
     def _untrained(self, trainer) -> StepRecord | None:
         """Before the first step: the untrained model's forward pass and the gradients it
-        would follow (``Trainer.preview``), so that step 0 is not blank. Only while nothing
-        trains (the trainer is then idle in its thread), once per run."""
+        would follow (step_zero.py), so that step 0 is not blank. Only while nothing trains;
+        None until the worker has computed it, then the panels draw it and
+        ``step_zero_drawn`` is emitted."""
         if trainer.step_count != 0 or trainer.diverged or self.run.running:
             return None
-        if id(trainer) not in self._step_zero:
-            try:
-                self._step_zero[id(trainer)] = trainer.preview()
-            except Exception:  # a model that cannot even run forward: the first step says why
-                traceback.print_exc()
-                return None
-        return self._step_zero[id(trainer)]
+        return self._step_zero.get(trainer, self.run.worker)
+
+    def _step_zero_arrived(self) -> None:
+        trainer = self.run.trainer
+        if trainer is not None and trainer.step_count == 0:
+            self.draw_all()
+        self.step_zero_drawn.emit()

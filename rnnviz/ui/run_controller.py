@@ -26,6 +26,10 @@ from rnnviz.ui.workers import (
     WorkerError,
     worker_kind,
 )
+from rnnviz.ui.workers.requests import Requests
+
+#: closing: how long the window waits for requests still running on a trainer
+CLOSE_REQUESTS_S = 0.6
 
 
 class RunController(QObject):
@@ -158,10 +162,10 @@ class RunController(QObject):
         stopped = self._stop_worker(shutdown=True, discard=True)
         if self.trainer is None:
             return
-        if stopped:
+        if stopped and not (self.worker is not None and self.worker.busy):
             self.session.reset()
-        else:  # never touch a trainer a stuck thread may still use
-            self.session.rebuild()
+        else:  # never touch a trainer a stuck thread (or a request, e.g. a step-0 preview
+            self.session.rebuild()  # the window does not wait for) may still use
         self.worker = self._make_worker()
         self._start_over()
         self.message.emit("Reset to step 0", 3000)
@@ -329,8 +333,10 @@ class RunController(QObject):
         return True
 
     def shutdown(self) -> None:
-        """End the worker for good (the window closes)."""
+        """End the worker for good (the window closes): its training process is given a
+        moment to stop, then terminated; nothing it trained since is wanted."""
         if self.worker is not None:
-            self.worker.shutdown(timeout=1.0)
+            self.worker.close()
         ProcessTrainingWorker.reap_all()  # children of runs discarded earlier
+        Requests.join_all(CLOSE_REQUESTS_S)  # e.g. a step-0 preview (well under a second)
         self._active = False

@@ -101,9 +101,16 @@ class HeatmapPanel(Panel):
         self.summary.setText("")
         # building the plots (~0.3-0.6 s for an LSTM's gate rows) waits until the panel is
         # on screen: a reset or a preset switch does not pay for tabs no one is looking at
+        # (a dock behind another tab still says isVisible(); its visible region is empty)
         self._stack_built = False
-        if applies and (self.isVisible() or self.window() is self):
+        if applies and self._on_screen():
             self._ensure_stack()
+
+    def _on_screen(self) -> bool:
+        """Shown and not behind another tab (a panel made on its own counts as shown)."""
+        if self.window() is self:
+            return True
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def _ensure_stack(self) -> bool:
         """Build the heatmap stack for the run's rows if not yet done; False: none apply."""

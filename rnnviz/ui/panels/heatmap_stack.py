@@ -12,17 +12,17 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from rnnviz.ui.panels.heatmap_labels import (
     CURSOR_COLOUR,
     NICE_STRIDES,
     label_css,
-    plot_font,
     plot_font_pt,
     style_plot,
 )
+from rnnviz.ui.panels.heatmap_rows import RowItems, left_axis_width, make_bar, make_row
 
 
 # -- axes -------------------------------------------------------------------------------------
@@ -102,6 +102,10 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self.steps = 0
         self.units = 0
         self._syncing = False
+        self._shape: tuple | None = None  # (a bar per row, font pt) of the pooled items
+        self._pool: list[RowItems] = []  # every row's items made so far (heatmap_rows.py)
+        self._shared_bar: pg.ColorBarItem | None = None
+        self._laid_out = -1  # how many rows the layout holds
         self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -113,69 +117,72 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         trace_label: str,
         trace_y_range: tuple[float, float] | None,
     ) -> None:
-        """Build the items for ``rows``; one colour bar shared by all rows when ``bar_label``
-        is given (fixed scale), else one per row (levels set per record)."""
-        self.clear()
+        """Lay out the items for ``rows``; one colour bar shared by all rows when
+        ``bar_label`` is given (fixed scale), else one per row (levels set per record). The
+        rows' items of an earlier build are taken back (heatmap_rows.py) when the font and
+        the kind of bar are the same; they show no data until the next ``set_images``."""
+        shape = (bar_label is None, plot_font_pt())
+        if shape != self._shape or self.trace_plot is None:
+            self._shape = shape
+            self.clear()
+            self._pool = []
+            self._shared_bar = None
+            self._laid_out = -1
+            self._build_trace()
+        # as many rows as laid out (a reset): the layout stays (placing the items costs more
+        # than making the changes below); else out of the layout (the items are kept)
+        relayout = len(rows) != self._laid_out
+        if relayout:
+            self.clear()
+            self._laid_out = len(rows)
+        while len(self._pool) < len(rows):
+            row_items = make_row(IndexAxis, colour_map, bar_label is None, self.trace_plot)
+            row_items.plot.vb.sigXRangeChanged.connect(self._x_range_changed)
+            self._pool.append(row_items)
         self.rows = list(rows)
-        self.plots.clear()
-        self.images.clear()
-        self.bars.clear()
-        self.curves.clear()
-        self.marks.clear()
-        self.steps = self.units = 0
-        left_width = int(plot_font_pt() * 4.5)
-        for r, row in enumerate(self.rows):
-            plot = self.addPlot(
-                row=r, col=0, axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
-            )
-            style_plot(plot)
-            plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
-            plot.setLabel("left", "unit", **label_css())
-            plot.getAxis("left").setWidth(left_width)
-            plot.getAxis("bottom").setStyle(showValues=False)
-            plot.getAxis("bottom").setHeight(6)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.vb.invertY(True)
-            image = pg.ImageItem(axisOrder="col-major")
-            plot.addItem(image)
-            for width, colour in ((5, "#000000"), (2, "#ffffff")):
-                mark = QGraphicsRectItem(QRectF(0, 0, 1, 1))
-                pen = QPen(QColor(colour), width)
-                pen.setCosmetic(True)
-                mark.setPen(pen)
-                mark.setZValue(10)
-                plot.addItem(mark, ignoreBounds=True)
-                self.marks.append(mark)
-            self.plots[row.key] = plot
-            self.images[row.key] = image
-            if bar_label is None:
-                bar = pg.ColorBarItem(
-                    values=(-1, 1), colorMap=colour_map, interactive=False, width=18
-                )
-                bar.setImageItem(image)
-                self._style_bar(bar)
-                self.addItem(bar, row=r, col=1)
-                self.bars[row.key] = bar
-        if bar_label is not None and self.rows:
-            bar = pg.ColorBarItem(
-                values=(0, 1), colorMap=colour_map, interactive=False, width=18, label=bar_label
-            )
+        used = list(zip(rows, self._pool, strict=False))
+        self.plots = {row.key: items.plot for row, items in used}
+        self.images = {row.key: items.image for row, items in used}
+        self.curves = {row.key: items.curve for row, items in used}
+        self.marks = [mark for _row, items in used for mark in items.marks]
+        self.bars = {}
+        for r, (row, items) in enumerate(used):
+            if relayout:
+                self.addItem(items.plot, row=r, col=0)
+            items.plot.setTitle(row.title, size=f"{plot_font_pt()}pt", color=row.colour)
+            for axis in ("bottom", "left"):
+                items.plot.getAxis(axis).set_labels([])
+            items.image.clear()
+            items.curve.setPen(pg.mkPen(row.colour, width=3))
+            if items.bar is not None:
+                items.bar.setColorMap(colour_map)
+                items.bar.setLevels(values=(-1, 1))
+                if relayout:
+                    self.addItem(items.bar, row=r, col=1)
+                self.bars[row.key] = items.bar
+        for items in self._pool:
+            items.curve.setData([], [])
+            for mark in items.marks:
+                mark.setRect(QRectF(0, 0, 1, 1))
+        if bar_label is not None and rows:
+            if self._shared_bar is None:
+                self._shared_bar = make_bar(colour_map, (0, 1), bar_label)
+            bar = self._shared_bar
+            bar.setColorMap(colour_map)
+            bar.setLevels(values=(0, 1))
+            bar.getAxis("left").setLabel(bar_label)
             bar.setImageItem(list(self.images.values()))
-            self._style_bar(bar)
-            self.addItem(bar, row=0, col=1, rowspan=len(self.rows))
+            if relayout:
+                self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
-        self._build_trace(trace_label, trace_y_range, left_width)
+        self._place_trace(trace_label, trace_y_range, relayout)
+        self.steps = self.units = 0
 
-    def _style_bar(self, bar: pg.ColorBarItem) -> None:
-        bar.axis.setStyle(tickFont=plot_font(-1))
-        bar.axis.label.setFont(plot_font())
-
-    def _build_trace(self, label: str, y_range, left_width: int) -> None:
-        plot = self.addPlot(row=len(self.rows), col=0, axisItems={"bottom": IndexAxis("bottom")})
+    def _build_trace(self) -> None:
+        """The trace plot of the selected unit (its curves are the rows')."""
+        plot = pg.PlotItem(axisItems={"bottom": IndexAxis("bottom")}, enableMenu=False)
         style_plot(plot)
-        plot.setLabel("left", label, **label_css())
-        plot.getAxis("left").setWidth(left_width)
+        plot.getAxis("left").setWidth(left_axis_width())
         plot.getAxis("left").setStyle(
             textFillLimits=[(0, 0.95), (2, 0.8), (4, 0.6)], hideOverlappingLabels=False
         )
@@ -183,20 +190,25 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
-        if y_range is not None:
-            plot.setYRange(*y_range, padding=0.12)
-        else:
-            plot.enableAutoRange(axis="y")
-        for row in self.rows:
-            self.curves[row.key] = plot.plot(pen=pg.mkPen(row.colour, width=3))
         self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
         plot.addItem(self.dots)
         self.t_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOUR, width=2))
         plot.addItem(self.t_line, ignoreBounds=True)
+        plot.vb.sigXRangeChanged.connect(self._x_range_changed)
         self.trace_plot = plot
-        for view in self._time_views():
-            view.sigXRangeChanged.connect(self._x_range_changed)
+
+    def _place_trace(self, label: str, y_range, relayout: bool) -> None:
+        """The trace plot under the rows, for this run: its label, value range, no data."""
+        plot = self.trace_plot
         rows = len(self.rows)
+        if relayout:
+            self.addItem(plot, row=rows, col=0)
+        plot.setLabel("left", label, **label_css())
+        plot.getAxis("left").setTicks(None)
+        plot.getAxis("bottom").set_labels([])
+        plot.setTitle(None)
+        _set_y_range(plot, y_range)
+        self.dots.setData([])
         for r in range(rows):
             self.ci.layout.setRowStretchFactor(r, 3)
         self.ci.layout.setRowStretchFactor(rows, 3 if rows <= 2 else 2)
@@ -274,3 +286,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             if 0 <= t < self.steps:
                 self.cell_clicked.emit(t, unit if 0 <= unit < self.units else -1)
             return
+
+
+def _set_y_range(plot: pg.PlotItem, y_range: tuple[float, float] | None) -> None:
+    """A fixed value range for the trace plot, or (None) one that follows the data."""
+    if y_range is not None:
+        plot.disableAutoRange(axis="y")
+        plot.setYRange(*y_range, padding=0.12)
+    else:
+        plot.enableAutoRange(axis="y")

@@ -38,6 +38,8 @@ from rnnviz.ui.workers.thread_worker import Published, WorkerError
 #: the child's message queue holds at most this many messages (it coalesces beyond)
 QUEUE_SIZE = 8
 START_TIMEOUT_S = 60.0
+#: closing: how long a child told to stop is given before it is terminated
+CLOSE_GRACE_S = 0.2
 
 
 class ProcessTrainingWorker:
@@ -45,7 +47,10 @@ class ProcessTrainingWorker:
     the parent's mirrors of the child's trainers (built from the same settings)."""
 
     _live: set[ProcessTrainingWorker] = set()  # workers with a child process (tests check it)
+    #: the window asks for step 0 through ``request`` (nothing trains in this process)
+    previews_off_gui = True
     _reapers: set[threading.Thread] = set()  # ending children of discarded runs (shutdown)
+    _hurry = threading.Event()  # set while the window closes: reapers stop waiting
 
     def __init__(self, trainer, compare=None, settings=None) -> None:
         if settings is None:
@@ -132,7 +137,8 @@ class ProcessTrainingWorker:
 
     def stop(self, timeout: float = 1.0) -> bool:
         """Pause: end the current run after the child's current step and take in everything it
-        trained. True when the run ended (the child lives on for the next start)."""
+        trained. True when the run ended (the child lives on for the next start); requests
+        still running on the mirror go on."""
         deadline = time.monotonic() + timeout
         while self._running and self._pump(block=0):  # e.g. the child's "ready"
             pass
@@ -148,7 +154,9 @@ class ProcessTrainingWorker:
         if self._running and not self._alive():
             self._end_run()
             ok = True
-        return self._requests.join(max(0.05, deadline - time.monotonic())) and ok
+        # requests on the mirror (a step-0 preview, generated text) are not waited for: they
+        # only read it, and the GUI thread would stall for as long as they take
+        return ok
 
     def shutdown(self, timeout: float = 1.0, wait: bool = True) -> bool:
         """Stop training and end the child process (terminated if it does not exit in time).
@@ -158,11 +166,11 @@ class ProcessTrainingWorker:
         importing torch reads "stop" only when ready, seconds later); ``reap_all`` ends the
         reapers when the window closes."""
         deadline = time.monotonic() + timeout
-        if wait:
-            stopped = self.stop(timeout * 0.5)
-        else:  # nothing the child still sends is wanted; only the mirror must be free
-            self._end_run()
-            stopped = self._requests.join(timeout * 0.5)
+        if wait:  # the mirror is then changed (a session opened, continued): no request on it
+            stopped = self.stop(timeout * 0.5) and self._requests.join(timeout * 0.5)
+        else:  # nothing the child still sends is wanted, and the window does not wait for
+            self._end_run()  # a request on the mirror either (``busy``: leave the mirror be)
+            stopped = True
         process, self._process = self._process, None
         if process is not None:
             self._send(("stop",))
@@ -183,14 +191,35 @@ class ProcessTrainingWorker:
         ProcessTrainingWorker._live.discard(self)
         return stopped
 
+    @property
+    def busy(self) -> bool:
+        """A request still uses the mirror (a discarded run's must not be reset under it)."""
+        return self._requests.busy()
+
+    def close(self, grace: float = CLOSE_GRACE_S) -> None:
+        """End the child now (the window closes): told to stop, given ``grace`` seconds,
+        then terminated; nothing it still sends is taken in."""
+        self._end_run()
+        process, self._process = self._process, None
+        if process is not None:
+            self._send(("stop",))
+            commands, messages = self._commands, self._messages
+            self._commands = self._messages = None
+            _end_child(process, commands, messages, time.monotonic() + grace)
+        self._running = False
+        ProcessTrainingWorker._live.discard(self)
+
     @classmethod
     def reap_all(cls, timeout: float = 3.0) -> None:
-        """Wait for the children left to reapers (the window closes)."""
+        """End the children left to reapers (the window closes): each reaper gives its
+        child ``CLOSE_GRACE_S`` at most from now, then terminates it."""
+        cls._hurry.set()
         deadline = time.monotonic() + timeout
         for reaper in list(cls._reapers):
             reaper.join(max(0.0, deadline - time.monotonic()))
             if not reaper.is_alive():
                 cls._reapers.discard(reaper)
+        cls._hurry.clear()
 
     def set_live(self, settings: dict) -> None:
         """Change live settings (``LIVE_FIELDS``) between two steps (marked as events)."""
@@ -216,7 +245,7 @@ class ProcessTrainingWorker:
 
     def take(self) -> Published:
         """Take in the child's messages, then take (and clear) what was published."""
-        while self._pump(block=0):
+        while self._pump(block=0, wait_lock=False):  # the mirror busy: a later tick takes
             pass
         if self._running and not self._said_stopped and self._child_stopped():
             self._said_stopped = True  # said once; it may be continued (SIGCONT) and go on
@@ -308,19 +337,28 @@ class ProcessTrainingWorker:
         except (OSError, IndexError, AttributeError):
             return False
 
-    def _pump(self, block: float) -> bool:
-        """Take in one message (waiting up to ``block`` s). False when none came."""
+    def _pump(self, block: float, wait_lock: bool = True) -> bool:
+        """Take in one message (waiting up to ``block`` s). False when none came, or, with
+        ``wait_lock=False``, while a request holds the mirror (the GUI thread never waits
+        for one: a step-0 preview or generated text can take a second)."""
         if self._messages is None or self._child_stopped():
             return False
-        try:
-            message = self._messages.get(timeout=block) if block else self._messages.get_nowait()
-        except (queue.Empty, OSError, EOFError, ValueError):
+        if not self._trainer_lock.acquire(blocking=wait_lock):
             return False
+        try:
+            try:
+                message = (
+                    self._messages.get(timeout=block) if block else self._messages.get_nowait()
+                )
+            except (queue.Empty, OSError, EOFError, ValueError):
+                return False
+            if not message.get("ready"):
+                self._apply(message)
+        finally:
+            self._trainer_lock.release()
         if message.get("ready"):
             self._ready = True
             return True
-        with self._trainer_lock:
-            self._apply(message)
         if message.get("error") is not None:
             text, details = message["error"]
             self._error = WorkerError(message=text, details=details)
@@ -367,8 +405,14 @@ class ProcessTrainingWorker:
 
 
 def _end_child(process, commands, messages, deadline: float) -> None:
-    """Wait until ``deadline`` for a child told to stop, then terminate (and kill) it."""
-    process.join(max(0.05, deadline - time.monotonic()))
+    """Wait until ``deadline`` for a child told to stop (``CLOSE_GRACE_S`` at most once the
+    window closes), then terminate (and kill) it."""
+    hurry = ProcessTrainingWorker._hurry
+    while process.is_alive() and time.monotonic() < deadline:
+        if hurry.is_set():
+            process.join(max(0.0, min(CLOSE_GRACE_S, deadline - time.monotonic())))
+            break
+        process.join(min(0.05, max(0.0, deadline - time.monotonic())))
     if process.is_alive():
         process.terminate()
         process.join(1.0)

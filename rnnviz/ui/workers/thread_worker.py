@@ -132,6 +132,15 @@ class TrainingWorker:
         its thread shares the trainer, so it is always waited for)."""
         return self.stop(timeout)
 
+    @property
+    def busy(self) -> bool:
+        """A request still uses the trainer."""
+        return self._requests.busy()
+
+    def close(self) -> None:
+        """End the worker (the window closes)."""
+        self.stop(timeout=1.0)
+
     def set_live(self, settings: dict) -> None:
         """Change live settings (``LIVE_FIELDS``) between two steps (marked as events); what
         the records show (``gradients_of``) changes for the compared run too."""
