@@ -13,7 +13,7 @@ import pytest
 
 from rnnviz.ui.workers import ProcessTrainingWorker
 
-TIMEOUT = 20_000
+TIMEOUT = 60_000  # a hang guard: children import torch, slow on a loaded machine
 
 
 @pytest.mark.parametrize("worker", ["thread", "process"])
