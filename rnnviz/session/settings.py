@@ -59,7 +59,10 @@ class RunSettings:
         from rnnviz.engine.trainer import Trainer
 
         trainer = Trainer(self.spec, self.make_task(), self.config, weights=self.weights)
-        self.surface_params(trainer)  # a surface view naming what the model lacks: refused
+        if self.surface is not None and self.surface.params:
+            # a surface view naming what the model lacks is refused; the check lists every
+            # trained scalar by name (millions of strings for a big model), so only then
+            self.surface_params(trainer)
         return trainer
 
     def surface_params(self, trainer) -> tuple[int, int]:

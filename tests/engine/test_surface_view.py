@@ -170,3 +170,17 @@ def test_clipped_segments_match_dense_sampling():
 def test_check_surface_defaults():
     assert check_surface("p", None) is None
     assert check_surface("p", {}) == SurfaceView()
+
+
+def test_a_run_without_named_parameters_never_lists_every_scalar(monkeypatch):
+    """Listing a model's scalars by name is a Python string per weight (seconds for a
+    million-weight model): only a view that names two parameters needs it."""
+    from rnnviz.engine.surface import planes
+
+    def refuse(*_):
+        raise AssertionError("the scalars were listed")
+
+    monkeypatch.setattr(planes, "scalar_labels", refuse)
+    RunSettings.from_preset(load_preset("adding_lstm")).make_trainer()
+    with pytest.raises(AssertionError, match="listed"):  # cliff names (w, b): it must look
+        RunSettings.from_preset(load_preset("cliff")).make_trainer()
