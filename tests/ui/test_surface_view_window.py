@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from rnnviz.engine.presets import load_preset
@@ -128,3 +129,27 @@ def test_the_progress_bar_is_drawn_with_the_next_paint_not_inside_the_update(qtb
     panel.controls.set_percent(37, 100)
     assert paints == [] and bar.value() == 37  # stored, not drawn yet
     qtbot.waitUntil(lambda: 37 in paints, timeout=TIMEOUT)
+
+
+def test_the_parameter_lists_name_every_scalar_without_listing_them(
+    qtbot, make_window, monkeypatch
+):
+    """The exact plane's combos show the names planes.scalar_labels gives, row for row, made
+    when shown (a string per weight would cost seconds for a big model)."""
+    from rnnviz.engine import surface
+    from rnnviz.engine.surface import planes
+
+    reference = planes.scalar_labels
+    for where in (planes, surface):
+        monkeypatch.setattr(where, "scalar_labels", lambda *_: pytest.fail("scalars listed"))
+    window = make_window("adding_lstm")
+    panel = window.panels["loss_surface"]
+    window.show_panel("loss_surface")
+    qtbot.waitUntil(lambda: panel.source is not None, timeout=TIMEOUT)
+    names = reference(panel.source.names, panel.source.shapes)
+    box = panel.controls.param_b
+    assert box.count() == len(names) == sum(p.numel() for p in window.trainer.params.values())
+    assert [box.itemText(i) for i in range(box.count())] == names
+    assert panel.controls.params == (0, 1)
+    box.setCurrentIndex(len(names) - 1)
+    assert panel.controls.params == (0, len(names) - 1)

@@ -24,11 +24,11 @@ from rnnviz.engine.surface import (
     Plane,
     SurfaceGrid,
     SurfaceSource,
-    scalar_labels,
 )
 from rnnviz.session.surface import SavedSurface
 from rnnviz.session.surface_blocks import DEFAULT_SPAN, make_plane
 from rnnviz.ui.panels.header_row import HeaderRow
+from rnnviz.ui.panels.scalar_names import ScalarNames
 
 PLANES = (
     ("auto", "Auto (path's plane)"),
@@ -79,7 +79,10 @@ class SurfaceControls(HeaderRow):
             )
         # "Two parameters (exact)" whole, no wider (text size 1.5 in a 1600-pixel window)
         self.plane_box.setMinimumContentsLength(22)
+        self.scalar_names = ScalarNames(self)
         for box, axis in ((self.param_a, "first"), (self.param_b, "second")):
+            box.setModel(self.scalar_names)
+            box.view().setUniformItemSizes(True)  # rows are not measured one by one
             box.setToolTip(f"The {axis} parameter of the exact plane.")
             box.setMinimumContentsLength(16)  # "rnn.weight_hh_l0" whole
 
@@ -164,20 +167,17 @@ class SurfaceControls(HeaderRow):
         self.span.setValue(DEFAULT_SPAN[kind])
 
     def fill_params(self, names, shapes) -> None:
-        """One entry per trained scalar (kept when the model's size did not change)."""
-        labels = scalar_labels(names, shapes)
-        if self.param_a.count() == len(labels):
+        """One entry per trained scalar (kept when the model's parameters did not change)."""
+        if self.scalar_names.lists(names, shapes):
             return
-        for box, default in ((self.param_a, 0), (self.param_b, min(1, len(labels) - 1))):
+        self.scalar_names.set_params(names, shapes)
+        for box, default in ((self.param_a, 0), (self.param_b, 1)):
             box.blockSignals(True)
-            box.clear()
-            box.addItems(labels)
-            box.setCurrentIndex(default)
+            box.setCurrentIndex(min(default, self.scalar_names.total - 1))
             box.blockSignals(False)
 
     def clear_params(self) -> None:
-        self.param_a.clear()
-        self.param_b.clear()
+        self.scalar_names.set_params((), ())
 
     def show_settings(self, saved: SavedSurface) -> None:
         """Show the settings a (saved) surface was computed with."""
