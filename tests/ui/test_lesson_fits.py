@@ -6,7 +6,7 @@ hidden there. Checked by geometry against what the window shows (layout_check.py
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
@@ -16,17 +16,13 @@ TEXT_SIZES = (1.0, 1.5)
 
 
 @pytest.fixture
-def small_window(qtbot, tmp_path):
-    from rnnviz.ui.window import MainWindow
+def small_window(qtbot, make_window):
+    """A window on ``preset`` at 1280x720, text size 1.0 (its own settings file)."""
 
     def make(preset: str):
-        settings = QSettings(str(tmp_path / "lesson.ini"), QSettings.Format.IniFormat)
-        settings.setValue("view/text_scale", 1.0)
-        window = MainWindow(preset, settings=settings)
-        qtbot.addWidget(window)
+        window = make_window(preset)
         window.resize(1280, 720)
-        window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.width() == 1280)
         return window
 
     yield make

@@ -5,7 +5,9 @@ adding problem, or the cliff with and without clipping."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox
+from PySide6.QtWidgets import QFormLayout, QGroupBox
+
+from rnnviz.ui.choice_box import choice_box
 
 CHOICES: list[tuple[str, dict | None]] = [
     ("off", None),
@@ -36,13 +38,11 @@ class CompareControls(QGroupBox):
     def __init__(self) -> None:
         super().__init__("Compare")
         form = QFormLayout(self)
-        self.box = QComboBox()
-        for text, value in CHOICES:
-            self.box.addItem(text, value)
-        self.box.setToolTip(
+        self.box = choice_box(
+            ((value, text) for text, value in CHOICES),
             "Train a second model in lockstep on the same task, seed and batches, and overlay "
             "its loss, gradient norms and ||dL/dh_t|| on this run's: the fairest way to see "
-            "why an LSTM keeps gradients alive where a tanh RNN loses them."
+            "why an LSTM keeps gradients alive where a tanh RNN loses them.",
         )
         form.addRow("run 2", self.box)
         self.box.currentIndexChanged.connect(lambda _i: self.changed.emit())

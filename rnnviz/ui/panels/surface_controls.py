@@ -27,6 +27,7 @@ from rnnviz.engine.surface import (
 )
 from rnnviz.session.surface import SavedSurface
 from rnnviz.session.surface_blocks import DEFAULT_SPAN, make_plane
+from rnnviz.ui.choice_box import choice_box
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.scalar_names import ScalarNames
 
@@ -57,20 +58,16 @@ class SurfaceControls(HeaderRow):
         self.plane_changed()
 
     def _build_plane_choice(self) -> None:
-        self.plane_box = QComboBox()
-        for kind, text in PLANES:
-            self.plane_box.addItem(text, kind)
-        self.plane_box.setToolTip(
+        self.plane_box = choice_box(
+            PLANES,
             "Which plane of parameter space the surface shows. Auto: the two principal "
             "directions of the optimiser's path once it has moved (the path lies in it), "
-            "random filter-normalised directions before."
+            "random filter-normalised directions before.",
         )
-        self.centre_box = QComboBox()
-        for kind, text in CENTRES:
-            self.centre_box.addItem(text, kind)
-        self.centre_box.setToolTip(
+        self.centre_box = choice_box(
+            CENTRES,
             "Make the plane through the weights the run started from (the path's first "
-            "point), or through the current ones."
+            "point), or through the current ones.",
         )
         self.param_a, self.param_b = QComboBox(), QComboBox()
         for box in (self.plane_box, self.param_a, self.param_b):  # long names: no wide panel
