@@ -87,9 +87,15 @@ NODE_GLYPHS = {
 }
 
 
-def legend_html(g_max: float | None = None, kinds=("x", "h", "c", "y")) -> str:
+def legend_html(
+    g_max: float | None = None,
+    kinds=("x", "h", "c", "y"),
+    decades: float = colours.DECADES,
+    padded: bool = False,
+) -> str:
     """What the colours mean (rich text); ``g_max``: the largest gradient drawn; ``kinds``:
-    the node kinds the graph has (an Elman network has no c to name)."""
+    the node kinds the graph has (an Elman network has no c to name); ``decades``: the
+    span of the edge scale (edge_strength); ``padded``: the sample has padded steps."""
     names = ", ".join(glyph for kind, glyph in NODE_GLYPHS.items() if kind in set(kinds))
     stops = colours.DIVERGING_STOPS
     neg, zero, pos = (hex_colour(stops[i, 1:]) for i in (0, 2, 4))
@@ -103,7 +109,8 @@ def legend_html(g_max: float | None = None, kinds=("x", "h", "c", "y")) -> str:
         f"edges: gradient flowing back, log scale: "
         f"<b style='color:{strong}'>\u2501 largest</b>{largest} "
         f"<span style='color:{weak}'>\u2501 fading</span> "
-        f"(gone at 10<sup>-{int(colours.DECADES)}</sup> \u00d7 largest) &nbsp; "
+        f"(gone at 10<sup>-{decades:.2g}</sup> \u00d7 largest)"
+        f"{', faint: padding' if padded else ''} &nbsp; "
         f"<span style='color:#ffd54f'>\u25ef</span> loss counted"
     )
 
