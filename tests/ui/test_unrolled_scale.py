@@ -93,3 +93,37 @@ def test_the_header_names_nodes_once(qtbot, make_window):
     assert f"unit {window.cursor.unit}" in text
     panel.mode_box.setCurrentIndex(panel.mode_box.findData("norm"))
     assert "unit" not in panel.summary.text()
+
+
+def test_the_legend_is_whole_at_1280x720_text_1_5(qtbot, tmp_path):
+    """The full legend ran below the fold there: a short panel shows its one-line form."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui import style
+    from rnnviz.ui.screenshot_size import fit_screenshot_window
+    from rnnviz.ui.window import MainWindow
+    from tests.ui.layout_check import visible_rect
+
+    settings = QSettings(str(tmp_path / "legend.ini"), QSettings.Format.IniFormat)
+    settings.setValue("view/text_scale", 1.5)
+    try:
+        window = MainWindow("lecture_lstm", settings=settings)
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        qtbot.waitExposed(window)
+        # the window the screenshot shows (the sidebar hidden: the panels need ~1316 px)
+        fit_screenshot_window(window, (1280, 720))
+        assert (window.width(), window.height()) == (1280, 720)
+        window.step_once()
+        qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=30000)
+        window.show_panel("unrolled")
+        QApplication.processEvents()
+        legend = window.panels["unrolled"].legend
+        assert legend.isVisible() and legend.text()
+        shown = visible_rect(legend, window)
+        assert shown.size() == legend.rect().size(), (shown, legend.rect())
+        assert "gone at" in legend.toolTip()  # the full text stays a hover away
+    finally:
+        style.set_scale(QApplication.instance(), 1.0)

@@ -43,6 +43,7 @@ from rnnviz.ui.panels.unrolled_style import (
     SYMBOLS,
     BrushCache,
     arrow_marks,
+    fit_legend,
     fit_token,
     legend_html,
     node_pens,
@@ -79,6 +80,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self._fwd_depth = np.zeros(0, dtype=int)
         self._bwd_depth = np.zeros(0, dtype=int)
         self._texts: list[pg.TextItem] = []
+        self._legend_texts = (legend_html(), legend_html(compact=True))
         self._brush_cache = BrushCache()
         self._token_items: list[pg.TextItem] = []
 
@@ -169,7 +171,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record = None
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
-        self.legend.setText(legend_html(None, {node.kind for node in self.graph.nodes}))
+        self._set_legend(None)
         # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
         self.plot.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
@@ -375,14 +377,23 @@ class UnrolledPanel(BpttAnimation, Panel):
             # the memory path h -> heads -> r -> next h is not drawn here
             text += " \u00b7 the NTM's controller only; its memory and heads: NTM memory panel"
         self.summary.setText(text)
-        self.legend.setText(
-            legend_html(
-                self._g_max,
-                {node.kind for node in self.graph.nodes},
-                self._decades,
-                bool(self._padded.any()),
-            )
+        self._set_legend(self._g_max)
+
+    def _set_legend(self, g_max: float | None) -> None:
+        kinds = {node.kind for node in self.graph.nodes}
+        padded = bool(self._padded.any())
+        self._legend_texts = (
+            legend_html(g_max, kinds, self._decades, padded),
+            legend_html(g_max, kinds, self._decades, padded, compact=True),
         )
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        fit_legend(self.legend, *self._legend_texts, self.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def _show_selection(self, t: int) -> None:
         graph = self.graph
