@@ -127,13 +127,13 @@ def legend_html(
 
 
 def fit_legend(label, full: str, short: str, panel_height: int) -> None:
-    """Show the ``full`` legend in ``label`` where it takes at most a fifth of the panel's
+    """Show the ``full`` legend in ``label`` where it takes at most 30% of the panel's
     height, else the one-line ``short`` form; the full text is the tooltip either way."""
     document = QTextDocument()
     document.setDefaultFont(label.font())
     document.setHtml(full)
     document.setTextWidth(max(label.width(), 100))
-    text = full if document.size().height() <= 0.2 * panel_height else short
+    text = full if document.size().height() <= 0.3 * panel_height else short
     if text != label.text():
         label.setText(text)
     label.setToolTip(full)
