@@ -3,6 +3,12 @@
 Qt draws no title bar once a dock has its own title widget, but still moves the dock when
 the title is dragged and floats it on a double click: the mouse presses the label ignores
 reach the dock (QDockWidget.setTitleBarWidget).
+
+Tabbed docks are named by their ``windowTitle``, which Qt writes into the tab on every
+layout pass: long titles ("Gradient norm & clipping") made a group's tabs scroll at text
+size 1.5, leaving "Gradient thr", "Grac" and the end of "Unrolled graph" on screen (issue
+16). So the dock's title is the short tab title (TAB_TITLES) and this bar shows the full
+one, as does the dock's entry in the View menu.
 """
 
 from __future__ import annotations
@@ -17,6 +23,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: a short tab title for each long panel title (others are their own tab title)
+TAB_TITLES = {
+    "Loss & metrics": "Loss",
+    "Gradient through time": "Grad. in time",
+    "Gradient norm & clipping": "Grad. norm",
+    "Recurrent matrix": "Matrix",
+    "Loss surface": "Surface",
+    "Unrolled graph": "Unrolled",
+    "Memory cells": "Memory",
+    "Encoder-decoder": "Enc-dec",
+    "Sequence codes": "Codes",
+}
+
+
+def tab_title(title: str) -> str:
+    """The tab title of a dock titled ``title`` (unescaped: "&" not "&&")."""
+    return TAB_TITLES.get(title, title)
+
 
 class DockTitle(QWidget):
     """The title bar of ``dock``; ``help_html`` (may be empty: no "?") explains the panel."""
@@ -29,9 +53,11 @@ class DockTitle(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 2, 2)
         layout.setSpacing(2)
-        self.label = QLabel(dock.windowTitle().replace("&&", "&"))
+        self.label = QLabel()
         self.label.setObjectName("dockTitleText")
-        dock.windowTitleChanged.connect(lambda text: self.label.setText(text.replace("&&", "&")))
+        self.full_title = ""
+        dock.windowTitleChanged.connect(self._title_changed)
+        self._title_changed(dock.windowTitle())
         layout.addWidget(self.label, 1)
         self.help_button = self._button("?", "How to read this panel")
         self.help_button.setObjectName("panelHelp")
@@ -46,6 +72,19 @@ class DockTitle(QWidget):
         self.close_button.clicked.connect(dock.close)
         for button in (self.help_button, self.float_button, self.close_button):
             layout.addWidget(button)
+
+    def _title_changed(self, text: str) -> None:
+        """A full title set on the dock: shown here, and the dock keeps its tab title."""
+        full = text.replace("&&", "&")
+        if full == tab_title(self.full_title) and self.full_title:
+            return  # the tab title set below
+        self.full_title = full
+        self.label.setText(full)
+        short = tab_title(full)
+        if short != full:
+            self.dock.setWindowTitle(short.replace("&", "&&"))
+        # the View menu keeps the full name (Qt set it to the short one just now)
+        self.dock.toggleViewAction().setText(text)
 
     def _button(self, text: str, tooltip: str) -> QToolButton:
         button = QToolButton(self)

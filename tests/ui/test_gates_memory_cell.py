@@ -267,5 +267,7 @@ def test_cell_dock_is_named_after_the_cell_drawn(make_window):
     assert not panel.next_button.isEnabled() and not panel.prev_button.isEnabled()
     window.new_from_preset("lecture_lstm")
     assert dock.windowTitle() == "LSTM cell" and panel.next_button.isEnabled()
-    # a title with "&" is not a keyboard mnemonic in its tab ("Loss _metrics")
-    assert window.docks["loss"].windowTitle() == "Loss && metrics"
+    # a title with "&" is not a keyboard mnemonic in its title bar ("Loss _metrics"); its
+    # tab reads "Loss" (dock_title.TAB_TITLES)
+    assert window.docks["loss"].titleBarWidget().label.text() == "Loss & metrics"
+    assert window.docks["loss"].windowTitle() == "Loss"

@@ -179,10 +179,16 @@ def test_edge_widths_show_the_gradient_on_a_log_scale(make_panel):
     panel, record = make_panel("lstm_peephole")
     dh, dc = record.dh_norm["L0.fwd"], record.dc_norm["L0.fwd"]
     g_max = max(dh.max(), dc.max())
+    # the gradient each edge carries: dL/dh_t on the edges into h_t (from x_t and c_t at
+    # every t, from h_{t-1} but at t = 1), dL/dc_t on c_{t-1} -> c_t; the scale spans them
+    # down to their 5th percentile
+    carried = np.concatenate([dh, dh, dh[1:], dc[1:]])
+    decades = np.clip(np.log10(g_max / np.percentile(carried, 5)), 1.0, 6.0)
+    cap = panel._width_cap
 
     def width(g):
-        strength = np.clip(1 + np.log10(g / g_max) / 6.0, 0, 1)
-        return colours.EDGE_MIN_WIDTH + (colours.EDGE_MAX_WIDTH - colours.EDGE_MIN_WIDTH) * strength
+        strength = np.clip(1 + np.log10(g / g_max) / decades, 0, 1)
+        return colours.EDGE_MIN_WIDTH + (cap - colours.EDGE_MIN_WIDTH) * strength
 
     pens = panel.edges_item.pen
     assert len(pens) == len(panel.edges_item.adjacency)
@@ -197,11 +203,11 @@ def test_edge_widths_show_the_gradient_on_a_log_scale(make_panel):
         if dk == "y":  # dL/dy_t is nonzero exactly where the loss counts
             counted = record.sample.mask[dt] > 0
             assert pens["width"][i] == pytest.approx(
-                colours.EDGE_MAX_WIDTH if counted else colours.EDGE_MIN_WIDTH
+                cap if counted else colours.EDGE_MIN_WIDTH
             )
     assert checked == 8
     # the largest gradient gets the widest, brightest edge
-    assert pens["width"].max() == pytest.approx(colours.EDGE_MAX_WIDTH)
+    assert pens["width"].max() == pytest.approx(cap)
 
 
 def test_log_strength_fades_over_six_decades():
@@ -341,11 +347,12 @@ def test_the_legend_names_only_the_nodes_the_model_has(qtbot, make_window):
     """Issue 16 (found by the issue-18 audit): the legend listed "c ◆" for every model."""
     window = make_window("exploding_linear")
     legend = window.panels["unrolled"].legend
-    assert "h \u25cf" in legend.text() and "c \u25c6" not in legend.text()
+    # the full legend: shown, or the tooltip of its one-line form in a short panel
+    assert "h \u25cf" in legend.toolTip() and "c \u25c6" not in legend.toolTip()
     window.new_from_preset("lecture_lstm")
-    assert "c \u25c6" in legend.text()
+    assert "c \u25c6" in legend.toolTip()
     window.new_from_preset("scrn_memory")
-    assert "context s" in legend.text() and "c \u25c6" not in legend.text()
+    assert "context s" in legend.toolTip() and "c \u25c6" not in legend.toolTip()
 
 
 def test_a_padded_sentence_s_padding_is_drawn_faint(qtbot, make_window):

@@ -51,8 +51,10 @@ class MemoryPanel(HeatmapPanel):
         self.colour_by = QComboBox()
         self.colour_by.setFont(plot_font())
         self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
+        # the box first, the caption wrapping beside it: at the row's end the box sat flush
+        # with the dock's right edge or past it (char_lstm at 1600x1000, issue 16)
+        self.text_row.addWidget(self.colour_by, 0, Qt.AlignmentFlag.AlignTop)
         self.text_row.addWidget(self.text_caption, 1)
-        self.text_row.addWidget(self.colour_by)
         self.text = QLabel("")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)

@@ -39,9 +39,11 @@ from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
 from rnnviz.ui.panels.unrolled_style import (
     DIM_ALPHA,
+    DIM_EDGE,
     SYMBOLS,
     BrushCache,
     arrow_marks,
+    fit_legend,
     fit_token,
     legend_html,
     node_pens,
@@ -69,12 +71,16 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record: StepRecord | None = None
         self.node_rgba = np.zeros((0, 4), dtype=np.uint8)
         self.edge_u = np.zeros(0)
+        self._edge_faint = np.zeros(0, dtype=bool)  # edges touching a padded step
+        self._g_max, self._decades = 0.0, colours.DECADES  # the edge scale (edge_strength)
+        self._width_cap = colours.EDGE_MAX_WIDTH  # pixels, from the column spacing
         self.animation_interval_ms: int | None = None  # None: ~3 s per replay
         self._frames: list[tuple[str, int]] = []
         self._frame = 0
         self._fwd_depth = np.zeros(0, dtype=int)
         self._bwd_depth = np.zeros(0, dtype=int)
         self._texts: list[pg.TextItem] = []
+        self._legend_texts = (legend_html(), legend_html(compact=True))
         self._brush_cache = BrushCache()
         self._token_items: list[pg.TextItem] = []
 
@@ -165,7 +171,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.record = None
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
-        self.legend.setText(legend_html(None, {node.kind for node in self.graph.nodes}))
+        self._set_legend(None)
         # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
         self.plot.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
@@ -182,8 +188,12 @@ class UnrolledPanel(BpttAnimation, Panel):
         real = real_steps(record.sample, self.context.task) if self.context else None
         # a padded sentence's steps after its last word are drawn faint: not part of it
         self._padded = np.array([real is not None and n.t >= real for n in self.graph.nodes])
-        self.edge_u = colours.edge_strength(
-            self.graph, record.dh_norm, record.dc_norm, record.sample.mask
+        # ... and so are the edges into or out of those steps (the backward chain's ran bright)
+        self._edge_faint = np.array(
+            [self._padded[e.src] or self._padded[e.dst] for e in self.graph.edges], dtype=bool
+        )
+        self.edge_u, self._g_max, self._decades = colours.edge_strength(
+            self.graph, record.dh_norm, record.dc_norm, record.sample.mask, faint=self._edge_faint
         )
         self._update_tokens()
         self._update_summary()
@@ -208,6 +218,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         graph = layout_for(spec, kind, max(T, 1), layers, bidirectional, max_steps)
         self.graph = graph
         self._padded = np.zeros(len(graph.nodes), dtype=bool)
+        self._edge_faint = np.zeros(len(graph.edges), dtype=bool)
         self._fwd_depth = colours.forward_depth(graph)
         self._bwd_depth = colours.backward_depth(graph)
         pos = graph.positions()
@@ -287,7 +298,11 @@ class UnrolledPanel(BpttAnimation, Panel):
 
     def _apply_static(self) -> None:
         self._set_nodes(np.ones(len(self.node_rgba), dtype=bool))
-        self._set_edges(colours.edge_rgba(self.edge_u), colours.edge_width(self.edge_u))
+        self._set_edges(colours.edge_rgba(self.edge_u), self._edge_widths())
+
+    def _edge_widths(self) -> np.ndarray:
+        """Pen widths of the edges by their strength, at most ``_width_cap`` pixels."""
+        return colours.edge_width(self.edge_u, self._width_cap)
 
     def _set_nodes(self, lit: np.ndarray) -> None:
         rgba = self.node_rgba.copy()
@@ -304,6 +319,11 @@ class UnrolledPanel(BpttAnimation, Panel):
         return node_pens(graph, col, mask)
 
     def _set_edges(self, rgba: np.ndarray, widths: np.ndarray) -> None:
+        """Draw the edges; those touching a padded step faint and thin whatever the phase."""
+        if len(self._edge_faint) == len(rgba) and self._edge_faint.any():
+            rgba, widths = rgba.copy(), np.array(widths, dtype=float)
+            rgba[self._edge_faint] = DIM_EDGE
+            widths[self._edge_faint] = colours.EDGE_MIN_WIDTH
         self.edges_item.setPen(pen_array(rgba, widths))
         if len(self._arrow_edges):
             self.arrows_item.setBrush(self._brushes(rgba[self._arrow_edges]))
@@ -318,6 +338,11 @@ class UnrolledPanel(BpttAnimation, Panel):
         if not (px > 0 and py > 0):
             return
         per_unit = min(1.0 / px, 1.0 / py)
+        cap = colours.width_cap(1.0 / px)
+        if abs(cap - self._width_cap) > 0.05:
+            self._width_cap = cap
+            if not self.timer.isActive():
+                self._apply_static()
         size = float(np.clip(0.55 * self.graph.node_scale * per_unit, 5, 44))
         self.nodes_item.setSize(size)
         self.arrows_item.setSize(max(5.0, 0.5 * size))
@@ -343,21 +368,32 @@ class UnrolledPanel(BpttAnimation, Panel):
         record = self.record
         if record is None or self.graph is None:
             return
-        what = f"unit {self.cursor.unit}" if self._mode() == "unit" else "norm over units"
+        # "nodes:" is the combo box's label beside it; the summary names only the unit
+        # (it read "t = 1 nodes: unit 0 nodes: [selected unit]", issue 16)
+        what = f" \u00b7 unit {self.cursor.unit}" if self._mode() == "unit" else ""
         # (the step is named by the step tag beside it)
-        self.summary.setText(f"t = {self.cursor.t + 1}   nodes: {what}")
+        text = f"t = {self.cursor.t + 1}{what}"
         if self.context is not None and self.context.spec.kind == "ntm":
             # the memory path h -> heads -> r -> next h is not drawn here
-            self.summary.setText(
-                f"t = {self.cursor.t + 1}   nodes: {what} · the NTM's controller only; "
-                "its memory and heads: NTM memory panel"
-            )
-        self.legend.setText(
-            legend_html(
-                colours.gradient_max(record.dh_norm, record.dc_norm),
-                {node.kind for node in self.graph.nodes},
-            )
+            text += " \u00b7 the NTM's controller only; its memory and heads: NTM memory panel"
+        self.summary.setText(text)
+        self._set_legend(self._g_max)
+
+    def _set_legend(self, g_max: float | None) -> None:
+        kinds = {node.kind for node in self.graph.nodes}
+        padded = bool(self._padded.any())
+        self._legend_texts = (
+            legend_html(g_max, kinds, self._decades, padded),
+            legend_html(g_max, kinds, self._decades, padded, compact=True),
         )
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        fit_legend(self.legend, *self._legend_texts, self.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def _show_selection(self, t: int) -> None:
         graph = self.graph

@@ -76,7 +76,7 @@ class BpttAnimation:
             edge_lit = self._bwd_depth[dst] <= k if len(dst) else np.zeros(0, dtype=bool)
             rgba = colours.edge_rgba(self.edge_u)
             rgba[~edge_lit] = DIM_EDGE
-            widths = np.where(edge_lit, colours.edge_width(self.edge_u), 0.6)
+            widths = np.where(edge_lit, self._edge_widths(), 0.6)
             self._set_edges(rgba, widths)
             self.summary.setText(f"backpropagation through time: {self._frames_done('bwd')}")
         else:

@@ -6,7 +6,11 @@ diverging map (blue negative, white 0, red positive).
 
 Gradient on an edge u -> v: what flows back through it is dL/dv, so an edge is coloured by
 ||dL/dv_t|| of its destination (``record.dh_norm`` / ``dc_norm``), on a log scale relative to
-the largest value of the record: ``u = clip(1 + log10(g / g_max) / DECADES, 0, 1)``.
+the largest value of the record: ``u = clip(1 + log10(g / g_max) / decades, 0, 1)``, where
+``decades`` is the span the drawn gradients really cover (``drawn_decades``: from the largest
+down to their 5th percentile, at least 1 and at most DECADES). A fixed span of 6 decades put
+every edge of a graph whose gradients differ by less than 10x at the top of the scale, and
+the edges merged into solid bars (issue 16, defect 8: sine_gru, jordan_sine).
 Output edges carry dL/dy_t, which is nonzero exactly where the loss counts (``mask``).
 """
 
@@ -18,8 +22,16 @@ from rnnviz.ui.panels.unrolled_layout import UnrolledLayout
 
 #: how many powers of ten below the largest gradient an edge fades out completely
 DECADES = 6.0
+#: the smallest span of the scale: gradients within 10x of each other still differ in width
+MIN_DECADES = 1.0
+#: the weakest gradient that sets the span, as a percentile of the drawn ones (a few stray
+#: near-zero edges at a sequence's start do not stretch the scale)
+LOW_PERCENTILE = 5.0
 EDGE_MIN_WIDTH = 0.6
 EDGE_MAX_WIDTH = 6.0
+#: an edge is at most this fraction of a time step's column wide (wider edges of a long
+#: sequence touched their neighbours and merged into bars)
+WIDTH_PER_COLUMN = 0.12
 
 
 # -- colours ----------------------------------------------------------------------------------
@@ -67,19 +79,31 @@ def edge_rgba(strength: np.ndarray) -> np.ndarray:
     return np.rint(_interp(np.clip(strength, 0, 1), EDGE_STOPS)).astype(np.uint8)
 
 
-def edge_width(strength: np.ndarray) -> np.ndarray:
-    """[M] gradient strengths in [0, 1] -> pen widths in pixels."""
-    return EDGE_MIN_WIDTH + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) * np.clip(strength, 0, 1)
+def edge_width(strength: np.ndarray, max_width: float = EDGE_MAX_WIDTH) -> np.ndarray:
+    """[M] gradient strengths in [0, 1] -> pen widths in pixels, EDGE_MIN_WIDTH ..
+    ``max_width`` (see ``width_cap``)."""
+    top = max(float(max_width), EDGE_MIN_WIDTH)
+    return EDGE_MIN_WIDTH + (top - EDGE_MIN_WIDTH) * np.clip(strength, 0, 1)
 
 
-def gradient_max(dh_norm: dict, dc_norm: dict) -> float:
-    """The largest finite ||dL/dh_t|| or ||dL/dc_t|| of a record (0 when there is none)."""
-    peaks = [
-        float(np.max(v[np.isfinite(v)]))
-        for v in list(dh_norm.values()) + list(dc_norm.values())
-        if np.size(v) and np.isfinite(v).any()
-    ]
-    return max(peaks, default=0.0)
+def width_cap(column_px: float) -> float:
+    """The widest edge for columns ``column_px`` pixels apart: WIDTH_PER_COLUMN of a column,
+    between 1.5 and EDGE_MAX_WIDTH pixels."""
+    if not np.isfinite(column_px) or column_px <= 0:
+        return EDGE_MAX_WIDTH
+    return float(np.clip(WIDTH_PER_COLUMN * column_px, 1.5, EDGE_MAX_WIDTH))
+
+
+def drawn_decades(g: np.ndarray) -> float:
+    """How many powers of ten the scale spans for the drawn gradients ``g``: log10 of the
+    largest over the LOW_PERCENTILE-th percentile of the positive finite ones, clipped to
+    MIN_DECADES .. DECADES (DECADES when there are none)."""
+    g = np.asarray(g, dtype=float)
+    g = g[np.isfinite(g) & (g > 0)]
+    if g.size == 0:
+        return DECADES
+    span = np.log10(g.max() / np.percentile(g, LOW_PERCENTILE))
+    return float(np.clip(span, MIN_DECADES, DECADES))
 
 
 def log_strength(g: np.ndarray, g_max: float, decades: float = DECADES) -> np.ndarray:
@@ -109,14 +133,26 @@ def edge_gradients(layout: UnrolledLayout, dh_norm: dict, dc_norm: dict, mask) -
 
 
 def edge_strength(
-    layout: UnrolledLayout, dh_norm: dict, dc_norm: dict, mask, decades: float = DECADES
-) -> np.ndarray:
-    """[M] strengths in [0, 1]: the log-scaled gradient (output edges: 1 where counted)."""
+    layout: UnrolledLayout,
+    dh_norm: dict,
+    dc_norm: dict,
+    mask,
+    decades: float | None = None,
+    faint=None,
+) -> tuple[np.ndarray, float, float]:
+    """([M] strengths in [0, 1], the largest gradient, the decades used): the log-scaled
+    gradient relative to the largest drawn one (output edges: 1 where counted).
+    ``decades`` None: ``drawn_decades`` of the gradient edges not marked in ``faint``
+    ([M] bool: drawn faint, e.g. padding)."""
     g = edge_gradients(layout, dh_norm, dc_norm, mask)
-    strength = log_strength(g, gradient_max(dh_norm, dc_norm), decades)
     outputs = np.array([e.kind == "output" for e in layout.edges], dtype=bool)
+    counted = ~outputs if faint is None else ~outputs & ~np.asarray(faint, dtype=bool)
+    if decades is None:
+        decades = drawn_decades(g[counted])
+    g_max = float(np.nanmax(g[counted])) if np.isfinite(g[counted]).any() else 0.0
+    strength = log_strength(g, g_max, decades)
     strength[outputs] = np.nan_to_num(g[outputs])
-    return strength
+    return strength, g_max, decades
 
 
 def _is_one_hot(x: np.ndarray) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QTextDocument
 
 from rnnviz.ui import style
 from rnnviz.ui.panels import unrolled_colours as colours
@@ -87,14 +87,31 @@ NODE_GLYPHS = {
 }
 
 
-def legend_html(g_max: float | None = None, kinds=("x", "h", "c", "y")) -> str:
+def legend_html(
+    g_max: float | None = None,
+    kinds=("x", "h", "c", "y"),
+    decades: float = colours.DECADES,
+    padded: bool = False,
+    compact: bool = False,
+) -> str:
     """What the colours mean (rich text); ``g_max``: the largest gradient drawn; ``kinds``:
-    the node kinds the graph has (an Elman network has no c to name)."""
+    the node kinds the graph has (an Elman network has no c to name); ``decades``: the
+    span of the edge scale (edge_strength); ``padded``: the sample has padded steps;
+    ``compact``: the one-line form for a short panel (at 1280x720, text 1.5 the full
+    legend ran below the fold)."""
     names = ", ".join(glyph for kind, glyph in NODE_GLYPHS.items() if kind in set(kinds))
     stops = colours.DIVERGING_STOPS
     neg, zero, pos = (hex_colour(stops[i, 1:]) for i in (0, 2, 4))
     strong, weak = hex_colour(colours.EDGE_STOPS[-1, 1:]), hex_colour(colours.EDGE_STOPS[1, 1:])
     largest = "" if g_max is None else f" ({g_max:.2g})"
+    if compact:  # one short line for a short panel (the full text is the tooltip)
+        return (
+            f"<span style='color:{neg}'>\u25cf \u2212</span> "
+            f"<span style='color:{zero}'>\u25cf 0</span> "
+            f"<span style='color:{pos}'>\u25cf +</span> &nbsp; "
+            f"edges: <b style='color:{strong}'>\u2501</b> gradient back, log{largest} &nbsp; "
+            f"<span style='color:#ffd54f'>\u25ef</span> loss"
+        )
     return (
         f"nodes ({names}): "
         f"<span style='color:{neg}'>\u25cf negative</span> "
@@ -103,9 +120,23 @@ def legend_html(g_max: float | None = None, kinds=("x", "h", "c", "y")) -> str:
         f"edges: gradient flowing back, log scale: "
         f"<b style='color:{strong}'>\u2501 largest</b>{largest} "
         f"<span style='color:{weak}'>\u2501 fading</span> "
-        f"(gone at 10<sup>-{int(colours.DECADES)}</sup> \u00d7 largest) &nbsp; "
+        f"(gone at 10<sup>-{decades:.2g}</sup> \u00d7 largest)"
+        f"{', faint: padding' if padded else ''} &nbsp; "
         f"<span style='color:#ffd54f'>\u25ef</span> loss counted"
     )
+
+
+def fit_legend(label, full: str, short: str, panel_height: int) -> None:
+    """Show the ``full`` legend in ``label`` where it takes at most 30% of the panel's
+    height, else the one-line ``short`` form; the full text is the tooltip either way."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setHtml(full)
+    document.setTextWidth(max(label.width(), 100))
+    text = full if document.size().height() <= 0.3 * panel_height else short
+    if text != label.text():
+        label.setText(text)
+    label.setToolTip(full)
 
 
 def set_axes(plot, graph: geo.UnrolledLayout) -> None:

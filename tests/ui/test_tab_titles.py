@@ -1,0 +1,62 @@
+"""Issue 16 (screenshot pass): at 1600x1000, text 1.5 the lecture's tabs were cut
+("Gradient thr", "Grac", the end of "Unrolled graph"). Tabs carry short titles
+(dock_title.TAB_TITLES), the title bar the full one."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QTabBar
+
+from rnnviz.ui import style
+from rnnviz.ui.dock_title import TAB_TITLES
+
+
+@pytest.fixture
+def lecture_at_projector_size(qtbot, tmp_path):
+    from rnnviz.ui.window import MainWindow
+
+    settings = QSettings(str(tmp_path / "tabs.ini"), QSettings.Format.IniFormat)
+    settings.setValue("view/text_scale", 1.5)
+    window = MainWindow("lecture_lstm", settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    yield window
+    style.set_scale(QApplication.instance(), 1.0)
+
+
+def dock_tab_bars(window) -> list[QTabBar]:
+    return [b for b in window.findChildren(QTabBar) if b.parent() is window and b.isVisible()]
+
+
+def test_tabs_are_not_elided_and_the_model_group_fits(lecture_at_projector_size):
+    window = lecture_at_projector_size
+    assert (window.width(), window.height()) == (1600, 1000)
+    bars = dock_tab_bars(window)
+    assert bars
+    for bar in bars:
+        metrics = bar.fontMetrics()
+        for i in range(bar.count()):
+            text = bar.tabText(i).replace("&&", "&")
+            # the whole text plus the tab's own margins (left and right, 4 px at least)
+            assert bar.tabRect(i).width() >= metrics.horizontalAdvance(text) + 8, text
+    # the model group (Unrolled, Gates, Memory, LSTM cell) is whole: no tab scrolled away
+    model = [b for b in bars if any(b.tabText(i) == "Unrolled" for i in range(b.count()))]
+    assert len(model) == 1
+    bar = model[0]
+    for i in range(bar.count()):
+        rect = bar.tabRect(i)
+        assert rect.left() >= 0 and rect.right() <= bar.width(), bar.tabText(i)
+
+
+def test_title_bars_keep_the_full_titles(lecture_at_projector_size):
+    window = lecture_at_projector_size
+    context = window.run_control.context()
+    for key, dock in window.docks.items():
+        full = dock.titleBarWidget().label.text()
+        assert full == window.panels[key].title_for(context)
+        assert dock.windowTitle().replace("&&", "&") == TAB_TITLES.get(full, full)
+        assert dock.toggleViewAction().text().replace("&&", "&") == full  # the View menu
