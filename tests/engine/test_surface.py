@@ -405,3 +405,25 @@ def test_calibration_rounds_take_fresh_points_and_keep_their_losses():
     reference = GridEvaluator(source, plane, method="loop", workers=1).losses(coords)
     for losses in values.values():  # the losses at the first points, in order
         np.testing.assert_allclose(losses, reference[: losses.size], rtol=1e-5, atol=1e-6)
+
+
+def test_cancel_is_heeded_while_the_paths_are_timed(monkeypatch):
+    """Timing the batched and fused paths evaluates several chunks first: seconds for a slow
+    model (an NTM), during which a closing window waited on the surface thread."""
+    from rnnviz.engine.surface import evaluate
+
+    trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
+    source = SurfaceSource.from_trainer(trainer)
+    plane = random_plane(source.weights, source.names, source.shapes)
+    evaluated = []
+    real = evaluate.GridEvaluator.losses_at_weights
+    monkeypatch.setattr(
+        evaluate.GridEvaluator,
+        "losses_at_weights",
+        lambda self, *a, **k: evaluated.append(1) or real(self, *a, **k),
+    )
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(SurfaceCancelled):
+        compute_surface(source, plane, (-1, 1), (-1, 1), resolution=21, cancel=cancel)
+    assert evaluated == []

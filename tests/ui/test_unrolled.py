@@ -202,9 +202,7 @@ def test_edge_widths_show_the_gradient_on_a_log_scale(make_panel):
             checked += 1
         if dk == "y":  # dL/dy_t is nonzero exactly where the loss counts
             counted = record.sample.mask[dt] > 0
-            assert pens["width"][i] == pytest.approx(
-                cap if counted else colours.EDGE_MIN_WIDTH
-            )
+            assert pens["width"][i] == pytest.approx(cap if counted else colours.EDGE_MIN_WIDTH)
     assert checked == 8
     # the largest gradient gets the widest, brightest edge
     assert pens["width"].max() == pytest.approx(cap)

@@ -34,13 +34,15 @@ def sample_points(chunk: int) -> int:
 
 
 def time_paths(
-    evaluator, coords: np.ndarray, paths: list[str]
+    evaluator, coords: np.ndarray, paths: list[str], stop=None
 ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """Seconds per point of each of ``paths`` (names of ``evaluator``'s paths) on plane
     coordinates ``coords`` [G, 2] (``sample_points`` of them at most are used), and each
     path's losses at the first points of ``coords``, as many as it computed: every round
     takes the next points, so the kept path's work all goes into the grid. Leaves
-    ``evaluator`` on the last path timed (the caller picks)."""
+    ``evaluator`` on the last path timed (the caller picks). ``stop()`` is asked before each
+    evaluation (a slow model's calibration takes seconds); when it says so, returns (None,
+    None)."""
     flat = evaluator.plane.points(np.asarray(coords, dtype=np.float64).reshape(-1, 2))  # [G, P]
     paths = list(paths)
     size = {p: FUSED_SAMPLE if p == "fused" else evaluator.chunk for p in paths}
@@ -51,6 +53,8 @@ def time_paths(
     torch.set_num_threads(1)
     try:
         for path in list(paths):  # warm-up
+            if stop is not None and stop():
+                return None, None
             evaluator.use_path(path)
             try:
                 evaluator.losses_at_weights(flat[:1], models[path])
@@ -67,6 +71,8 @@ def time_paths(
             if round_ and any((round_ + 1) * size[p] > len(flat) for p in paths):
                 break  # no fresh points left for a full round
             for path in paths:
+                if stop is not None and stop():
+                    return None, None
                 evaluator.use_path(path)
                 part = flat[round_ * size[path] : (round_ + 1) * size[path]]
                 started = time.perf_counter()

@@ -245,7 +245,7 @@ class GridEvaluator:
         out = np.empty(coords.shape[0])
         first = 0  # points already computed (by the calibration)
         if self._calibrate and coords.shape[0]:
-            values = self.calibrate(coords[: sample_points(self.chunk)])
+            values = self.calibrate(coords[: sample_points(self.chunk)], cancel)
             first = values.size
             out[:first] = values
             done += first
@@ -313,14 +313,18 @@ class GridEvaluator:
             self._copies.append(copy.deepcopy(self.source.model))
         return self._copies[: max(count, 1)]
 
-    def calibrate(self, coords: np.ndarray) -> np.ndarray:
+    def calibrate(self, coords: np.ndarray, cancel: Cancel = None) -> np.ndarray:
         """Time the batched path against the fused per-point path on the first points of
         ``coords`` [G, 2] (``calibrate.sample_points``) and keep the faster (``calibrate.py``);
         ``self.calibration``: the seconds per point of each. Returns the kept path's losses
-        at the first points of ``coords``, as many as it computed (none thrown away)."""
+        at the first points of ``coords``, as many as it computed (none thrown away).
+        SurfaceCancelled when ``cancel`` is set meanwhile."""
         self._calibrate = False
         started = time.perf_counter()
-        self.calibration, values = time_paths(self, coords, [self.batched, "fused"])
+        paths = [self.batched, "fused"]
+        self.calibration, values = time_paths(self, coords, paths, lambda: _cancelled(cancel))
+        if values is None:
+            raise SurfaceCancelled()
         self.use_path(min(self.calibration, key=self.calibration.get))
         self.calibration_seconds = time.perf_counter() - started
         return values[self.method]
@@ -370,7 +374,7 @@ def compute_surface(
     if evaluator.calibrating and first is not None:
         count = sample_points(evaluator.chunk)
         ia, ib = (i.ravel()[:count] for i in np.meshgrid(first, first, indexing="ij"))
-        values = evaluator.calibrate(np.stack([fine_a[ia], fine_b[ib]], -1))
+        values = evaluator.calibrate(np.stack([fine_a[ia], fine_b[ib]], -1), cancel)
         fine[ia[: values.size], ib[: values.size]] = values
         known[ia[: values.size], ib[: values.size]] = True
         done = values.size
