@@ -31,3 +31,30 @@ def test_input_words_never_overlap(qtbot, make_window):
             assert left.right() <= right.left(), (left, right)
     finally:
         style.set_scale(QApplication.instance(), 1.0)
+
+
+def test_vector_inputs_drop_their_spaces_and_brackets_before_they_elide(qtbot, make_window):
+    """The lecture's inputs "(1, 0, 0)" read "(…" under their columns at 1600x1000."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from rnnviz.ui.panels.unrolled_style import fit_token
+
+    font = QFont()
+    width = QFontMetrics(font).horizontalAdvance
+    assert fit_token("(3, -1, 0)", font, width("(3, -1, 0)")) == "(3, -1, 0)"
+    assert fit_token("(3, -1, 0)", font, width("(3,-1,0)")) == "(3,-1,0)"
+    assert fit_token("(3, -1, 0)", font, width("3,-1,0")) == "3,-1,0"
+    assert fit_token("(3, -1, 0)", font, width("3,-1,0") - 1) == "3\n-1\n0"
+    window = make_window("lecture_lstm")
+    window.resize(1600, 1000)
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=30_000)
+    window.show_panel("unrolled")
+    QApplication.processEvents()
+    labels = [item.textItem.toPlainText() for item in window.panels["unrolled"]._token_items]
+    tokens = window.trainer.history.record_at(1).sample.input_tokens
+
+    def plain(text: str) -> str:
+        return text.replace(" ", "").replace("\n", ",").strip("()")
+
+    assert [plain(label) for label in labels] == [plain(token) for token in tokens]

@@ -43,15 +43,28 @@ def token_text(token: str) -> str:
     return {" ": "\u2423", "\n": "\u21b5", "\t": "\u21e5"}.get(token, token)
 
 
+def compact_forms(token: str) -> list[str]:
+    """``token`` and narrower ways to write it: a vector input "(1, 0, 0)" is also "(1,0,0)",
+    "1,0,0" and its components one above the other (the lecture's inputs elided to "(…"
+    in a 1600-pixel window, ~34 pixels a column)."""
+    forms = [token]
+    if token.startswith("(") and token.endswith(")") and ", " in token:
+        inner = token[1:-1].split(", ")
+        forms += [token.replace(", ", ","), ",".join(inner), "\n".join(inner)]
+    return forms
+
+
 def fit_token(token: str, font, width_px: float | None) -> str:
-    """``token`` elided to ``width_px`` pixels in ``font`` (None: as it is); where not even
-    one letter and "…" fit, its first letter alone if that fits, else nothing (the whole
-    token is in the label's tooltip)."""
+    """``token`` in ``width_px`` pixels of ``font`` (None: as it is): whole, else its most
+    compact form that fits (``compact_forms``), else elided; where not even one letter and
+    "…" fit, its first letter alone if that fits, else nothing (the whole token is in the
+    label's tooltip)."""
     if width_px is None or not token:
         return token
     metrics = QFontMetrics(font)
-    if metrics.horizontalAdvance(token) <= width_px:
-        return token
+    for form in compact_forms(token):
+        if max(metrics.horizontalAdvance(line) for line in form.split("\n")) <= width_px:
+            return form
     elided = metrics.elidedText(token, Qt.TextElideMode.ElideRight, int(width_px))
     if elided.strip("\u2026"):
         return elided
