@@ -132,3 +132,19 @@ def panel_defects(key: str, panel: QWidget, window: QWidget) -> list[Defect]:
                 size = (whole.width(), whole.height())
                 defects.append(Defect(key, describe(widget), "cut", size, (needs, whole.height())))
     return defects
+
+
+def shown_window(qtbot, settings_path, preset: str, size: tuple[int, int], text_scale: float):
+    """A shown MainWindow on ``preset`` at ``size`` and text scale, with its own settings."""
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.ui.window import MainWindow
+
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings.setValue("view/text_scale", text_scale)
+    window = MainWindow(preset, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -8,11 +8,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
 from rnnviz.ui.legend_place import MAX_AREA_FRACTION, keep_legend_off_data, legend_hidden
+from tests.ui.layout_check import shown_window
 
 TIMEOUT = 60_000
 
@@ -20,15 +20,7 @@ TIMEOUT = 60_000
 @pytest.fixture
 def eight_layers(qtbot, tmp_path):
     """adding_lstm with 8 stacked layers, one step trained, in a 1280x720 window."""
-    from rnnviz.ui.window import MainWindow
-
-    settings = QSettings(str(tmp_path / "legend.ini"), QSettings.Format.IniFormat)
-    settings.setValue("view/text_scale", 1.0)
-    window = MainWindow("adding_lstm", settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot, tmp_path / "legend.ini", "adding_lstm", (1280, 720), 1.0)
     run = window.run_settings
     spec = dataclasses.replace(run.spec, num_layers=8)
     assert window.apply_settings(dataclasses.replace(run, spec=spec, weights=None, compare=None))

@@ -5,24 +5,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QTabBar
 
 from rnnviz.ui import style
 from rnnviz.ui.dock_title import TAB_TITLES
+from tests.ui.layout_check import shown_window
 
 
 @pytest.fixture
 def lecture_at_projector_size(qtbot, tmp_path):
-    from rnnviz.ui.window import MainWindow
-
-    settings = QSettings(str(tmp_path / "tabs.ini"), QSettings.Format.IniFormat)
-    settings.setValue("view/text_scale", 1.5)
-    window = MainWindow("lecture_lstm", settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot, tmp_path / "tabs.ini", "lecture_lstm", (1600, 1000), 1.5)
     QApplication.processEvents()
     yield window
     style.set_scale(QApplication.instance(), 1.0)
