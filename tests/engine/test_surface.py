@@ -410,15 +410,15 @@ def test_calibration_rounds_take_fresh_points_and_keep_their_losses():
 def test_cancel_is_heeded_while_the_paths_are_timed(monkeypatch):
     """Timing the batched and fused paths evaluates several chunks first: seconds for a slow
     model (an NTM), during which a closing window waited on the surface thread."""
-    from rnnviz.engine.surface import evaluate
+    from rnnviz.engine.surface import evaluator
 
     trainer = Trainer.from_preset(load_preset("lecture_lstm_learn"))
     source = SurfaceSource.from_trainer(trainer)
     plane = random_plane(source.weights, source.names, source.shapes)
     evaluated = []
-    real = evaluate.GridEvaluator.losses_at_weights
+    real = evaluator.GridEvaluator.losses_at_weights
     monkeypatch.setattr(
-        evaluate.GridEvaluator,
+        evaluator.GridEvaluator,
         "losses_at_weights",
         lambda self, *a, **k: evaluated.append(1) or real(self, *a, **k),
     )

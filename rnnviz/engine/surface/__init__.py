@@ -1,20 +1,14 @@
 """The loss over a plane of parameter space, with the training path on it (no Qt).
 
-See ``planes.py`` (exact / random filter-normalised / PCA planes, path projection) and
-``evaluate.py`` (batched, cancellable, progressively refined grid evaluation).
+See ``planes.py`` (exact / random filter-normalised / PCA planes, path projection),
+``evaluate.py`` (cancellable, progressively refined grid evaluation), ``evaluator.py`` (the
+batched / fused per-point chunks on threads), ``grid.py`` (the grid, its levels, reading it
+between points) and ``source.py`` (the trainer snapshot a surface is computed from).
 """
 
-from .evaluate import (
-    COARSE,
-    PATH_NAMES,
-    GridEvaluator,
-    SurfaceCancelled,
-    SurfaceGrid,
-    SurfaceSource,
-    bilinear,
-    compute_surface,
-    grid_levels,
-)
+from .evaluate import compute_surface
+from .evaluator import PATH_NAMES, GridEvaluator
+from .grid import COARSE, SurfaceGrid, bilinear, grid_levels
 from .planes import (
     PLANE_KINDS,
     Plane,
@@ -28,6 +22,7 @@ from .planes import (
     random_plane,
     scalar_labels,
 )
+from .source import SurfaceCancelled, SurfaceSource
 
 __all__ = [
     "COARSE",
