@@ -11,16 +11,15 @@ about one more training step). Models without a fused form train on the explicit
 dL/dh_t from autograd. The record keeps the recurrent matrices as the step used them (before
 the update); their spectra are computed lazily by whoever shows the record (``spectra.py``).
 
-Gradient clipping (Pascanu et al. 2013), with g the gradient of all trained parameters:
-    norm:  g <- mu * g / ||g||   if ||g|| > mu
-    value: g_i <- clamp(g_i, -mu, mu)
+This module is the step loop and the trainer's state; what a recorded step reads besides the
+training pass is in ``recorded_step.py``, the optimiser and gradient clipping (with its
+equations) in ``optimiser.py``, the resumable state in ``trainer_state.py``.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -29,20 +28,23 @@ from rnnviz.engine import trainer_state
 from rnnviz.engine.blowup import magnitude_message, nonfinite_message
 from rnnviz.engine.bptt import state_gradients
 from rnnviz.engine.budget import check_budget
-from rnnviz.engine.crf_objective import (
-    check_crf_pairing,
-    constrain_crf,
-    crf_sample,
-    objective_loss,
-    objective_metrics,
-)
+from rnnviz.engine.crf_objective import check_crf_pairing, constrain_crf, crf_sample, objective_loss
 from rnnviz.engine.fused_trace import trace_from_layers
 from rnnviz.engine.gradient_groups import group_norms_of, param_groups
 from rnnviz.engine.history import History
-from rnnviz.engine.live_settings import LiveSettings, apply_live  # noqa: F401 (re-exported)
+from rnnviz.engine.live_settings import LiveSettings
 from rnnviz.engine.models import build_model
+from rnnviz.engine.optimiser import clip_gradients, make_optimizer
 from rnnviz.engine.record import StepRecord, row_norms, sample_record, unit_norms
-from rnnviz.engine.seq2seq_decoding import check_pairing, greedy_metrics, sample_decoding
+from rnnviz.engine.recorded_step import (
+    Shown,
+    backward_with_states,
+    recurrent_matrices,
+    shown_explicit,
+    shown_fused,
+    step_metrics,
+)
+from rnnviz.engine.seq2seq_decoding import check_pairing
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.tasks.base import Batch, Task
 from rnnviz.engine.train_config import TrainConfig
@@ -51,18 +53,6 @@ from rnnviz.engine.trainer_state import TrainerState
 #: parameters up to this count are added to the loss-surface trajectory at every step
 _TRAJECTORY_EVERY_STEP_MAX_PARAMS = 4096
 _CHECKPOINT_EVERY = 50
-
-
-class _Shown(NamedTuple):
-    """The displayed sequence on a recorded step: its trace ({chain: {name: [T, 1, H]}}),
-    outputs [T, O] and, unless the record takes the batch's, its own dL/dh_t, dL/dc_t; an
-    encoder-decoder's greedy decoding and attention (``SampleDecoding``)."""
-
-    trace: dict
-    y_hat: torch.Tensor
-    dh: dict
-    dc: dict
-    decoding: object = None
 
 
 class DivergedError(RuntimeError):
@@ -145,7 +135,7 @@ class Trainer(LiveSettings):
         a second) the first time one is made, which a trainer that only previews or mirrors
         a run trained elsewhere (the window's, beside a training process) never needs."""
         if self._optimizer is None:
-            self._optimizer = self._make_optimizer()
+            self._optimizer = make_optimizer(self.config, list(self.params.values()))
             trainer_state.load_optimizer(self, self._optimizer)
         return self._optimizer
 
@@ -158,16 +148,6 @@ class Trainer(LiveSettings):
         """``optimizer.zero_grad(set_to_none=True)`` without building the optimiser."""
         for p in self.params.values():
             p.grad = None
-
-    def _make_optimizer(self) -> torch.optim.Optimizer:
-        c, params = self.config, list(self.params.values())
-        if c.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=c.lr, foreach=True)
-        if c.optimizer == "momentum":
-            return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum, foreach=True)
-        if c.optimizer == "rmsprop":
-            return torch.optim.RMSprop(params, lr=c.lr, foreach=True)
-        return torch.optim.Adam(params, lr=c.lr, foreach=True)
 
     def state(self) -> TrainerState:
         """Everything continuing this run needs (weights, optimiser state, step, settings)."""
@@ -225,7 +205,7 @@ class Trainer(LiveSettings):
             y_hat = out.y
             loss = objective_loss(self.model, self.task, y_hat, batch)
             if of_batch:
-                dh, dc = self._backward_with_states(loss, out.states, self.params)
+                dh, dc = backward_with_states(loss, out.states, self.params)
             else:
                 loss.backward()
         loss_value = float(loss.detach())
@@ -240,23 +220,24 @@ class Trainer(LiveSettings):
         )
         full = record and diverged is None
         # the matrices that made this step's trace and gradients: before the update
-        recurrent = self._recurrent() if full else {}
-        shown: _Shown | None = None
+        recurrent = recurrent_matrices(self.model) if full else {}
+        shown: Shown | None = None
         if full:
             if self.model.fused_available:  # internals read off fused passes, gradients by hand
-                shown = self._shown_fused(with_gradients=not of_batch)
+                shown = shown_fused(self, with_gradients=not of_batch)
                 if of_batch:
                     trace = trace_from_layers(self.model, batch.x, outs)
                     dh, dc = state_gradients(self.model, trace, y_hat.grad, c.bptt)
             else:
-                shown = self._shown_explicit(with_gradients=not of_batch)
+                shown = shown_explicit(self, with_gradients=not of_batch)
             if not of_batch:
                 dh, dc = shown.dh, shown.dc
         group_norms = group_norms_of(self.params, self._groups) if record else {}
-        metrics = self._metrics(y_hat, batch)  # greedy decoding's too: of these weights
+        # greedy decoding's metrics too: of these weights, before the update
+        metrics = step_metrics(self.model, self.task, y_hat, batch)
         clipped, grad_norm_clipped = False, grad_norm
         if diverged is None and update:
-            clipped, grad_norm_clipped = self._clip(grads, grad_norm)
+            clipped, grad_norm_clipped = clip_gradients(c, grads, grad_norm)
             self.optimizer.step()
         if update:
             self.step_count = step
@@ -301,99 +282,6 @@ class Trainer(LiveSettings):
                 self.history.add_checkpoint(step, self.state())
             self._add_trajectory_point(force=record)
         return rec
-
-    # -- gradients -------------------------------------------------------------------------
-    def _backward_with_states(self, loss, states, params: dict | None = None):
-        """dL/dh_t (and dL/dc_t) for every per-step state of the explicit path, each
-        [T, B, H]; with ``params``, in the same backward pass their ``.grad`` as well."""
-        params = params or {}
-        names, tensors = [], []
-        for chain, kinds in states.items():
-            for kind, seq in kinds.items():
-                names.append((chain, kind, len(seq)))
-                tensors.extend(seq)
-        inputs = list(params.values()) + tensors
-        grads = torch.autograd.grad(loss, inputs, allow_unused=True)
-        for p, g in zip(params.values(), grads, strict=False):
-            p.grad = g if g is not None else torch.zeros_like(p)
-        grads = grads[len(params) :]
-        dh, dc, i = {}, {}, 0
-        for chain, kind, n in names:
-            seq = [
-                g if g is not None else torch.zeros_like(t)
-                for g, t in zip(grads[i : i + n], tensors[i : i + n], strict=True)
-            ]
-            i += n
-            (dh if kind == "h" else dc)[chain] = torch.stack(seq)  # [T, B, H]
-        return dh, dc
-
-    # -- the displayed sequence ------------------------------------------------------------
-    def _shown_fused(self, with_gradients: bool) -> _Shown:
-        """The displayed sequence through the fused kernels, with the current (not yet
-        updated) weights; ``with_gradients``: and the total gradients of its own loss, by
-        hand (``bptt.py``) from dL/dy."""
-        shown = self.display_batch
-        with torch.no_grad():
-            y_hat, outs = self.model.forward_fused_layers(shown.x)  # [T, 1, O]
-        trace = trace_from_layers(self.model, shown.x, outs)
-        dh = dc = {}
-        if with_gradients:
-            y_hat.requires_grad_(True)
-            (dy,) = torch.autograd.grad(objective_loss(self.model, self.task, y_hat, shown), y_hat)
-            dh, dc = state_gradients(self.model, trace, dy, self.config.bptt)
-        return _Shown(trace, y_hat.detach()[:, 0], dh, dc)
-
-    def _shown_explicit(self, with_gradients: bool) -> _Shown:
-        """The displayed sequence through the explicit cells; ``with_gradients``: and the
-        total gradients of its own loss by autograd (the parameters' ``.grad`` untouched)."""
-        shown, bptt = self.display_batch, self.config.bptt
-        dh = dc = {}
-        if with_gradients:
-            out = self.model.forward_batch(shown, truncate=bptt, keep_states=True)
-            dh, dc = self._backward_with_states(
-                objective_loss(self.model, self.task, out.y, shown), out.states
-            )
-        else:
-            with torch.no_grad():
-                out = self.model.forward_batch(shown, truncate=bptt)
-        decoding = sample_decoding(self.model, self.task, shown, out)  # None: not seq2seq
-        return _Shown(
-            {k: {n: v.detach() for n, v in kinds.items()} for k, kinds in out.trace.items()},
-            out.y.detach()[:, 0],
-            dh,
-            dc,
-            decoding,
-        )
-
-    def _clip(self, grads: list[torch.Tensor], grad_norm: float) -> tuple[bool, float]:
-        c = self.config
-        if c.clip_mode == "norm" and grad_norm > c.clip_threshold:
-            scale = c.clip_threshold / grad_norm
-            for g in grads:
-                g.mul_(scale)
-            return True, c.clip_threshold
-        if c.clip_mode == "value":
-            fired = any(bool((g.abs() > c.clip_threshold).any()) for g in grads)
-            if fired:
-                for g in grads:
-                    g.clamp_(-c.clip_threshold, c.clip_threshold)
-                norms = torch.stack([torch.linalg.vector_norm(g) for g in grads])
-                return True, float(torch.linalg.vector_norm(norms))
-        return False, grad_norm
-
-    # -- what a record shows ---------------------------------------------------------------
-    def _metrics(self, y_hat: torch.Tensor, batch: Batch) -> dict[str, float]:
-        with torch.no_grad():
-            metrics = objective_metrics(self.model, self.task, y_hat.detach(), batch)
-            # an encoder-decoder's are of greedy decoding, not of teacher forcing
-            return metrics | greedy_metrics(self.model, self.task, batch)
-
-    def _recurrent(self) -> dict[str, np.ndarray]:
-        with torch.no_grad():
-            return {
-                n: m.detach().cpu().double().numpy()
-                for n, m in self.model.recurrent_matrices().items()
-            }
 
     def _add_trajectory_point(self, force: bool) -> None:
         n = sum(p.numel() for p in self.params.values())

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.models import RecurrentModel
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.spec import ModelSpec, SpecError
 from rnnviz.engine.spectra import spectra
 from rnnviz.engine.tasks import make_task
 from rnnviz.engine.train_config import TrainConfig
-from rnnviz.engine.trainer import DivergedError, Trainer, apply_live
+from rnnviz.engine.trainer import DivergedError, Trainer
 
 
 def _lstm_trainer(**config):

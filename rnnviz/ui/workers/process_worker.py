@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 import torch
 
+from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.record import StepRecord
-from rnnviz.engine.trainer import apply_live
 from rnnviz.ui.workers.requests import Requests
 from rnnviz.ui.workers.thread_worker import Published, WorkerError
 

@@ -25,10 +25,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.record_cadence import RecordCadence
 from rnnviz.engine.threads import use_training_threads
-from rnnviz.engine.trainer import apply_live
 from rnnviz.ui.workers.requests import Requests
 
 

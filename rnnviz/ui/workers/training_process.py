@@ -31,8 +31,8 @@ import time
 import traceback
 from dataclasses import replace
 
+from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.record_cadence import RecordCadence
-from rnnviz.engine.trainer import apply_live
 
 MESSAGE_HZ = 60.0
 #: the parent is polled for liveness at least this often while idle
