@@ -10,7 +10,7 @@ import pytest
 
 from rnnviz.engine.presets import load_preset
 from rnnviz.engine.trainer import Trainer
-from rnnviz.ui.workers import ProcessTrainingWorker
+from rnnviz.ui.workers import ProcessTrainingWorker, training_child
 from tests.ui.threads import lingering
 
 TIMEOUT = 60_000  # the first start spawns the child and imports torch there (20 s under load)
@@ -242,7 +242,7 @@ def test_a_preset_switch_does_not_wait_for_a_child_still_starting(qtbot, process
     window.new_from_preset("sine_gru")  # at once: the child is still starting
     assert window.worker.process is not starting
     assert not [w for w in warnings if "does not answer" in w]
-    reapers = list(ProcessTrainingWorker._reapers)
+    reapers = list(training_child.REAPERS)
     assert reapers, "the starting child was handed to a reaper"
     qtbot.waitUntil(lambda: not starting.is_alive(), timeout=TIMEOUT)
     window.close()

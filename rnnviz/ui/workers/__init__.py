@@ -1,7 +1,8 @@
 """Where training runs off the GUI thread, and what crosses back from it.
 
 ``ProcessTrainingWorker`` (process_worker.py, the default) trains in a child process whose
-loop is ``training_process.serve``; ``TrainingWorker`` (thread_worker.py) trains on a thread.
+loop is ``training_process.serve`` (training_child.py spawns and ends it, mirror.py applies
+its messages to the window's trainer); ``TrainingWorker`` (thread_worker.py) trains on a thread.
 Both have one interface: ``take`` a ``Published`` at display rate, ``request`` work on the
 trainer (requests.py), errors as ``WorkerError``. ``surface_worker`` computes loss surfaces.
 

@@ -18,28 +18,25 @@ window keeps ~1.0x of headless steps/s and its timers fire on time.
 - ``submit(command)`` runs a closure on the mirror only; live settings go through
   ``set_live``, which changes both the child's trainer and the mirror (marked at the step
   where the child applied it).
+
+This module is that control, on the GUI thread; the child's process and channels are in
+``training_child.py``, the meaning of its messages for the mirror in ``mirror.py``.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import queue
 import threading
 import time
 from collections.abc import Callable
 
-import torch
-
 from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui.workers import training_child
+from rnnviz.ui.workers.mirror import apply_message
 from rnnviz.ui.workers.requests import Requests
 from rnnviz.ui.workers.thread_worker import Published, WorkerError
-
-#: the child's message queue holds at most this many messages (it coalesces beyond)
-QUEUE_SIZE = 8
-START_TIMEOUT_S = 60.0
-#: closing: how long a child told to stop is given before it is terminated
-CLOSE_GRACE_S = 0.2
+from rnnviz.ui.workers.training_child import CLOSE_GRACE_S, TrainingChild
 
 
 class ProcessTrainingWorker:
@@ -49,8 +46,6 @@ class ProcessTrainingWorker:
     _live: set[ProcessTrainingWorker] = set()  # workers with a child process (tests check it)
     #: the window asks for step 0 through ``request`` (nothing trains in this process)
     previews_off_gui = True
-    _reapers: set[threading.Thread] = set()  # ending children of discarded runs (shutdown)
-    _hurry = threading.Event()  # set while the window closes: reapers stop waiting
 
     def __init__(self, trainer, compare=None, settings=None) -> None:
         if settings is None:
@@ -59,14 +54,11 @@ class ProcessTrainingWorker:
         self.compare = compare
         self.settings = settings
         self._ctx = mp.get_context("spawn")
-        self._process = None
-        self._commands = None  # our end of the command pipe
-        self._messages = None  # the child's bounded message queue
+        self._child: TrainingChild | None = None  # the process and our ends of its channels
         self._ready = False
         self._run_id = 0
         self._running = False
         self._steps_per_second: float | None = None
-        self._lock = threading.Lock()
         self._trainer_lock = threading.Lock()  # held while the mirror is updated or read
         self._requests = Requests(trainer, self._trainer_lock)
         self._newest: StepRecord | None = None
@@ -90,12 +82,12 @@ class ProcessTrainingWorker:
 
     @property
     def process(self):
-        return self._process
+        return self._child.process if self._child is not None else None
 
     @property
     def lost(self) -> bool:
         """The child died (killed, out of memory) without being shut down."""
-        return self._process is not None and self._process.exitcode is not None
+        return self._child is not None and self._child.process.exitcode is not None
 
     @property
     def lost_mid_run(self) -> bool:
@@ -106,9 +98,10 @@ class ProcessTrainingWorker:
     def forget_child(self) -> int | None:
         """Let go of a dead child (the next ``start`` spawns one from the mirror, which
         holds the exact state of a paused run); returns its exit code."""
-        process, self._process = self._process, None
-        code = process.exitcode if process is not None else None
-        self._close_channels()
+        child, self._child = self._child, None
+        code = child.process.exitcode if child is not None else None
+        if child is not None:
+            child.close_channels()
         self._running = False
         ProcessTrainingWorker._live.discard(self)
         return code
@@ -119,7 +112,7 @@ class ProcessTrainingWorker:
 
     def prestart(self) -> None:
         """Start the child process now, so that the first ``start`` finds it ready."""
-        if self._process is None:
+        if self._child is None:
             self._spawn()
 
     def start(self, max_steps: int | None = None) -> bool:
@@ -171,22 +164,7 @@ class ProcessTrainingWorker:
         else:  # nothing the child still sends is wanted, and the window does not wait for
             self._end_run()  # a request on the mirror either (``busy``: leave the mirror be)
             stopped = True
-        process, self._process = self._process, None
-        if process is not None:
-            self._send(("stop",))
-            commands, messages = self._commands, self._messages
-            self._commands = self._messages = None
-            if wait:
-                _end_child(process, commands, messages, deadline)
-            else:
-                reaper = threading.Thread(
-                    target=_end_child,
-                    args=(process, commands, messages, time.monotonic() + timeout),
-                    name="rnnviz-reaper",
-                    daemon=True,
-                )
-                ProcessTrainingWorker._reapers.add(reaper)
-                reaper.start()
+        self._end_child(deadline if wait else time.monotonic() + timeout, wait)
         self._running = False
         ProcessTrainingWorker._live.discard(self)
         return stopped
@@ -200,26 +178,15 @@ class ProcessTrainingWorker:
         """End the child now (the window closes): told to stop, given ``grace`` seconds,
         then terminated; nothing it still sends is taken in."""
         self._end_run()
-        process, self._process = self._process, None
-        if process is not None:
-            self._send(("stop",))
-            commands, messages = self._commands, self._messages
-            self._commands = self._messages = None
-            _end_child(process, commands, messages, time.monotonic() + grace)
+        self._end_child(time.monotonic() + grace)
         self._running = False
         ProcessTrainingWorker._live.discard(self)
 
-    @classmethod
-    def reap_all(cls, timeout: float = 3.0) -> None:
+    @staticmethod
+    def reap_all(timeout: float = 3.0) -> None:
         """End the children left to reapers (the window closes): each reaper gives its
         child ``CLOSE_GRACE_S`` at most from now, then terminates it."""
-        cls._hurry.set()
-        deadline = time.monotonic() + timeout
-        for reaper in list(cls._reapers):
-            reaper.join(max(0.0, deadline - time.monotonic()))
-            if not reaper.is_alive():
-                cls._reapers.discard(reaper)
-        cls._hurry.clear()
+        training_child.reap_all(timeout)
 
     def set_live(self, settings: dict) -> None:
         """Change live settings (``LIVE_FIELDS``) between two steps (marked as events)."""
@@ -247,17 +214,22 @@ class ProcessTrainingWorker:
         """Take in the child's messages, then take (and clear) what was published."""
         while self._pump(block=0, wait_lock=False):  # the mirror busy: a later tick takes
             pass
-        if self._running and not self._said_stopped and self._child_stopped():
+        if (
+            self._running
+            and not self._said_stopped
+            and self._child is not None
+            and self._child.stopped()
+        ):
             self._said_stopped = True  # said once; it may be continued (SIGCONT) and go on
             self._error = WorkerError(
                 message="the training process is stopped (a SIGSTOP or a debugger): training "
                 "goes on when it is continued, Reset ends it",
                 details="",
             )
-        if self._running and self._process is not None and not self._alive():
+        if self._running and self._child is not None and not self._alive():
             self._pump(block=0)
             if self._running:
-                code = self._process.exitcode
+                code = self._child.process.exitcode
                 self._lost_mid_run = True
                 self._error = WorkerError(
                     message=f"the training process ended unexpectedly (exit code {code}): "
@@ -280,80 +252,57 @@ class ProcessTrainingWorker:
 
     # -- the child -----------------------------------------------------------------------------
     def _spawn(self) -> None:
-        from rnnviz.ui.workers import training_process
-
-        receive, self._commands = self._ctx.Pipe(duplex=False)
-        self._messages = self._ctx.Queue(QUEUE_SIZE)
-        self._process = self._ctx.Process(
-            target=training_process.serve,
-            args=(
-                receive,
-                self._messages,
+        self._child = TrainingChild(
+            self._ctx,
+            (
                 self.settings,
                 self.trainer.config,
                 self.compare is not None,
                 [t.state() for t in (self.trainer, self.compare) if t is not None],
             ),
-            name="rnnviz-training-process",
-            daemon=True,
         )
-        self._process.start()
-        receive.close()
-        # the child is now the only writer of its message pipe: if it dies half-way through a
-        # message, our read ends with EOF instead of waiting forever for the rest (with our
-        # copy of the write end open, a killed child could freeze the window in ``take``)
-        self._messages._writer.close()
         self._ready = False
         self._lost_mid_run = self._said_stopped = False
         ProcessTrainingWorker._live.add(self)
         self._send(("speed", self._steps_per_second))
 
     def _alive(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        return self._child is not None and self._child.alive()
 
     def _send(self, command: tuple) -> None:
-        if self._commands is None:
-            return
-        try:
-            self._commands.send(command)
-        except (OSError, ValueError, AttributeError):
-            pass  # the child is gone; take() reports it
+        if self._child is not None:
+            self._child.send(command)
 
-    def _close_channels(self) -> None:
-        _close(self._commands, self._messages)
-        self._commands = self._messages = None
+    def _end_child(self, deadline: float, wait: bool = True) -> None:
+        """Tell the child to stop and end it by ``deadline`` (``wait=False``: on a reaper
+        thread, so the window does not wait for it)."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        child.send(("stop",))
+        if wait:
+            child.end(deadline)
+        else:
+            training_child.end_later(child, deadline)
 
     def _end_run(self) -> None:
         self._running = False
         self._finished = True
 
-    def _child_stopped(self) -> bool:
-        """The child is stopped (SIGSTOP, a debugger; Linux's /proc tells): it may be stopped
-        half-way through writing a message, and reading that would block the window until
-        it is continued, so nothing is read from it meanwhile."""
-        try:
-            with open(f"/proc/{self._process.pid}/stat", encoding="ascii") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
-        except (OSError, IndexError, AttributeError):
-            return False
-
     def _pump(self, block: float, wait_lock: bool = True) -> bool:
         """Take in one message (waiting up to ``block`` s). False when none came, or, with
         ``wait_lock=False``, while a request holds the mirror (the GUI thread never waits
         for one: a step-0 preview or generated text can take a second)."""
-        if self._messages is None or self._child_stopped():
+        if self._child is None or self._child.stopped():
             return False
         if not self._trainer_lock.acquire(blocking=wait_lock):
             return False
         try:
-            try:
-                message = (
-                    self._messages.get(timeout=block) if block else self._messages.get_nowait()
-                )
-            except (queue.Empty, OSError, EOFError, ValueError):
+            message = self._child.receive(block)
+            if message is None:
                 return False
             if not message.get("ready"):
-                self._apply(message)
+                apply_message(self.trainer, self.compare, message, self._published)
         finally:
             self._trainer_lock.release()
         if message.get("ready"):
@@ -368,32 +317,9 @@ class ProcessTrainingWorker:
             self._end_run()
         return True
 
-    # -- the mirror ----------------------------------------------------------------------------
-    def _apply(self, message: dict) -> None:
-        trainers = {"main": self.trainer, "compare": self.compare}
-        for op in message["ops"]:
-            kind = op[0]
-            if kind == "rec":
-                self._apply_record(trainers[op[1]], op[1], op[2])
-            elif kind == "traj":
-                trainers[op[1]].history.add_trajectory_point(op[2], op[3])
-            elif kind == "ckpt":
-                trainers[op[1]].history.add_checkpoint(op[2], op[3])
-            elif kind == "live":
-                apply_live(self.trainer, self.compare, op[1])
-        if "weights" in message:
-            _load_weights(self.trainer, message["weights"])
-        if self.compare is not None and "compare_weights" in message:
-            _load_weights(self.compare, message["compare_weights"])
-        for trainer, state in zip(
-            (self.trainer, self.compare), message.get("states", ()), strict=False
-        ):
-            trainer.restore(state)
-
-    def _apply_record(self, trainer, which: str, record: StepRecord) -> None:
-        trainer.history.append(record)
-        trainer.step_count = record.step
-        trainer.diverged = record.diverged
+    # -- what is published ---------------------------------------------------------------------
+    def _published(self, which: str, record: StepRecord) -> None:
+        """A record the mirror took in (``mirror.apply_message``): the newest for ``take``."""
         if which == "compare":
             if record.full or self._newest_full is not None:
                 self._compare_newest = record
@@ -402,36 +328,3 @@ class ProcessTrainingWorker:
         if record.full:
             self._newest_full = record
         self._steps_done += 1
-
-
-def _end_child(process, commands, messages, deadline: float) -> None:
-    """Wait until ``deadline`` for a child told to stop (``CLOSE_GRACE_S`` at most once the
-    window closes), then terminate (and kill) it."""
-    hurry = ProcessTrainingWorker._hurry
-    while process.is_alive() and time.monotonic() < deadline:
-        if hurry.is_set():
-            process.join(max(0.0, min(CLOSE_GRACE_S, deadline - time.monotonic())))
-            break
-        process.join(min(0.05, max(0.0, deadline - time.monotonic())))
-    if process.is_alive():
-        process.terminate()
-        process.join(1.0)
-    if process.is_alive():
-        process.kill()
-        process.join(1.0)
-    _close(commands, messages)
-
-
-def _close(commands, messages) -> None:
-    if commands is not None:
-        commands.close()
-    if messages is not None:
-        messages.close()
-        messages.cancel_join_thread()
-
-
-def _load_weights(trainer, weights: dict) -> None:
-    with torch.no_grad():
-        for name, p in trainer.model.named_parameters():
-            if name in weights:
-                p.copy_(torch.from_numpy(weights[name]))
