@@ -21,6 +21,7 @@ from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels import Panel
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.step_zero import StepZero
+from rnnviz.ui.workers.heap_trim import HeapTrimmer
 from rnnviz.ui.workers.spectra_job import SpectraJob
 
 #: display ticks per second while training. Each tick draws one panel, whose paint can take
@@ -66,6 +67,7 @@ class Display(QObject):
         self._last_tick: float | None = None
         self._rate_samples: deque[tuple[float, int]] = deque(maxlen=64)
         self.spectra = SpectraJob()
+        self._heap = HeapTrimmer()  # freed memory back to the OS (else RSS creeps up)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / DISPLAY_HZ))
         self.timer.timeout.connect(self._timer_tick)
@@ -141,6 +143,7 @@ class Display(QObject):
             self._adapt_rate()
         self.tick()
         self._spectra_tick()
+        self._heap.maybe()
 
     def _spectra_tick(self) -> None:
         """Ask for the spectra of the records on screen (computed off the GUI thread), and

@@ -33,6 +33,7 @@ from dataclasses import replace
 
 from rnnviz.engine.live_settings import apply_live
 from rnnviz.engine.record_cadence import RecordCadence
+from rnnviz.ui.workers.heap_trim import HeapTrimmer
 
 MESSAGE_HZ = 60.0
 #: the parent is polled for liveness at least this often while idle
@@ -81,6 +82,7 @@ class _Child:
         self.run = 0  # the parent's id of the current run
         self.weights_due = False
         self.last_sent = 0.0
+        self.heap = HeapTrimmer()
 
     def build_optimizers(self) -> None:
         """Build the optimisers now, while the window shows the preset: torch's first one
@@ -163,6 +165,7 @@ class _Child:
                     continue
                 self._drain(IDLE_POLL_S)
                 self._check_parent()
+                self.heap.maybe()
         except _Gone:
             self.out.cancel_join_thread()  # never hang at exit on a parent that stopped reading
 
@@ -206,6 +209,7 @@ class _Child:
                 if record.diverged:
                     break
                 self._send()
+                self.heap.maybe()
         except _Gone:
             raise
         except Exception as exc:  # shown in the window, never swallowed
