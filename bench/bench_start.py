@@ -13,6 +13,10 @@ child prints:
 Prints medians and the spread over rounds, the ratio to the floor, and MET / MISSED against
 the issue's targets (paint <= 2.3 s, first step <= 3 s; absolute, so only meaningful on a
 quiet machine: the load average is printed).
+
+``--baseline DIR``: also time the window of another checkout (e.g. an unpacked ``git archive
+main``), started by that checkout's own bench child, interleaved with this one in every round,
+so that a change is measured against the same load.
 """
 
 from __future__ import annotations
@@ -75,14 +79,14 @@ def child_window() -> None:
     app.exec()
 
 
-def timed_child(kind: str) -> dict[str, float]:
-    """Seconds from starting the child to each marker line it prints."""
+def timed_child(kind: str, root: Path = ROOT) -> dict[str, float]:
+    """Seconds from starting the child (``root``'s bench) to each marker line it prints."""
     start = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, __file__, "--child", kind],
+        [sys.executable, str(root / "bench" / Path(__file__).name), "--child", kind],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
+        cwd=root,
     )
     marks: dict[str, float] = {}
     try:
@@ -104,6 +108,9 @@ def verdict(name: str, values: list[float]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout to time too, interleaved (e.g. main's)"
+    )
     parser.add_argument("--child", choices=("floor", "window"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "floor":
@@ -112,17 +119,23 @@ def main() -> int:
     if args.child == "window":
         child_window()
         return 0
+    roots = {"": ROOT}
+    if args.baseline is not None:
+        roots = {"": ROOT, "baseline ": args.baseline.resolve()}
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.rounds} rounds, interleaved")
-    results: dict[str, list[float]] = {"floor": [], "paint": [], "step": []}
+    results: dict[str, list[float]] = {"floor": []}
+    for label in roots:
+        results.update({f"{label}paint": [], f"{label}step": []})
     for _ in range(args.rounds):
         results["floor"].append(timed_child("floor")["floor"])
-        marks = timed_child("window")
-        for name in ("paint", "step"):
-            results[name].append(marks.get(name, float("nan")))
+        for label, root in roots.items():
+            marks = timed_child("window", root)
+            for name in ("paint", "step"):
+                results[f"{label}{name}"].append(marks.get(name, float("nan")))
     floor = float(np.median(results["floor"]))
     for name, values in results.items():
         ratio = "" if name == "floor" else f"  = {np.median(values) / floor:.2f}x the floor"
-        print(f"{name:6s} {verdict(name, values)}{ratio}")
+        print(f"{name:14s} {verdict(name.split()[-1], values)}{ratio}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
