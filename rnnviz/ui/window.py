@@ -86,6 +86,10 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.banner_bar.setVisible(False)
         self.run_control = RunController(self.cursor, self.transport.steps_per_second, self)
         self.display = Display(self.cursor, self.run_control, self)
+        # the run first (announced once the window is bound to it, below): the training
+        # child (a process that imports torch, 1.5-3 s) then starts while the panels are built
+        self._starting = True
+        self.run_control.load_preset(preset)
 
         self.sidebar = Sidebar()
         self.sidebar_dock = make_dock(self, "controls", "Controls", self.sidebar)
@@ -109,7 +113,9 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self._sized = False
         self.layout_store = SavedLayout(self, self.settings)
         self.layout_store.restore()
-        self.load_preset(preset)
+        self._starting = False
+        self.run_control.announce()
+        self.show_preset_panels()
         if open_path is not None:
             self.open_session(open_path)
 
@@ -152,7 +158,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.docks[panel.key] = dock
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
-        if self.trainer is not None:
+        if self.trainer is not None and not self._starting:  # (at start: on announcing)
             panel.reset(self.run_control.context())
         return panel
 
