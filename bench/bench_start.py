@@ -49,7 +49,7 @@ def child_window() -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from rnnviz.ui.app import get_app, quiet_garbage_collector
+    from rnnviz.ui.app import after_first_paint, get_app, quiet_garbage_collector
     from rnnviz.ui.window import MainWindow
 
     app = get_app()
@@ -75,7 +75,7 @@ def child_window() -> None:
     window.display.took.connect(took)
     window.resize(1600, 1000)
     window.show()
-    quiet_garbage_collector()
+    after_first_paint(window, quiet_garbage_collector)  # as run_app does
     app.exec()
 
 
