@@ -123,6 +123,8 @@ def main() -> int:
     if args.baseline is not None:
         roots = {"": ROOT, "baseline ": args.baseline.resolve()}
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.rounds} rounds, interleaved")
+    if sys.dont_write_bytecode:  # every start then compiles rnnviz's ~150 modules again
+        print("bytecode caches are not written (PYTHONDONTWRITEBYTECODE): starts compile rnnviz")
     results: dict[str, list[float]] = {"floor": []}
     for label in roots:
         results.update({f"{label}paint": [], f"{label}step": []})
