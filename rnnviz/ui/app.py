@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 SCREENSHOT_TIMEOUT_S = 300.0
@@ -26,6 +26,28 @@ def quiet_garbage_collector() -> None:
     at a time while training (measured with gc.callbacks), and now only what came later."""
     gc.collect()
     gc.freeze()
+
+
+class _FirstPaint(QObject):
+    """Calls ``slot`` once, just after ``widget``'s first paint event."""
+
+    def __init__(self, widget, slot) -> None:
+        super().__init__(widget)
+        self._slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._slot)
+        return False
+
+
+def after_first_paint(widget, slot) -> None:
+    """Run ``slot`` once ``widget`` has painted for the first time: start-up work that the
+    first look at the window need not wait for (e.g. ``quiet_garbage_collector``, a full
+    collection of everything imported and built: 0.2-0.7 s before the window showed)."""
+    _FirstPaint(widget, slot)
 
 
 def get_app() -> QApplication:
@@ -80,7 +102,7 @@ def run_app(
     if text_size is not None:  # before the first show, which lays the docks out for it
         window.set_text_size(text_size)
     window.show()
-    quiet_garbage_collector()
+    after_first_paint(window, quiet_garbage_collector)
     for key in show:
         window.show_panel(key)
     if presentation:

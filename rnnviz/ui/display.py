@@ -93,6 +93,12 @@ class Display(QObject):
                 self.docks[key].setWindowTitle(panel.title_for(context).replace("&", "&&"))
         self._set_aside_docks(context)
 
+    def replace_panel(self, key: str, panel: Panel) -> None:
+        """``panel`` takes the place of the one under ``key`` (a stand-in, deferred_panel.py)
+        and has drawn nothing yet."""
+        self.panels[key] = panel
+        self._drawn.pop(key, None)
+
     def applicable_keys(self) -> list[str]:
         """The keys of the panels that apply to the current run (in dock order)."""
         return [key for key in self.docks if key not in self._set_aside]

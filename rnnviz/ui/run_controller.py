@@ -95,10 +95,19 @@ class RunController(QObject):
         self._stop_worker(shutdown=True, discard=True)
         self.session.apply_settings(settings)
         self.worker = self._make_worker()
+        self.announce()
+        return True
+
+    def announce(self) -> None:
+        """Say what ``apply_settings`` says of a new run, for the current one: the window
+        loads its first run before it builds (and binds) its panels, so that the training
+        child imports torch while they are built, then announces it."""
+        settings = self.run_settings
+        if settings is None:  # none was loaded (refused)
+            return
         self.applied.emit(settings)
         self._start_over()
         self.message.emit(f"Ready: {settings.title or 'custom settings'}", 5000)
-        return True
 
     def context(self) -> RunContext:
         """What a panel needs to start over for the current run."""

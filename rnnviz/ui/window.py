@@ -9,6 +9,7 @@ drive the app from (the CLI, tests, benchmarks).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -20,6 +21,7 @@ from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
+from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place
 from rnnviz.ui.display import Display
 from rnnviz.ui.docks import (
     SavedLayout,
@@ -86,13 +88,17 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.banner_bar.setVisible(False)
         self.run_control = RunController(self.cursor, self.transport.steps_per_second, self)
         self.display = Display(self.cursor, self.run_control, self)
+        # the run first (announced once the window is bound to it, below): the training
+        # child (a process that imports torch, 1.5-3 s) then starts while the panels are built
+        self._starting = True
+        self.run_control.load_preset(preset)
 
         self.sidebar = Sidebar()
         self.sidebar_dock = make_dock(self, "controls", "Controls", self.sidebar)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar_dock)
         for cls in panel_classes if panel_classes is not None else default_panel_classes():
             self.add_panel(cls, arrange=False)
-        arrange_docks(self, self.panels, self.docks)
+        arrange_docks(self, self.display.panels, self.docks)
         self.status = RunStatus(self.statusBar())
         self.status_state, self.status_step = self.status.state, self.status.step
         self.status_loss, self.status_rate = self.status.loss, self.status.rate
@@ -109,7 +115,9 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self._sized = False
         self.layout_store = SavedLayout(self, self.settings)
         self.layout_store.restore()
-        self.load_preset(preset)
+        self._starting = False
+        self.run_control.announce()
+        self.show_preset_panels()
         if open_path is not None:
             self.open_session(open_path)
 
@@ -140,24 +148,42 @@ class MainWindow(RunPassThroughs, QMainWindow):
     # -- panels ----------------------------------------------------------------------------
     def add_panel(self, panel_class: type[Panel], arrange: bool = True) -> Panel:
         """Build a panel and its dock (also usable after start-up, e.g. by a plugin: it joins
-        the tabs of its ``area``)."""
-        panel = panel_class(self.cursor)
+        the tabs of its ``area``). At start, a panel that does not apply to the first run
+        gets a stand-in (its dock is set aside), built when needed (deferred_panel.py)."""
+        if self._starting and self.trainer is not None:
+            deferred = not panel_class.applies(self.run_control.context())
+        else:
+            deferred = False
+        if deferred:
+            panel = DeferredPanel(panel_class, self.cursor, partial(build_in_place, self))
+        else:
+            panel = panel_class(self.cursor)
         dock = panel_dock(self, panel)
-        install_export_menu(panel, lambda text: self.statusBar().showMessage(text, 5000))
+        if not deferred:
+            install_export_menu(panel, self.report_export)
         # a panel only draws while visible: bring it up to date when its tab is raised
         dock.visibilityChanged.connect(lambda visible: visible and self.display.draw_all())
         if arrange:
-            join_area(self, dock, panel.area, self.panels, self.docks)
-        self.panels[panel.key] = panel
+            join_area(self, dock, panel.area, self.display.panels, self.docks)
+        self.display.panels[panel.key] = panel
         self.docks[panel.key] = dock
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
-        if self.trainer is not None:
+        if self.trainer is not None and not self._starting:  # (at start: on announcing)
             panel.reset(self.run_control.context())
         return panel
 
+    def report_export(self, text: str) -> None:
+        """Where the export menus report a file written."""
+        self.statusBar().showMessage(text, 5000)
+
     @property
     def panels(self) -> dict[str, Panel]:
+        """The panels by key (every one built: the stand-ins of those deferred at start are
+        replaced first)."""
+        for key, panel in list(self.display.panels.items()):
+            if isinstance(panel, DeferredPanel):
+                build_in_place(self, key)
         return self.display.panels
 
     @property
@@ -287,9 +313,11 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if not self._sized:  # dock sizes only apply to a shown window
             self._sized = True
             if not self.layout_store.saved:
-                default_dock_sizes(self, self.sidebar_dock, self.panels, self.docks)
+                default_dock_sizes(self, self.sidebar_dock, self.display.panels, self.docks)
                 if is_compact(self.height()):
-                    compact_docks(self, self.sidebar_dock, self.panels, self.docks, style.SCALE)
+                    compact_docks(
+                        self, self.sidebar_dock, self.display.panels, self.docks, style.SCALE
+                    )
                     self.layout_store.keep_as_default()
                     settings = self.run_settings
                     for key in settings.show if settings is not None else ():
@@ -306,7 +334,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.presentation.leave()  # the saved layout is the working one, not the projector's
         self.display.bring_back_set_aside()
         self.save_layout()
-        for panel in self.panels.values():
+        for panel in self.display.panels.values():  # (stand-ins are not built to be shut)
             panel.shutdown()
         super().closeEvent(event)
 

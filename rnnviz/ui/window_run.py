@@ -17,6 +17,10 @@ class RunPassThroughs:
         """Open a preset (None: the default demo) and get ready to train from step 0, with
         the panels its description points to in front."""
         self.run_control.load_preset(name)
+        self.show_preset_panels()
+
+    def show_preset_panels(self) -> None:
+        """The panels the run's description points to, in front."""
         for key in self.run_settings.show:
             if key in self.docks:  # a panel this window lacks is simply not shown
                 self.show_panel(key)

@@ -66,10 +66,12 @@ class AttentionPanel(Panel):
         self.view.setMinimumHeight(200)
         layout.addWidget(self.view, 3)
         self.plot = self.view.addPlot(
-            row=0, col=0, axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
+            row=0,
+            col=0,
+            axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")},
+            enableMenu=False,  # no view menu: never shown here, slow to make
         )
         style_plot(self.plot)
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.vb.invertY(True)
         self.plot.setMouseEnabled(False, False)

@@ -149,13 +149,15 @@ class CRFLatticePanel(Panel):
 
     def _heat_plot(self, widget, row: int, col: int) -> pg.PlotItem:
         plot = widget.addPlot(
-            row=row, col=col, axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
+            row=row,
+            col=col,
+            axisItems={"bottom": IndexAxis("bottom"), "left": IndexAxis("left")},
+            enableMenu=False,  # no view menu: never shown here, slow to make
         )
         style_plot(plot)
         for name in ("left", "bottom"):
             plot.getAxis(name).setStyle(tickFont=plot_font(-2))
         plot.getAxis("left").setWidth(int(plot_font_pt() * 4.5))
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.vb.invertY(True)  # the first tag on top

@@ -146,12 +146,14 @@ class CTCLatticePanel(Panel):
         """A heatmap with frames on x and a row per state or class, named by its ticks (an
         axis title would not fit beside eleven rows in a small dock)."""
         plot = self.graphics.addPlot(
-            row=row, col=0, axisItems={"bottom": IndexAxis("bottom"), "left": left_axis}
+            row=row,
+            col=0,
+            axisItems={"bottom": IndexAxis("bottom"), "left": left_axis},
+            enableMenu=False,  # no view menu: never shown here, slow to make
         )
         style_plot(plot)
         plot.getAxis("left").setWidth(int(plot_font_pt() * 4.5))
         plot.getAxis("left").setStyle(tickFont=plot_font(-2))  # a row per state: many rows
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.vb.invertY(True)  # the first state / class on top

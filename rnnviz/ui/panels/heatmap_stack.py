@@ -187,7 +187,6 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             textFillLimits=[(0, 0.95), (2, 0.8), (4, 0.6)], hideOverlappingLabels=False
         )
         plot.showGrid(x=False, y=True, alpha=0.25)
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
         self.dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))

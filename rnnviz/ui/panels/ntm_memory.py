@@ -99,10 +99,9 @@ class NTMMemoryPanel(Panel):
     # -- building ------------------------------------------------------------------------------
     def _heatmap(self, row: int, col: int, title: str):
         axes = {"bottom": IndexAxis("bottom"), "left": IndexAxis("left")}
-        plot = self.view.addPlot(row=row, col=col, axisItems=axes)
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
         style_plot(plot)
         plot.setTitle(title, size=f"{plot_font().pointSize()}pt")
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(False, False)
         plot.vb.invertY(True)  # slot 1 on top

@@ -93,12 +93,11 @@ class ParseTreePanel(Panel):
         self._show_applies(False)
 
     def _tree_plot(self, col: int, title: str) -> pg.PlotItem:
-        plot = self.graphics.addPlot(row=0, col=col)
+        plot = self.graphics.addPlot(row=0, col=col, enableMenu=False)  # no view menu (slow)
         style_plot(plot)
         plot.setTitle(title, size=f"{plot_font(-1).pointSize()}pt")
         plot.hideAxis("left")
         plot.hideAxis("bottom")
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         return plot

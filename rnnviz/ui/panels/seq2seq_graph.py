@@ -51,12 +51,11 @@ class Seq2SeqGraphPanel(Panel):
         self.note.setWordWrap(True)
         self.note.setFont(plot_font(2))
         layout.addWidget(self.note, 1)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)  # no view menu: never shown here, slow to make
         self.plot.setMinimumHeight(160)  # with the decode row, 180 overflowed 1280x720
         item = self.plot.getPlotItem()
         style_plot(item)
         item.hideButtons()
-        item.setMenuEnabled(False)
         item.hideAxis("left")
         item.hideAxis("bottom")
         self.plot.setMouseEnabled(False, False)

@@ -8,6 +8,7 @@ Everything is drawn in a fixed box (plane coordinates scaled to +-``HALF``, heig
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,18 +23,20 @@ HALF, HEIGHT = 5.0, 4.0
 
 
 def gl_available() -> bool:
-    """Whether a 3D view can be tried: pyqtgraph.opengl imports and the Qt platform has
-    OpenGL (offscreen/minimal have none). ``RNNVIZ_NO_GL=1`` forces the 2D fallback."""
+    """Whether a 3D view can be tried: PyOpenGL is installed and the Qt platform has OpenGL
+    (offscreen/minimal have none). ``RNNVIZ_NO_GL=1`` forces the 2D fallback. Nothing is
+    imported: pyqtgraph.opengl took 0.2-0.7 s of every start-up, for a view made only when its
+    tab is first shown (``SurfaceViews.ensure_gl``, which falls back to the map if the import
+    fails then)."""
     if os.environ.get("RNNVIZ_NO_GL"):
         return False
     app = QApplication.instance()
     if app is not None and app.platformName() in ("offscreen", "minimal"):
         return False
     try:
-        import pyqtgraph.opengl  # noqa: F401
-    except Exception:
+        return all(find_spec(name) is not None for name in ("OpenGL", "pyqtgraph.opengl"))
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 class SurfaceGLView:
