@@ -3,10 +3,9 @@
 A QHBoxLayout header (summary, combo boxes, buttons, the step tag) is as wide as all its
 widgets together: in a narrow dock the summary was squeezed to nothing and the buttons
 pushed out of sight behind a scroll bar ("t + 1" at 1280x720, "Animate step" at 1600x1000).
-A flow layout (superqt's, in flow_layout.py) puts what does not fit on the next line; a
-summary wider than the whole row is given the row's width and wraps (superqt's flow lays
-every item out at its size hint, so a long summary ran past the dock's edge: the loss line
-at 1280x720).
+A flow layout (superqt's) puts what does not fit on the next line; a summary wider than
+the whole row is given the row's width and wraps (superqt's flow lays every item out at its
+size hint, so a long summary ran past the dock's edge: the loss line at 1280x720).
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QLayoutItem, QSizePolicy, QWidget
+from superqt import QFlowLayout
 
-from rnnviz.ui.panels.flow_layout import FlowLayout
 
-
-class HeaderRow(FlowLayout):
+class HeaderRow(QFlowLayout):
     """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the alignment is moot
     in a flow; a label with a stretch is a summary, which wraps); ``addStretch`` does
     nothing."""
