@@ -21,6 +21,7 @@ from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
 from rnnviz.ui.display import Display
+from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
@@ -30,7 +31,6 @@ from rnnviz.ui.docks import (
     join_area,
     make_dock,
     panel_dock,
-    unelided_tabs,
 )
 from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
