@@ -117,7 +117,10 @@ class UnrolledPanel(BpttAnimation, Panel):
 
         # ReadableAxis drops a tick label that would overlap one already placed ("16 19.31 34")
         self.plot = pg.PlotWidget(axisItems=style.axis_items())
-        self.plot.setMinimumHeight(200)
+        # 140, not 200: at 1280x720, text size 1.5 the header wraps to three rows and the
+        # panel needed 400 px in a 362-pixel dock (a scroll bar; issue 16). The plot takes
+        # all the height there is beyond its minimum.
+        self.plot.setMinimumHeight(140)
         self.plot.setBackground(style.BACKGROUND)
         item = self.plot.getPlotItem()
         style.style_plot(item)
