@@ -189,7 +189,8 @@ class MainWindow(RunPassThroughs, QMainWindow):
                 if isinstance(item, pg.PlotItem):
                     style.style_plot(item)
         if self.trainer is not None:
-            self.display.reset_panels()
+            with self.run_control.restarting():  # the same run: the views chosen stay
+                self.display.reset_panels()
             self.display.draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
