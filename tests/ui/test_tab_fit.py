@@ -55,6 +55,27 @@ def test_every_tab_group_fits_its_bar(qtbot, tmp_path, size, scale):
             assert rect.width() >= bar.fontMetrics().horizontalAdvance(text), text  # whole
 
 
+def test_tabs_fit_when_the_text_size_is_set_before_the_first_show(qtbot, tmp_path):
+    """As ``rnnviz --text-size 1.5 --size 1600x1000`` does: the window is built at 1.0."""
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.ui.window import MainWindow
+
+    settings = QSettings(str(tmp_path / "cli.ini"), QSettings.Format.IniFormat)
+    window = MainWindow("lecture_lstm", settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.set_text_size(1.5)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    bars = seen_tab_bars(window)
+    assert any(bar.tabText(i) == "Surface" for bar in bars for i in range(bar.count()))
+    for bar in bars:
+        assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
+        assert not [b for b in bar.findChildren(QToolButton) if b.isVisible()]
+
+
 def brute_force_widths(needs: list[int], total: int) -> list[int] | None:
     """Among all splits of ``total`` giving every group its need, one whose widest group is
     as narrow as can be (None when the needs do not fit)."""
