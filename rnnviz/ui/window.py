@@ -33,6 +33,7 @@ from rnnviz.ui.docks import (
     panel_dock,
 )
 from rnnviz.ui.export_menu import install_export_menu
+from rnnviz.ui.export_render import grab_with_gl
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
 from rnnviz.ui.lesson import install_lesson_strip
@@ -275,7 +276,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         """Grab the whole window into a PNG."""
         self.display.draw_all()
         QApplication.processEvents()
-        return self.grab().save(str(path), "PNG")
+        return grab_with_gl(self).save(str(path), "PNG")  # the 3D views' labels too
 
     def reset_layout(self) -> None:
         self.layout_store.reset([self.sidebar_dock, *self.docks.values()])
