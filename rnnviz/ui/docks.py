@@ -56,7 +56,16 @@ class PanelHolder(QWidget):
         least = self.panel.minimumSizeHint().expandedTo(self.panel.minimumSize())
         layout = self.panel.layout()
         if layout is not None and layout.hasHeightForWidth():
-            width = max(self.width(), least.width())
+            # the width it is about to get (the scroll area's), not the one it had while its
+            # tab was behind another: that stale width made a raised panel show scroll bars
+            # for a frame (the unrolled graph at 1280x720, text 1.5)
+            viewport = self.parentWidget()
+            shown = (
+                viewport.parentWidget().width()
+                if viewport is not None and viewport.parentWidget()
+                else 0
+            )
+            width = max(shown or self.width(), least.width())
             height = max(least.height(), layout.minimumHeightForWidth(width))
             return QSize(least.width(), height)
         return least
