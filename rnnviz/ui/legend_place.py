@@ -217,9 +217,13 @@ def _raise_top(plot: pg.PlotItem, box: pg.PlotDataItem) -> None:
 def _set_names_on_axis(plot: pg.PlotItem, on: bool) -> None:
     legend, axis = plot.legend, plot.getAxis("bottom")
     if on:
+        vb = plot.getViewBox()
         if not names_on_axis(plot):
             legend._rnnviz_on_axis = True
             legend._rnnviz_axis_text = axis.labelText
+            legend._rnnviz_axis_tip = vb.toolTip()
+        rows = "".join(f"<br>{name}" for name, _colour in legend_names(legend))
+        vb.setToolTip(f"<b>Curves</b> (named under the plot: no room for a legend){rows}")
         names = "&nbsp;&nbsp;".join(
             f"<span style='color:{colour or '#ffffff'}'>&#9473; {name}</span>"
             for name, colour in legend_names(legend)
@@ -231,4 +235,5 @@ def _set_names_on_axis(plot: pg.PlotItem, on: bool) -> None:
     elif names_on_axis(plot):
         legend._rnnviz_on_axis = False
         axis.setLabel(legend._rnnviz_axis_text)
+        plot.getViewBox().setToolTip(getattr(legend, "_rnnviz_axis_tip", ""))
         legend.setVisible(not getattr(legend, "_rnnviz_hidden", False))

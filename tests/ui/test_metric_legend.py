@@ -39,6 +39,7 @@ def test_the_metric_legend_holds_no_point_of_its_curve(qtbot, tmp_path, size, sc
             label = axis.label.sceneBoundingRect()
             assert not label.intersects(vb.sceneBoundingRect())  # outside the plot area
             assert vb.height() < 2 * (legend.boundingRect().height() + 2 * MARGIN_PX)
+            assert "accuracy" in vb.toolTip()  # as a hidden legend's names are
             return
         assert legend.isVisible() and [label.text for _s, label in legend.items] == ["accuracy"]
         box = legend.sceneBoundingRect()
