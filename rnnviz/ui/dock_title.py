@@ -16,12 +16,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
-    QLabel,
     QStyle,
     QToolButton,
     QWhatsThis,
     QWidget,
 )
+
+from rnnviz.ui.elided_label import ElidedLabel
 
 #: a short tab title for each long panel title (others are their own tab title)
 TAB_TITLES = {
@@ -53,7 +54,10 @@ class DockTitle(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 2, 2)
         layout.setSpacing(2)
-        self.label = QLabel()
+        # elided where the dock is narrow: a whole one-line title set the dock's minimum
+        # width ("Gradient norm & clipping", 474 px at text size 1.5), and with it the
+        # window's: ~1400 px at 1280x720 (issue 16). The tooltip then has the whole title.
+        self.label = ElidedLabel()
         self.label.setObjectName("dockTitleText")
         self.full_title = ""
         dock.windowTitleChanged.connect(self._title_changed)

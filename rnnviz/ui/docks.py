@@ -13,15 +13,17 @@ from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
     QScrollArea,
-    QTabBar,
     QWidget,
 )
 
+from rnnviz.ui.dock_tabs import split_row
 from rnnviz.ui.dock_title import DockTitle
 from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
 
 LAYOUT_VERSION = 2
+#: the sidebar's default width in pixels (wider where its controls need more: text size 1.5)
+SIDEBAR_WIDTH = 360
 
 
 def make_dock(window: QMainWindow, key: str, title: str, widget: QWidget) -> QDockWidget:
@@ -54,7 +56,16 @@ class PanelHolder(QWidget):
         least = self.panel.minimumSizeHint().expandedTo(self.panel.minimumSize())
         layout = self.panel.layout()
         if layout is not None and layout.hasHeightForWidth():
-            width = max(self.width(), least.width())
+            # the width it is about to get (the scroll area's), not the one it had while its
+            # tab was behind another: that stale width made a raised panel show scroll bars
+            # for a frame (the unrolled graph at 1280x720, text 1.5)
+            viewport = self.parentWidget()
+            shown = (
+                viewport.parentWidget().width()
+                if viewport is not None and viewport.parentWidget()
+                else 0
+            )
+            width = max(shown or self.width(), least.width())
             height = max(least.height(), layout.minimumHeightForWidth(width))
             return QSize(least.width(), height)
         return least
@@ -164,9 +175,8 @@ def compact_docks(
         for dock in group[1:]:
             window.tabifyDockWidget(group[0], dock)
         group[0].raise_()
-    width = max(len(row), window.width() - sidebar.width())
-    firsts = [group[0] for group in row]
-    window.resizeDocks(firsts, [width // len(row)] * len(row), Qt.Orientation.Horizontal)
+    # the sidebar at its default width (it took what the groups left: 660 px at 1920x1080)
+    split_row(window, sidebar, SIDEBAR_WIDTH, row)
 
 
 def default_dock_sizes(
@@ -176,7 +186,7 @@ def default_dock_sizes(
     docks: dict[str, QDockWidget],
 ) -> None:
     """The default dock sizes (they only apply to a shown window)."""
-    window.resizeDocks([sidebar], [360], Qt.Orientation.Horizontal)
+    window.resizeDocks([sidebar], [SIDEBAR_WIDTH], Qt.Orientation.Horizontal)
     training = [docks[k] for k, p in panels.items() if p.area == "training"]
     lower = []  # the first dock of each lower tab group
     for key, panel in panels.items():
@@ -194,15 +204,6 @@ def default_dock_sizes(
         window.resizeDocks([training[0], lower[0]], [top, height - top], Qt.Orientation.Vertical)
     if len(lower) == 2:
         window.resizeDocks(lower, [600, 640], Qt.Orientation.Horizontal)
-
-
-def unelided_tabs(window: QMainWindow) -> None:
-    """Dock tabs with their whole titles, scrolling with arrows when they do not fit: elided,
-    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16)."""
-    for bar in window.findChildren(QTabBar):
-        if bar.parent() is window:  # the dock areas' tab bars (not a panel's own tabs)
-            bar.setElideMode(Qt.TextElideMode.ElideNone)
-            bar.setUsesScrollButtons(True)
 
 
 class SavedLayout:

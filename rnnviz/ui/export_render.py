@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QRegion, QVector3D
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap, QRegion, QVector3D
 from PySide6.QtWidgets import (
     QApplication,
     QWidget,
@@ -169,3 +169,31 @@ def image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
     if not ok:
         raise ExportError(f"Qt could not encode the picture as {fmt}.")
     return bytes(data.data())
+
+
+def grab_with_gl(window: QWidget) -> QPixmap:
+    """``window.grab()`` with each 3D view on screen painted over from its own framebuffer.
+
+    ``QWidget.grab`` composes a QOpenGLWidget from its last OpenGL frame only: the text
+    pyqtgraph's GLTextItem paints with a QPainter (the loss surface's axis labels) is on
+    the screen but not in the grab, so ``rnnviz --screenshot`` showed the 3D surface without
+    its labels (issue 16; the X server's own picture of the window, Xvfb with Mesa, has
+    them). ``grabFramebuffer`` renders the view again, labels included."""
+    from PySide6.QtOpenGLWidgets import QOpenGLWidget
+
+    picture = window.grab()
+    painter = QPainter(picture)
+    try:
+        for view in window.findChildren(QOpenGLWidget):
+            shown = view.visibleRegion()
+            if not view.isVisible() or shown.isEmpty():
+                continue  # closed, or behind another tab
+            frame = view.grabFramebuffer()
+            if frame.isNull() or is_blank(frame):
+                continue  # nothing better than what the grab has
+            origin = view.mapTo(window, QPoint(0, 0))
+            painter.setClipRegion(shown.translated(origin))
+            painter.drawImage(QRectF(origin.x(), origin.y(), view.width(), view.height()), frame)
+    finally:
+        painter.end()
+    return picture

@@ -10,6 +10,7 @@ sees is the same (e.g. the sidebar shows new settings before the panels start ov
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
@@ -63,6 +64,7 @@ class RunController(QObject):
         self.last_error: WorkerError | None = None
         self._speed = speed  # steps/s a new worker starts at (None: as fast as possible)
         self._active = False  # a run was started and its end not yet drawn
+        self._restarting = False  # panels start again for the same run (restarting())
 
     @property
     def trainer(self):
@@ -121,6 +123,7 @@ class RunController(QObject):
             session=self.session,
             compare_spec=self.compare_trainer.spec if self.compare_trainer is not None else None,
             surface_view=self.run_settings.surface if self.run_settings is not None else None,
+            restart=self._restarting,
         )
 
     def _request(self, fn, callback) -> None:
@@ -176,8 +179,20 @@ class RunController(QObject):
         else:  # never touch a trainer a stuck thread (or a request, e.g. a step-0 preview
             self.session.rebuild()  # the window does not wait for) may still use
         self.worker = self._make_worker()
-        self._start_over()
+        with self.restarting():
+            self._start_over()
         self.message.emit("Reset to step 0", 3000)
+
+    @contextmanager
+    def restarting(self):
+        """Panels started again inside are told it is the same run (``RunContext.restart``):
+        a Reset re-applied the preset's loss-surface view over the plane the user had
+        picked (issue 16)."""
+        self._restarting = True
+        try:
+            yield
+        finally:
+            self._restarting = False
 
     def set_running(self, on: bool) -> None:
         """The Run button: run, or pause."""

@@ -1,8 +1,9 @@
 """``rnnviz --screenshot`` writes an image of exactly the asked ``--size``.
 
 A window cannot be narrower than its layout's minimum: at 1280x720 with text size 1.5 the
-sidebar and two panel columns need ~1316 pixels, at 1024x600 ~1047, and the screenshot came
-out that wide although the lecture slides were made for the asked size. So, when the window
+sidebar and two panel columns needed ~1316 pixels (until the sidebar and the dock titles
+were narrowed: now ~690, issue 16), and the screenshot came out that wide although the
+lecture slides were made for the asked size. So, when the window
 grew: first the sidebar is hidden (what a lecturer does on a small projector, and what
 presentation mode does); if the panels alone still need more, the window is held to the
 asked size anyway (its widgets squeezed below their minimum). Either is said on stderr,

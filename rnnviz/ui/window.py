@@ -23,6 +23,7 @@ from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
 from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place
 from rnnviz.ui.display import Display
+from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
@@ -32,9 +33,9 @@ from rnnviz.ui.docks import (
     join_area,
     make_dock,
     panel_dock,
-    unelided_tabs,
 )
 from rnnviz.ui.export_menu import install_export_menu
+from rnnviz.ui.export_render import grab_with_gl
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
 from rnnviz.ui.lesson import install_lesson_strip
@@ -215,7 +216,8 @@ class MainWindow(RunPassThroughs, QMainWindow):
                 if isinstance(item, pg.PlotItem):
                     style.style_plot(item)
         if self.trainer is not None:
-            self.display.reset_panels()
+            with self.run_control.restarting():  # the same run: the views chosen stay
+                self.display.reset_panels()
             self.display.draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
@@ -300,7 +302,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         """Grab the whole window into a PNG."""
         self.display.draw_all()
         QApplication.processEvents()
-        return self.grab().save(str(path), "PNG")
+        return grab_with_gl(self).save(str(path), "PNG")  # the 3D views' labels too
 
     def reset_layout(self) -> None:
         self.layout_store.reset([self.sidebar_dock, *self.docks.values()])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -82,7 +83,13 @@ class Sidebar(QScrollArea):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(8)
+            # Qt keeps the minimum width it cached under the old policy (the whole longest
+            # item) until a style change: 590 px of sidebar at text size 1.5 (issue 16)
+            QApplication.sendEvent(box, QEvent(QEvent.Type.StyleChange))
+        for group in (self.model, self.task, self.training, self.compare):
+            group.updateGeometry()  # the body's layout cached the groups' old minimum too
         self.fit_width()
+        body.installEventFilter(self)  # refit when the controls' minimum width changes
 
         self._applied: RunSettings | None = None
         self._refusal = ""  # why a box last refused typed input, until shown with the next edit
@@ -101,9 +108,16 @@ class Sidebar(QScrollArea):
 
     def fit_width(self) -> None:
         """Never narrower than the controls (no horizontal scroll bar to reach clipped ones);
-        called again when the text size changes."""
+        called again whenever their layout changes (a new text size, rows shown or hidden)."""
         scroll_bar = self.verticalScrollBar().sizeHint().width()
-        self.setMinimumWidth(max(320, self.widget().minimumSizeHint().width() + scroll_bar + 4))
+        width = max(320, self.widget().minimumSizeHint().width() + scroll_bar + 4)
+        if width != self.minimumWidth():
+            self.setMinimumWidth(width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_width()
+        return super().eventFilter(watched, event)
 
     # -- state -------------------------------------------------------------------------------
     def load(self, settings: RunSettings) -> None:

@@ -47,6 +47,10 @@ class RunContext:
     #: the loss surface's first view the preset chose (``engine.surface_view.SurfaceView``;
     #: None: the auto plane around the current weights)
     surface_view: object | None = None
+    #: the panels start again for the same settings (Reset, a new text size), not for new
+    #: ones (a preset, Apply): a panel keeps the views the user chose (the loss surface's
+    #: plane) where a new run gets the preset's first view
+    restart: bool = False
 
 
 class Panel(QWidget):

@@ -20,7 +20,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
-from rnnviz.ui.legend_place import keep_legend_off_data
+from rnnviz.ui.legend_place import keep_legend_off_data, make_room_for_legend
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
@@ -282,6 +282,9 @@ class LossPanel(Panel):
             self._drawn_columns[name] = values[:n]
         if metrics:
             set_box(self._metric_box, steps, np.concatenate([v[:n] for v in metrics.values()]))
+            _x, box_y = self._metric_box.getData()
+            if box_y is not None and len(box_y) == 2:  # the legend above the data
+                make_room_for_legend(self.metric_plot, self._metric_box, *box_y)
         self.metric_plot.setVisible(bool(metrics))
         self._drawn_len = n
 

@@ -131,9 +131,10 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         self._paths.clear()
         self._shown_step = None
         self._compare_label = ""
-        self.controls.clear_params()
-        self.controls.apply_view(context.surface_view)  # the preset's first view
-        self._view_params = context.surface_view  # its parameters, once their names are known
+        if not context.restart:  # a new run: the preset's first view (a Reset keeps the
+            self.controls.clear_params()  # plane, centre, span and parameters shown now)
+            self.controls.apply_view(context.surface_view)
+            self._view_params = context.surface_view  # its parameters, once names are known
         self._clear_drawing()
         self.summary.setText("no surface yet: press Recompute")
         saved = self._session_surface()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,10 +50,12 @@ from rnnviz.ui.panels.unrolled_style import (
     node_pens,
     pen_array,
     set_axes,
+    token_bottom,
     token_text,
 )
 
 MODES = (("selected unit", "unit"), ("norm over units", "norm"))
+TOKEN_Y = -0.3  # the top of the input tokens' line, under the x row (y = 0)
 
 
 class UnrolledPanel(BpttAnimation, Panel):
@@ -117,7 +120,10 @@ class UnrolledPanel(BpttAnimation, Panel):
 
         # ReadableAxis drops a tick label that would overlap one already placed ("16 19.31 34")
         self.plot = pg.PlotWidget(axisItems=style.axis_items(), enableMenu=False)
-        self.plot.setMinimumHeight(200)
+        # 140, not 200: at 1280x720, text size 1.5 the header wraps to three rows and the
+        # panel needed 400 px in a 362-pixel dock (a scroll bar; issue 16). The plot takes
+        # all the height there is beyond its minimum.
+        self.plot.setMinimumHeight(140)
         self.plot.setBackground(style.BACKGROUND)
         item = self.plot.getPlotItem()
         style.style_plot(item)
@@ -159,6 +165,7 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.vb.sigRangeChanged.connect(self._update_sizes)
         self.vb.sigResized.connect(self._update_sizes)
+        self.vb.sigResized.connect(self._refit_y)
         self.cursor.t_changed.connect(self._show_selection)
         self.cursor.unit_changed.connect(self._recolour_nodes)
         self.cursor.chain_changed.connect(self._recolour_nodes)
@@ -256,7 +263,7 @@ class UnrolledPanel(BpttAnimation, Panel):
                     continue
                 text = pg.TextItem("", color="#ffe082", anchor=(0.5, 0.0))
                 text.setFont(font)
-                text.setPos(col, -0.3)
+                text.setPos(col, TOKEN_Y)
                 self.plot.addItem(text, ignoreBounds=True)
                 self._token_items.append(text)
 
@@ -270,10 +277,26 @@ class UnrolledPanel(BpttAnimation, Panel):
 
     def _fit(self) -> None:
         graph = self.graph
-        top = max(y for y, _ in graph.rows)
-        bottom = -0.95 if self._token_items else -0.45
+        top, bottom = self._y_range()
         self.vb.setLimits(xMin=-1.5, xMax=graph.n_cols + 0.5, yMin=bottom - 0.5, yMax=top + 1)
-        self.vb.setRange(xRange=(-0.6, graph.n_cols - 0.4), yRange=(bottom, top + 0.45), padding=0)
+        self.vb.setRange(xRange=(-0.6, graph.n_cols - 0.4), yRange=(bottom, top), padding=0)
+
+    def _y_range(self) -> tuple[float, float]:
+        """Top and bottom of the rows, with a line of the plot font under them for the input
+        tokens: a fixed 0.65 rows was ~19 px in the short plot of 1280x720 at text size 1.5,
+        and cut the tokens in half (issue 16)."""
+        top = max(y for y, _ in self.graph.rows) + 0.45
+        if not self._token_items:
+            return top, -0.45
+        line = QFontMetrics(style.plot_font()).height()
+        return top, token_bottom(top, TOKEN_Y, float(self.vb.height()), float(line))
+
+    def _refit_y(self, *_) -> None:
+        """A new plot height: the tokens' line again (the x range, maybe panned, stays)."""
+        if self.graph is not None and self._token_items:
+            top, bottom = self._y_range()
+            self.vb.setLimits(yMin=bottom - 0.5)
+            self.vb.setYRange(bottom, top, padding=0)
 
     def _relayout(self) -> None:
         if self.graph is not None:

@@ -71,6 +71,16 @@ def fit_token(token: str, font, width_px: float | None) -> str:
     return token[0] if metrics.horizontalAdvance(token[0]) <= width_px else ""
 
 
+def token_bottom(top: float, token_y: float, view_px: float, line_px: float) -> float:
+    """The bottom of a y-range up to ``top`` in which a line ``line_px`` pixels high fits
+    under ``token_y`` in a view ``view_px`` pixels high: (token_y - b) * view_px / (top - b)
+    >= line_px; at least 0.65 rows under ``token_y`` (-0.95 under -0.3)."""
+    least = token_y - 0.65
+    if view_px <= 2 * line_px:
+        return least  # no room for both: the rows keep their size
+    return min(least, -(line_px * top - token_y * view_px) / (view_px - line_px))
+
+
 def hex_colour(rgb) -> str:
     r, g, b = (int(v) for v in rgb[:3])
     return f"#{r:02x}{g:02x}{b:02x}"

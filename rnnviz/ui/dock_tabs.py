@@ -1,0 +1,91 @@
+"""The dock areas' tab bars: whole titles, and tab groups as wide as their tabs need.
+
+A tab group's bar scrolls (arrows at its end) when its tabs are wider than the group. At
+1600x1000, text size 1.5, the training group's six tabs ("Loss" ... "Surface") needed
+~790 px and the window split the row into equal halves of ~500 px, so "Matrix" and
+"Surface" were out of sight behind the arrows (issue 16). The tab text is now smaller than
+the rest above text size 1 (``style.dock_tab_pt``) and the row is split by what the groups'
+tabs need (``group_widths``): the widest group gets its tabs' width, the others share the
+rest.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QTabBar
+
+#: pixels a group is given beyond its tabs (the bar's frame, rounding in the dock layout)
+SLACK = 8
+
+
+def unelided_tabs(window: QMainWindow) -> None:
+    """Dock tabs with their whole titles, scrolling with arrows when they do not fit: elided,
+    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16)."""
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window:  # the dock areas' tab bars (not a panel's own tabs)
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+
+
+def tabs_width(window: QMainWindow, docks: list[QDockWidget]) -> int:
+    """The width the tabs of ``docks`` (one tab group) need, whole, in ``window``'s dock tab
+    bars' font and style (measured on a hidden bar of the window's own). Hidden docks (the
+    panels the model has not) have no tab."""
+    docks = [dock for dock in docks if not dock.isHidden()]
+    if len(docks) < 2:
+        return 0  # a lone dock has no tab bar
+    probe = QTabBar(window)  # a child of the window: its style sheet rule applies
+    probe.hide()
+    probe.setElideMode(Qt.TextElideMode.ElideNone)
+    for dock in docks:
+        probe.addTab(dock.windowTitle().replace("&&", "&"))
+    probe.ensurePolished()
+    width = sum(probe.tabSizeHint(i).width() for i in range(probe.count()))
+    probe.setParent(None)
+    probe.deleteLater()
+    return width
+
+
+def group_widths(needs: list[int], total: int) -> list[int]:
+    """Widths summing to ``total`` for groups needing ``needs`` pixels each: as equal as
+    they can be with every group at least its need; equal when they do not all fit (some
+    tabs scroll then anyway, and the panels are better served by an even split: in
+    proportion to the tabs, the model panels got 313 px at 1280x720, text size 1.5)."""
+    if not needs:
+        return []
+    if sum(needs) > total:
+        return [max(1, total // len(needs))] * len(needs)
+    widths = [0] * len(needs)
+    free = list(range(len(needs)))  # the groups that share what the others leave
+    room = total
+    for i in sorted(range(len(needs)), key=lambda i: -needs[i]):
+        share = room // len(free)
+        if needs[i] <= share:
+            break
+        widths[i] = needs[i]  # more than an equal share: just its need
+        room -= needs[i]
+        free.remove(i)
+    for i in free:
+        widths[i] = room // len(free)
+    return widths
+
+
+def split_row(
+    window: QMainWindow, sidebar: QDockWidget, sidebar_width: int, row: list[list[QDockWidget]]
+) -> None:
+    """Size the sidebar to ``sidebar_width`` and the tab groups of ``row`` (side by side,
+    first dock of each first) by their tabs' needs in the width that is left."""
+    separator = window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+    # the sidebar's minimum as it will be: after a new text size the nested layouts pass
+    # their new minimum up one level per layout request (the sidebar grew from 399 to 433
+    # px after this split at 1600x1000, text 1.5, and took what the tabs needed)
+    for _ in range(4):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    shown = sidebar.isVisible() and not sidebar.isFloating()
+    side = max(sidebar_width, sidebar.minimumSizeHint().width()) if shown else 0
+    total = window.width() - side - separator * len(row)
+    widths = group_widths([tabs_width(window, group) + SLACK for group in row], max(1, total))
+    docks = [group[0] for group in row]
+    if shown:
+        docks, widths = [sidebar, *docks], [side, *widths]
+    window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)

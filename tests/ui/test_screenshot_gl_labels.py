@@ -1,0 +1,72 @@
+"""Issue 16 (screenshot pass): the 3D loss surface's axis labels were missing from
+``rnnviz --screenshot`` pictures. Not Mesa: under Xvfb with Mesa's llvmpipe the X server's
+picture of the window has them, and so does the view's own ``grabFramebuffer``; it is
+``QWidget.grab``, which composes a QOpenGLWidget from its last OpenGL frame without the text
+pyqtgraph's GLTextItem paints with a QPainter. The screenshot now paints each 3D view's
+framebuffer over the grab (export_render.grab_with_gl).
+
+Checked against pyqtgraph's own projection of each label (GLTextItem.compute_projection):
+at every label's place the saved screenshot has text-coloured pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QFontMetrics, QImage, QVector3D
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.test_sessions_window import TIMEOUT
+
+#: a pixel of label text: light grey (the labels are (230, 230, 230)), not the yellow or
+#: green surface, not the dim grid
+LIGHT, GREY = 170, 30
+
+
+def label_pixels(image: QImage, left: int, top: int, width: int, height: int) -> int:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    count = 0
+    for y in range(max(0, top), min(image.height(), top + height)):
+        for x in range(max(0, left), min(image.width(), left + width)):
+            c = image.pixelColor(x, y)
+            rgb = (c.red(), c.green(), c.blue())
+            count += min(rgb) >= LIGHT and max(rgb) - min(rgb) <= GREY
+    return count
+
+
+@pytest.mark.gl
+def test_the_screenshot_has_the_3d_axis_labels(qtbot, make_window, tmp_path):
+    window = make_window("cliff")
+    window.resize(1600, 1000)
+    window.show_panel("loss_surface")
+    panel = window.panels["loss_surface"]
+    panel.resolution.setValue(21)
+    qtbot.waitUntil(lambda: panel.gl_view is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.grid is not None and panel.grid.final, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not panel.worker.running, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.gl_view.widget.isValid(), timeout=TIMEOUT)
+    for _ in range(3):
+        QApplication.processEvents()
+    view = panel.gl_view.widget
+    labels = [item for item in panel.gl_view.labels if item.text]
+    assert len(labels) == 3
+    path = tmp_path / "shot.png"
+    assert window.save_screenshot(path)
+    shot = QImage(str(path))
+    assert shot.width() == window.width()
+    origin = view.mapTo(window, QPoint(0, 0))
+    for item in labels:
+        point = item.align_text(item.compute_projection().map(QVector3D(*item.pos)).toPointF())
+        box = QFontMetrics(item.font).tightBoundingRect(item.text)
+        x, y = origin.x() + int(point.x()) + box.left(), origin.y() + int(point.y()) + box.top()
+        assert 0 <= point.x() < view.width() and 0 <= point.y() < view.height(), item.text
+        found = label_pixels(shot, x - 2, y - 2, box.width() + 4, box.height() + 4)
+        assert found >= max(10, len(item.text)), (item.text, found)
+    # the 3D view's picture is the one on screen: the framebuffer's
+    frame = view.grabFramebuffer().convertToFormat(QImage.Format.Format_RGB888)
+    crop = shot.copy(origin.x(), origin.y(), view.width(), view.height())
+    crop = crop.convertToFormat(QImage.Format.Format_RGB888)
+    if frame.size() == crop.size():
+        a = np.frombuffer(frame.constBits(), np.uint8, frame.sizeInBytes())
+        b = np.frombuffer(crop.constBits(), np.uint8, crop.sizeInBytes())
+        assert np.mean(np.abs(a.astype(int) - b.astype(int))) < 8
