@@ -8,8 +8,8 @@ through the edge, ||dL/dh_t|| on a log scale, so vanishing gradients fade out to
 start of the sequence. Click a column to select that time step (every panel follows).
 "Animate step" replays the shown training step: the forward pass lights the nodes left to
 right, then backpropagation through time lights the edges right to left by their gradient
-(unrolled_animation.py). The look is unrolled_style.py's, the exported numbers
-unrolled_report.py's.
+(unrolled_animation.py). The look is unrolled_style.py's, the texts (tokens, summary, legend)
+unrolled_labels.py's, the exported numbers unrolled_report.py's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +35,7 @@ from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
+from rnnviz.ui.panels.unrolled_labels import UnrolledLabels
 from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
 from rnnviz.ui.panels.unrolled_style import (
@@ -44,21 +44,16 @@ from rnnviz.ui.panels.unrolled_style import (
     SYMBOLS,
     BrushCache,
     arrow_marks,
-    fit_legend,
-    fit_token,
     legend_html,
     node_pens,
     pen_array,
     set_axes,
-    token_bottom,
-    token_text,
 )
 
 MODES = (("selected unit", "unit"), ("norm over units", "norm"))
-TOKEN_Y = -0.3  # the top of the input tokens' line, under the x row (y = 0)
 
 
-class UnrolledPanel(BpttAnimation, Panel):
+class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
     title = "Unrolled graph"
     key = "unrolled"
     area = "model"
@@ -245,58 +240,8 @@ class UnrolledPanel(BpttAnimation, Panel):
         self._apply_static()
         self._show_selection(self.cursor.t)
 
-    def _build_texts(self, graph: geo.UnrolledLayout) -> None:
-        for text in self._texts + self._token_items:
-            self.plot.removeItem(text)
-        self._texts, self._token_items = [], []
-        font = style.plot_font()
-        if graph.gap_col is not None:
-            for y, _ in graph.rows:
-                text = pg.TextItem("\u2026", color="#d0d0d4", anchor=(0.5, 0.5))
-                text.setFont(font)
-                text.setPos(graph.gap_col, y)
-                self.plot.addItem(text, ignoreBounds=True)
-                self._texts.append(text)
-        if self._show_tokens(graph):
-            for col, t in enumerate(graph.times):
-                if t is None:
-                    continue
-                text = pg.TextItem("", color="#ffe082", anchor=(0.5, 0.0))
-                text.setFont(font)
-                text.setPos(col, TOKEN_Y)
-                self.plot.addItem(text, ignoreBounds=True)
-                self._token_items.append(text)
-
-    def _show_tokens(self, graph: geo.UnrolledLayout) -> bool:
-        task = self.context.task if self.context is not None else None
-        wordy = task is not None and getattr(task, "input_vocab", None) is not None
-        return wordy or graph.n_cols <= 16
-
     def _set_axes(self, graph: geo.UnrolledLayout) -> None:
         set_axes(self.plot, graph)
-
-    def _fit(self) -> None:
-        graph = self.graph
-        top, bottom = self._y_range()
-        self.vb.setLimits(xMin=-1.5, xMax=graph.n_cols + 0.5, yMin=bottom - 0.5, yMax=top + 1)
-        self.vb.setRange(xRange=(-0.6, graph.n_cols - 0.4), yRange=(bottom, top), padding=0)
-
-    def _y_range(self) -> tuple[float, float]:
-        """Top and bottom of the rows, with a line of the plot font under them for the input
-        tokens: a fixed 0.65 rows was ~19 px in the short plot of 1280x720 at text size 1.5,
-        and cut the tokens in half (issue 16)."""
-        top = max(y for y, _ in self.graph.rows) + 0.45
-        if not self._token_items:
-            return top, -0.45
-        line = QFontMetrics(style.plot_font()).height()
-        return top, token_bottom(top, TOKEN_Y, float(self.vb.height()), float(line))
-
-    def _refit_y(self, *_) -> None:
-        """A new plot height: the tokens' line again (the x range, maybe panned, stays)."""
-        if self.graph is not None and self._token_items:
-            top, bottom = self._y_range()
-            self.vb.setLimits(yMin=bottom - 0.5)
-            self.vb.setYRange(bottom, top, padding=0)
 
     def _relayout(self) -> None:
         if self.graph is not None:
@@ -369,49 +314,6 @@ class UnrolledPanel(BpttAnimation, Panel):
         self.nodes_item.setSize(size)
         self.arrows_item.setSize(max(5.0, 0.5 * size))
         self._update_tokens()
-
-    def _update_tokens(self) -> None:
-        """The input tokens under their columns, each elided to its column's width: whole
-        words ran into each other at text size 1.5 ("arriveTaipeiNovember2nd", issue 16)."""
-        if not self._token_items or self.record is None:
-            return
-        tokens = self.record.sample.input_tokens or []
-        shown = [t for t in self.graph.times if t is not None]
-        px = self.vb.viewPixelSize()[0]
-        for item, t in zip(self._token_items, shown, strict=False):
-            full = token_text(tokens[t]) if t < len(tokens) else ""
-            # the column's width less the label's own margins and a gap of 2 pixels
-            margin = 2 * item.textItem.document().documentMargin() + 2
-            column = 1.0 / px - margin if px > 0 else None
-            item.setText(fit_token(full, item.textItem.font(), column))
-            item.setToolTip(full)
-
-    def _update_summary(self) -> None:
-        record = self.record
-        if record is None or self.graph is None:
-            return
-        # "nodes:" is the combo box's label beside it; the summary names only the unit
-        # (it read "t = 1 nodes: unit 0 nodes: [selected unit]", issue 16)
-        what = f" \u00b7 unit {self.cursor.unit}" if self._mode() == "unit" else ""
-        # (the step is named by the step tag beside it)
-        text = f"t = {self.cursor.t + 1}{what}"
-        if self.context is not None and self.context.spec.kind == "ntm":
-            # the memory path h -> heads -> r -> next h is not drawn here
-            text += " \u00b7 the NTM's controller only; its memory and heads: NTM memory panel"
-        self.summary.setText(text)
-        self._set_legend(self._g_max)
-
-    def _set_legend(self, g_max: float | None) -> None:
-        kinds = {node.kind for node in self.graph.nodes}
-        padded = bool(self._padded.any())
-        self._legend_texts = (
-            legend_html(g_max, kinds, self._decades, padded),
-            legend_html(g_max, kinds, self._decades, padded, compact=True),
-        )
-        self._fit_legend()
-
-    def _fit_legend(self) -> None:
-        fit_legend(self.legend, *self._legend_texts, self.height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
