@@ -16,7 +16,8 @@ from tests.ui.layout_check import shown_window
 @pytest.fixture(autouse=True)
 def normal_text_afterwards():
     yield
-    style.set_scale(QApplication.instance(), 1.0)
+    if style.SCALE != 1.0:  # restyling the application costs seconds: only when changed
+        style.set_scale(QApplication.instance(), 1.0)
 
 
 def seen_tab_bars(window) -> list[QTabBar]:
