@@ -320,16 +320,23 @@ def test_table_cells_keep_every_digit():
     assert merged.rows == [[1, 1.5, None], [2, None, 7.0], [3, 2.5, 8.0]]
 
 
-@pytest.mark.gl
-def test_loss_surface_exports_its_3d_view_grid_and_path(qtbot, make_window, tmp_path):
-    window = trained_window(qtbot, make_window, "cliff", steps=5)
+def surface_in_3d(qtbot, window, timeout: int = TIMEOUT):
+    """Show ``window``'s loss surface, compute a 21x21 grid and wait until its 3D view is
+    drawn; returns the panel."""
     window.show_panel("loss_surface")
     panel = window.panels["loss_surface"]
     panel.resolution.setValue(21)
-    qtbot.waitUntil(lambda: panel.gl_view is not None, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: panel.grid is not None and panel.grid.final, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: not panel.worker.running, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: panel.gl_view.widget.isValid(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.gl_view is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: panel.grid is not None and panel.grid.final, timeout=timeout)
+    qtbot.waitUntil(lambda: not panel.worker.running, timeout=timeout)
+    qtbot.waitUntil(lambda: panel.gl_view.widget.isValid(), timeout=timeout)
+    return panel
+
+
+@pytest.mark.gl
+def test_loss_surface_exports_its_3d_view_grid_and_path(qtbot, make_window, tmp_path):
+    window = trained_window(qtbot, make_window, "cliff", steps=5)
+    panel = surface_in_3d(qtbot, window)
     assert panel.shown_gl_widget() is panel.gl_view.widget
     large = check_png(panel, tmp_path, "surface", double=True)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QFontMetrics, QImage, QVector3D
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.test_export import surface_in_3d
 from tests.ui.test_sessions_window import TIMEOUT
 
 #: a pixel of label text: light grey (the labels are (230, 230, 230)), not the yellow or
@@ -38,13 +39,7 @@ def label_pixels(image: QImage, left: int, top: int, width: int, height: int) ->
 def test_the_screenshot_has_the_3d_axis_labels(qtbot, make_window, tmp_path):
     window = make_window("cliff")
     window.resize(1600, 1000)
-    window.show_panel("loss_surface")
-    panel = window.panels["loss_surface"]
-    panel.resolution.setValue(21)
-    qtbot.waitUntil(lambda: panel.gl_view is not None, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: panel.grid is not None and panel.grid.final, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: not panel.worker.running, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: panel.gl_view.widget.isValid(), timeout=TIMEOUT)
+    panel = surface_in_3d(qtbot, window, TIMEOUT)
     for _ in range(3):
         QApplication.processEvents()
     view = panel.gl_view.widget
