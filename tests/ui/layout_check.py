@@ -11,8 +11,10 @@ one-line text (no word wrap): the end of the text is not drawn.
 The essential widgets are those that carry meaning: plot areas (``pg.GraphicsView``, which
 ``PlotWidget`` and ``GraphicsLayoutWidget`` are), buttons (t ± 1, Recompute), check boxes,
 combo and spin boxes, progress bars, labels with text (summaries, headers), tables and
-scrolling text boxes. What lies inside a panel's own scroll box (the memory panel's coloured
-text) scrolls there on purpose: the box must be whole and show at least two lines.
+scrolling text boxes. A drawing (a plain QGraphicsView, not a plot) is *cut* when its scene
+does not lie whole inside its viewport (the LSTM cell's bottom boxes below the fold). What
+lies inside a panel's own scroll box (the memory panel's coloured text) scrolls there on
+purpose: the box must be whole and show at least two lines.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
+    QGraphicsView,
     QLabel,
     QProgressBar,
     QScrollArea,
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 ESSENTIAL = (
-    pg.GraphicsView,
+    QGraphicsView,  # pyqtgraph's plots (pg.GraphicsView) and drawings (the LSTM cell)
     QAbstractButton,
     QComboBox,
     QAbstractSpinBox,
@@ -126,6 +129,13 @@ def panel_defects(key: str, panel: QWidget, window: QWidget) -> list[Defect]:
                 size = (whole.width(), whole.height())
                 seen = (widget.viewport().width(), widget.viewport().height())
                 defects.append(Defect(key, describe(widget), "squeezed", size, seen))
+        if isinstance(widget, QGraphicsView) and not isinstance(widget, pg.GraphicsView):
+            drawn = widget.mapFromScene(widget.sceneRect()).boundingRect()
+            inside = widget.viewport().rect().adjusted(-TOLERANCE, -TOLERANCE, TOLERANCE, TOLERANCE)
+            if not inside.contains(drawn):
+                size = (drawn.width(), drawn.height())
+                seen = drawn.intersected(inside).size().toTuple()
+                defects.append(Defect(key, describe(widget), "cut", size, seen))
         if isinstance(widget, QLabel):
             needs = label_needs(widget)
             if needs > widget.width() + TOLERANCE:

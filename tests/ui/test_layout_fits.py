@@ -117,3 +117,18 @@ def test_every_panel_is_whole(qtbot, window_at, size, text_size):
             found[name] = defects
     report = "\n".join(f"{name}: {d}" for name, defects in found.items() for d in defects)
     assert not found, f"{sum(map(len, found.values()))} widgets not whole:\n{report}"
+
+
+def test_the_cell_drawing_is_whole_once_step_zero_arrives(qtbot, window_at, monkeypatch):
+    """The app's default worker draws step 0 after the panels were laid out without it: the
+    equations' two lines then shrink the cell drawing, which must be fitted again (it kept
+    the taller fit and its bottom boxes, g(z) and the cell input, fell below the fold)."""
+    monkeypatch.setenv("RNNVIZ_WORKER", "process")
+    window = window_at((1280, 720), 1.0, "lecture_lstm")
+    window.show_panel("cell_diagram")
+    with qtbot.waitSignal(window.display.step_zero_drawn, timeout=60_000):
+        window.reset()
+    panel = window.panels["cell_diagram"]
+    qtbot.waitUntil(lambda: bool(panel.equations.text()), timeout=10_000)
+    QApplication.processEvents()
+    assert panel_defects("cell_diagram", panel, window) == []

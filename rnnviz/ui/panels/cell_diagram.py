@@ -57,6 +57,29 @@ CELL_NAMES = {
 }
 
 
+#: the drawing's least size: below this its box labels are unreadable; a dock at 1280x720 x
+#: 1.5 has ~200 px left under the header and equations (240 made the panel scroll there)
+VIEW_MINIMUM = (200, 160)
+
+
+class FittedView(QGraphicsView):
+    """A view that shows its whole scene at any size (fitted on its own resize: the panel's
+    resize came before the equations' second line shrank the view, which then cut the
+    drawing's bottom boxes at 1280x720)."""
+
+    def fit(self) -> None:
+        if not self.scene().sceneRect().isEmpty():
+            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.fit()
+
+
 class CellDiagramPanel(Panel):
     title = "LSTM cell"
     key = "cell_diagram"
@@ -83,14 +106,14 @@ class CellDiagramPanel(Panel):
         layout.addWidget(self.equations)
         self.scene = QGraphicsScene(self)
         self.drawing = CellDrawing(self.scene)
-        self.view = QGraphicsView(self.scene)
+        self.view = FittedView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setBackgroundBrush(QBrush(QColor("#121212")))
-        self.view.setMinimumSize(240, 240)
+        self.view.setMinimumSize(*VIEW_MINIMUM)
         layout.addWidget(self.view, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -126,8 +149,10 @@ class CellDiagramPanel(Panel):
             widget.setFont(plot_font(1))
         self.chain_box.setFont(plot_font())
         self.unit_box.valueChanged.connect(self.cursor.set_unit)
-        header.addWidget(self.prev_button)
+        # the summary first: in a narrow dock it takes a line and the buttons the next (after
+        # "◀ t - 1" it wrapped onto two lines at 1600x1000 x 1.5, between the two buttons)
         header.addWidget(self.where, 1)
+        header.addWidget(self.prev_button)
         header.addWidget(self.next_button)
         header.addWidget(self.unit_box)
         header.addWidget(self.chain_box)
@@ -186,19 +211,7 @@ class CellDiagramPanel(Panel):
 
     def _build_scene(self, nodes, edges) -> None:
         self.drawing.build(nodes, edges)
-        self._fit()
-
-    def _fit(self) -> None:
-        if not self.scene.sceneRect().isEmpty():
-            self.view.fitInView(self.scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self._fit()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        self._fit()
+        self.view.fit()
 
     # -- the numbers ---------------------------------------------------------------------------
     def selected(self) -> tuple[int, int]:
@@ -231,7 +244,7 @@ class CellDiagramPanel(Panel):
         if t < len(tokens):
             shown = display_token(tokens[t], 16) if is_text_task(self.context.task) else tokens[t]
             token = f"   input {shown}"
-        self.where.setText(f"t = {t + 1} of {steps}   unit {unit}{token}")
+        self.where.setText(f"t = {t + 1} of {steps}{token}")  # the unit: in its box
         lstm, peephole = "c'" in self.nodes, bool(self.context.spec.peephole)
         if other:
             self.equations.setText(other[3](self.values, self.context.spec))
