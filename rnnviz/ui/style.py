@@ -99,7 +99,18 @@ def dock_tab_pt() -> int:
 def _scaled_stylesheet() -> str:
     scaled = re.sub(r"(\d+)pt", lambda m: f"{max(6, round(int(m.group(1)) * SCALE))}pt", STYLESHEET)
     # the dock areas' tab bars are the main window's own children (a panel's tabs are not)
-    return scaled + f"QMainWindow > QTabBar {{ font-size: {dock_tab_pt()}pt; }}\n"
+    return scaled + f"QMainWindow > QTabBar {{ font-size: {dock_tab_pt()}pt; }}\n" + DOCK_TABS
+
+
+#: the dock tabs, drawn by the style sheet with less padding than Fusion's (26 px a tab):
+#: at 1280x720 the ten tabs of the two groups needed ~950 px of the ~905 beside the sidebar,
+#: and the training group scrolled
+DOCK_TABS = """
+QMainWindow > QTabBar::tab { background: #2d2f36; color: #c8c8cc; padding: 4px 8px;
+                             border: 1px solid #44464f; margin-right: 1px; }
+QMainWindow > QTabBar::tab:selected { background: #3e414b; color: #ffffff; }
+QMainWindow > QTabBar::tab:hover:!selected { background: #363942; }
+"""
 
 
 def apply_app_style(app) -> None:

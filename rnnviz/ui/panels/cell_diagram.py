@@ -21,10 +21,12 @@ from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from rnnviz.engine.history import History
@@ -152,8 +154,7 @@ class CellDiagramPanel(Panel):
         # the summary first: in a narrow dock it takes a line and the buttons the next (after
         # "◀ t - 1" it wrapped onto two lines at 1600x1000 x 1.5, between the two buttons)
         header.addWidget(self.where, 1)
-        header.addWidget(self.prev_button)
-        header.addWidget(self.next_button)
+        header.addWidget(_side_by_side(self.prev_button, self.next_button))  # never split
         header.addWidget(self.unit_box)
         header.addWidget(self.chain_box)
         header.addWidget(self.step_tag)
@@ -295,3 +296,14 @@ class CellDiagramPanel(Panel):
         self.chain = chain
         self.chain_box.show_chain(chain)
         self._update()
+
+
+def _side_by_side(*widgets: QWidget) -> QWidget:
+    """``widgets`` in one row that a flowing header moves as one (t - 1 and t + 1 apart
+    on two lines read as unrelated)."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return pair
