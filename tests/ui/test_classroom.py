@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -15,12 +14,6 @@ from rnnviz.ui.lesson import FIRST_STEP_HINT
 from rnnviz.ui.presentation import PROJECTOR_SCALE
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def restore_scale():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def _on_screen(window) -> list[str]:
@@ -33,9 +26,7 @@ def _key(qtbot, window, key) -> None:
     qtbot.keyClick(window.focusWidget() or window, key)
 
 
-def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(
-    qtbot, make_window, restore_scale
-):
+def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(qtbot, make_window):
     window = make_window("lecture_lstm")
     window.show_panel("cell_diagram")
     before = {k: d.isVisible() for k, d in window.docks.items()}
@@ -79,9 +70,7 @@ def test_presentation_keys_leave_the_widgets_alone_outside_presentation_mode(qtb
     assert not window.presentation.active and _on_screen(window) == before
 
 
-def test_closing_in_presentation_mode_saves_the_working_layout(
-    qtbot, make_window, settings_file, restore_scale
-):
+def test_closing_in_presentation_mode_saves_the_working_layout(qtbot, make_window, settings_file):
     window = make_window("lecture_lstm")
     window.presentation.enter("loss")
     window.close()

@@ -1,19 +1,12 @@
 """The global text size: every font scales, plots included, and it is remembered."""
 
 import pyqtgraph as pg
-import pytest
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
 
 
-@pytest.fixture
-def restore_scale():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
-
-
-def test_text_size_scales_app_and_plot_fonts(qtbot, make_window, restore_scale):
+def test_text_size_scales_app_and_plot_fonts(qtbot, make_window):
     window = make_window("lecture_lstm")
     window.step_once()
     qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=10_000)
