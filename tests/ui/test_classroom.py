@@ -237,3 +237,22 @@ def test_an_edited_model_drops_the_tour_it_no_longer_fits(qtbot, make_window):
         True,
     )
     assert edited.tour == () and window.run_settings.tour
+
+
+def test_the_presentation_hint_fits_the_status_bar_at_1280x720(qtbot, make_window):
+    """At text 1.5 the status bar's step, loss and speed leave ~700 px for the hint; the
+    longer one ended "... Page Down / Page Up ne" (issue 16)."""
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window("lecture_lstm")
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    window.presentation.enter("loss")
+    QApplication.processEvents()
+    bar = window.statusBar()
+    hint = bar.currentMessage()
+    assert "Esc" in hint
+    shown = [w for w in bar.findChildren(QLabel) if w.isVisible() and w.text()]
+    room = min(w.mapTo(bar, w.rect().topLeft()).x() for w in shown) if shown else bar.width()
+    assert bar.fontMetrics().horizontalAdvance(hint) + 8 <= room, (hint, room)
+    window.presentation.leave()

@@ -23,3 +23,26 @@ def test_text_size_scales_app_and_plot_fonts(qtbot, make_window):
     views = window.findChildren(pg.GraphicsView)
     assert views  # the panels are still drawn after the rebuild
     assert window.panels["loss"].raw_curve.getData()[0] is not None
+
+
+def test_an_unchecked_box_is_visible_on_the_dark_theme(qtbot, make_window):
+    """Fusion's unchecked box was dark grey on the dark background, all but invisible on a
+    projector (issue 16): its indicator has a light border, at every text size."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    window = make_window("lecture_lstm")
+    for scale in (1.0, 1.5):
+        window.set_text_size(scale)
+        box = next(b for b in window.sidebar.findChildren(QCheckBox) if not b.isChecked())
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        area = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        assert area.width() >= round(12 * scale), area
+        image = box.grab().toImage()
+        light = sum(
+            QColor(image.pixel(x, y)).lightness() > 130
+            for x in range(area.left(), area.right() + 1)
+            for y in range(area.top(), area.bottom() + 1)
+        )
+        assert light >= 2 * area.width(), (scale, light, area)  # its border, at least
