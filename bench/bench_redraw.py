@@ -117,9 +117,10 @@ def measure(root: str, preset: str, seconds: float) -> dict:
     turns.clear()
     probe = LatenessProbe()
     probe.start()
-    t0 = time.monotonic()
+    t0, steps0 = time.monotonic(), window.trainer.step_count
     spin(app, seconds)
     elapsed = time.monotonic() - t0
+    steps = (window.trainer.step_count - steps0) / elapsed
     probe.stop()
     window.pause()
     window.close()
@@ -138,7 +139,13 @@ def measure(root: str, preset: str, seconds: float) -> dict:
         }
         for key in visible
     }
-    return {"p50": pct(late, 50), "p99": pct(late, 99), "max": max(late), "panels": panels}
+    return {
+        "p50": pct(late, 50),
+        "p99": pct(late, 99),
+        "max": max(late),
+        "steps": steps,
+        "panels": panels,
+    }
 
 
 def parse_variant(text: str) -> tuple[str, str, dict]:
@@ -174,7 +181,8 @@ def report(name: str, results: list[dict], load: float) -> None:
     target = TARGET_P99_MS[1 if load < 2 else 3]
     print(
         f"  {name:10s} lateness p50 {spread([r['p50'] for r in results])}  p99 {spread(p99s)}"
-        f"  max {spread([r['max'] for r in results])} ms"
+        f"  max {spread([r['max'] for r in results])} ms  training "
+        f"{spread([r['steps'] for r in results])} steps/s"
     )
     keys = results[0]["panels"]
     slowest = min(statistics.median(r["panels"][k]["hz"] for r in results) for k in keys)

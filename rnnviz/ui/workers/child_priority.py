@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 #: how much nicer (lower priority) than the window the training child runs
-CHILD_NICE = 10
+CHILD_NICE = 5
 
 
 def child_nice() -> int:
