@@ -2,7 +2,9 @@
 
 A display timer (``DISPLAY_HZ``) takes the newest record the worker published; nothing is
 queued per step. The panels on screen take turns drawing it (``PANELS_PER_TICK`` per tick,
-the longest waiting first), so that no turn of the event loop paints many panels at once.
+the longest waiting first), so that no turn of the event loop paints many panels at once;
+a panel that a scalar-only record would not change (``Panel.scalar_steps_change_nothing``)
+waits for the next full record instead of taking a turn.
 The ``Display`` reads the run (trainer, worker) from the ``RunController`` and hands back
 what the worker said (an error, the end of a run) once the panels have drawn.
 """
