@@ -52,6 +52,7 @@ class PredictionsPanel(ComparedPredictions, Panel):
     key = "predictions"
     area = "training"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # show_record returns on them
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

@@ -58,6 +58,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
     key = "unrolled"
     area = "model"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # show_record returns on them
 
     #: the "Animate step" replay ran to its end or was stopped
     animation_finished = Signal()
