@@ -87,6 +87,7 @@ class CellDiagramPanel(Panel):
     key = "cell_diagram"
     area = "model"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # (show_record ignores a record without a sample)
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
