@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 # the axes live in axes.py; their names stay reachable as style.axis_items() and the like
 from rnnviz.ui.axes import ReadableAxis, axis_items, half_decades, rounded_out  # noqa: F401
@@ -145,6 +145,33 @@ def apply_app_style(app) -> None:
     app.setFont(font)
     app.setStyleSheet(_scaled_stylesheet())
     pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground="#d0d0d4")
+
+
+#: a widget property: the points its font has above the plot font (follow_text_size)
+_FONT_DELTA = "plotFontDelta"
+
+
+def follow_text_size(widget: QWidget, delta: int = 0) -> None:
+    """Give ``widget`` the plot font's size + ``delta`` points (its family kept), now and at
+    every text-size change (``refresh_text_sizes``): a font set on a widget does not follow
+    the application's, and buttons, equations and Predictions' monospace text stayed at the
+    size they were built with (issue 16)."""
+    widget.setProperty(_FONT_DELTA, delta)
+    _resize_font(widget, delta)
+
+
+def refresh_text_sizes(root: QWidget) -> None:
+    """Resize the fonts of ``root``'s widgets that follow the text size."""
+    for widget in root.findChildren(QWidget):
+        delta = widget.property(_FONT_DELTA)
+        if delta is not None:
+            _resize_font(widget, int(delta))
+
+
+def _resize_font(widget: QWidget, delta: int) -> None:
+    font = widget.font()
+    font.setPointSize(max(6, PLOT_FONT_PT + delta))
+    widget.setFont(font)
 
 
 def plot_font() -> QFont:

@@ -211,6 +211,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         scale = style.set_scale(QApplication.instance(), scale)
         self.settings.setValue("view/text_scale", scale)
         self.sidebar.fit_width()
+        style.refresh_text_sizes(self)
         for view in self.findChildren(pg.GraphicsView):
             for item in view.scene().items():
                 if isinstance(item, pg.PlotItem):

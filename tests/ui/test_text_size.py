@@ -46,3 +46,19 @@ def test_an_unchecked_box_is_visible_on_the_dark_theme(qtbot, make_window):
             for y in range(area.top(), area.bottom() + 1)
         )
         assert light >= 2 * area.width(), (scale, light, area)  # its border, at least
+
+
+def test_panel_widgets_with_their_own_font_follow_a_text_size_change(qtbot, make_window):
+    """A font set on a widget does not follow the application's: the LSTM cell's t ± 1
+    buttons and equations and Predictions' monospace text stayed at text size 1.0 after
+    View > Larger text (issue 16, defect 3)."""
+    window = make_window("lecture_lstm")
+    cell, predictions = window.panels["cell_diagram"], window.panels["predictions"]
+    family = predictions.text.font().family()
+    before = cell.next_button.font().pointSize()
+    window.set_text_size(1.5)
+    assert style.PLOT_FONT_PT == round(style._BASE_PLOT_PT * 1.5)
+    for widget in (cell.next_button, cell.prev_button, cell.equations, predictions.text):
+        assert widget.font().pointSize() == style.PLOT_FONT_PT + 1, widget
+    assert cell.next_button.font().pointSize() > before
+    assert predictions.text.font().family() == family  # still monospace
