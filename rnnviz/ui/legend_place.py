@@ -58,6 +58,33 @@ def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
     return best
 
 
+def set_legend_text_size(legend: pg.LegendItem, size: str) -> None:
+    """Draw ``legend``'s names at ``size`` (CSS, e.g. "18pt"), the entries it has and those
+    added later, and fit its box to them. pyqtgraph's ``setLabelTextSize`` only stores the
+    size for new entries: after a text-size change (window.set_text_size) the legends kept
+    their names at the old size (issue 16: "loss (each step)" at 12 pt beside 18-pt axes).
+    The place of a legend that grew is chosen again where its panel draws next (and hidden
+    if it no longer fits its view, as ``keep_legend_off_data`` does)."""
+    legend.setLabelTextSize(size)
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.layout.activate()
+    legend.updateSize()
+
+
+def legends_follow_text_size(views, size: str) -> None:
+    """Every legend in the scenes of ``views`` (plots' own and those in a row of their own)
+    at ``size``; each plot's legend then placed again at its new size, off the data."""
+    for view in views:
+        items = view.scene().items()
+        for item in items:
+            if isinstance(item, pg.LegendItem):
+                set_legend_text_size(item, size)
+        for item in items:
+            if isinstance(item, pg.PlotItem) and item.legend is not None:
+                keep_legend_off_data(item)
+
+
 def legend_fits(width: float, height: float, view_width: float, view_height: float) -> bool:
     """Whether a legend of ``width`` x ``height`` pixels can sit inside a view of that size
     without hiding its data: no taller or wider than the view, and over at most
