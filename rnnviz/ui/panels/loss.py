@@ -20,7 +20,8 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
-from rnnviz.ui.legend_place import keep_legend_off_data, make_room_for_legend
+from rnnviz.ui.legend_place import keep_legend_off_data
+from rnnviz.ui.legend_room import make_room_for_legend
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
