@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
-from rnnviz.ui.legend_place import CORNERS, _covered, _points_in_pixels, legend_hidden
+from rnnviz.ui.legend_place import legend_hidden, place_counts
 from tests.ui.layout_check import shown_window
 
 PANELS = ("loss", "predictions", "gradients_time", "gradient_norm", "recurrent_matrix")
@@ -57,10 +57,8 @@ def test_legends_follow_a_text_size_change(qtbot, tmp_path, preset):
                 continue
             if legend_hidden(plot) or not legend.isVisible():
                 continue
-            # placed for its new size: the corner covering the fewest points
-            vb, rect = plot.getViewBox(), legend.boundingRect()
-            points = _points_in_pixels(plot)
-            counts = {c: _covered(points, c, rect.width(), rect.height(), vb) for c in CORNERS}
+            # placed for its new size: where it covers the fewest points and lines
+            counts = place_counts(plot)
             assert counts[legend._rnnviz_corner] == min(counts.values()), counts
     finally:
         style.set_scale(QApplication.instance(), 1.0)
