@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from tests.ui.layout_check import shown_window
 
 TIMEOUT = 120_000
@@ -49,26 +48,23 @@ def line_points_under(plot) -> list[tuple[str, float, float]]:
 @pytest.mark.parametrize("preset", ["date_attention", "slot_filling_bilstm", "clockwork_sines"])
 def test_the_gradient_legend_hides_no_line(qtbot, tmp_path, preset):
     window = shown_window(qtbot, tmp_path / "grad.ini", preset, (1920, 1080), 1.0)
-    try:
-        window.show_panel("gradients_time")
-        window.run_steps(STEPS)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
-        for _ in range(3):
-            QApplication.processEvents()
-        plot = window.panels["gradients_time"].line_plot
-        legend = plot.legend
-        assert legend.isVisible() and legend.items
-        drawn = [item for item in plot.listDataItems() if item.getData()[0] is not None]
-        assert drawn
-        hits = line_points_under(plot)
-        assert not hits, hits[:5]
-        # the whole legend inside the plot's view, and every curve still in view
-        area = plot.getViewBox().sceneBoundingRect()
-        assert area.contains(legend.sceneBoundingRect())
-        (_x0, _x1), (y0, y1) = plot.getViewBox().viewRange()
-        for item in drawn:
-            ys = np.asarray(item.getData()[1], dtype=float)
-            ys = ys[np.isfinite(ys)]
-            assert ys.size == 0 or (ys.min() >= y0 and ys.max() <= y1)
-    finally:
-        style.set_scale(QApplication.instance(), 1.0)
+    window.show_panel("gradients_time")
+    window.run_steps(STEPS)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
+    for _ in range(3):
+        QApplication.processEvents()
+    plot = window.panels["gradients_time"].line_plot
+    legend = plot.legend
+    assert legend.isVisible() and legend.items
+    drawn = [item for item in plot.listDataItems() if item.getData()[0] is not None]
+    assert drawn
+    hits = line_points_under(plot)
+    assert not hits, hits[:5]
+    # the whole legend inside the plot's view, and every curve still in view
+    area = plot.getViewBox().sceneBoundingRect()
+    assert area.contains(legend.sceneBoundingRect())
+    (_x0, _x1), (y0, y1) = plot.getViewBox().viewRange()
+    for item in drawn:
+        ys = np.asarray(item.getData()[1], dtype=float)
+        ys = ys[np.isfinite(ys)]
+        assert ys.size == 0 or (ys.min() >= y0 and ys.max() <= y1)

@@ -30,35 +30,32 @@ def legends(window) -> list[tuple[pg.LegendItem, pg.PlotItem | None]]:
 @pytest.mark.parametrize("preset", ["lecture_lstm", "adding_rnn"])
 def test_legends_follow_a_text_size_change(qtbot, tmp_path, preset):
     window = shown_window(qtbot, tmp_path / "legend.ini", preset, (1920, 1080), 1.0)
-    try:
-        for key in PANELS:
-            if key in window.docks:
-                window.show_panel(key)
-        window.run_steps(STEPS)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=60_000)
-        before = legends(window)
-        assert len(before) >= 3  # loss, metric or predictions, gradients
-        window.set_text_size(1.5)
-        qtbot.waitUntil(lambda: window.shown_step == STEPS, timeout=60_000)
-        for _ in range(3):
-            QApplication.processEvents()
-        size = f"{style.PLOT_FONT_PT}pt"
-        assert size == "18pt"
-        after = legends(window)
-        assert len(after) >= len(before)
-        for legend, plot in after:
-            for _sample, label in legend.items:
-                # drawn as a label made at 18 pt draws the same name
-                reference = pg.LabelItem(label.text, size=size, justify="left")
-                assert label.opts["size"] == size, label.text
-                assert label.item.boundingRect() == reference.item.boundingRect(), label.text
-                assert legend.boundingRect().height() >= label.item.boundingRect().height()
-            if plot is None or legend.parentItem() is not plot.getViewBox():
-                continue
-            if legend_hidden(plot) or not legend.isVisible():
-                continue
-            # placed for its new size: where it covers the fewest points and lines
-            counts = place_counts(plot)
-            assert counts[legend._rnnviz_corner] == min(counts.values()), counts
-    finally:
-        style.set_scale(QApplication.instance(), 1.0)
+    for key in PANELS:
+        if key in window.docks:
+            window.show_panel(key)
+    window.run_steps(STEPS)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=60_000)
+    before = legends(window)
+    assert len(before) >= 3  # loss, metric or predictions, gradients
+    window.set_text_size(1.5)
+    qtbot.waitUntil(lambda: window.shown_step == STEPS, timeout=60_000)
+    for _ in range(3):
+        QApplication.processEvents()
+    size = f"{style.PLOT_FONT_PT}pt"
+    assert size == "18pt"
+    after = legends(window)
+    assert len(after) >= len(before)
+    for legend, plot in after:
+        for _sample, label in legend.items:
+            # drawn as a label made at 18 pt draws the same name
+            reference = pg.LabelItem(label.text, size=size, justify="left")
+            assert label.opts["size"] == size, label.text
+            assert label.item.boundingRect() == reference.item.boundingRect(), label.text
+            assert legend.boundingRect().height() >= label.item.boundingRect().height()
+        if plot is None or legend.parentItem() is not plot.getViewBox():
+            continue
+        if legend_hidden(plot) or not legend.isVisible():
+            continue
+        # placed for its new size: where it covers the fewest points and lines
+        counts = place_counts(plot)
+        assert counts[legend._rnnviz_corner] == min(counts.values()), counts

@@ -14,7 +14,6 @@ import re
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from rnnviz.ui.legend_room import names_on_axis
 from tests.ui.layout_check import shown_window
 
@@ -37,39 +36,36 @@ def shown_names(label: str) -> list[str]:
 @pytest.mark.parametrize(("preset", "size", "scale"), CASES)
 def test_the_names_under_a_short_metric_plot_fit_its_width(qtbot, tmp_path, preset, size, scale):
     window = shown_window(qtbot, tmp_path / "names.ini", preset, size, scale)
-    try:
-        window.show_panel("loss")
-        window.run_steps(STEPS)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
-        for _ in range(3):
-            QApplication.processEvents()
-        panel = window.panels["loss"]
-        plot = panel.metric_plot
-        assert plot.isVisible()
-        names = [label.text for _sample, label in plot.legend.items]
-        assert names
-        if not names_on_axis(plot):
-            assert plot.legend.isVisible()
-            return
-        vb, axis = plot.getViewBox(), plot.getAxis("bottom")
-        label = axis.label.sceneBoundingRect()
-        area = vb.sceneBoundingRect()
-        assert axis.label.isVisible()
-        assert label.left() >= area.left() - 1 and label.right() <= area.right() + 1, (
-            label,
-            area,
-            axis.labelText,
-        )
-        shown = shown_names(axis.labelText)
-        assert len(shown) == len(names)
-        for full, seen in zip(names, shown, strict=True):
-            # the whole name, or its start cut with an ellipsis (maybe "training step" after)
-            assert (
-                seen.startswith(full)
-                or seen == ""
-                or (seen.endswith("\u2026") and full.startswith(seen[:-1]))
-            ), (full, seen)
-        for full in names:  # every full name where the pointer finds it
-            assert full in axis.toolTip() and full in vb.toolTip()
-    finally:
-        style.set_scale(QApplication.instance(), 1.0)
+    window.show_panel("loss")
+    window.run_steps(STEPS)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
+    for _ in range(3):
+        QApplication.processEvents()
+    panel = window.panels["loss"]
+    plot = panel.metric_plot
+    assert plot.isVisible()
+    names = [label.text for _sample, label in plot.legend.items]
+    assert names
+    if not names_on_axis(plot):
+        assert plot.legend.isVisible()
+        return
+    vb, axis = plot.getViewBox(), plot.getAxis("bottom")
+    label = axis.label.sceneBoundingRect()
+    area = vb.sceneBoundingRect()
+    assert axis.label.isVisible()
+    assert label.left() >= area.left() - 1 and label.right() <= area.right() + 1, (
+        label,
+        area,
+        axis.labelText,
+    )
+    shown = shown_names(axis.labelText)
+    assert len(shown) == len(names)
+    for full, seen in zip(names, shown, strict=True):
+        # the whole name, or its start cut with an ellipsis (maybe "training step" after)
+        assert (
+            seen.startswith(full)
+            or seen == ""
+            or (seen.endswith("\u2026") and full.startswith(seen[:-1]))
+        ), (full, seen)
+    for full in names:  # every full name where the pointer finds it
+        assert full in axis.toolTip() and full in vb.toolTip()
