@@ -20,10 +20,14 @@ from rnnviz.ui.panels.heatmap import HeatmapPanel
 from rnnviz.ui.panels.heatmap_labels import finite_abs_max, is_text_task, plot_font
 from rnnviz.ui.panels.heatmap_stack import HeatRow
 
+BREAK = "\u200b"  # a zero-width space: a line may break there
+
 CELL = HeatRow("c", "memory cell c_t", "#ffb74d")
 HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")
 CONTEXT = HeatRow("s", "slow context s_t", "#ce93d8")
 DIVERGING = "CET-D1"
+#: each heatmap's data area at least this many lines of the plot font tall (issue 16)
+MIN_VIEW_LINES = 2.2
 
 
 def token_colour(colour_map: pg.ColorMap, value: float, scale: float) -> tuple[str, str]:
@@ -44,6 +48,7 @@ class MemoryPanel(HeatmapPanel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         self.colour_map = pg.colormap.get(DIVERGING)
+        self.stack.min_view_lines = MIN_VIEW_LINES
         self.text_row = QHBoxLayout()
         self.text_caption = QLabel("")
         self.text_caption.setFont(plot_font())
@@ -64,8 +69,10 @@ class MemoryPanel(HeatmapPanel):
         self.text_scroll = QScrollArea()
         self.text_scroll.setWidgetResizable(True)
         self.text_scroll.setWidget(self.text)
-        self.text_scroll.setMinimumHeight(70)
-        self.text_scroll.setMaximumHeight(170)
+        # two lines at least: the heatmaps above take the room first, the text scrolls
+        two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
+        self.text_scroll.setMinimumHeight(two_lines)
+        self.text_scroll.setMaximumHeight(max(170, 3 * two_lines))
         layout = self.layout()
         layout.addLayout(self.text_row)
         layout.addWidget(self.text_scroll)
@@ -131,9 +138,11 @@ class MemoryPanel(HeatmapPanel):
         kind = self.context.spec.kind
         what = {"lstm": "memory c_t and output h_t", "scrn": "slow context s_t and hidden h_t"}
         what = what.get(kind, "hidden state h_t")
-        self.summary.setText(
-            f"{what}; colour scale centred on 0:&nbsp; " + "&nbsp;&nbsp; ".join(parts)
-        )
+        # the titles say what c and h are: one line less for the heatmaps (issue 16)
+        # the titles say what c and h are, the tooltip the rest: the step tag fits beside it
+        # and the heatmaps get the line (issue 16)
+        self.summary.setText("&nbsp;&nbsp; ".join(parts))
+        self.summary.setToolTip(f"{what}; each heatmap's colour scale is centred on 0 (white)")
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()
@@ -150,28 +159,37 @@ class MemoryPanel(HeatmapPanel):
         values = trace[key][:, unit]
         scale = finite_abs_max(values)
         self.text_caption.setText(
-            f"input coloured by unit {unit}'s {key} (blue -{scale:.2g} … white 0 … "
-            f"red +{scale:.2g}); click a token to select it"
+            f"<span style='color:#6fa8ff'>-{scale:.2g}</span> … 0 … "
+            f"<span style='color:#ff6e6e'>+{scale:.2g}</span>"
+        )
+        self.text_caption.setToolTip(
+            f"The input coloured by unit {unit}'s {key} (the unit of the readout above); "
+            "click a token to select its step."
         )
         self.text_html = self.coloured_text(self.sample.input_tokens, values, scale, t)
         self.text.setText(self.text_html)
 
     def coloured_text(self, tokens: list[str], values: np.ndarray, scale: float, t: int) -> str:
         words = any(len(tok) > 1 for tok in tokens) or self.context.task.name == "slot_filling"
-        spans = []
+        spans, previous = [], ""
         for k, token in enumerate(tokens[: len(values)]):
             if token == "":
                 continue
             back, fore = token_colour(self.colour_map, float(values[k]), scale)
             shown = html.escape(token).replace(" ", "&nbsp;").replace("\n", "↵")
+            gap = ""  # two letters of one word: no break between them
+            if spans and (words or previous.isspace()):
+                gap = " " if words else BREAK
+            previous = token
             border = "text-decoration: underline; font-weight: bold;" if k == t else ""
             spans.append(
-                f"<a href='t:{k}' style='background-color:{back}; color:{fore}; "
+                f"{gap}<a href='t:{k}' style='background-color:{back}; color:{fore}; "
                 f"text-decoration: none; {border}'>{shown}</a>"
             )
-        # a breakable space between words, a zero-width one between characters: the text
-        # wraps at the panel's width (joined without breaks, it scrolled sideways)
-        return (" " if words else "\u200b").join(spans)
+        # a breakable space between words; between characters a zero-width break only after
+        # a space or newline: the text wraps at the panel's width between words (a break
+        # between any two characters split "ver" / "y"; none at all scrolled sideways)
+        return "".join(spans)
 
     def _token_clicked(self, link: str) -> None:
         if link.startswith("t:"):
