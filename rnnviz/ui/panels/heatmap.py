@@ -108,6 +108,7 @@ class HeatmapPanel(Panel):
         self.stack.setVisible(applies)
         self.readout.setVisible(applies)
         self.readout.setText("")
+        self.readout.setFont(plot_font())  # for the text size now in use
         self.summary.setText("")
         # building the plots (~0.3-0.6 s for an LSTM's gate rows) waits until the panel is
         # on screen: a reset or a preset switch does not pay for tabs no one is looking at

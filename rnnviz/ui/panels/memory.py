@@ -64,15 +64,12 @@ class MemoryPanel(HeatmapPanel):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.text.setFont(plot_font(4))
+        self.text.setFont(plot_font(2))
         self.text.linkActivated.connect(self._token_clicked)
         self.text_scroll = QScrollArea()
         self.text_scroll.setWidgetResizable(True)
         self.text_scroll.setWidget(self.text)
-        # two lines at least: the heatmaps above take the room first, the text scrolls
-        two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
-        self.text_scroll.setMinimumHeight(two_lines)
-        self.text_scroll.setMaximumHeight(max(170, 3 * two_lines))
+        self._fit_fonts()
         layout = self.layout()
         layout.addLayout(self.text_row)
         layout.addWidget(self.text_scroll)
@@ -85,6 +82,16 @@ class MemoryPanel(HeatmapPanel):
         self.text_caption.setVisible(on)
         self.colour_by.setVisible(on)
         self.text_scroll.setVisible(on)
+
+    def _fit_fonts(self) -> None:
+        """The fonts for the text size now in use (a text-size change resets the panels)."""
+        for widget in (self.text_caption, self.colour_by):
+            widget.setFont(plot_font())
+        self.text.setFont(plot_font(2))
+        # two lines at least: the heatmaps above take the room first, the text scrolls
+        two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
+        self.text_scroll.setMinimumHeight(two_lines)
+        self.text_scroll.setMaximumHeight(max(170, 3 * two_lines))
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.kind == "scrn":
@@ -115,6 +122,7 @@ class MemoryPanel(HeatmapPanel):
             self.colour_by.addItem(f"colour by {row.key}", row.key)
         self.colour_by.blockSignals(False)
         self._show_text(is_text_task(context.task))
+        self._fit_fonts()
         self.text_html = ""
         self.text.setText("")
         super().reset(context)
@@ -150,7 +158,7 @@ class MemoryPanel(HeatmapPanel):
             f"<span style='color:{row.colour}'>{row.key} = {trace[row.key][t, unit]:.3g}</span>"
             for row in self.rows
         )
-        return f"unit {unit} at {self.time_name(t)}:&nbsp; {values}"
+        return f"unit {unit}, {self.time_name(t)}:&nbsp; {values}"
 
     def selection_changed(self, trace: dict[str, np.ndarray], t: int, unit: int) -> None:
         if self.sample is None or not self.text_scroll.isVisibleTo(self):
