@@ -96,7 +96,6 @@ def breaks_inside_words(label) -> list[str]:
 def test_memory_panel_whole_and_readable(qtbot, memory_at, size, text_size):
     window, panel = memory_at(size, text_size)
     assert (window.width(), window.height()) == size
-    _debug(panel)
     assert panel_defects("memory", panel, window) == []
     stack = panel.stack
     line = QFontMetrics(plot_font()).lineSpacing()
@@ -108,9 +107,3 @@ def test_memory_panel_whole_and_readable(qtbot, memory_at, size, text_size):
     assert "c = " in readout.text() and "h = " in readout.text()
     assert readout.height() >= readout.heightForWidth(readout.width()) - 1
     assert breaks_inside_words(panel.text) == []
-
-
-def _debug(panel):  # pragma: no cover
-    for w in (panel.summary, panel.stack, panel.readout, panel.text_caption, panel.text_scroll):
-        print(type(w).__name__, w.geometry(), w.minimumSizeHint(), w.minimumHeight())
-    print("panel", panel.size(), panel.minimumSizeHint(), panel.parentWidget().size())
