@@ -66,7 +66,10 @@ class HeatmapPanel(Panel):
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setWordWrap(True)
         self.readout.setFont(plot_font())
-        layout.addWidget(self.readout)
+        # a flow: a panel may add its controls after the readout, on its line when it is wide
+        self.readout_row = HeaderRow()
+        self.readout_row.addWidget(self.readout, 1)
+        layout.addLayout(self.readout_row)
         self.rows: list[HeatRow] | None = None
         self.chain = ""
         self.sample: SampleRecord | None = None

@@ -13,7 +13,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea
+from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea
 
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.heatmap import HeatmapPanel
@@ -49,17 +49,19 @@ class MemoryPanel(HeatmapPanel):
         super().__init__(cursor, parent)
         self.colour_map = pg.colormap.get(DIVERGING)
         self.stack.min_view_lines = MIN_VIEW_LINES
-        self.text_row = QHBoxLayout()
         self.text_caption = QLabel("")
         self.text_caption.setFont(plot_font())
         self.text_caption.setWordWrap(True)  # one line was wider than the dock at 1280x720
         self.colour_by = QComboBox()
         self.colour_by.setFont(plot_font())
         self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
-        # the box first, the caption wrapping beside it: at the row's end the box sat flush
-        # with the dock's right edge or past it (char_lstm at 1600x1000, issue 16)
-        self.text_row.addWidget(self.colour_by, 0, Qt.AlignmentFlag.AlignTop)
-        self.text_row.addWidget(self.text_caption, 1)
+        # on the readout's line where the panel is wide (at text 1.5 the panel had no room
+        # for a line of their own, issue 16); the box first, the caption beside it, then the
+        # readout: at the row's end the box sat flush with the dock's right edge or past it
+        self.readout_row.removeWidget(self.readout)
+        self.readout_row.addWidget(self.colour_by)
+        self.readout_row.addWidget(self.text_caption)
+        self.readout_row.addWidget(self.readout, 1)
         self.text = QLabel("")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -71,7 +73,6 @@ class MemoryPanel(HeatmapPanel):
         self.text_scroll.setWidget(self.text)
         self._fit_fonts()
         layout = self.layout()
-        layout.addLayout(self.text_row)
         layout.addWidget(self.text_scroll)
         self.colour_by.currentIndexChanged.connect(lambda _i: self._selection_moved(0))
         self._show_text(False)
