@@ -192,7 +192,8 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         line = QFontMetrics(plot_font()).lineSpacing()
         view = int(self.min_view_lines * line)
         heat = line + 14 + view + 6  # title, data, the bottom axis' 6 px
-        trace = view + 2 * line + 14  # data, tick labels and the axis title
+        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
+        trace = view + (2 if titled else 1) * line + 14  # data, tick labels, the axis title
         for plot in self.plots.values():
             plot.setMinimumHeight(heat)
         if self.trace_plot is not None:
@@ -266,7 +267,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         if self.trace_plot is not None:
             axis = self.trace_plot.getAxis("bottom")
             axis.set_labels(labels)
-            self.trace_plot.setLabel("bottom", axis_title, **label_css())
+            # the tokens under the ticks speak for themselves (the readout names the selected
+            # one): their axis title's line goes to the heatmaps (issue 16)
+            shown = axis_title != "input token"
+            self.trace_plot.setLabel("bottom", axis_title if shown else None, **label_css())
+            self.trace_plot.showLabel("bottom", shown)
+            self._set_minimum_heights()
             self.trace_plot.vb.setLimits(xMin=0, xMax=steps)
             self.trace_plot.setXRange(0, steps, padding=0)
 

@@ -27,7 +27,7 @@ HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")
 CONTEXT = HeatRow("s", "slow context s_t", "#ce93d8")
 DIVERGING = "CET-D1"
 #: each heatmap's data area at least this many lines of the plot font tall (issue 16)
-MIN_VIEW_LINES = 2.2
+MIN_VIEW_LINES = 2.1
 
 
 def token_colour(colour_map: pg.ColorMap, value: float, scale: float) -> tuple[str, str]:
@@ -66,7 +66,7 @@ class MemoryPanel(HeatmapPanel):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.text.setFont(plot_font(2))
+        self.text.setFont(plot_font(1))
         self.text.linkActivated.connect(self._token_clicked)
         self.text_scroll = QScrollArea()
         self.text_scroll.setWidgetResizable(True)
@@ -88,7 +88,7 @@ class MemoryPanel(HeatmapPanel):
         """The fonts for the text size now in use (a text-size change resets the panels)."""
         for widget in (self.text_caption, self.colour_by):
             widget.setFont(plot_font())
-        self.text.setFont(plot_font(2))
+        self.text.setFont(plot_font(1))
         # two lines at least: the heatmaps above take the room first, the text scrolls
         two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
         self.text_scroll.setMinimumHeight(two_lines)
