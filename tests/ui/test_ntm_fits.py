@@ -94,7 +94,7 @@ def test_ntm_panel_whole_and_readable(qtbot, ntm_at, size, text_size):
 
 def test_weight_colours_span_the_data(qtbot, ntm_at):
     """The weightings' colour scale tops out at the largest weight shown (early in training
-    ~0.05), and the colour bar's levels and title say so."""
+    ~0.05), and the colour bar's levels (its ticks) and its tooltip say so."""
     window, panel = ntm_at((1600, 1000), 1.0)
     write, read = panel.write_image.image, panel.read_image.image
     top = float(max(write.max(), read.max()))
@@ -102,4 +102,5 @@ def test_weight_colours_span_the_data(qtbot, ntm_at):
     assert panel.write_image.levels == pytest.approx([0.0, top], rel=1e-5)
     assert panel.read_image.levels == pytest.approx([0.0, top], rel=1e-5)
     assert np.allclose(panel.weight_bar.levels(), (0.0, top), rtol=1e-5)
-    assert f"{top:.2g}" in panel.weight_bar.axis.labelText
+    assert f"{top:.2g}" in panel.weight_bar.toolTip()
+    assert panel.weight_bar.axis.labelText == ""  # drawn over its tick labels at text 1.5

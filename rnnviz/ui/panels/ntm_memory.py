@@ -143,6 +143,7 @@ class NTMMemoryPanel(Panel):
         self.record = None
         self.summary.setText("")
         self.params.setText("")
+        self.params.setFont(plot_font(-1))  # for the text size now in use
         spec = context.spec
         applies = spec.kind == "ntm"
         self._show_applies(applies)
@@ -215,7 +216,9 @@ class NTMMemoryPanel(Panel):
         for rows, image in zip(shown, (self.write_image, self.read_image), strict=True):
             image.setImage(np.ascontiguousarray(rows.T, dtype=np.float32), levels=(0.0, top))
         self.weight_bar.setLevels(low=0.0, high=top)
-        self.weight_bar.axis.setLabel(f"weight (max {top:.2g})", **label_css())
+        self.weight_bar.setToolTip(
+            f"Weights coloured from 0 to the largest weight shown ({top:.2g}), not 0 … 1"
+        )
         scale = finite_abs_max(ntm["memory"])
         self.memory_image.setImage(
             np.ascontiguousarray(ntm["memory"][t], dtype=np.float32), levels=(-scale, scale)
@@ -233,7 +236,10 @@ class NTMMemoryPanel(Panel):
         self.memory_plot.setLabel("bottom", "column", **label_css())
         self.memory_plot.getAxis("bottom").set_labels([str(j + 1) for j in range(W)])
         self.memory_plot.setRange(xRange=(0, W), yRange=(0, N), padding=0.0)
-        self.memory_plot.setTitle(f"M_t, t = {t + 1}", size=f"{plot_font().pointSize()}pt")
+        size = f"{plot_font().pointSize()}pt"  # the text size now in use
+        self.memory_plot.setTitle(f"M_t, t = {t + 1}", size=size)
+        self.write_plot.setTitle("write", size=size)
+        self.read_plot.setTitle("read", size=size)
         for line in self.lines:
             line.setPos(t + 0.5)
         self.summary.setText(summary_line(ntm, t, head))
