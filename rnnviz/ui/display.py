@@ -2,7 +2,9 @@
 
 A display timer (``DISPLAY_HZ``) takes the newest record the worker published; nothing is
 queued per step. The panels on screen take turns drawing it (``PANELS_PER_TICK`` per tick,
-the longest waiting first), so that no turn of the event loop paints many panels at once.
+the longest waiting first), so that no turn of the event loop paints many panels at once;
+a panel that a scalar-only record would not change (``Panel.scalar_steps_change_nothing``)
+waits for the next full record instead of taking a turn.
 The ``Display`` reads the run (trainer, worker) from the ``RunController`` and hands back
 what the worker said (an error, the end of a run) once the panels have drawn.
 """
@@ -220,10 +222,11 @@ class Display(QObject):
         if self._shown is None or self.run.trainer is None:
             return
         state = self._frame_state()
-        stale = [k for k in self.panels if self._drawn_state(k) != state and self._on_screen(k)]
+        states = {k: self._panel_state(k, state) for k in self.panels}
+        stale = [k for k in self.panels if self._drawn_state(k) != states[k] and self._on_screen(k)]
         stale.sort(key=lambda k: self._drawn.get(k, (None, 0.0))[1])
         for key in stale[:limit]:
-            self._draw_panel(key, self._record_for(key), state)
+            self._draw_panel(key, self._record_for(key), states[key])
 
     def draw_all(self) -> None:
         """Draw every on-screen panel now (the cursor moved, a tab was raised, a setting
@@ -246,7 +249,8 @@ class Display(QObject):
         state = self._frame_state()
         for key, panel in self.panels.items():
             if self._on_screen(key):
-                self._draw_panel(key, record if panel.needs_full else newest, state)
+                shown = record if panel.needs_full else newest
+                self._draw_panel(key, shown, self._panel_state(key, state))
 
     def _frame_state(self) -> tuple:
         """What the panels should show; a panel that drew another state is stale."""
@@ -257,6 +261,14 @@ class Display(QObject):
             self._shown_full.step if self._shown_full is not None else None,
             compare.step if compare is not None else None,
         )
+
+    def _panel_state(self, key: str, state: tuple) -> tuple:
+        """What panel ``key`` should show: the frame's state, less the newest scalar step
+        for a panel that a scalar-only record does not change (it would draw nothing new,
+        and its turn would delay the panels that do)."""
+        if self.panels[key].scalar_steps_change_nothing and state[0] is None:
+            return (state[0], None, *state[2:])
+        return state
 
     def _drawn_state(self, key: str) -> tuple | None:
         return self._drawn.get(key, (None, 0.0))[0]

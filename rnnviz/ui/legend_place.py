@@ -3,9 +3,13 @@ covers the fewest drawn points.
 
 pyqtgraph anchors a legend at one fixed corner; a loss curve that flattens at the top right,
 or eight gradient curves, disappear under it. ``keep_legend_off_data(plot)`` counts, for
-each corner, the curve points that the legend's box would cover there (in pixels, as drawn:
-log axes and inverted axes included) and anchors it at the emptiest one, staying where it is
-on a tie so it does not jump between records.
+each place (the corners, then the middles of the top and bottom edges), the curve points
+that the legend's box would cover there and the line segments between points that cross it
+(in pixels, as drawn: log axes and inverted axes included; a line between two points
+outside the box still runs behind it: issue 16, a gradient curve from t = 2 to t = 3 behind
+the legend) and anchors it at the emptiest one, staying where it is on a tie so it does not
+jump between records. Where no place is free, a panel that owns its y-range can leave a band
+for the legend above the data (``band_top``).
 
 A legend that cannot keep off the data at all is hidden: one taller or wider than its view,
 or covering more than ``MAX_AREA_FRACTION`` of it (an 8-layer LSTM's sixteen curves at
@@ -20,6 +24,9 @@ import pyqtgraph as pg
 
 #: (x, y) fractions of the view box where the legend may sit: top right first (the usual)
 CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
+#: the corners first (a legend in a corner hides the least of the view's middle), then the
+#: middles of the top and bottom edges
+PLACES = (*CORNERS, (0.5, 0.0), (0.5, 1.0))
 MARGIN_PX = 10.0
 MAX_POINTS = 4000  # per curve; a longer one is sampled evenly
 #: the largest share of its view's area a legend may cover before it is hidden
@@ -43,19 +50,89 @@ def keep_legend_off_data(plot: pg.PlotItem) -> tuple[float, float] | None:
         _hide_legend(legend, vb)
         return None
     _show_legend(legend, vb)
-    points = _points_in_pixels(plot)
+    curves = _curves_in_pixels(plot)
     current = getattr(legend, "_rnnviz_corner", CORNERS[0])
-    best, best_count = current, _covered(points, current, width, height, vb)
-    for corner in CORNERS:
-        count = _covered(points, corner, width, height, vb)
+    best, best_count = current, _covered(curves, current, width, height, vb)
+    for place in PLACES:
+        count = _covered(curves, place, width, height, vb)
         if count < best_count:
-            best, best_count = corner, count
+            best, best_count = place, count
     if best != current or not hasattr(legend, "_rnnviz_corner"):
-        fx, fy = best
-        offset = (MARGIN_PX if fx == 0 else -MARGIN_PX, MARGIN_PX if fy == 0 else -MARGIN_PX)
-        legend.anchor(itemPos=best, parentPos=best, offset=offset)
+        legend.anchor(itemPos=best, parentPos=best, offset=_offset(best))
         legend._rnnviz_corner = best
     return best
+
+
+def _offset(place) -> tuple[float, float]:
+    """The margin between the legend and the view's edges at ``place``."""
+    fx, fy = place
+    ox = MARGIN_PX if fx == 0 else -MARGIN_PX if fx == 1 else 0.0
+    return ox, MARGIN_PX if fy == 0 else -MARGIN_PX
+
+
+def band_top(y0: float, y1: float, band: float, view_height: float) -> float | None:
+    """The top of a y-range from ``y0`` (view units, e.g. log10 on a log axis) in which data
+    up to ``y1`` stays out of the top ``band`` pixels of a view ``view_height`` pixels tall;
+    None when the view is under twice the band (no room for both)."""
+    if view_height < 2 * band or y1 <= y0:
+        return None
+    return y1 + (y1 - y0) * band / (view_height - band)
+
+
+def leave_band_for_legend(plot: pg.PlotItem, data_top: float) -> bool:
+    """Place ``plot``'s legend; where it covers a point or a line at every place (curves
+    across the whole view: gradient norms over t), raise the top of the y-range so that the
+    data, up to ``data_top`` (view units: log10 on a log axis), stays below a band the
+    legend's height, and place it again (a top corner is then free). For panels that set
+    their own y-range; returns whether it was raised."""
+    keep_legend_off_data(plot)
+    legend, vb = plot.legend, plot.getViewBox()
+    if legend is None or not legend.isVisible() or vb.state["yInverted"]:
+        return False
+    if legend.parentItem() is not vb or covered_points(plot) == 0:
+        return False
+    y0, y1 = vb.viewRange()[1]
+    top = band_top(y0, data_top, legend_band(plot), vb.height())
+    if top is None or top <= y1:
+        return False
+    vb.setYRange(y0, top, padding=0)
+    keep_legend_off_data(plot)
+    return True
+
+
+def legend_band(plot: pg.PlotItem) -> float:
+    """The height in pixels a legend at the top of ``plot``'s view needs (0: no legend)."""
+    legend = plot.legend
+    if legend is None or not legend.isVisible() or not legend.items:
+        return 0.0
+    return legend.boundingRect().height() + 2 * MARGIN_PX
+
+
+def set_legend_text_size(legend: pg.LegendItem, size: str) -> None:
+    """Draw ``legend``'s names at ``size`` (CSS, e.g. "18pt"), the entries it has and those
+    added later, and fit its box to them. pyqtgraph's ``setLabelTextSize`` only stores the
+    size for new entries: after a text-size change (window.set_text_size) the legends kept
+    their names at the old size (issue 16: "loss (each step)" at 12 pt beside 18-pt axes).
+    The place of a legend that grew is chosen again where its panel draws next (and hidden
+    if it no longer fits its view, as ``keep_legend_off_data`` does)."""
+    legend.setLabelTextSize(size)
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.layout.activate()
+    legend.updateSize()
+
+
+def legends_follow_text_size(views, size: str) -> None:
+    """Every legend in the scenes of ``views`` (plots' own and those in a row of their own)
+    at ``size``; each plot's legend then placed again at its new size, off the data."""
+    for view in views:
+        items = view.scene().items()
+        for item in items:
+            if isinstance(item, pg.LegendItem):
+                set_legend_text_size(item, size)
+        for item in items:
+            if isinstance(item, pg.PlotItem) and item.legend is not None:
+                keep_legend_off_data(item)
 
 
 def legend_fits(width: float, height: float, view_width: float, view_height: float) -> bool:
@@ -115,20 +192,27 @@ def _follow_resizes(plot: pg.PlotItem) -> None:
 
 
 def covered_points(plot: pg.PlotItem) -> int:
-    """How many drawn points the legend's box covers where it is now (tests)."""
+    """How many drawn points and segments the legend's box covers where it is now."""
     legend = plot.legend
-    corner = getattr(legend, "_rnnviz_corner", CORNERS[0])
+    place = getattr(legend, "_rnnviz_corner", CORNERS[0])
     rect = legend.boundingRect()
-    return _covered(_points_in_pixels(plot), corner, rect.width(), rect.height(), plot.vb)
+    return _covered(_curves_in_pixels(plot), place, rect.width(), rect.height(), plot.vb)
 
 
-def _points_in_pixels(plot: pg.PlotItem) -> np.ndarray:
-    """Every visible curve's points as [N, 2] pixel positions in the view box."""
+def place_counts(plot: pg.PlotItem) -> dict[tuple[float, float], int]:
+    """The points and segments the legend's box would cover at each of ``PLACES`` (tests)."""
+    rect, curves = plot.legend.boundingRect(), _curves_in_pixels(plot)
+    return {p: _covered(curves, p, rect.width(), rect.height(), plot.vb) for p in PLACES}
+
+
+def _curves_in_pixels(plot: pg.PlotItem) -> list[tuple[np.ndarray, bool]]:
+    """Every visible curve's points as [N, 2] pixel positions in the view box (NaN where a
+    point is not drawn: a gap in the line), with whether lines join its points."""
     vb = plot.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
     if x1 == x0 or y1 == y0:
-        return np.empty((0, 2))
-    chunks = []
+        return []
+    curves = []
     for item in plot.listDataItems():
         if not item.isVisible():
             continue
@@ -137,103 +221,52 @@ def _points_in_pixels(plot: pg.PlotItem) -> np.ndarray:
             continue
         stride = max(1, len(x) // MAX_POINTS)
         x, y = np.asarray(x[::stride], dtype=float), np.asarray(y[::stride], dtype=float)
-        keep = np.isfinite(x) & np.isfinite(y)
-        px = (x[keep] - x0) / (x1 - x0) * vb.width()
-        fy = (y[keep] - y0) / (y1 - y0)
+        px = (x - x0) / (x1 - x0) * vb.width()
+        fy = (y - y0) / (y1 - y0)
         py = fy * vb.height() if vb.state["yInverted"] else (1.0 - fy) * vb.height()
-        chunks.append(np.column_stack([px, py]))
-    return np.concatenate(chunks) if chunks else np.empty((0, 2))
+        pen = (getattr(item, "opts", None) or {}).get("pen")
+        joined = pen is not None and pg.mkPen(pen).style() != pg.QtCore.Qt.PenStyle.NoPen
+        curves.append((np.column_stack([px, py]), joined))
+    return curves
 
 
-def _covered(points: np.ndarray, corner, width: float, height: float, vb) -> int:
-    """Points inside the legend's box anchored at ``corner`` (pixels, with the margin)."""
-    fx, fy = corner
-    left = MARGIN_PX if fx == 0 else vb.width() - MARGIN_PX - width
-    top = MARGIN_PX if fy == 0 else vb.height() - MARGIN_PX - height
-    inside = (
-        (points[:, 0] >= left)
-        & (points[:, 0] <= left + width)
-        & (points[:, 1] >= top)
-        & (points[:, 1] <= top + height)
-    )
-    return int(np.count_nonzero(inside))
+def _covered(curves, place, width: float, height: float, vb) -> int:
+    """Points inside the legend's box anchored at ``place`` (pixels, with the margin), plus
+    the line segments between drawn points that cross the box."""
+    fx, fy = place
+    ox, oy = _offset(place)
+    left = fx * (vb.width() - width) + ox
+    top = fy * (vb.height() - height) + oy
+    box = (left, top, left + width, top + height)
+    count = 0
+    for points, joined in curves:
+        finite = np.isfinite(points).all(axis=1)
+        p = points[finite]
+        across = (p[:, 0] >= box[0]) & (p[:, 0] <= box[2])
+        count += int(np.count_nonzero(across & (p[:, 1] >= box[1]) & (p[:, 1] <= box[3])))
+        if joined and len(points) > 1:
+            both = finite[:-1] & finite[1:]
+            count += int(np.count_nonzero(segments_cross(points[:-1][both], points[1:][both], box)))
+    return count
 
 
-def make_room_for_legend(plot: pg.PlotItem, box: pg.PlotDataItem, y0: float, y1: float) -> None:
-    """Raise the top of the invisible ``box`` item (two points that auto-range fits, data
-    from ``y0`` to ``y1``) so that the data lies below a band the legend's height at the
-    top of the view: a top corner of the legend is then free of data whatever its curves
-    do. The metric plot is short (a quarter of the loss panel) and its legend as tall as
-    its text: a flat "accuracy 1" ran through the middle of the view, under the legend,
-    at every corner (issue 16). A view too short for the band and the data (under twice
-    the band) shows the names, in their colours, in its bottom axis label instead (outside
-    the plot, on a line it has anyway). Done again when the view or the legend change size."""
-    legend, vb = plot.legend, plot.getViewBox()
-    box._rnnviz_span = (y0, y1)
-    if not getattr(box, "_rnnviz_room_follows", False):
-        box._rnnviz_room_follows = True
-        again = lambda *_: _raise_top(plot, box)  # noqa: E731
-        vb.sigResized.connect(again)
-        if legend is not None:
-            legend.geometryChanged.connect(again)
-    _raise_top(plot, box)
-
-
-def headroom_top(y0: float, y1: float, band: float, view_height: float) -> float:
-    """The top of a y-range from ``y0`` in which data up to ``y1`` stays out of the top
-    ``band`` pixels of a view ``view_height`` pixels tall (``y1`` when there is no room:
-    the view is under twice the band)."""
-    if view_height < 2 * band or y1 <= y0:
-        return y1
-    return y1 + (y1 - y0) * band / (view_height - band)
-
-
-def names_on_axis(plot: pg.PlotItem) -> bool:
-    """Whether ``plot``'s legend is hidden with its names in the bottom axis label."""
-    return bool(getattr(plot.legend, "_rnnviz_on_axis", False))
-
-
-def _raise_top(plot: pg.PlotItem, box: pg.PlotDataItem) -> None:
-    x, _y = box.getData()
-    span = getattr(box, "_rnnviz_span", None)
-    if x is None or len(x) != 2 or span is None:
-        return
-    y0, y1 = span
-    if y1 <= y0:  # a flat series (accuracy 1 from the start): a span around it
-        pad = 0.1 * max(abs(y1), 1.0)
-        y0, y1 = y0 - pad, y1 + pad
-    legend, vb = plot.legend, plot.getViewBox()
-    top, room = y1, True
-    if legend is not None and legend.parentItem() is vb and legend.items:
-        band = legend.boundingRect().height() + 2 * MARGIN_PX
-        room = vb.height() >= 2 * band
-        if room:
-            top = headroom_top(y0, y1, band, vb.height())
-    _set_names_on_axis(plot, not room)
-    if list(box.getData()[1]) != [y0, top]:
-        box.setData(list(x), [y0, top])
-
-
-def _set_names_on_axis(plot: pg.PlotItem, on: bool) -> None:
-    legend, axis = plot.legend, plot.getAxis("bottom")
-    if on:
-        vb = plot.getViewBox()
-        if not names_on_axis(plot):
-            legend._rnnviz_on_axis = True
-            legend._rnnviz_axis_text = axis.labelText
-            legend._rnnviz_axis_tip = vb.toolTip()
-        rows = "".join(f"<br>{name}" for name, _colour in legend_names(legend))
-        vb.setToolTip(f"<b>Curves</b> (named under the plot: no room for a legend){rows}")
-        names = "&nbsp;&nbsp;".join(
-            f"<span style='color:{colour or '#ffffff'}'>&#9473; {name}</span>"
-            for name, colour in legend_names(legend)
-        )
-        text = f"{names}&nbsp;&nbsp;&nbsp;{legend._rnnviz_axis_text}"
-        if axis.labelText != text:
-            axis.setLabel(text)
-        legend.setVisible(False)
-    elif names_on_axis(plot):
-        legend._rnnviz_on_axis = False
-        axis.setLabel(legend._rnnviz_axis_text)
-        plot.getViewBox().setToolTip(getattr(legend, "_rnnviz_axis_tip", ""))
-        legend.setVisible(not getattr(legend, "_rnnviz_hidden", False))
+def segments_cross(p0: np.ndarray, p1: np.ndarray, box) -> np.ndarray:
+    """Whether each segment p0[i] -> p1[i] ([N, 2] each) meets the rectangle ``box``
+    (left, top, right, bottom): Liang-Barsky clipping, for all segments at once."""
+    left, top, right, bottom = box
+    d = p1 - p0
+    t0, t1 = np.zeros(len(p0)), np.ones(len(p0))
+    outside = np.zeros(len(p0), dtype=bool)
+    for step, room in (
+        (-d[:, 0], p0[:, 0] - left),
+        (d[:, 0], right - p0[:, 0]),
+        (-d[:, 1], p0[:, 1] - top),
+        (d[:, 1], bottom - p0[:, 1]),
+    ):
+        parallel = step == 0
+        outside |= parallel & (room < 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(parallel, 0.0, room / np.where(parallel, 1.0, step))
+        t0 = np.where(step < 0, np.maximum(t0, ratio), t0)
+        t1 = np.where(step > 0, np.minimum(t1, ratio), t1)
+    return ~outside & (t0 <= t1)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 import sys
+from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 # the axes live in axes.py; their names stay reachable as style.axis_items() and the like
 from rnnviz.ui.axes import ReadableAxis, axis_items, half_decades, rounded_out  # noqa: F401
@@ -97,9 +98,33 @@ def dock_tab_pt() -> int:
 
 
 def _scaled_stylesheet() -> str:
-    scaled = re.sub(r"(\d+)pt", lambda m: f"{max(6, round(int(m.group(1)) * SCALE))}pt", STYLESHEET)
+    scaled = re.sub(
+        r"(\d+)pt",
+        lambda m: f"{max(6, round(int(m.group(1)) * SCALE))}pt",
+        STYLESHEET,
+    )
     # the dock areas' tab bars are the main window's own children (a panel's tabs are not)
-    return scaled + f"QMainWindow > QTabBar {{ font-size: {dock_tab_pt()}pt; }}\n" + DOCK_TABS
+    tabs = f"QMainWindow > QTabBar {{ font-size: {dock_tab_pt()}pt; }}\n" + DOCK_TABS
+    return scaled + tabs + check_boxes()
+
+
+#: check boxes with a visible box: Fusion's unchecked box is dark grey on the dark background
+#: and all but vanished on a projector (issue 16); a checked one is filled with a tick
+_TICK = (Path(__file__).resolve().parent / "icons" / "check.svg").as_posix()
+
+
+def check_boxes() -> str:
+    """The check boxes' rules at the text size (an indicator's size is in pixels: Qt ignores
+    points there)."""
+    side = max(10, round(15 * SCALE))
+    return f"""
+QCheckBox::indicator {{ width: {side}px; height: {side}px; border: 1px solid #9a9da8;
+                       border-radius: 3px; background: #1e1f24; }}
+QCheckBox::indicator:checked {{ background: #2e7d32; border-color: #81c784;
+                               image: url("{_TICK}"); }}
+QCheckBox::indicator:disabled {{ border-color: #5a5d66; }}
+QCheckBox::indicator:checked:disabled {{ background: #3b4a3c; }}
+"""
 
 
 #: the dock tabs, drawn by the style sheet with less padding than Fusion's (26 px a tab):
@@ -120,6 +145,33 @@ def apply_app_style(app) -> None:
     app.setFont(font)
     app.setStyleSheet(_scaled_stylesheet())
     pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground="#d0d0d4")
+
+
+#: a widget property: the points its font has above the plot font (follow_text_size)
+_FONT_DELTA = "plotFontDelta"
+
+
+def follow_text_size(widget: QWidget, delta: int = 0) -> None:
+    """Give ``widget`` the plot font's size + ``delta`` points (its family kept), now and at
+    every text-size change (``refresh_text_sizes``): a font set on a widget does not follow
+    the application's, and buttons, equations and Predictions' monospace text stayed at the
+    size they were built with (issue 16)."""
+    widget.setProperty(_FONT_DELTA, delta)
+    _resize_font(widget, delta)
+
+
+def refresh_text_sizes(root: QWidget) -> None:
+    """Resize the fonts of ``root``'s widgets that follow the text size."""
+    for widget in root.findChildren(QWidget):
+        delta = widget.property(_FONT_DELTA)
+        if delta is not None:
+            _resize_font(widget, int(delta))
+
+
+def _resize_font(widget: QWidget, delta: int) -> None:
+    font = widget.font()
+    font.setPointSize(max(6, PLOT_FONT_PT + delta))
+    widget.setFont(font)
 
 
 def plot_font() -> QFont:

@@ -38,6 +38,7 @@ from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.export_render import grab_with_gl
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
+from rnnviz.ui.legend_place import legends_follow_text_size
 from rnnviz.ui.lesson import install_lesson_strip
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
@@ -211,10 +212,12 @@ class MainWindow(RunPassThroughs, QMainWindow):
         scale = style.set_scale(QApplication.instance(), scale)
         self.settings.setValue("view/text_scale", scale)
         self.sidebar.fit_width()
+        style.refresh_text_sizes(self)
         for view in self.findChildren(pg.GraphicsView):
             for item in view.scene().items():
                 if isinstance(item, pg.PlotItem):
                     style.style_plot(item)
+        legends_follow_text_size(self.findChildren(pg.GraphicsView), f"{style.PLOT_FONT_PT}pt")
         if self.trainer is not None:
             with self.run_control.restarting():  # the same run: the views chosen stay
                 self.display.reset_panels()

@@ -73,6 +73,23 @@ def no_process_left():
         )
 
 
+@pytest.fixture(autouse=True)
+def normal_text_afterwards():
+    """Every test starts at text size 1.0 (a test at a projector's 1.5 would leave it to the
+    next). Restored after the test's windows are closed, and only when changed: restyling
+    the application with a window open costs seconds."""
+    yield
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui import style
+
+    if style.SCALE != 1.0 and QApplication.instance() is not None:
+        # the closed windows deleted first: a restyle walks every widget still alive
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        style.set_scale(QApplication.instance(), 1.0)
+
+
 @pytest.fixture
 def settings_file(tmp_path):
     return str(tmp_path / "rnnviz.ini")

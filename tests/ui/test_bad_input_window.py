@@ -8,21 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from rnnviz.engine.presets import PRESET_DIR
 from rnnviz.ui import style
 
 
-@pytest.fixture
-def restore_scale():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
-
-
 @pytest.mark.parametrize("stored", ["nan", "inf", "abc"])
 def test_a_nan_text_size_in_the_settings_file_is_ignored(
-    qtbot, make_window, settings_file, restore_scale, capfd, stored
+    qtbot, make_window, settings_file, capfd, stored
 ):
     Path(settings_file).write_text(f"[view]\ntext_scale={stored}\n")
     window = make_window("lecture_lstm")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -15,12 +14,6 @@ from rnnviz.ui.lesson import FIRST_STEP_HINT
 from rnnviz.ui.presentation import PROJECTOR_SCALE
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def restore_scale():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def _on_screen(window) -> list[str]:
@@ -33,9 +26,7 @@ def _key(qtbot, window, key) -> None:
     qtbot.keyClick(window.focusWidget() or window, key)
 
 
-def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(
-    qtbot, make_window, restore_scale
-):
+def test_presentation_mode_shows_one_panel_large_and_gives_everything_back(qtbot, make_window):
     window = make_window("lecture_lstm")
     window.show_panel("cell_diagram")
     before = {k: d.isVisible() for k, d in window.docks.items()}
@@ -79,9 +70,7 @@ def test_presentation_keys_leave_the_widgets_alone_outside_presentation_mode(qtb
     assert not window.presentation.active and _on_screen(window) == before
 
 
-def test_closing_in_presentation_mode_saves_the_working_layout(
-    qtbot, make_window, settings_file, restore_scale
-):
+def test_closing_in_presentation_mode_saves_the_working_layout(qtbot, make_window, settings_file):
     window = make_window("lecture_lstm")
     window.presentation.enter("loss")
     window.close()
@@ -248,3 +237,22 @@ def test_an_edited_model_drops_the_tour_it_no_longer_fits(qtbot, make_window):
         True,
     )
     assert edited.tour == () and window.run_settings.tour
+
+
+def test_the_presentation_hint_fits_the_status_bar_at_1280x720(qtbot, make_window):
+    """At text 1.5 the status bar's step, loss and speed leave ~700 px for the hint; the
+    longer one ended "... Page Down / Page Up ne" (issue 16)."""
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window("lecture_lstm")
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    window.presentation.enter("loss")
+    QApplication.processEvents()
+    bar = window.statusBar()
+    hint = bar.currentMessage()
+    assert "Esc" in hint
+    shown = [w for w in bar.findChildren(QLabel) if w.isVisible() and w.text()]
+    room = min(w.mapTo(bar, w.rect().topLeft()).x() for w in shown) if shown else bar.width()
+    assert bar.fontMetrics().horizontalAdvance(hint) + 8 <= room, (hint, room)
+    window.presentation.leave()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+TIMEOUT = 60_000  # a hang guard: two runs' CRF steps take over 5 s on a loaded machine
+
 
 def trained(qtbot, make_window, preset: str, steps: int = 2):
     window = make_window(preset)
     assert window.compare_trainer is not None
     window.run_steps(steps)
-    qtbot.waitUntil(lambda: not window.running and window.shown_step == steps)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == steps, timeout=TIMEOUT)
     window.show_panel("predictions")
     return window, window.panels["predictions"]
 

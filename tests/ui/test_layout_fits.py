@@ -72,7 +72,6 @@ def window_at(qtbot, tmp_path):
         return window
 
     yield make
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def walk_docked(window) -> list:

@@ -10,7 +10,6 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from rnnviz.ui.legend_place import MAX_AREA_FRACTION, keep_legend_off_data, legend_hidden
 from tests.ui.layout_check import shown_window
 
@@ -28,7 +27,6 @@ def eight_layers(qtbot, tmp_path):
     window.step_once()
     qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=TIMEOUT)
     yield window
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def covers_too_much(plot) -> bool:

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from tests.ui.layout_check import visible_rect
 
 TEXT_SIZES = (1.0, 1.5)
@@ -26,7 +25,6 @@ def small_window(qtbot, make_window):
         return window
 
     yield make
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def whole_on_screen(button, window) -> list[str]:

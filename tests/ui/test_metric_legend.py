@@ -1,7 +1,7 @@
 """Issue 16 (screenshot pass): the metric plot's legend ("accuracy") sat on its line: a flat
 accuracy of 1 ran through the middle of the short plot, under the legend at every corner.
 The plot's y-range now leaves a band for the legend above the data, or, in a view too short
-for both, the names go to the bottom axis label (legend_place.make_room_for_legend).
+for both, the names go to the bottom axis label (legend_room.make_room_for_legend).
 Checked against geometry: the legend's scene rectangle holds none of the curve's points,
 mapped to the scene by the view box; or the label lies outside the view box."""
 
@@ -12,7 +12,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
-from rnnviz.ui.legend_place import MARGIN_PX, headroom_top, names_on_axis
+from rnnviz.ui.legend_place import MARGIN_PX
+from rnnviz.ui.legend_room import headroom_top, names_on_axis
 from tests.ui.layout_check import shown_window
 
 TIMEOUT = 60_000

@@ -21,7 +21,6 @@ def projector(qtbot, tmp_path):
     window = shown_window(qtbot, tmp_path / "projector.ini", "lecture_lstm", (1280, 720), 1.5)
     QApplication.processEvents()
     yield window
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def test_the_window_fits_a_projector_at_large_text(projector):

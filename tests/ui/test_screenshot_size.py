@@ -9,15 +9,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
-
-from rnnviz.ui import style
-
-
-@pytest.fixture
-def normal_text():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +20,7 @@ def normal_text():
         ((1024, 600), 1.0, None),
     ],
 )
-def test_the_png_is_the_asked_size(qtbot, tmp_path, capfd, normal_text, size, text_size, said):
+def test_the_png_is_the_asked_size(qtbot, tmp_path, capfd, size, text_size, said):
     from rnnviz.ui.app import run_app
 
     out = tmp_path / "shot.png"

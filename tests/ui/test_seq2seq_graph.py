@@ -62,3 +62,13 @@ def test_the_graph_draws_both_halves_with_bos_and_eos_and_apart_arches(qtbot, ma
             assert top_b > top_a
     assert max(top for _, top in drawn) < 2.1  # below the output row
     assert T_in == len(sample.x)
+
+
+def test_an_encoder_decoder_has_no_unrolled_graph_tab(make_window):
+    """Its unrolled graph is this panel's: the Unrolled graph tab only said so, and pushed
+    the model group's other tabs behind scroll arrows at 1280x720 (issue 16)."""
+    window = make_window("date_attention")
+    assert window.docks["unrolled"].isHidden()
+    assert not window.docks["seq2seq_graph"].isHidden()
+    window = make_window("lecture_lstm")  # and it is back for a plain recurrent network
+    assert not window.docks["unrolled"].isHidden()

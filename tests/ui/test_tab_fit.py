@@ -10,16 +10,8 @@ import itertools
 import pytest
 from PySide6.QtWidgets import QApplication, QTabBar, QToolButton
 
-from rnnviz.ui import style
 from rnnviz.ui.dock_tabs import group_widths
 from tests.ui.layout_check import shown_window
-
-
-@pytest.fixture(autouse=True)
-def normal_text_afterwards():
-    yield
-    if style.SCALE != 1.0:  # restyling the application costs seconds: only when changed
-        style.set_scale(QApplication.instance(), 1.0)
 
 
 def seen_tab_bars(window) -> list[QTabBar]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QTabBar
 
-from rnnviz.ui import style
 from rnnviz.ui.dock_title import TAB_TITLES
 from tests.ui.layout_check import shown_window
 
@@ -17,7 +16,6 @@ def lecture_at_projector_size(qtbot, tmp_path):
     window = shown_window(qtbot, tmp_path / "tabs.ini", "lecture_lstm", (1600, 1000), 1.5)
     QApplication.processEvents()
     yield window
-    style.set_scale(QApplication.instance(), 1.0)
 
 
 def dock_tab_bars(window) -> list[QTabBar]:

@@ -32,12 +32,6 @@ def trained():
 
 
 @pytest.fixture
-def restore_scale():
-    yield
-    style.set_scale(QApplication.instance(), 1.0)
-
-
-@pytest.fixture
 def timeline(qtbot, trained):
     cursor = Cursor()
     widget = Timeline(cursor)
@@ -194,7 +188,7 @@ def test_no_run_and_no_kept_steps(qtbot, timeline):
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5])
-def test_text_fits_at_both_text_sizes(qtbot, trained, restore_scale, scale):
+def test_text_fits_at_both_text_sizes(qtbot, trained, scale):
     style.set_scale(QApplication.instance(), scale)
     widget = Timeline(Cursor())
     qtbot.addWidget(widget)

@@ -385,3 +385,25 @@ def test_time_step_labels_never_overlap_in_a_narrow_panel(qtbot, make_window):
     for i, (rect, text) in enumerate(drawn):
         for other, other_text in drawn[i + 1 :]:
             assert not rect.intersects(other), (text, other_text)
+
+
+def test_time_step_labels_keep_a_gap_at_projector_text(qtbot, tmp_path):
+    """Issue 16 (cliff at 1600x1000, text 1.5): labels that touched read as one number
+    ("10131619", 2.5 px apart at ~15 px a digit); neighbours keep a visible gap."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.layout_check import shown_window
+    from tests.ui.test_log_axes import labels
+
+    window = shown_window(qtbot, tmp_path / "gap.ini", "cliff", (1600, 1000), 1.5)
+    window.show_panel("unrolled")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=30_000)
+    QApplication.processEvents()
+    drawn = sorted(
+        labels(window.panels["unrolled"].plot.getPlotItem().getAxis("bottom")),
+        key=lambda item: item[0].left(),
+    )
+    assert len(drawn) >= 5
+    for (left, a), (right, b) in zip(drawn, drawn[1:], strict=False):
+        assert right.left() - left.right() >= 4, (a, b, left, right)  # (2.5 px read "1013")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import display_token, label_css, plot_font, style_plot
@@ -37,13 +38,13 @@ class AttentionPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        self.summary.setFont(plot_font())
+        style.follow_text_size(self.summary)
         # wrapped (one line was cut at text size 1.5): the dock's PanelHolder gives a panel
         # with a height-for-width its minimum height, so the plot is not pushed below
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.mode_box = QComboBox()
-        self.mode_box.setFont(plot_font())
+        style.follow_text_size(self.mode_box)
         for key, text, _ in MODES:
             self.mode_box.addItem(text, key)
         self.mode_box.setToolTip(
@@ -60,7 +61,7 @@ class AttentionPanel(Panel):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout.addWidget(self.note, 1)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setMinimumHeight(200)

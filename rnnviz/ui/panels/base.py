@@ -65,6 +65,10 @@ class Panel(QWidget):
     #: the panel draws a full record's internals and keeps showing the last full record
     #: when given a scalar-only one (so its step tag keeps that record's step)
     needs_full = False
+    #: ``show_record`` of a scalar-only record changes nothing on screen (the panel draws a
+    #: full record's internals only): the display does not redraw it when only the newest
+    #: scalar step moved on, which leaves its turn to panels that do change (display.py)
+    scalar_steps_change_nothing = False
 
     def __init__(self, cursor: Cursor, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.tasks._common import rounded as fmt
+from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
@@ -43,7 +44,6 @@ from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
     is_text_task,
-    plot_font,
 )
 
 #: the cell's name in the dock title, by ``ModelSpec.cell_kind``
@@ -87,6 +87,7 @@ class CellDiagramPanel(Panel):
     key = "cell_diagram"
     area = "model"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # (show_record ignores a record without a sample)
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -104,7 +105,7 @@ class CellDiagramPanel(Panel):
         self.equations = QLabel("")
         self.equations.setTextFormat(Qt.TextFormat.RichText)
         self.equations.setWordWrap(True)
-        self.equations.setFont(plot_font(1))
+        style.follow_text_size(self.equations, 1)
         layout.addWidget(self.equations)
         self.scene = QGraphicsScene(self)
         self.drawing = CellDrawing(self.scene)
@@ -120,7 +121,7 @@ class CellDiagramPanel(Panel):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         self.note.setVisible(False)
         layout.addWidget(self.note, 1)
         cursor.t_changed.connect(lambda _t: self._update())
@@ -148,8 +149,8 @@ class CellDiagramPanel(Panel):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _c=False, s=step: self.step_t(s))
         for widget in (self.prev_button, self.where, self.next_button, self.unit_box):
-            widget.setFont(plot_font(1))
-        self.chain_box.setFont(plot_font())
+            style.follow_text_size(widget, 1)
+        style.follow_text_size(self.chain_box)
         self.unit_box.valueChanged.connect(self.cursor.set_unit)
         # the summary first: in a narrow dock it takes a line and the buttons the next (after
         # "◀ t - 1" it wrapped onto two lines at 1600x1000 x 1.5, between the two buttons)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.crf_view import CRFView, crf_view, paths_html, step_summary
@@ -65,7 +66,7 @@ class CRFLatticePanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setObjectName("")
-        self.summary.setFont(plot_font(-1))
+        style.follow_text_size(self.summary, -1)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setToolTip(HOW_TO_READ)
         header = QHBoxLayout()
@@ -78,7 +79,7 @@ class CRFLatticePanel(Panel):
         )
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout.addWidget(self.note, 1)
         self.graphics = _Plots()  # the two lattices
         self.matrix = _Plots()  # the transitions
@@ -89,7 +90,7 @@ class CRFLatticePanel(Panel):
         self.paths = QLabel("")
         self.paths.setTextFormat(Qt.TextFormat.RichText)
         self.paths.setWordWrap(True)
-        self.paths.setFont(plot_font(-1))
+        style.follow_text_size(self.paths, -1)
         layout.addWidget(self.paths)
         self.view: CRFView | None = None
         self.run_label = ""  # "" the main run, else the compare run's label

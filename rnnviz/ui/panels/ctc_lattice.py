@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.ctc_view import BLANK_COLOUR, CTCView, collapse_html, ctc_view, frame_summary
@@ -82,7 +83,7 @@ class CTCLatticePanel(Panel):
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
         self.summary.setObjectName("")  # one line about the frame: plain, to leave room
-        self.summary.setFont(plot_font(-1))
+        style.follow_text_size(self.summary, -1)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setToolTip(HOW_TO_READ)
         header = QHBoxLayout()
@@ -95,14 +96,14 @@ class CTCLatticePanel(Panel):
         )
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout.addWidget(self.note, 1)
         self.graphics = _Plots()
         layout.addWidget(self.graphics, 4)
         self.collapse = QLabel("")
         self.collapse.setTextFormat(Qt.TextFormat.RichText)
         self.collapse.setWordWrap(True)
-        self.collapse.setFont(plot_font())
+        style.follow_text_size(self.collapse)
         self.collapse.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.collapse)
         self.view: CTCView | None = None

@@ -24,7 +24,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
-from rnnviz.ui.legend_place import keep_legend_off_data
+from rnnviz.ui.legend_place import leave_band_for_legend
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.gradient_plots import (
     CHAIN_COLOURS,
@@ -124,6 +124,9 @@ class GradientsTimePanel(Panel):
         self._compare_rows: dict[str, np.ndarray] = {}
         self._map_data: tuple | None = None  # (title, steps [K], norms [K, T])
 
+        self._data_top = 0.0  # log10 of the largest norm drawn
+        # a view resized (window, text size): the band for the legend measured again
+        self.line_plot.getViewBox().sigResized.connect(lambda *_: self._place_legend())
         self.map_choice.currentIndexChanged.connect(self._map_choice_changed)
         self.plots.scene().sigMouseClicked.connect(self._clicked)
         self.cursor.t_changed.connect(self._t_changed)
@@ -163,6 +166,7 @@ class GradientsTimePanel(Panel):
         self._history = None
         self._ratio = self._compare_ratio = float("nan")
         self._fitted = self._map_levels = self._map_y_range = None
+        self._data_top = 0.0
         self._step = 0
         self._drawn_rows, self._compare_rows, self._map_data = {}, {}, None
         self.summary.setText("||dL/dh_t||: waiting for a recorded step")
@@ -188,7 +192,7 @@ class GradientsTimePanel(Panel):
             self._update_summary()
             self._fit_range()
         self._draw_map(history)
-        keep_legend_off_data(self.line_plot)
+        self._place_legend()
 
     def _real_length(self, record: StepRecord) -> int | None:
         """The displayed sentence's real steps (None: all), when the norms are of it."""
@@ -242,9 +246,8 @@ class GradientsTimePanel(Panel):
         ys = [y for y in ys if y.size]
         if not ys:
             return
-        lo, hi = style.half_decades(
-            float(np.log10(min(y.min() for y in ys))), float(np.log10(max(y.max() for y in ys)))
-        )
+        self._data_top = float(np.log10(max(y.max() for y in ys)))
+        lo, hi = style.half_decades(float(np.log10(min(y.min() for y in ys))), self._data_top)
         length = max(len(c.yData) for c in self.curves.values() if c.yData is not None)
         fitted = (lo, hi, length)
         if fitted != self._fitted:
@@ -252,6 +255,12 @@ class GradientsTimePanel(Panel):
             self.line_plot.setRange(
                 xRange=(0.5, length + 0.5), yRange=fitted[:2], padding=0.02, disableAutoRange=True
             )
+
+    def _place_legend(self) -> None:
+        """The legend where it covers no line; where every place does (date_attention's
+        three chains across the whole view, issue 16), a band above the curves for it."""
+        if self._fitted is not None:
+            leave_band_for_legend(self.line_plot, self._data_top)
 
     def _remove_curves(self, curves: dict) -> None:
         for curve in curves.values():

@@ -36,6 +36,7 @@ class HeatmapPanel(Panel):
     ``selection_changed`` are optional hooks."""
 
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # show_record returns on them
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)

@@ -20,7 +20,8 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
-from rnnviz.ui.legend_place import keep_legend_off_data, make_room_for_legend
+from rnnviz.ui.legend_place import keep_legend_off_data
+from rnnviz.ui.legend_room import make_room_for_legend
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
@@ -32,11 +33,27 @@ CLICK_HELP = (
 )
 
 
+#: the fewest steps the moving average spans
+MIN_WINDOW = 10
+
+
+def average_window(n: int) -> int:
+    """The moving average's window for a run of ``n`` steps: ~1% of the run, and never
+    under ``MIN_WINDOW`` steps. One percent alone was a window of 1 for the first 200 steps
+    (issue 16): the "moving average" was the per-step loss itself, and the legend's two
+    entries named one line. Ten steps take the noise of a minibatch's loss down by ~3x
+    (the square root of 10) from the first steps on, while the average lags the early
+    plunge by only ~5 steps; on a long run 1% of it is the wider, smoother window."""
+    return max(MIN_WINDOW, n // 100)
+
+
 def smoothed(values: np.ndarray) -> np.ndarray:
-    """Moving average over ~1% of the run (at least 1 point), NaN-tolerant, O(n)."""
+    """Trailing moving average: point i is the mean of the finite values among the last
+    ``average_window(n)`` points up to i (fewer at the start of the run; NaN where none is
+    finite). NaN-tolerant, O(n) by cumulative sums."""
     n = values.size
-    window = max(1, n // 100)
-    if window == 1 or n == 0:
+    window = average_window(n)
+    if n == 0:
         return values
     finite = np.isfinite(values)
     clean = np.where(finite, values, 0.0)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel
 from rnnviz.engine.history import History
 from rnnviz.engine.parse_tree import Node, layout, parse_brackets, problem
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import CURSOR_COLOUR, plot_font, style_plot
@@ -59,7 +60,7 @@ class ParseTreePanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout_, self.summary = panel_frame(self)
-        self.summary.setFont(plot_font(-1))
+        style.follow_text_size(self.summary, -1)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         header = QHBoxLayout()
         header.addWidget(self.summary, 1)
@@ -71,14 +72,14 @@ class ParseTreePanel(Panel):
         )
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout_.addWidget(self.note, 1)
         self.graphics = _Plots()
         layout_.addWidget(self.graphics, 4)
         self.tokens_label = QLabel("")
         self.tokens_label.setTextFormat(Qt.TextFormat.RichText)
         self.tokens_label.setWordWrap(True)
-        self.tokens_label.setFont(plot_font(-1))
+        style.follow_text_size(self.tokens_label, -1)
         layout_.addWidget(self.tokens_label)
         self.decoded_plot = self._tree_plot(0, "greedy decoding")
         self.target_plot = self._tree_plot(1, "target")

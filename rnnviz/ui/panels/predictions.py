@@ -52,6 +52,7 @@ class PredictionsPanel(ComparedPredictions, Panel):
     key = "predictions"
     area = "training"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # show_record returns on them
 
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
@@ -81,11 +82,12 @@ class PredictionsPanel(ComparedPredictions, Panel):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSize(style.PLOT_FONT_PT + 1)
         self.text.setFont(mono)
+        style.follow_text_size(self.text, 1)
         self.generated = QLabel("")
         self.generated.setWordWrap(True)
         self.generated.setFont(mono)
+        style.follow_text_size(self.generated, 1)
         self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)

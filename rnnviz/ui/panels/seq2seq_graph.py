@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.seq2seq_decoding import translate
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import display_token, plot_font, style_plot
@@ -40,7 +41,7 @@ class Seq2SeqGraphPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        self.summary.setFont(plot_font())
+        style.follow_text_size(self.summary)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header = QHBoxLayout()  # the summary has a row of its own: beside the tag it is cut
         header.addStretch(1)
@@ -49,7 +50,7 @@ class Seq2SeqGraphPanel(Panel):
         layout.addWidget(self.summary)
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout.addWidget(self.note, 1)
         self.plot = pg.PlotWidget(enableMenu=False)  # no view menu: never shown here, slow to make
         self.plot.setMinimumHeight(160)  # with the decode row, 180 overflowed 1280x720
@@ -65,7 +66,7 @@ class Seq2SeqGraphPanel(Panel):
         self.source.setToolTip("Greedy decoding of what you type, with the current weights")
         self.source.returnPressed.connect(self.decode_source)
         self.decoded = QLabel("")
-        self.decoded.setFont(plot_font())
+        style.follow_text_size(self.decoded)
         self.decoded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         decode_row = QHBoxLayout()
         decode_row.addWidget(QLabel("decode:"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.engine.seq2seq_codes import SequenceCodes, sequence_codes
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import label_css, plot_font, style_plot
@@ -35,7 +36,7 @@ class SequenceCodesPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        self.summary.setFont(plot_font())
+        style.follow_text_size(self.summary)
         self.summary.setWordWrap(True)  # see attention.py: one line was cut at 1600x1000
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton("Recompute")

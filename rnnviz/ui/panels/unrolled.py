@@ -58,6 +58,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
     key = "unrolled"
     area = "model"
     needs_full = True  # its numbers come from recorded steps only
+    scalar_steps_change_nothing = True  # show_record returns on them
 
     #: the "Animate step" replay ran to its end or was stopped
     animation_finished = Signal()
@@ -166,6 +167,12 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self.cursor.chain_changed.connect(self._recolour_nodes)
 
     # -- Panel hooks ---------------------------------------------------------------------------
+    @classmethod
+    def applies(cls, context: RunContext) -> bool:
+        """Not for an encoder-decoder: its own panel draws it unrolled (seq2seq_graph.py);
+        here it was an empty tab saying so, which pushed the others behind scroll arrows."""
+        return not context.spec.seq2seq
+
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.stop_animation()
@@ -173,7 +180,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self.summary.setText("no step yet")
         self._build(int(context.task.seq_len))
         self._set_legend(None)
-        # an encoder-decoder is drawn unrolled by its own panel (seq2seq_graph.py)
+        # (opened from the View menu on an encoder-decoder: its own panel draws it)
         self.plot.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
             self.summary.setText("an encoder-decoder: see the Encoder-decoder panel")

@@ -13,6 +13,8 @@ import queue
 import threading
 import time
 
+from rnnviz.ui.workers.child_priority import lower_priority
+
 #: the child's message queue holds at most this many messages (it coalesces beyond)
 QUEUE_SIZE = 8
 #: closing: how long a child told to stop is given before it is terminated
@@ -40,6 +42,7 @@ class TrainingChild:
             daemon=True,
         )
         self.process.start()
+        lower_priority(self.process.pid)  # the window keeps the CPU it needs to draw
         receive.close()
         # the child is now the only writer of its message pipe: if it dies half-way through a
         # message, our read ends with EOF instead of waiting forever for the rest (with our
