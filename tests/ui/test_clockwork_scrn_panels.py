@@ -79,7 +79,9 @@ def test_memory_panel_shows_the_slow_context(qtbot, runs):
     np.testing.assert_array_equal(s_image[:, :3], trace["s"])  # S = 3 context units
     assert np.isnan(s_image[:, 3]).all()  # H = 4: the fourth row has no context unit
     np.testing.assert_array_equal(panel.stack.images["h"].image, trace["h"])
-    assert "slow context s_t" in panel.summary.text()
+    # the heatmap's title names it, the summary's tooltip too (its line keeps the scales only)
+    assert panel.stack.plots["s"].titleLabel.text == "slow context s_t"
+    assert "slow context s_t" in panel.summary.toolTip()
     panel.cursor.set_unit(3)  # beyond the context units: drawn without error
     panel.grab()
 

@@ -146,7 +146,7 @@ def test_cursor_moves_traces_and_clicks_move_cursor(qtbot, runs):
     x, y = panel.stack.curves["f"].getData()
     np.testing.assert_allclose(y, trace["f"][:, 3])
     assert panel.stack.t_line.value() == pytest.approx(6.5)
-    assert "unit 3" in panel.stack.trace_plot.titleLabel.text
+    assert "unit 3" in panel.readout.text()
     # click cell (t=2, unit=1) of the forget-gate heatmap
     plot = panel.stack.plots["f"]
     scene_point = plot.vb.mapViewToScene(QPointF(2.5, 1.5))

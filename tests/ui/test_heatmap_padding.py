@@ -41,7 +41,7 @@ def test_padded_steps_are_cut_from_the_heatmaps(qtbot, make_window, tmp_path, ke
         # the cursor past the sentence is clamped to its last word
         window.cursor.set_t(total - 1)
         assert panel.selected()[0] == real - 1
-        assert f"'{words[-1]}'" in panel.stack.trace_plot.titleLabel.text
+        assert f"'{words[-1]}'" in panel.readout.text()
         window.cursor.set_t(0)
     written = export.export_csv(panel, tmp_path / f"{key}.csv")
     for path in written:

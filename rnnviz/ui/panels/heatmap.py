@@ -60,6 +60,17 @@ class HeatmapPanel(Panel):
         layout.addWidget(self.note, 1)
         self.stack = HeatmapStack()
         layout.addWidget(self.stack, 3)
+        # the selected cell's values under the plots, wrapped at the panel's width: as the
+        # trace plot's title (a one-line pyqtgraph label as wide as its text) it was cut after
+        # "h" and pushed the heatmaps and their colour bars past the panel's edge (issue 16)
+        self.readout = QLabel("")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)
+        self.readout.setFont(plot_font())
+        # a flow: a panel may add its controls after the readout, on its line when it is wide
+        self.readout_row = HeaderRow()
+        self.readout_row.addWidget(self.readout, 1)
+        layout.addLayout(self.readout_row)
         self.rows: list[HeatRow] | None = None
         self.chain = ""
         self.sample: SampleRecord | None = None
@@ -99,6 +110,9 @@ class HeatmapPanel(Panel):
         self.note.setText(self.note_for(context) if not applies else "")
         self.note.setVisible(not applies)
         self.stack.setVisible(applies)
+        self.readout.setVisible(applies)
+        self.readout.setText("")
+        self.readout.setFont(plot_font())  # for the text size now in use
         self.summary.setText("")
         # building the plots (~0.3-0.6 s for an LSTM's gate rows) waits until the panel is
         # on screen: a reset or a preset switch does not pay for tabs no one is looking at
@@ -202,7 +216,8 @@ class HeatmapPanel(Panel):
 
     def _draw_selection(self, trace: dict[str, np.ndarray]) -> None:
         t, unit = self.selected()
-        self.stack.set_selection(trace, t, unit, self.selection_title(unit, t))
+        self.stack.set_selection(trace, t, unit)
+        self.readout.setText(self.selection_title(unit, t))
         self.selection_changed(trace, t, unit)
 
     # -- interaction ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from rnnviz.ui.panels.heatmap_labels import (
     CURSOR_COLOUR,
     NICE_STRIDES,
     label_css,
+    plot_font,
     plot_font_pt,
     style_plot,
 )
@@ -106,6 +107,9 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         self._pool: list[RowItems] = []  # every row's items made so far (heatmap_rows.py)
         self._shared_bar: pg.ColorBarItem | None = None
         self._laid_out = -1  # how many rows the layout holds
+        #: the least height of each plot's data area, in lines of the plot font (0: none, the
+        #: rows share what the panel gives); see ``_set_minimum_heights``
+        self.min_view_lines = 0.0
         self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
         self.scene().sigMouseClicked.connect(self._clicked)
 
@@ -176,7 +180,27 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
                 self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
         self._place_trace(trace_label, trace_y_range, relayout)
+        self._set_minimum_heights()
         self.steps = self.units = 0
+
+    def _set_minimum_heights(self) -> None:
+        """Each plot at least its title, axes and ``min_view_lines`` of data area tall, the
+        stack their sum: shared out by stretch alone, the memory panel's heatmaps were 5 px
+        strips at 1280x720 and their rotated axis titles ran into each other (issue 16)."""
+        if not self.min_view_lines:
+            return
+        line = QFontMetrics(plot_font()).lineSpacing()
+        view = int(self.min_view_lines * line)
+        heat = line + 14 + view + 6  # title, data, the bottom axis' 6 px
+        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
+        trace = view + (2 if titled else 1) * line + 14  # data, tick labels, the axis title
+        for plot in self.plots.values():
+            plot.setMinimumHeight(heat)
+        if self.trace_plot is not None:
+            self.trace_plot.setMinimumHeight(trace)
+        spacing = self.ci.layout.verticalSpacing()
+        rows = len(self.plots)
+        self.setMinimumHeight(rows * heat + trace + rows * max(spacing, 0) + 12)
 
     def _build_trace(self) -> None:
         """The trace plot of the selected unit (its curves are the rows')."""
@@ -243,7 +267,12 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         if self.trace_plot is not None:
             axis = self.trace_plot.getAxis("bottom")
             axis.set_labels(labels)
-            self.trace_plot.setLabel("bottom", axis_title, **label_css())
+            # the tokens under the ticks speak for themselves (the readout names the selected
+            # one): their axis title's line goes to the heatmaps (issue 16)
+            shown = axis_title != "input token"
+            self.trace_plot.setLabel("bottom", axis_title if shown else None, **label_css())
+            self.trace_plot.showLabel("bottom", shown)
+            self._set_minimum_heights()
             self.trace_plot.vb.setLimits(xMin=0, xMax=steps)
             self.trace_plot.setXRange(0, steps, padding=0)
 
@@ -255,8 +284,9 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
     def set_levels(self, key: str, low: float, high: float) -> None:
         self.bars[key].setLevels(low=low, high=high)
 
-    def set_selection(self, trace: dict[str, np.ndarray], t: int, unit: int, title: str) -> None:
-        """Mark cell (t, unit) and draw that unit's values over t."""
+    def set_selection(self, trace: dict[str, np.ndarray], t: int, unit: int) -> None:
+        """Mark cell (t, unit) and draw that unit's values over t (the panel's readout
+        says the values)."""
         for mark in self.marks:
             mark.setRect(QRectF(t, unit, 1, 1))
         if self.trace_plot is None:
@@ -270,7 +300,6 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
                 spots.append({"pos": (t + 0.5, float(values[t])), "brush": row.colour})
         self.dots.setData(spots)
         self.t_line.setPos(t + 0.5)
-        self.trace_plot.setTitle(title, size=f"{plot_font_pt()}pt")
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.steps:

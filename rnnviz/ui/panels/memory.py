@@ -13,17 +13,21 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea
+from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea
 
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.heatmap import HeatmapPanel
 from rnnviz.ui.panels.heatmap_labels import finite_abs_max, is_text_task, plot_font
 from rnnviz.ui.panels.heatmap_stack import HeatRow
 
+BREAK = "\u200b"  # a zero-width space: a line may break there
+
 CELL = HeatRow("c", "memory cell c_t", "#ffb74d")
 HIDDEN = HeatRow("h", "hidden state h_t", "#4fc3f7")
 CONTEXT = HeatRow("s", "slow context s_t", "#ce93d8")
 DIVERGING = "CET-D1"
+#: each heatmap's data area at least this many lines of the plot font tall (issue 16)
+MIN_VIEW_LINES = 2.1
 
 
 def token_colour(colour_map: pg.ColorMap, value: float, scale: float) -> tuple[str, str]:
@@ -66,30 +70,31 @@ class MemoryPanel(HeatmapPanel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         self.colour_map = pg.colormap.get(DIVERGING)
-        self.text_row = QHBoxLayout()
+        self.stack.min_view_lines = MIN_VIEW_LINES
         self.text_caption = QLabel("")
         self.text_caption.setFont(plot_font())
         self.text_caption.setWordWrap(True)  # one line was wider than the dock at 1280x720
         self.colour_by = QComboBox()
         self.colour_by.setFont(plot_font())
         self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
-        # the box first, the caption wrapping beside it: at the row's end the box sat flush
-        # with the dock's right edge or past it (char_lstm at 1600x1000, issue 16)
-        self.text_row.addWidget(self.colour_by, 0, Qt.AlignmentFlag.AlignTop)
-        self.text_row.addWidget(self.text_caption, 1)
+        # on the readout's line where the panel is wide (at text 1.5 the panel had no room
+        # for a line of their own, issue 16); the box first, the caption beside it, then the
+        # readout: at the row's end the box sat flush with the dock's right edge or past it
+        self.readout_row.removeWidget(self.readout)
+        self.readout_row.addWidget(self.colour_by)
+        self.readout_row.addWidget(self.text_caption)
+        self.readout_row.addWidget(self.readout, 1)
         self.text = QLabel("")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.text.setFont(plot_font(4))
+        self.text.setFont(plot_font(1))
         self.text.linkActivated.connect(self._token_clicked)
         self.text_scroll = QScrollArea()
         self.text_scroll.setWidgetResizable(True)
         self.text_scroll.setWidget(self.text)
-        self.text_scroll.setMinimumHeight(70)
-        self.text_scroll.setMaximumHeight(170)
+        self._fit_fonts()
         layout = self.layout()
-        layout.addLayout(self.text_row)
         layout.addWidget(self.text_scroll)
         self.colour_by.currentIndexChanged.connect(lambda _i: self._selection_moved(0))
         self._show_text(False)
@@ -100,6 +105,16 @@ class MemoryPanel(HeatmapPanel):
         self.text_caption.setVisible(on)
         self.colour_by.setVisible(on)
         self.text_scroll.setVisible(on)
+
+    def _fit_fonts(self) -> None:
+        """The fonts for the text size now in use (a text-size change resets the panels)."""
+        for widget in (self.text_caption, self.colour_by):
+            widget.setFont(plot_font())
+        self.text.setFont(plot_font(1))
+        # two lines at least: the heatmaps above take the room first, the text scrolls
+        two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
+        self.text_scroll.setMinimumHeight(two_lines)
+        self.text_scroll.setMaximumHeight(max(170, 3 * two_lines))
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.kind == "scrn":
@@ -130,6 +145,7 @@ class MemoryPanel(HeatmapPanel):
             self.colour_by.addItem(f"colour by {row.key}", row.key)
         self.colour_by.blockSignals(False)
         self._show_text(is_text_task(context.task))
+        self._fit_fonts()
         self.text_html = ""
         self.text.setText("")
         super().reset(context)
@@ -153,9 +169,11 @@ class MemoryPanel(HeatmapPanel):
         kind = self.context.spec.kind
         what = {"lstm": "memory c_t and output h_t", "scrn": "slow context s_t and hidden h_t"}
         what = what.get(kind, "hidden state h_t")
-        self.summary.setText(
-            f"{what}; colour scale centred on 0:&nbsp; " + "&nbsp;&nbsp; ".join(parts)
-        )
+        # the titles say what c and h are: one line less for the heatmaps (issue 16)
+        # the titles say what c and h are, the tooltip the rest: the step tag fits beside it
+        # and the heatmaps get the line (issue 16)
+        self.summary.setText("&nbsp;&nbsp; ".join(parts))
+        self.summary.setToolTip(f"{what}; each heatmap's colour scale is centred on 0 (white)")
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()
@@ -163,7 +181,7 @@ class MemoryPanel(HeatmapPanel):
             f"<span style='color:{row.colour}'>{row.key} = {trace[row.key][t, unit]:.3g}</span>"
             for row in self.rows
         )
-        return f"unit {unit} at {self.time_name(t)}:&nbsp; {values}"
+        return f"unit {unit}, {self.time_name(t)}:&nbsp; {values}"
 
     def selection_changed(self, trace: dict[str, np.ndarray], t: int, unit: int) -> None:
         if self.sample is None or not self.text_scroll.isVisibleTo(self):
@@ -172,29 +190,38 @@ class MemoryPanel(HeatmapPanel):
         values = trace[key][:, unit]
         scale = finite_abs_max(values)
         self.text_caption.setText(
-            f"input coloured by unit {unit}'s {key} (blue -{scale:.2g} … white 0 … "
-            f"red +{scale:.2g}); click a token to select it"
+            f"<span style='color:#6fa8ff'>-{scale:.2g}</span> … 0 … "
+            f"<span style='color:#ff6e6e'>+{scale:.2g}</span>"
+        )
+        self.text_caption.setToolTip(
+            f"The input coloured by unit {unit}'s {key} (the unit of the readout above); "
+            "click a token to select its step."
         )
         self.text_html = self.coloured_text(self.sample.input_tokens, values, scale, t)
         self.text.setText(self.text_html)
 
     def coloured_text(self, tokens: list[str], values: np.ndarray, scale: float, t: int) -> str:
         words = any(len(tok) > 1 for tok in tokens) or self.context.task.name == "slot_filling"
-        spans = []
+        spans, previous = [], ""
         colours = token_colours(self.colour_map, values[: len(tokens)], scale)
         for k, token in enumerate(tokens[: len(values)]):
             if token == "":
                 continue
             back, fore = colours[k]
             shown = html.escape(token).replace(" ", "&nbsp;").replace("\n", "↵")
+            gap = ""  # two letters of one word: no break between them
+            if spans and (words or previous.isspace()):
+                gap = " " if words else BREAK
+            previous = token
             border = "text-decoration: underline; font-weight: bold;" if k == t else ""
             spans.append(
-                f"<a href='t:{k}' style='background-color:{back}; color:{fore}; "
+                f"{gap}<a href='t:{k}' style='background-color:{back}; color:{fore}; "
                 f"text-decoration: none; {border}'>{shown}</a>"
             )
-        # a breakable space between words, a zero-width one between characters: the text
-        # wraps at the panel's width (joined without breaks, it scrolled sideways)
-        return (" " if words else "\u200b").join(spans)
+        # a breakable space between words; between characters a zero-width break only after
+        # a space or newline: the text wraps at the panel's width between words (a break
+        # between any two characters split "ver" / "y"; none at all scrolled sideways)
+        return "".join(spans)
 
     def _token_clicked(self, link: str) -> None:
         if link.startswith("t:"):

@@ -34,6 +34,14 @@ NOT_NTM = (
 )
 
 
+def weight_top(weightings: list[np.ndarray]) -> float:
+    """The top of the weights' colour scale: the largest finite weight shown (at most 1, at
+    least a small floor so that an all-zero map has a scale)."""
+    values = np.concatenate([np.ravel(w) for w in weightings])
+    values = values[np.isfinite(values)]
+    return float(min(max(values.max() if values.size else 1.0, 1e-3), 1.0))
+
+
 class NTMMemoryPanel(Panel):
     """An NTM's weightings over time and memory at t; see the module docstring."""
 
@@ -66,17 +74,18 @@ class NTMMemoryPanel(Panel):
         layout.addWidget(self.view, 4)
         self.params = QLabel("")
         self.params.setTextFormat(Qt.TextFormat.RichText)
-        # one line per head, cut at the panel's edge: a wrapped label would make the panel
-        # taller than its dock (the full text is the tooltip)
-        self.params.setWordWrap(False)
-        self.params.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # wrapped at the panel's width: one line per head was cut at the right ("shift
+        # -1:0.35 +(") at every size (issue 16); the plots above give up the room
+        self.params.setWordWrap(True)
         self.params.setFont(plot_font(-1))
         self.params.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.params)
-        # side by side: the dock is wider than it is tall
-        self.write_plot, self.write_image = self._heatmap(0, 0, "write weighting")
-        self.read_plot, self.read_image = self._heatmap(0, 1, "read weighting")
-        self._bar(self.write_image, 0, 2, (0, 1), "inferno", "")
+        # side by side: the dock is wider than it is tall; short titles ("write weighting"
+        # and "read weighting" as one-line labels pushed M_t and its bar past the view's
+        # right edge, issue 16): the summary line and the module docstring say the rest
+        self.write_plot, self.write_image = self._heatmap(0, 0, "write")
+        self.read_plot, self.read_image = self._heatmap(0, 1, "read")
+        self.weight_bar = self._bar(self.write_image, 0, 2, (0, 1), "inferno", "")
         self.memory_plot, self.memory_image = self._heatmap(0, 3, "memory M_t")
         self.memory_bar = self._bar(self.memory_image, 0, 4, (-1, 1), DIVERGING, "")
         self.read_image.setColorMap(pg.colormap.get("inferno"))  # the bar sets the write's
@@ -119,6 +128,7 @@ class NTMMemoryPanel(Panel):
         )
         bar.setImageItem(image)
         bar.axis.setStyle(tickFont=plot_font(-1))
+        bar.axis.enableAutoSIPrefix(False)  # "(x0.001)" and ticks 0 … 50 read wrong
         bar.axis.label.setFont(plot_font(-1))
         self.view.addItem(bar, row=row, col=col)
         return bar
@@ -133,6 +143,7 @@ class NTMMemoryPanel(Panel):
         self.record = None
         self.summary.setText("")
         self.params.setText("")
+        self.params.setFont(plot_font(-1))  # for the text size now in use
         spec = context.spec
         applies = spec.kind == "ntm"
         self._show_applies(applies)
@@ -195,10 +206,19 @@ class NTMMemoryPanel(Panel):
         head, t = self._head(), self._t(ntm)
         T, N = ntm["read_weights"].shape[0], ntm["read_weights"].shape[-1]
         W = ntm["memory"].shape[-1]
-        for side, image in (("write", self.write_image), ("read", self.read_image)):
-            weights = ntm[f"{side}_weights"]
-            rows = weights[:, min(head, weights.shape[1] - 1)].T  # [N, T]: slot down
-            image.setImage(np.ascontiguousarray(rows, dtype=np.float32), levels=(0.0, 1.0))
+        # the weights' colour scale runs from 0 to the largest weight shown (its bar says so):
+        # on 0 ... 1 the early, spread-out weightings (~0.03 a slot) were all but black
+        shown = [
+            ntm[f"{side}_weights"][:, min(head, ntm[f"{side}_weights"].shape[1] - 1)]
+            for side in ("write", "read")
+        ]
+        top = weight_top(shown)
+        for rows, image in zip(shown, (self.write_image, self.read_image), strict=True):
+            image.setImage(np.ascontiguousarray(rows.T, dtype=np.float32), levels=(0.0, top))
+        self.weight_bar.setLevels(low=0.0, high=top)
+        self.weight_bar.setToolTip(
+            f"Weights coloured from 0 to the largest weight shown ({top:.2g}), not 0 … 1"
+        )
         scale = finite_abs_max(ntm["memory"])
         self.memory_image.setImage(
             np.ascontiguousarray(ntm["memory"][t], dtype=np.float32), levels=(-scale, scale)
@@ -209,13 +229,17 @@ class NTMMemoryPanel(Panel):
             plot.getAxis("bottom").set_labels(times)
             plot.getAxis("left").set_labels(slots)
             plot.setRange(xRange=(0, T), yRange=(0, N), padding=0.0)
+        # "t" under each: two "time step t" side by side ran into one another at text 1.5
         for plot in (self.write_plot, self.read_plot):
-            plot.setLabel("bottom", "time step t", **label_css())
+            plot.setLabel("bottom", "t", **label_css())
         self.write_plot.setLabel("left", "memory slot", **label_css())
         self.memory_plot.setLabel("bottom", "column", **label_css())
         self.memory_plot.getAxis("bottom").set_labels([str(j + 1) for j in range(W)])
         self.memory_plot.setRange(xRange=(0, W), yRange=(0, N), padding=0.0)
-        self.memory_plot.setTitle(f"M_t, t = {t + 1}", size=f"{plot_font().pointSize()}pt")
+        size = f"{plot_font().pointSize()}pt"  # the text size now in use
+        self.memory_plot.setTitle(f"M_t, t = {t + 1}", size=size)
+        self.write_plot.setTitle("write", size=size)
+        self.read_plot.setTitle("read", size=size)
         for line in self.lines:
             line.setPos(t + 0.5)
         self.summary.setText(summary_line(ntm, t, head))

@@ -1,0 +1,109 @@
+"""Issue 16: the memory-cells panel (char_lstm) whole and readable in the real window at
+1280x720 and 1600x1000, text sizes 1.0 and 1.5.
+
+Checked on the window after a few training steps (so the heatmaps, the readout and the
+coloured text are drawn): no essential widget clipped or cut (layout_check.py); each heatmap's
+data area at least two lines of the plot font tall (they were 5 px strips, their rotated
+"unit" / "value" titles on top of each other); every plot and colour bar inside the stack's
+view (a one-line readout title pushed them past the panel's right edge); the readout wrapped
+whole; the coloured text broken only after a space or newline, never inside a word ("ver" /
+"y"). At 1280x720 with text 1.5 the docked layout is wider than the window, so that size is
+checked in presentation mode as test_layout_fits.py does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui import style
+from rnnviz.ui.panels.heatmap_labels import plot_font
+from tests.ui.layout_check import panel_defects, shown_window
+
+TIMEOUT = 60_000
+CASES = (((1280, 720), 1.0), ((1280, 720), 1.5), ((1600, 1000), 1.5), ((1600, 1000), 1.0))
+
+
+def settle(panel) -> None:
+    sizes: list = []
+    while len(sizes) < 5 or (len(set(sizes[-5:])) > 1 and len(sizes) < 100):
+        QApplication.processEvents()
+        sizes.append((panel.width(), panel.height()))
+
+
+@pytest.fixture
+def memory_at(qtbot, tmp_path):
+    windows = []
+
+    def make(size, text_size):
+        presented = size == (1280, 720) and text_size == 1.5
+        window = shown_window(
+            qtbot, tmp_path / "memory.ini", "char_lstm", size, 1.0 if presented else text_size
+        )
+        windows.append(window)
+        window.run_steps(3)
+        qtbot.waitUntil(lambda: not window.running and window.shown_step == 3, timeout=TIMEOUT)
+        if presented:
+            window.presentation.enter("memory")
+        else:
+            window.show_panel("memory")
+        panel = window.panels["memory"]
+        qtbot.waitUntil(lambda: bool(panel.text_html), timeout=TIMEOUT)
+        settle(panel)
+        return window, panel
+
+    yield make
+    for window in windows:
+        window.presentation.leave()
+    style.set_scale(QApplication.instance(), 1.0)
+
+
+def outside_view(stack) -> list[str]:
+    """The stack's plots and colour bars that do not lie whole inside its view."""
+    view = stack.mapToScene(stack.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+    items = [*stack.plots.items(), *stack.bars.items(), ("trace", stack.trace_plot)]
+    return [
+        f"{name} {item.sceneBoundingRect()}"
+        for name, item in items
+        if not view.contains(item.sceneBoundingRect())
+    ]
+
+
+def breaks_inside_words(label) -> list[str]:
+    """The places where the label's rich text breaks a line between two letters."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    bad = []
+    block = doc.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        for i in range(layout.lineCount() - 1):
+            line = layout.lineAt(i)
+            end = line.textStart() + line.textLength()
+            before = text[:end].rstrip("\u200b")[-1:]
+            after = text[end:].lstrip("\u200b")[:1]
+            if before.strip("\u00a0 ↵") and after.strip("\u00a0 ↵"):
+                bad.append(f"{text[max(0, end - 6) : end]!r} / {text[end : end + 6]!r}")
+        block = block.next()
+    return bad
+
+
+@pytest.mark.parametrize("size, text_size", CASES, ids=lambda v: str(v))
+def test_memory_panel_whole_and_readable(qtbot, memory_at, size, text_size):
+    window, panel = memory_at(size, text_size)
+    assert (window.width(), window.height()) == size
+    assert panel_defects("memory", panel, window) == []
+    stack = panel.stack
+    line = QFontMetrics(plot_font()).lineSpacing()
+    heights = {key: plot.vb.height() for key, plot in stack.plots.items()}
+    heights["trace"] = stack.trace_plot.vb.height()
+    assert all(h >= 2 * line for h in heights.values()), (heights, line)
+    assert outside_view(stack) == []
+    readout = panel.readout
+    assert "c = " in readout.text() and "h = " in readout.text()
+    assert readout.height() >= readout.heightForWidth(readout.width()) - 1
+    assert breaks_inside_words(panel.text) == []
