@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from rnnviz.ui.panels.heatmap_labels import plot_font
 from tests.ui.layout_check import panel_defects, shown_window
 
@@ -34,14 +33,12 @@ def settle(panel) -> None:
 
 @pytest.fixture
 def memory_at(qtbot, tmp_path):
-    windows = []
 
     def make(size, text_size):
         presented = size == (1280, 720) and text_size == 1.5
         window = shown_window(
             qtbot, tmp_path / "memory.ini", "char_lstm", size, 1.0 if presented else text_size
         )
-        windows.append(window)
         window.run_steps(3)
         qtbot.waitUntil(lambda: not window.running and window.shown_step == 3, timeout=TIMEOUT)
         if presented:
@@ -53,10 +50,7 @@ def memory_at(qtbot, tmp_path):
         settle(panel)
         return window, panel
 
-    yield make
-    for window in windows:
-        window.presentation.leave()
-    style.set_scale(QApplication.instance(), 1.0)
+    yield make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
 
 
 def outside_view(stack) -> list[str]:

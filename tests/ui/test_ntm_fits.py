@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from tests.ui.layout_check import panel_defects, shown_window
 
 TIMEOUT = 60_000
@@ -38,14 +37,12 @@ def settle(panel) -> None:
 
 @pytest.fixture
 def ntm_at(qtbot, tmp_path):
-    windows = []
 
     def make(size, text_size):
         presented = size == (1280, 720) and text_size == 1.5
         window = shown_window(
             qtbot, tmp_path / "ntm.ini", "ntm_copy", size, 1.0 if presented else text_size
         )
-        windows.append(window)
         window.run_steps(2)
         qtbot.waitUntil(lambda: not window.running and window.shown_step == 2, timeout=TIMEOUT)
         if presented:
@@ -57,10 +54,7 @@ def ntm_at(qtbot, tmp_path):
         settle(panel)
         return window, panel
 
-    yield make
-    for window in windows:
-        window.presentation.leave()
-    style.set_scale(QApplication.instance(), 1.0)
+    yield make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
 
 
 def outside_view(view) -> list[str]:
