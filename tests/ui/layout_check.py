@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QGraphicsView,
     QLabel,
@@ -158,3 +159,30 @@ def shown_window(qtbot, settings_path, preset: str, size: tuple[int, int], text_
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def settle(widget: QWidget) -> None:
+    """Process events until ``widget``'s size holds for five turns (at most 100 turns)."""
+    sizes: list = []
+    while len(sizes) < 5 or (len(set(sizes[-5:])) > 1 and len(sizes) < 100):
+        QApplication.processEvents()
+        sizes.append((widget.width(), widget.height()))
+
+
+def trained_panel_at(qtbot, settings_path, preset, key, size, text_size, steps, ready):
+    """A window on ``preset`` at ``size`` trained ``steps`` steps, with panel ``key`` in
+    front: docked, or presented at 1280x720 with text 1.5 (the layout for that size:
+    opened at 1.0, presentation mode raises it). Returns (window, panel) once ``ready(panel)``
+    and the panel's size has settled."""
+    presented = size == (1280, 720) and text_size == 1.5
+    window = shown_window(qtbot, settings_path, preset, size, 1.0 if presented else text_size)
+    window.run_steps(steps)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == steps, timeout=60_000)
+    if presented:
+        window.presentation.enter(key)
+    else:
+        window.show_panel(key)
+    panel = window.panels[key]
+    qtbot.waitUntil(lambda: ready(panel), timeout=60_000)
+    settle(panel)
+    return window, panel

@@ -15,42 +15,28 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QFontMetrics, QTextDocument
-from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.panels.heatmap_labels import plot_font
-from tests.ui.layout_check import panel_defects, shown_window
+from tests.ui.layout_check import panel_defects, trained_panel_at
 
-TIMEOUT = 60_000
 CASES = (((1280, 720), 1.0), ((1280, 720), 1.5), ((1600, 1000), 1.5), ((1600, 1000), 1.0))
-
-
-def settle(panel) -> None:
-    sizes: list = []
-    while len(sizes) < 5 or (len(set(sizes[-5:])) > 1 and len(sizes) < 100):
-        QApplication.processEvents()
-        sizes.append((panel.width(), panel.height()))
 
 
 @pytest.fixture
 def memory_at(qtbot, tmp_path):
-
     def make(size, text_size):
-        presented = size == (1280, 720) and text_size == 1.5
-        window = shown_window(
-            qtbot, tmp_path / "memory.ini", "char_lstm", size, 1.0 if presented else text_size
+        return trained_panel_at(
+            qtbot,
+            tmp_path / "memory.ini",
+            "char_lstm",
+            "memory",
+            size,
+            text_size,
+            3,
+            lambda panel: bool(panel.text_html),
         )
-        window.run_steps(3)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == 3, timeout=TIMEOUT)
-        if presented:
-            window.presentation.enter("memory")
-        else:
-            window.show_panel("memory")
-        panel = window.panels["memory"]
-        qtbot.waitUntil(lambda: bool(panel.text_html), timeout=TIMEOUT)
-        settle(panel)
-        return window, panel
 
-    yield make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
+    return make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
 
 
 def outside_view(stack) -> list[str]:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication
 
-from tests.ui.layout_check import panel_defects, shown_window
+from tests.ui.layout_check import panel_defects, trained_panel_at
 
-TIMEOUT = 60_000
 CASES = (
     ((1280, 720), 1.0),
     ((1280, 720), 1.5),
@@ -28,33 +26,21 @@ CASES = (
 )
 
 
-def settle(panel) -> None:
-    sizes: list = []
-    while len(sizes) < 5 or (len(set(sizes[-5:])) > 1 and len(sizes) < 100):
-        QApplication.processEvents()
-        sizes.append((panel.width(), panel.height()))
-
-
 @pytest.fixture
 def ntm_at(qtbot, tmp_path):
-
     def make(size, text_size):
-        presented = size == (1280, 720) and text_size == 1.5
-        window = shown_window(
-            qtbot, tmp_path / "ntm.ini", "ntm_copy", size, 1.0 if presented else text_size
+        return trained_panel_at(
+            qtbot,
+            tmp_path / "ntm.ini",
+            "ntm_copy",
+            "ntm_memory",
+            size,
+            text_size,
+            2,
+            lambda panel: bool(panel.params.text()),
         )
-        window.run_steps(2)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == 2, timeout=TIMEOUT)
-        if presented:
-            window.presentation.enter("ntm_memory")
-        else:
-            window.show_panel("ntm_memory")
-        panel = window.panels["ntm_memory"]
-        qtbot.waitUntil(lambda: bool(panel.params.text()), timeout=TIMEOUT)
-        settle(panel)
-        return window, panel
 
-    yield make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
+    return make  # (text size 1.0 comes back after the windows are deleted: conftest.py)
 
 
 def outside_view(view) -> list[str]:
