@@ -70,7 +70,7 @@ def test_scrn_memory_shows_the_context_drifting_while_h_flickers(qtbot, make_win
     s_step = np.abs(np.diff(s, axis=0)).mean()
     h_step = np.abs(np.diff(h_shown, axis=0)).mean()
     assert s_step < 0.3 * h_step, (s_step, h_step)
-    assert "slow context s_t" in panel.summary.text()
+    assert "slow context s_t" in panel.summary.toolTip()  # (the text: the two scales)
 
 
 def test_the_cell_panel_is_named_after_the_cell_it_draws(qtbot, make_window):
