@@ -213,11 +213,12 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.settings.setValue("view/text_scale", scale)
         self.sidebar.fit_width()
         style.refresh_text_sizes(self)
-        for view in self.findChildren(pg.GraphicsView):
+        views = self.findChildren(pg.GraphicsView)
+        for view in views:
             for item in view.scene().items():
                 if isinstance(item, pg.PlotItem):
                     style.style_plot(item)
-        legends_follow_text_size(self.findChildren(pg.GraphicsView), f"{style.PLOT_FONT_PT}pt")
+        legends_follow_text_size(views, f"{style.PLOT_FONT_PT}pt")
         if self.trainer is not None:
             with self.run_control.restarting():  # the same run: the views chosen stay
                 self.display.reset_panels()

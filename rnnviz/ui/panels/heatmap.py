@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
@@ -21,7 +22,6 @@ from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
     is_text_task,
-    plot_font,
     time_labels,
 )
 from rnnviz.ui.panels.heatmap_stack import HeatmapStack, HeatRow
@@ -44,9 +44,9 @@ class HeatmapPanel(Panel):
         layout, self.summary = panel_frame(self)
         header = HeaderRow()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setFont(plot_font())
+        style.follow_text_size(self.summary)
         self.chain_box = ChainSelector(cursor)
-        self.chain_box.setFont(plot_font())
+        style.follow_text_size(self.chain_box)
         self.chain_box.setVisible(False)
         header.addWidget(self.summary, 1)
         header.addWidget(self.chain_box)
@@ -55,7 +55,7 @@ class HeatmapPanel(Panel):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         self.note.setVisible(False)
         layout.addWidget(self.note, 1)
         self.stack = HeatmapStack()
@@ -66,7 +66,7 @@ class HeatmapPanel(Panel):
         self.readout = QLabel("")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setWordWrap(True)
-        self.readout.setFont(plot_font())
+        style.follow_text_size(self.readout)
         # a flow: a panel may add its controls after the readout, on its line when it is wide
         self.readout_row = HeaderRow()
         self.readout_row.addWidget(self.readout, 1)
@@ -112,7 +112,6 @@ class HeatmapPanel(Panel):
         self.stack.setVisible(applies)
         self.readout.setVisible(applies)
         self.readout.setText("")
-        self.readout.setFont(plot_font())  # for the text size now in use
         self.summary.setText("")
         # building the plots (~0.3-0.6 s for an LSTM's gate rows) waits until the panel is
         # on screen: a reset or a preset switch does not pay for tabs no one is looking at

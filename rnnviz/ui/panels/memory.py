@@ -15,9 +15,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea
 
+from rnnviz.ui import style
 from rnnviz.ui.panels.base import RunContext
 from rnnviz.ui.panels.heatmap import HeatmapPanel
-from rnnviz.ui.panels.heatmap_labels import finite_abs_max, is_text_task, plot_font
+from rnnviz.ui.panels.heatmap_labels import finite_abs_max, is_text_task
 from rnnviz.ui.panels.heatmap_stack import HeatRow
 
 BREAK = "\u200b"  # a zero-width space: a line may break there
@@ -72,10 +73,10 @@ class MemoryPanel(HeatmapPanel):
         self.colour_map = pg.colormap.get(DIVERGING)
         self.stack.min_view_lines = MIN_VIEW_LINES
         self.text_caption = QLabel("")
-        self.text_caption.setFont(plot_font())
+        style.follow_text_size(self.text_caption)
         self.text_caption.setWordWrap(True)  # one line was wider than the dock at 1280x720
         self.colour_by = QComboBox()
-        self.colour_by.setFont(plot_font())
+        style.follow_text_size(self.colour_by)
         self.colour_by.setToolTip("Which of the selected unit's values colours the text.")
         # on the readout's line where the panel is wide (at text 1.5 the panel had no room
         # for a line of their own, issue 16); the box first, the caption beside it, then the
@@ -88,12 +89,12 @@ class MemoryPanel(HeatmapPanel):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.text.setFont(plot_font(1))
+        style.follow_text_size(self.text, 1)
         self.text.linkActivated.connect(self._token_clicked)
         self.text_scroll = QScrollArea()
         self.text_scroll.setWidgetResizable(True)
         self.text_scroll.setWidget(self.text)
-        self._fit_fonts()
+        self._fit_text_box()
         layout = self.layout()
         layout.addWidget(self.text_scroll)
         self.colour_by.currentIndexChanged.connect(lambda _i: self._selection_moved(0))
@@ -106,11 +107,9 @@ class MemoryPanel(HeatmapPanel):
         self.colour_by.setVisible(on)
         self.text_scroll.setVisible(on)
 
-    def _fit_fonts(self) -> None:
-        """The fonts for the text size now in use (a text-size change resets the panels)."""
-        for widget in (self.text_caption, self.colour_by):
-            widget.setFont(plot_font())
-        self.text.setFont(plot_font(1))
+    def _fit_text_box(self) -> None:
+        """The text box's height for the text size now in use (a text-size change resets
+        the panels, after style.refresh_text_sizes resized the fonts)."""
         # two lines at least: the heatmaps above take the room first, the text scrolls
         two_lines = 2 * self.text.fontMetrics().lineSpacing() + 8
         self.text_scroll.setMinimumHeight(two_lines)
@@ -145,7 +144,7 @@ class MemoryPanel(HeatmapPanel):
             self.colour_by.addItem(f"colour by {row.key}", row.key)
         self.colour_by.blockSignals(False)
         self._show_text(is_text_task(context.task))
-        self._fit_fonts()
+        self._fit_text_box()
         self.text_html = ""
         self.text.setText("")
         super().reset(context)

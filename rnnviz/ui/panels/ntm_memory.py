@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
+from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.header_row import HeaderRow
@@ -53,10 +54,10 @@ class NTMMemoryPanel(Panel):
     def __init__(self, cursor, parent=None) -> None:
         super().__init__(cursor, parent)
         layout, self.summary = panel_frame(self)
-        self.summary.setFont(plot_font())
+        style.follow_text_size(self.summary)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.head_box = QComboBox()
-        self.head_box.setFont(plot_font())
+        style.follow_text_size(self.head_box)
         self.head_box.setToolTip("Which read / write head the weightings and parameters show")
         self.head_box.currentIndexChanged.connect(lambda _index: self._redraw())
         header = HeaderRow()  # the summary wraps at the dock's width (one line was cut)
@@ -67,7 +68,7 @@ class NTMMemoryPanel(Panel):
         self.note = QLabel(NOT_NTM)
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setFont(plot_font(2))
+        style.follow_text_size(self.note, 2)
         layout.addWidget(self.note, 1)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setMinimumHeight(150)
@@ -77,7 +78,7 @@ class NTMMemoryPanel(Panel):
         # wrapped at the panel's width: one line per head was cut at the right ("shift
         # -1:0.35 +(") at every size (issue 16); the plots above give up the room
         self.params.setWordWrap(True)
-        self.params.setFont(plot_font(-1))
+        style.follow_text_size(self.params, -1)
         self.params.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.params)
         # side by side: the dock is wider than it is tall; short titles ("write weighting"
@@ -143,7 +144,6 @@ class NTMMemoryPanel(Panel):
         self.record = None
         self.summary.setText("")
         self.params.setText("")
-        self.params.setFont(plot_font(-1))  # for the text size now in use
         spec = context.spec
         applies = spec.kind == "ntm"
         self._show_applies(applies)
