@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-from rnnviz.ui.legend_place import MARGIN_PX, legend_names
+from rnnviz.ui.legend_place import MARGIN_PX, band_top, legend_names
 
 
 def make_room_for_legend(plot: pg.PlotItem, box: pg.PlotDataItem, y0: float, y1: float) -> None:
@@ -35,10 +35,9 @@ def make_room_for_legend(plot: pg.PlotItem, box: pg.PlotDataItem, y0: float, y1:
 def headroom_top(y0: float, y1: float, band: float, view_height: float) -> float:
     """The top of a y-range from ``y0`` in which data up to ``y1`` stays out of the top
     ``band`` pixels of a view ``view_height`` pixels tall (``y1`` when there is no room:
-    the view is under twice the band)."""
-    if view_height < 2 * band or y1 <= y0:
-        return y1
-    return y1 + (y1 - y0) * band / (view_height - band)
+    the view is under twice the band): legend_place.band_top, kept at ``y1``."""
+    top = band_top(y0, y1, band, view_height)
+    return y1 if top is None else top
 
 
 def names_on_axis(plot: pg.PlotItem) -> bool:
@@ -58,7 +57,7 @@ def _raise_top(plot: pg.PlotItem, box: pg.PlotDataItem) -> None:
     legend, vb = plot.legend, plot.getViewBox()
     top, room = y1, True
     if legend is not None and legend.parentItem() is vb and legend.items:
-        band = legend.boundingRect().height() + 2 * MARGIN_PX
+        band = legend.boundingRect().height() + 2 * MARGIN_PX  # (hidden too: names on axis)
         room = vb.height() >= 2 * band
         if room:
             top = headroom_top(y0, y1, band, vb.height())
