@@ -20,6 +20,23 @@ def share_gl_contexts() -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+_gui_thread_collector = None  # pyqtgraph's GarbageCollector, once one is started
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Turn off Python's automatic garbage collection and collect on a 1 s timer of the GUI
+    thread instead (pyqtgraph's ``GarbageCollector``: the same generation thresholds).
+    An automatic collection runs on whichever thread allocates when a threshold is crossed:
+    on a helper thread (a step-0 preview, a loss surface, the spectra) it deleted Qt objects
+    a reset had let go of off the GUI thread, and the process crashed (a segfault, seen in
+    the test suite). Call with a QApplication; once per process is enough."""
+    global _gui_thread_collector
+    if _gui_thread_collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _gui_thread_collector = GarbageCollector(interval=1.0)
+
+
 def quiet_garbage_collector() -> None:
     """Collect once, then exempt everything alive now (modules, classes, the window, torch)
     from later collections: a full collection scanned all of it on the GUI thread, 100-190 ms
@@ -57,6 +74,7 @@ def get_app() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("rnnviz")
         app.setOrganizationName("rnnviz")
+    collect_garbage_on_gui_thread()
     return app
 
 

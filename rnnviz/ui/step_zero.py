@@ -4,16 +4,14 @@ follow (``Trainer.preview``), so that the panels are not blank before training.
 It is computed by the training worker off the GUI thread (``worker.request``): 0.3-1 s for
 an LSTM on a loaded machine, which froze every reset and preset switch while it ran on the
 GUI thread. ``StepZero.get`` answers None until it arrives; then ``arrived()`` is called
-(GUI thread) for the window to draw it.
+(GUI thread) for the window to draw it. Garbage made on the helper thread is collected on
+the GUI thread (``app.collect_garbage_on_gui_thread``).
 """
 
 from __future__ import annotations
 
-import gc
-import threading
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from rnnviz.engine.record import StepRecord
 
@@ -53,7 +51,7 @@ class StepZero:
             def arrived(result, trainer=trainer) -> None:
                 self._keep(generation, trainer, result)
 
-            worker.request(lambda _mirror: _preview_off_gui(trainer), arrived)
+            worker.request(lambda _mirror: trainer.preview(), arrived)
         return None
 
     def _keep(self, generation: int, trainer, result) -> None:
@@ -75,34 +73,3 @@ def _preview(trainer) -> StepRecord | None:
     except Exception:
         traceback.print_exc()
         return None
-
-
-_gc_lock = threading.Lock()
-_gc_holds = 0  # previews computing now
-_gc_was_enabled = True  # automatic collection was on when the first of them began
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """No automatic garbage collection while a helper thread computes a preview: it allocates
-    much (a whole record; torch's lazy imports on the first one), and a collection it set
-    off would run on its thread and delete there, off the GUI thread, the Qt objects a reset
-    has just let go of (a crash). The GUI thread's next collection takes them."""
-    global _gc_holds, _gc_was_enabled
-    with _gc_lock:
-        if _gc_holds == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_holds += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holds -= 1
-            if _gc_holds == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-def _preview_off_gui(trainer) -> StepRecord:
-    with _no_collection():
-        return trainer.preview()

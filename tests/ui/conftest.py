@@ -25,6 +25,16 @@ def private_settings(tmp_path_factory):
     yield path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def garbage_collected_on_gui_thread(qapp):
+    """As in the app (``get_app``): no collection on a helper thread deletes a Qt object."""
+    from rnnviz.ui import app
+
+    app.collect_garbage_on_gui_thread()
+    yield
+    app._gui_thread_collector.timer.stop()
+
+
 @pytest.fixture(autouse=True)
 def no_thread_left(request):
     """Fail the test if it leaves a (Python) thread or a training worker running."""
