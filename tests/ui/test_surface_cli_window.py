@@ -28,6 +28,7 @@ def test_the_window_draws_the_cli_surface_without_computing(
 
     window = make_window("adding_gru")
     panel = window.panels["loss_surface"]
+    panel.resolution.setValue(GRID)  # its own first surface: small (a 101² one took 60 s loaded)
     window.show_panel("loss_surface")
     qtbot.waitUntil(lambda: not panel._busy, timeout=TIMEOUT)
     jobs = panel.worker.job

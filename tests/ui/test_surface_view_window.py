@@ -126,6 +126,7 @@ def test_the_progress_bar_is_drawn_with_the_next_paint_not_inside_the_update(qtb
 
     counter = Count(bar)
     bar.installEventFilter(counter)
+    panel.controls.show_state("%p%", 0, busy=True)  # (the bar shows while computing)
     panel.controls.set_percent(37, 100)
     assert paints == [] and bar.value() == 37  # stored, not drawn yet
     qtbot.waitUntil(lambda: 37 in paints, timeout=TIMEOUT)

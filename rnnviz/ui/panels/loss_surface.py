@@ -34,6 +34,7 @@ from rnnviz.engine.surface import SurfaceGrid, SurfaceSource, scalar_labels
 from rnnviz.engine.surface_view import resolve_params
 from rnnviz.ui.elided_label import ElidedLabel
 from rnnviz.ui.panels.base import Panel, RunContext
+from rnnviz.ui.panels.side_or_top import SideOrTop
 from rnnviz.ui.panels.surface_colourbar import ColourBar
 from rnnviz.ui.panels.surface_controls import SurfaceControls
 from rnnviz.ui.panels.surface_drawing import SurfaceDrawingMixin
@@ -83,23 +84,32 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         # the controls tests and the export drive, under their old names
         self.plane_box, self.resolution = controls.plane_box, controls.resolution
         self.cancel_button, self.log_scale = controls.cancel_button, controls.log_scale
-        layout.addLayout(controls)
+        info = QWidget()  # above the views, or beside them in a wide, short dock
+        info_layout = QVBoxLayout(info)
+        info_layout.setContentsMargins(0, 0, 0, 0)
+        info_layout.addLayout(controls)
         self.summary = ElidedLabel("")  # one item per line, cut with "…" and a tooltip
-        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing() + 4)
+        # two lines kept (the staleness and a warning about the path) so that the surface
+        # does not jump as they come and go; a third pushes it down
+        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 4)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.summary)
+        self.legend.setWordWrap(True)  # (in a narrow column beside the views)
+        info_layout.addWidget(self.summary)
         legend_row = QHBoxLayout()  # the legend, and the step the path is drawn up to
         legend_row.addWidget(self.legend, 1)
         legend_row.addWidget(self.step_tag)
-        layout.addLayout(legend_row)
+        info_layout.addLayout(legend_row)
+        info_layout.addStretch(1)  # (beside the views: what is left below)
         notice = "" if use_gl else "3D view unavailable here (no OpenGL); showing the 2D map."
         self.tabs = SurfaceViews(use_gl, notice, self._on_screen, self._gl_made)
         self.colour_bar = ColourBar(self.tabs.colormap)  # one bar for the 3D view and the map
         views = QHBoxLayout()
         views.addWidget(self.tabs, 1)
         views.addWidget(self.colour_bar)
-        layout.addLayout(views, 1)
+        self.arrangement = SideOrTop(info, views)
+        layout.addWidget(self.arrangement, 1)
         self.notice, self.map_paths = self.tabs.notice, self.tabs.map_paths
         controls.recompute_button.clicked.connect(self.recompute)
         controls.cancel_button.clicked.connect(self.cancel)
@@ -290,6 +300,8 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
             self._keep_surface()
         elif status == "cancelled":
             self.controls.show_state("cancelled")
+            if self.grid is None:  # (a drawn level says "cancelled" in its summary)
+                self.summary.setText("cancelled before a first level: press Recompute")
         elif status.startswith("error"):
             self._show_error(status.removeprefix("error: "))
         self._update_summary()

@@ -119,6 +119,7 @@ class SurfaceControls(HeaderRow):
         self.addWidget(self.cancel_button)
         self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("m" * 12))
         self.addWidget(self.progress)
+        self.show_state("")
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -224,6 +225,10 @@ class SurfaceControls(HeaderRow):
         if percent is not None:
             self._set_value(percent)
         self.cancel_button.setEnabled(busy)
+        # shown only while a surface is computed: a row less for the surface the rest of the
+        # time (the summary says how the last computation ended)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
 
 
 def _labelled(text: str, *widgets: QWidget) -> QWidget:

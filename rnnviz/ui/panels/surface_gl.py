@@ -12,14 +12,35 @@ from importlib.util import find_spec
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QVector3D
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
+from rnnviz.ui.panels.surface_camera import box_corners, fitted_distance
 
 #: the colour of each run's path: this run's, and the compared run's
 PATH_COLOURS = {"main": "#ff3d00", "compare": "#ffffff"}
 #: the 3D box the surface is drawn in: a and b over +-HALF, heights 0..HEIGHT
 HALF, HEIGHT = 5.0, 4.0
+#: where the labels of the two plane axes and of the height are drawn
+LABEL_ANCHORS = ((0.0, -HALF - 1.2, 0.0), (HALF + 0.6, 0.0, 0.0), (-HALF, HALF, HEIGHT + 0.4))
+#: what the camera keeps in view: the box, a little over the height's label, the labels
+FITTED_POINTS = np.vstack([box_corners(HALF, HEIGHT + 0.6), LABEL_ANCHORS])
+
+
+class _OnResize(QObject):
+    """Calls ``slot`` after each resize of ``widget``."""
+
+    def __init__(self, widget, slot) -> None:
+        super().__init__(widget)
+        self._slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Resize:
+            self._slot()
+        return False
 
 
 def gl_available() -> bool:
@@ -47,7 +68,11 @@ class SurfaceGLView:
 
         self.widget = gl.GLViewWidget()
         self.widget.setBackgroundColor(style.BACKGROUND)
-        self.widget.setCameraPosition(distance=18, elevation=30, azimuth=-55)
+        self.widget.setCameraPosition(
+            pos=QVector3D(0.0, 0.0, HEIGHT / 2), distance=18, elevation=30, azimuth=-55
+        )
+        self._fitted = 18.0  # the distance last fitted to the view's shape
+        self._resized = _OnResize(self.widget, self.fit_camera)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
         self.widget.addItem(self.surface)
         grid = gl.GLGridItem()
@@ -69,6 +94,23 @@ class SurfaceGLView:
         for label in self.labels:
             self.widget.addItem(label)
 
+    def fit_camera(self) -> None:
+        """Stand as far off as the whole box needs at the view's aspect (surface_camera.py),
+        unless the user has zoomed (the distance is then theirs)."""
+        opts, width, height = self.widget.opts, self.widget.width(), self.widget.height()
+        if opts["distance"] != self._fitted or width < 2 or height < 2:
+            return
+        centre = opts["center"]
+        self._fitted = fitted_distance(
+            FITTED_POINTS,
+            (centre.x(), centre.y(), centre.z()),
+            opts["elevation"],
+            opts["azimuth"],
+            opts["fov"],
+            width / height,
+        )
+        self.widget.setCameraPosition(distance=self._fitted)
+
     def set_surface(
         self, z01: np.ndarray, colours: np.ndarray, labels: tuple[str, str, str]
     ) -> None:
@@ -78,9 +120,8 @@ class SurfaceGLView:
         x, y = np.linspace(-HALF, HALF, n), np.linspace(-HALF, HALF, m)
         self.surface.setData(x=x, y=y, z=z01 * HEIGHT)  # vertexes first (the size may change)
         self.surface.setData(colors=colours.reshape(n * m, 4))
-        self.labels[0].setData(pos=(0.0, -HALF - 1.2, 0.0), text=labels[0])
-        self.labels[1].setData(pos=(HALF + 0.6, 0.0, 0.0), text=labels[1])
-        self.labels[2].setData(pos=(-HALF, HALF, HEIGHT + 0.4), text=labels[2])
+        for label, anchor, text in zip(self.labels, LABEL_ANCHORS, labels, strict=True):
+            label.setData(pos=anchor, text=text)
 
     def set_path(self, key: str, segments: np.ndarray, current: np.ndarray | None) -> None:
         """A path as line ``segments`` [2k, 3] (pairs of box points) and its current point."""
