@@ -65,9 +65,11 @@ def _pixels(curve) -> np.ndarray:
     )
 
 
-@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
-def test_ntm_copy_rate_is_readable_and_names_distinct(qtbot, tmp_path, size):
-    window = shown_window(qtbot, tmp_path / "scales.ini", "ntm_copy", size, 1.0)
+@pytest.mark.parametrize(
+    ("size", "scale"), [((1600, 1000), 1.0), ((1280, 720), 1.0), ((1600, 1000), 1.5)]
+)
+def test_ntm_copy_rate_is_readable_and_names_distinct(qtbot, tmp_path, size, scale):
+    window = shown_window(qtbot, tmp_path / "scales.ini", "ntm_copy", size, scale)
     window.show_panel("loss")
     window.run_steps(STEPS)
     qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
@@ -94,7 +96,11 @@ def test_ntm_copy_rate_is_readable_and_names_distinct(qtbot, tmp_path, size):
     assert plot.getAxis("left").linkedView() is vb
     assert plot.getAxis("right").isVisible()
     assert plot.getAxis("right").linkedView() is errors.getViewBox() is not vb
-    assert "bit_errors" in plot.getAxis("right").labelText
+    right = plot.getAxis("right")
+    assert "bit_errors" in right.labelText
+    if right.label.isVisible():  # named where there is room, beside the plot, not below it
+        label = right.label.sceneBoundingRect()
+        assert area.top() - 1 <= label.top() and label.bottom() <= area.bottom() + 1, label
     for name, curve in panel._compare_metric_curves.items():
         assert curve.getViewBox() is panel._metric_curves[name].getViewBox()
     # a step is at the same x in both plots (pyqtgraph links them by pixel), and the last
