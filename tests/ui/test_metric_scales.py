@@ -13,6 +13,7 @@ are distinct."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
@@ -103,6 +104,9 @@ def test_ntm_copy_rate_is_readable_and_names_distinct(qtbot, tmp_path, size, sca
         assert area.top() - 1 <= label.top() and label.bottom() <= area.bottom() + 1, label
     for name, curve in panel._compare_metric_curves.items():
         assert curve.getViewBox() is panel._metric_curves[name].getViewBox()
+    # the pointer meets the plot's own view (its tooltip, its mouse), not the right one's
+    views = [i for i in plot.scene().items(area.center()) if isinstance(i, pg.ViewBox)]
+    assert views[0] is plot.vb, views
     # a step is at the same x in both plots (pyqtgraph links them by pixel), and the last
     # one is inside the metric plot (its right axis once hid the last ~30 of 300 steps)
     for step in (1.0, float(STEPS)):
