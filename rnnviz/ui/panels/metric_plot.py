@@ -72,6 +72,7 @@ class MetricPlot:
         self._colours: dict[str, str] = {}
         self._on_right: list[str] = []
         self._legend_key: tuple | None = None
+        self._axes_key: tuple | None = None
         transparent = pg.mkPen(0, 0, 0, 0)  # auto-range fits these boxes (see loss.set_box)
         self.box = plot.plot(pen=transparent)
         self.right_box = pg.PlotDataItem(pen=transparent)
@@ -145,23 +146,34 @@ class MetricPlot:
             for curve in (self.curves.get(name), self.compare_curves.get(name)):
                 if curve is not None:
                     self._put(curve, self.right if name in self._on_right else self.plot)
-        split = bool(self._on_right)
-        self.plot.showAxis("right", split)
-        if self.partner is not None:
-            self.partner.showAxis("right", split)
-            self._mirror_width()
-        self.right.setVisible(split)
-        self.plot.setLabel("left", FRACTION_LABEL if split else LEFT_LABEL)
-        if split:
-            colour = self._colours[self._on_right[0]] if len(self._on_right) == 1 else RUN_COLOUR
-            axis = self.plot.getAxis("right")
-            axis.setLabel(", ".join(self._on_right), color=colour)
-            axis.setTextPen(colour)
+        self._show_axes()
         left = [n for n in names if n not in self._on_right]
         self._legend()  # first: its height is the band left above the data
         self._fit(self.box, left, runs)
         self._fit(self.right_box, self._on_right, runs)
         self._follow_view()
+
+    def _show_axes(self) -> None:
+        """The right axis shown where metrics are read on it, named and in their colour (one
+        metric: its colour); set only when that changes (an axis' label or pen set anew
+        repaints it, at every frame)."""
+        split = bool(self._on_right)
+        colour = self._colours[self._on_right[0]] if len(self._on_right) == 1 else RUN_COLOUR
+        key = (tuple(self._on_right), colour if split else "")
+        if key == self._axes_key:
+            return
+        self._axes_key = key
+        self.plot.showAxis("right", split)
+        if self.partner is not None:
+            self.partner.showAxis("right", split)
+        self.right.setVisible(split)
+        self.plot.setLabel("left", FRACTION_LABEL if split else LEFT_LABEL)
+        if split:
+            axis = self.plot.getAxis("right")
+            axis.setLabel(", ".join(self._on_right), color=colour)
+            axis.setTextPen(colour)
+        if self.partner is not None:
+            self._mirror_width()
 
     def _put(self, curve: pg.PlotDataItem, target) -> None:
         view = self._view_of(curve)
