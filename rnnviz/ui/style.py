@@ -181,14 +181,19 @@ def plot_font() -> QFont:
 
 
 def style_plot(plot: pg.PlotItem) -> None:
-    """Large tick and label fonts on a PlotItem; plain numbers (no SI prefixes)."""
+    """Large tick and label fonts on a PlotItem; plain numbers (no SI prefixes). The right
+    axis (shown by the metric plot for a second scale) keeps the colour its plot gives it."""
     font = plot_font()
-    for name in ("left", "bottom"):
+    for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
         axis.setTickFont(font)
         axis.label.setFont(font)
-        axis.setTextPen("#d0d0d4")
+        if name != "right":
+            axis.setTextPen("#d0d0d4")
         axis.enableAutoSIPrefix(False)
+        # which still sets a scale for the range of the moment (x1000 for a range under 1,
+        # a new plot's) and keeps it: the metric plot's steps read "100000" for 100
+        axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
         # replaying an axis' picture (ticks, grid lines, re-shaped label text) costs ~1 ms a
         # paint, and every change of a curve repaints the axes under it: keep a pixmap,
         # redrawn only when the axis itself changes (its range, its size)

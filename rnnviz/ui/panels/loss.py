@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
 from rnnviz.ui import style
+from rnnviz.ui.axes import ReadableAxis
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.legend_place import keep_legend_off_data
-from rnnviz.ui.legend_room import make_room_for_legend
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
+from rnnviz.ui.panels.loss_box import set_box
+from rnnviz.ui.panels.metric_plot import MetricPlot
 
-METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
 CLICK_HELP = (
     "Click the loss curve to view that training step: every panel shows the kept record "
     "at or before it (the red line marks it). Live (or End) follows the newest step again."
@@ -64,21 +65,6 @@ def smoothed(values: np.ndarray) -> np.ndarray:
     counts = ccount[hi] - ccount[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, (csum[hi] - csum[lo]) / counts, np.nan)
-
-
-def set_box(box: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = False) -> None:
-    """Put the invisible ``box`` item's two points at the rounded-out corners of (x, y);
-    ``log``: y is shown on a log axis (rounded to half decades)."""
-    y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
-    if x.size == 0 or y.size == 0:
-        box.setData([], [])
-        return
-    x0, x1 = style.rounded_out(float(x.min()), float(x.max()))
-    if log:
-        y0, y1 = (10.0**v for v in style.half_decades(np.log10(y.min()), np.log10(y.max())))
-    else:
-        y0, y1 = style.rounded_out(float(y.min()), float(y.max()))
-    box.setData([x0, x1], [y0, y1])
 
 
 class LossPanel(Panel):
@@ -133,7 +119,9 @@ class LossPanel(Panel):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self.metric_plot = self.plots.addPlot(
-            row=1, col=0, axisItems=style.axis_items(integer=("bottom",))
+            row=1,
+            col=0,
+            axisItems={**style.axis_items(integer=("bottom",)), "right": ReadableAxis("right")},
         )
         self.metric_plot.setLabel("left", "metric")
         self.metric_plot.setLabel("bottom", "training step")
@@ -144,6 +132,7 @@ class LossPanel(Panel):
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         for plot in (self.loss_plot, self.metric_plot):
             style.style_plot(plot)
+        self.metrics = MetricPlot(self.metric_plot, partner=self.loss_plot)
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=2))
         self.cursor_line.setVisible(False)
         self.loss_plot.addItem(self.cursor_line, ignoreBounds=True)
@@ -156,8 +145,6 @@ class LossPanel(Panel):
             curve.opts["autoDownsampleFactor"] = 1.0
         self._compare_label: str | None = None
         self._compare_len = -1
-        self._metric_curves: dict[str, pg.PlotDataItem] = {}
-        self._compare_metric_curves: dict[str, pg.PlotDataItem] = {}  # dashed, compare mode
         self._summary = ""  # the shown step's numbers (compare mode adds the second run's)
         self._shown_loss: float | None = None
         self._event_lines: list[pg.InfiniteLine] = []
@@ -172,7 +159,6 @@ class LossPanel(Panel):
         # instead of being laid out and painted anew at every step
         # (a transparent pen: auto-range ignores items without one)
         self._loss_box = self.loss_plot.plot(pen=pg.mkPen(0, 0, 0, 0))
-        self._metric_box = self.metric_plot.plot(pen=pg.mkPen(0, 0, 0, 0))
 
         self.log_scale.toggled.connect(self._log_toggled)
         self.live_button.clicked.connect(lambda: self.cursor.set_step(None))
@@ -184,13 +170,10 @@ class LossPanel(Panel):
         super().reset(context)
         self._history = None
         self._drawn_columns = {}
-        for item in (self.raw_curve, self.smooth_curve, self._loss_box, self._metric_box):
+        for item in (self.raw_curve, self.smooth_curve, self._loss_box):
             item.setData([], [])
         self.show_compare("", None, None)
-        for curve in self._metric_curves.values():
-            self.metric_plot.removeItem(curve)
-        self._metric_curves.clear()
-        self.metric_plot.legend.clear()
+        self.metrics.reset()
         for line in self._event_lines:
             self.loss_plot.removeItem(line)
         self._event_lines.clear()
@@ -216,7 +199,7 @@ class LossPanel(Panel):
         """Overlay the second run's loss (moving average) with a legend entry."""
         legend = self.loss_plot.legend
         if record is None or history is None:
-            self._drop_compare_metrics()
+            self.metrics.drop_compare()
             self.compare_curve.setData([], [])
             if self._compare_label is not None:
                 legend.removeItem(self.compare_curve)
@@ -233,7 +216,7 @@ class LossPanel(Panel):
             if self._compare_label is not None:
                 legend.removeItem(self.compare_curve)
             legend.addItem(self.compare_curve, f"{label} (moving average)")
-            self._drop_compare_metrics()
+            self.metrics.drop_compare()
             self._compare_label = label
         first = run_label(self.context.spec if self.context is not None else None)
         if self._shown_loss is not None:  # one line; both runs' metrics in the tooltip
@@ -255,21 +238,18 @@ class LossPanel(Panel):
             f"{label}: loss": loss[:n],
             f"{label}: loss (moving average)": average,
         }
-        for i, name in enumerate(history.metric_names()):
-            values = history.series(f"metric:{name}").copy()[:n]
-            curve = self._compare_metric_curves.get(name)
-            if curve is None:  # the first run's colour, dashed
-                colour = METRIC_COLOURS[i % len(METRIC_COLOURS)]
-                pen = pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine)
-                curve = self.metric_plot.plot(pen=pen, name=f"{name} ({label})")
-                self._compare_metric_curves[name] = curve
-            curve.setData(steps[: values.size], values, connect="finite")
+        metrics = {m: history.series(f"metric:{m}").copy()[:n] for m in history.metric_names()}
+        self.metrics.show(1, steps[:n], metrics, label)  # the first run's colours, dashed
+        for name, values in metrics.items():
             self._compare_columns[f"{label}: {name}"] = values
 
-    def _drop_compare_metrics(self) -> None:
-        for curve in self._compare_metric_curves.values():
-            self.metric_plot.removeItem(curve)
-        self._compare_metric_curves.clear()
+    @property
+    def _metric_curves(self) -> dict[str, pg.PlotDataItem]:
+        return self.metrics.curves
+
+    @property
+    def _compare_metric_curves(self) -> dict[str, pg.PlotDataItem]:
+        return self.metrics.compare_curves
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_series(self, history: History) -> None:
@@ -287,21 +267,10 @@ class LossPanel(Panel):
         self.smooth_curve.setData(steps, average, connect="finite")
         self._drawn_columns = {"step": steps, "loss": loss, "loss (moving average)": average}
         set_box(self._loss_box, steps, shown, log=self.log_scale.isChecked())
-        for i, (name, values) in enumerate(metrics.items()):
-            curve = self._metric_curves.get(name)
-            if curve is None:
-                colour = METRIC_COLOURS[i % len(METRIC_COLOURS)]
-                curve = self.metric_plot.plot(pen=pg.mkPen(colour, width=2), name=name)
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
-                self._metric_curves[name] = curve
-            curve.setData(steps, values[:n], connect="finite")
-            self._drawn_columns[name] = values[:n]
-        if metrics:
-            set_box(self._metric_box, steps, np.concatenate([v[:n] for v in metrics.values()]))
-            _x, box_y = self._metric_box.getData()
-            if box_y is not None and len(box_y) == 2:  # the legend above the data
-                make_room_for_legend(self.metric_plot, self._metric_box, *box_y)
+        metrics = {name: values[:n] for name, values in metrics.items()}
+        self._drawn_columns.update(metrics)
+        first = run_label(self.context.spec if self.context is not None else None)
+        self.metrics.show(0, steps, metrics, first)
         self.metric_plot.setVisible(bool(metrics))
         self._drawn_len = n
 
