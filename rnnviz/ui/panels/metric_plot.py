@@ -2,15 +2,13 @@
 metrics of another scale than the fractions, and a legend whose names differ.
 
 Why a second axis (issue 16): ntm_copy's ``bit_errors`` (~18 wrong bits per sequence at
-first) and
-``bit_error_rate`` (~0.5) shared one axis from 0 to 20, and the rate was a flat line on
-the floor; char_lstm's ``accuracy`` (0 to 0.35 in 100 steps) under
-``bits_per_char`` (5.3 to 3.4) the same. Which
-axis a metric is read on is decided from its values, not its name or its preset: a metric
-whose every value (in either run) lies in [0, 1] is a *fraction* (accuracies, error
-rates) and is read on the left axis; the others (counts, bits per character, a normalised
-error above 1) on the right one, in their own range. Where all metrics are of one kind
-there is one axis, as before.
+first) and ``bit_error_rate`` (~0.5) shared one axis from 0 to 20, and the rate was a flat
+line on the floor; char_lstm's ``accuracy`` (0 to 0.35 in 100 steps) under
+``bits_per_char`` (5.3 to 3.4) the same. Which axis a metric is read on is decided from its
+values, not its name or its preset: a metric whose every value (in either run) lies in
+[0, 1] is a *fraction* (accuracies, error rates) and is read on the left axis; the others
+(counts, bits per character, a normalised error above 1) on the right one, in their own
+range. Where all metrics are of one kind there is one axis, as before.
 
 Why a run legend: with a compared run each metric had two entries, "bit_errors" and
 "bit_errors (LSTM)"; cut to the plot's width, four names became "bit_e…" (issue 16). The
