@@ -172,9 +172,9 @@ class MainWindow(RunPassThroughs, QMainWindow):
         return panel
 
     def _dock_raised(self, key: str) -> None:
-        """A dock came on screen: build its panel if it is a stand-in (not while the first
-        show lays the docks out, which raises tabs in passing: its end builds those in
-        front), and draw the panels on screen."""
+        """A dock came on screen: build its panel if it is a stand-in, and draw the panels on
+        screen. Not while the docks are moved in passing: the first show lays them out
+        (raising tabs on the way; it then builds those in front), closing puts them back."""
         if self.isVisible() and not self._laying_out:
             build_in_place(self, key)
         self.display.draw_all()
@@ -352,6 +352,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if not self.may_discard("closing"):
             event.ignore()
             return
+        self._laying_out = True  # the docks moved back as they were: no panel to build
         self.display.timer.stop()
         self.run_control.shutdown()
         self.presentation.leave()  # the saved layout is the working one, not the projector's
