@@ -90,7 +90,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         # the run first (announced once the window is bound to it, below): the training
         # child (a process that imports torch, 1.5-3 s) then starts while the panels are built
         self._starting = True
-        self._laying_out = False  # the first show lays the docks out (showEvent)
+        self._laying_out = False  # docks moved in passing (showing, closing): build none
         self.run_control.load_preset(preset)
 
         self.sidebar = Sidebar()
