@@ -112,7 +112,7 @@ def measure(root: str, preset: str, seconds: float) -> dict:
     while window.trainer.step_count == 0 and time.monotonic() < deadline:
         spin(app, 0.1)
     spin(app, 2.0)  # warm up
-    visible = [k for k in display.panels if display._on_screen(k)]
+    visible = [k for k in display.panels if display.on_screen(k)]
     draws.clear()
     turns.clear()
     probe = LatenessProbe()

@@ -165,7 +165,7 @@ class Display(QObject):
             self.spectra.want(self._compare_record(), compare.history)
         if self.spectra.poll():
             for key, panel in self.panels.items():
-                if self._on_screen(key):
+                if self.on_screen(key):
                     panel.spectra_arrived()
 
     def _full_record_shown(self) -> StepRecord | None:
@@ -223,7 +223,7 @@ class Display(QObject):
             return
         state = self._frame_state()
         states = {k: self._panel_state(k, state) for k in self.panels}
-        stale = [k for k in self.panels if self._drawn_state(k) != states[k] and self._on_screen(k)]
+        stale = [k for k in self.panels if self._drawn_state(k) != states[k] and self.on_screen(k)]
         stale.sort(key=lambda k: self._drawn.get(k, (None, 0.0))[1])
         for key in stale[:limit]:
             self._draw_panel(key, self._record_for(key), states[key])
@@ -248,7 +248,7 @@ class Display(QObject):
             return
         state = self._frame_state()
         for key, panel in self.panels.items():
-            if self._on_screen(key):
+            if self.on_screen(key):
                 shown = record if panel.needs_full else newest
                 self._draw_panel(key, shown, self._panel_state(key, state))
 
@@ -301,7 +301,7 @@ class Display(QObject):
             traceback.print_exc()
             self.panel_failed.emit(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")
 
-    def _on_screen(self, key: str) -> bool:
+    def on_screen(self, key: str) -> bool:
         """Shown and not behind another tab (a tab's dock still reports isVisible())."""
         dock = self.docks[key]
         return dock.isVisible() and not dock.visibleRegion().isEmpty()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 # the axes live in axes.py; their names stay reachable as style.axis_items() and the like
 from rnnviz.ui.axes import ReadableAxis, axis_items, half_decades, rounded_out  # noqa: F401
+from rnnviz.ui.legend_place import legends_follow_text_size
 
 APP_FONT_PT = 12
 PLOT_FONT_PT = 12
@@ -151,11 +152,21 @@ def apply_app_style(app) -> None:
 _FONT_DELTA = "plotFontDelta"
 
 
+#: object names whose font size the style sheet sets: it wins over a font set on the widget
+#: whenever the widget is polished (first shown, a new style sheet), so such a widget
+#: follows the text size through the style sheet alone
+STYLE_SHEET_FONTS = ("panelSummary",)
+
+
 def follow_text_size(widget: QWidget, delta: int = 0) -> None:
     """Give ``widget`` the plot font's size + ``delta`` points (its family kept), now and at
     every text-size change (``refresh_text_sizes``): a font set on a widget does not follow
     the application's, and buttons, equations and Predictions' monospace text stayed at the
-    size they were built with (issue 16)."""
+    size they were built with (issue 16). Not a widget whose size the style sheet sets
+    (``STYLE_SHEET_FONTS``): it showed the style sheet's size until the text size changed,
+    then this one, so a panel built after a change differed from one built before."""
+    if widget.objectName() in STYLE_SHEET_FONTS:
+        return
     widget.setProperty(_FONT_DELTA, delta)
     _resize_font(widget, delta)
 
@@ -198,3 +209,16 @@ def style_plot(plot: pg.PlotItem) -> None:
         # paint, and every change of a curve repaints the axes under it: keep a pixmap,
         # redrawn only when the axis itself changes (its range, its size)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def restyle_plots(root: QWidget) -> None:
+    """Every plot under ``root`` at the current text size: its axes' fonts (``style_plot``)
+    and its legends' (each placed again off the data). A new text size does this to the
+    window, and a panel built after one to itself (deferred_panel.py), as it would have been
+    restyled had it been built before."""
+    views = root.findChildren(pg.GraphicsView)
+    for view in views:
+        for item in view.scene().items():
+            if isinstance(item, pg.PlotItem):
+                style_plot(item)
+    legends_follow_text_size(views, f"{PLOT_FONT_PT}pt")

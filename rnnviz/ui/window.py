@@ -9,10 +9,8 @@ drive the app from (the CLI, tests, benchmarks).
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
@@ -21,7 +19,7 @@ from rnnviz.session.cursor import Cursor
 from rnnviz.ui import style
 from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
-from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place
+from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place, build_on_screen
 from rnnviz.ui.display import Display
 from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import (
@@ -38,7 +36,6 @@ from rnnviz.ui.export_menu import install_export_menu
 from rnnviz.ui.export_render import grab_with_gl
 from rnnviz.ui.file_actions import ask_yes, build_file_menu, dropped_session
 from rnnviz.ui.keys import install_keymap, reset_confirmed
-from rnnviz.ui.legend_place import legends_follow_text_size
 from rnnviz.ui.lesson import install_lesson_strip
 from rnnviz.ui.menus import add_timeline, build_menus
 from rnnviz.ui.panels import Panel, default_panel_classes
@@ -93,6 +90,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         # the run first (announced once the window is bound to it, below): the training
         # child (a process that imports torch, 1.5-3 s) then starts while the panels are built
         self._starting = True
+        self._laying_out = False  # docks moved in passing (showing, closing): build none
         self.run_control.load_preset(preset)
 
         self.sidebar = Sidebar()
@@ -150,21 +148,19 @@ class MainWindow(RunPassThroughs, QMainWindow):
     # -- panels ----------------------------------------------------------------------------
     def add_panel(self, panel_class: type[Panel], arrange: bool = True) -> Panel:
         """Build a panel and its dock (also usable after start-up, e.g. by a plugin: it joins
-        the tabs of its ``area``). At start, a panel that does not apply to the first run
-        gets a stand-in (its dock is set aside), built when needed (deferred_panel.py)."""
-        if self._starting and self.trainer is not None:
-            deferred = not panel_class.applies(self.run_control.context())
-        else:
-            deferred = False
+        the tabs of its ``area``). At start every panel gets a stand-in, built once its dock
+        is on screen (deferred_panel.py): most are set aside or behind another tab."""
+        deferred = self._starting and self.trainer is not None
         if deferred:
-            panel = DeferredPanel(panel_class, self.cursor, partial(build_in_place, self))
+            panel = DeferredPanel(panel_class, self.cursor)
         else:
             panel = panel_class(self.cursor)
         dock = panel_dock(self, panel)
         if not deferred:
             install_export_menu(panel, self.report_export)
-        # a panel only draws while visible: bring it up to date when its tab is raised
-        dock.visibilityChanged.connect(lambda visible: visible and self.display.draw_all())
+        # a panel only draws while visible: bring it up to date (built first, if it was not)
+        # when its tab is raised
+        dock.visibilityChanged.connect(lambda visible: visible and self._dock_raised(panel.key))
         if arrange:
             join_area(self, dock, panel.area, self.display.panels, self.docks)
         self.display.panels[panel.key] = panel
@@ -174,6 +170,14 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if self.trainer is not None and not self._starting:  # (at start: on announcing)
             panel.reset(self.run_control.context())
         return panel
+
+    def _dock_raised(self, key: str) -> None:
+        """A dock came on screen: build its panel if it is a stand-in, and draw the panels on
+        screen. Not while the docks are moved in passing: the first show lays them out
+        (raising tabs on the way; it then builds those in front), closing puts them back."""
+        if self.isVisible() and not self._laying_out:
+            build_in_place(self, key)
+        self.display.draw_all()
 
     def report_export(self, text: str) -> None:
         """Where the export menus report a file written."""
@@ -199,6 +203,8 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.display.keep_shown(key)
         self.docks[key].show()
         self.docks[key].raise_()
+        if self.isVisible() and not self._laying_out and build_on_screen(self):
+            self.display.draw_all()  # (raising a tab already in front emits nothing)
 
     def step_text_size(self, direction: int) -> None:
         """One step larger (+1) or smaller (-1) on the global text-size scale."""
@@ -213,12 +219,10 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.settings.setValue("view/text_scale", scale)
         self.sidebar.fit_width()
         style.refresh_text_sizes(self)
-        views = self.findChildren(pg.GraphicsView)
-        for view in views:
-            for item in view.scene().items():
-                if isinstance(item, pg.PlotItem):
-                    style.style_plot(item)
-        legends_follow_text_size(views, f"{style.PLOT_FONT_PT}pt")
+        style.restyle_plots(self)
+        for panel in self.display.panels.values():
+            if isinstance(panel, DeferredPanel):
+                panel.restyled()  # (its panel, once built, is restyled in turn)
         if self.trainer is not None:
             with self.run_control.restarting():  # the same run: the views chosen stay
                 self.display.reset_panels()
@@ -314,6 +318,19 @@ class MainWindow(RunPassThroughs, QMainWindow):
     def save_layout(self) -> None:
         self.layout_store.save()
 
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
+        """Showing lays the docks out, raising tabs in passing (the default layout, then the
+        compact one in ``showEvent``): the panels in front once it is done are built then,
+        before the first paint (the others when their tab is raised)."""
+        showing = visible and not self.isVisible()
+        self._laying_out = showing
+        try:
+            super().setVisible(visible)
+        finally:
+            self._laying_out = False
+        if showing and build_on_screen(self):
+            self.display.draw_all()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if not self._sized:  # dock sizes only apply to a shown window
@@ -335,6 +352,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if not self.may_discard("closing"):
             event.ignore()
             return
+        self._laying_out = True  # the docks moved back as they were: no panel to build
         self.display.timer.stop()
         self.run_control.shutdown()
         self.presentation.leave()  # the saved layout is the working one, not the projector's

@@ -1,6 +1,7 @@
-"""Panels that do not apply to the window's first run are built later (deferred_panel.py):
-they must work exactly as before once a run they apply to starts, their dock is shown, or
-anyone reads ``window.panels``."""
+"""Panels out of sight at start (not applying to the window's first run, or behind another
+tab) are built later (deferred_panel.py): they must work exactly as before once their dock
+comes on screen, or anyone reads ``window.panels`` (test_back_tab_panels.py compares what
+they draw with panels built at start)."""
 
 from __future__ import annotations
 
@@ -20,22 +21,28 @@ def in_dock(window, key):
     return window.docks[key].widget().widget().panel
 
 
-def test_panels_of_other_runs_wait_and_are_built_for_a_run_they_apply_to(qtbot, make_window):
+def test_panels_out_of_sight_wait_and_are_built_for_a_run_they_apply_to(qtbot, make_window):
     window = make_window("lecture_lstm")
     deferred = stand_ins(window)
-    # exactly the panels that do not apply to this run, and their docks are set aside
+    # built: exactly the panels on screen; the others wait, those that do not apply to
+    # this run with their docks set aside, those behind another tab in their tab group
+    on_screen = {k for k in window.docks if window.display.on_screen(k)}
+    assert "loss" in on_screen and deferred == set(window.docks) - on_screen
     context = window.run_control.context()
-    applying = {k for k, p in window.display.panels.items() if p.applies(context)}
-    assert "ctc_lattice" in deferred and not (deferred & applying) and "loss" not in deferred
-    assert all(window.docks[k].isHidden() for k in deferred)
-    assert set(window.display.applicable_keys()).isdisjoint(deferred)
-    # a CTC run: the lattice is built in its dock, started for that run, and drawn
+    not_applying = {k for k, p in window.display.panels.items() if not p.applies(context)}
+    assert "ctc_lattice" in not_applying and not_applying < deferred
+    assert all(window.docks[k].isHidden() for k in not_applying)
+    assert set(window.display.applicable_keys()).isdisjoint(not_applying)
+    assert deferred - not_applying  # some that apply, behind a tab
+    # a CTC run: the lattice's dock is shown; once in front it is built, started for that
+    # run, and drawn
     window.load_preset("ctc_repeats")
+    assert not window.docks["ctc_lattice"].isHidden()
+    window.show_panel("ctc_lattice")
     panel = window.display.panels["ctc_lattice"]
     assert isinstance(panel, CTCLatticePanel) and in_dock(window, "ctc_lattice") is panel
     assert panel.context is not None and panel.context.task is window.trainer.task
     assert "ctc_lattice" not in stand_ins(window) and "ntm_memory" in stand_ins(window)
-    window.show_panel("ctc_lattice")
     qtbot.waitUntil(lambda: panel.view is not None, timeout=TIMEOUT)
 
 

@@ -26,7 +26,7 @@ def test_panels_of_full_records_skip_scalar_steps_and_end_on_the_newest(qtbot, m
     panels = [window.panels["unrolled"], window.panels["memory"]]
     assert all(panel.scalar_steps_change_nothing for panel in panels)
     assert not window.panels["loss"].scalar_steps_change_nothing
-    visible = [p for p in panels if window.display._on_screen(p.key)]
+    visible = [p for p in panels if window.display.on_screen(p.key)]
     assert visible, "neither panel on screen"
     calls = {p.key: _calls(p) for p in visible}
     loss_calls = _calls(window.panels["loss"])

@@ -17,7 +17,7 @@ def _trained(qtbot, make_window):
 
 
 def _visible_panels(window) -> list[str]:
-    return [key for key in window.panels if window.display._on_screen(key)]
+    return [key for key in window.panels if window.display.on_screen(key)]
 
 
 def _header_names(panel, step: int) -> bool:

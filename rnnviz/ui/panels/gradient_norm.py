@@ -125,6 +125,7 @@ class GradientNormPanel(Panel):
         self.group_list.itemChanged.connect(self._group_toggled)
         self.norm_plot.scene().sigMouseClicked.connect(self._clicked)
         self.cursor.step_changed.connect(self._step_changed)
+        self._step_changed(self.cursor.step)  # built after the cursor moved (a tab raised)
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:

@@ -164,6 +164,7 @@ class LossPanel(Panel):
         self.live_button.clicked.connect(lambda: self.cursor.set_step(None))
         self.loss_plot.scene().sigMouseClicked.connect(self._clicked)
         self.cursor.step_changed.connect(self._step_changed)
+        self._step_changed(self.cursor.step)  # built after the cursor moved (a tab raised)
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:

@@ -108,6 +108,7 @@ class PredictionsPanel(ComparedPredictions, Panel):
         self._generating = False
         self.table.currentCellChanged.connect(lambda _r, col, *_: self.cursor.set_t(col))
         self.cursor.t_changed.connect(self._t_changed)
+        self._t_changed(self.cursor.t)  # built later than the cursor moved (a tab raised)
         self._clear()
 
     def _fit_table_height(self) -> None:

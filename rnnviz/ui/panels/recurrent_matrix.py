@@ -136,6 +136,7 @@ class RecurrentMatrixPanel(Panel):
 
         self.matrix_choice.currentIndexChanged.connect(self._matrix_changed)
         self.cursor.step_changed.connect(self._step_changed)
+        self._step_changed(self.cursor.step)  # built after the cursor moved (a tab raised)
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
