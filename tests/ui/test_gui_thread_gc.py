@@ -33,9 +33,12 @@ def test_a_helper_threads_allocations_never_collect_and_the_gui_thread_does(qtbo
     del cycle
     gc.callbacks.append(note_thread)
     try:
-        # far more container allocations than generation 0's threshold (700)
+        # far more container allocations than generation 0's threshold (700), kept (freed,
+        # they would take the count back under it: then no one collects)
+        kept: list = []
         helper = threading.Thread(
-            target=lambda: [[i] for i in range(50 * gc.get_threshold()[0])], name="helper"
+            target=lambda: kept.extend([i] for i in range(50 * gc.get_threshold()[0])),
+            name="helper",
         )
         helper.start()
         helper.join()
