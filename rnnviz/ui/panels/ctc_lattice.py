@@ -49,16 +49,46 @@ HOW_TO_READ = (
 
 class _Plots(pg.GraphicsLayoutWidget):
     """The two heatmaps; they ask for no more than their minimum height, so the dock's scroll
-    area scrolls only when the panel is smaller than that, and they grow with the dock."""
+    area scrolls only when the panel is smaller than that, and they grow with the dock. The
+    minimum is the height at which every row has a label (``need_rows``), at least 200 px
+    and at most 480 (a sequence of a hundred labels thins its labels instead)."""
 
-    MIN_HEIGHT = 200
+    MIN_HEIGHT, MAX_MIN_HEIGHT = 200, 480
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumHeight(self.MIN_HEIGHT)
+        self.least = self.MIN_HEIGHT
+        self.setMinimumHeight(self.least)
+
+    def need_rows(self, states: int, classes: int, row_line: int, line: int) -> None:
+        """Room in each plot for its rows at half a label line each (labels on both sides)
+        and for the axes under it (the outputs': the frames' ticks and their title): the two
+        rows of the layout get those minimums, the view their sum. It only grows within a
+        run (``forget_rows`` starts again): a sample of fewer labels would otherwise make the
+        layout jump at every step."""
+        layout = self.ci.layout
+        first = math.ceil(states * row_line / 2) + 12
+        second = math.ceil(classes * row_line / 2) + 2 * line + 16
+        need = first + second + layout.rowSpacing(0) + 12
+        least = min(max(self.least, need), self.MAX_MIN_HEIGHT)
+        share = min(1.0, least / need)  # < 1 where capped: the labels thin there
+        layout.setRowMinimumHeight(0, first * share)
+        layout.setRowMinimumHeight(1, second * share)
+        if least == self.least:
+            return
+        self.least = least
+        self.setMinimumHeight(least)
+        self.updateGeometry()
+
+    def forget_rows(self) -> None:
+        self.ci.layout.setRowMinimumHeight(0, 0)
+        self.ci.layout.setRowMinimumHeight(1, 0)
+        self.least = self.MIN_HEIGHT
+        self.setMinimumHeight(self.least)
+        self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(super().sizeHint().width(), self.MIN_HEIGHT)
+        return QSize(super().sizeHint().width(), self.least)
 
 
 class CTCLatticePanel(Panel):
@@ -189,6 +219,13 @@ class CTCLatticePanel(Panel):
             bar.axis.setWidth(QFontMetrics(bar_font).horizontalAdvance("0.0") + plot_font_pt())
         spacing = QFontMetrics(bar_font).height()
         self.graphics.ci.layout.setRowSpacing(0, spacing)
+        if self.view is not None:  # the same height for a row in both plots
+            states, classes = len(self.view.state_names), len(self.view.class_names)
+            self.graphics.ci.layout.setRowStretchFactor(0, states)
+            self.graphics.ci.layout.setRowStretchFactor(1, classes)
+            row_line = QFontMetrics(row_font).height() + 2  # IndexAxis' room for a label
+            line = QFontMetrics(plot_font()).height()
+            self.graphics.need_rows(states, classes, row_line, line)
 
     # -- Panel hooks ---------------------------------------------------------------------------
     @classmethod
@@ -198,6 +235,7 @@ class CTCLatticePanel(Panel):
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.view = None
+        self.graphics.forget_rows()  # a new run, its own labels (a text-size change too)
         self._style_axes()
         self.summary.setText("")
         self.collapse.setText("")
