@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel
 
 from rnnviz.engine.history import History
@@ -33,6 +33,7 @@ from rnnviz.ui.panels.heatmap_labels import (
     style_plot,
 )
 from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.row_axis import RowAxis
 
 HOW_TO_READ = (
     "How to read it: each row of the lattice is a state of the extended label sequence "
@@ -46,31 +47,48 @@ HOW_TO_READ = (
 )
 
 
-class StateAxis(IndexAxis):
-    """The lattice's state axis: when there is no room for every row, the label rows (odd
-    states) keep their ticks rather than the blanks between them."""
-
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
-        levels = super().tickValues(minVal, maxVal, size)
-        if not levels or levels[0][0] % 2:
-            return levels
-        stride, values = levels[0]
-        shifted = [v + 1 for v in values if v + 1 < len(self.labels)]
-        return [(stride, shifted)]
-
-
 class _Plots(pg.GraphicsLayoutWidget):
     """The two heatmaps; they ask for no more than their minimum height, so the dock's scroll
-    area scrolls only when the panel is smaller than that, and they grow with the dock."""
+    area scrolls only when the panel is smaller than that, and they grow with the dock. The
+    minimum is the height at which every row has a label (``need_rows``), at least 200 px
+    and at most 480 (a sequence of a hundred labels thins its labels instead)."""
 
-    MIN_HEIGHT = 200
+    MIN_HEIGHT, MAX_MIN_HEIGHT = 200, 480
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumHeight(self.MIN_HEIGHT)
+        self.least = self.MIN_HEIGHT
+        self.setMinimumHeight(self.least)
+
+    def need_rows(self, states: int, classes: int, row_line: int, line: int) -> None:
+        """Room in each plot for its rows at half a label line each (labels on both sides)
+        and for the axes under it (the outputs': the frames' ticks and their title): the two
+        rows of the layout get those minimums, the view their sum. It only grows within a
+        run (``forget_rows`` starts again): a sample of fewer labels would otherwise make the
+        layout jump at every step."""
+        layout = self.ci.layout
+        first = math.ceil(states * row_line / 2) + 12
+        second = math.ceil(classes * row_line / 2) + 2 * line + 16
+        need = first + second + layout.rowSpacing(0) + 12
+        least = min(max(self.least, need), self.MAX_MIN_HEIGHT)
+        share = min(1.0, least / need)  # < 1 where capped: the labels thin there
+        layout.setRowMinimumHeight(0, first * share)
+        layout.setRowMinimumHeight(1, second * share)
+        if least == self.least:
+            return
+        self.least = least
+        self.setMinimumHeight(least)
+        self.updateGeometry()
+
+    def forget_rows(self) -> None:
+        self.ci.layout.setRowMinimumHeight(0, 0)
+        self.ci.layout.setRowMinimumHeight(1, 0)
+        self.least = self.MIN_HEIGHT
+        self.setMinimumHeight(self.least)
+        self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(super().sizeHint().width(), self.MIN_HEIGHT)
+        return QSize(super().sizeHint().width(), self.least)
 
 
 class CTCLatticePanel(Panel):
@@ -115,17 +133,17 @@ class CTCLatticePanel(Panel):
 
     # -- building ------------------------------------------------------------------------------
     def _build_plots(self) -> None:
-        self.lattice_plot = self._heat_plot(0, StateAxis("left"))
+        self.lattice_plot = self._heat_plot(0, keep_odd=True)
         self.lattice_image, self.lattice_bar = self._image(
-            self.lattice_plot, 0, "viridis", "γ_t(s)"
+            self.lattice_plot, 0, "viridis", "γ<sub>t</sub>(s)"
         )
         self.path = pg.PlotDataItem(
             pen=pg.mkPen("#ffffff", width=2), symbol="o", symbolSize=6, symbolBrush="#ffffff"
         )
         self.lattice_plot.addItem(self.path)
-        self.outputs_plot = self._heat_plot(1, IndexAxis("left"))
+        self.outputs_plot = self._heat_plot(1, keep_odd=False)
         self.outputs_image, self.outputs_bar = self._image(
-            self.outputs_plot, 1, "inferno", "y_t(k)"
+            self.outputs_plot, 1, "inferno", "y<sub>t</sub>(k)"
         )
         self.blank_box = QGraphicsRectItem(QRectF(0, 0, 1, 1))
         pen = QPen(QColor(BLANK_COLOUR), 2)
@@ -142,19 +160,23 @@ class CTCLatticePanel(Panel):
         self.outputs_plot.setXLink(self.lattice_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self._style_axes()
 
-    def _heat_plot(self, row: int, left_axis: IndexAxis) -> pg.PlotItem:
+    def _heat_plot(self, row: int, keep_odd: bool) -> pg.PlotItem:
         """A heatmap with frames on x and a row per state or class, named by its ticks (an
-        axis title would not fit beside eleven rows in a small dock)."""
+        axis title would not fit beside eleven rows in a small dock): on the left, or the
+        even rows left and the odd rows right when a label is taller than a row."""
         plot = self.graphics.addPlot(
             row=row,
             col=0,
-            axisItems={"bottom": IndexAxis("bottom"), "left": left_axis},
+            axisItems={
+                "bottom": IndexAxis("bottom"),
+                "left": RowAxis("left", keep_odd),
+                "right": RowAxis("right", keep_odd),
+            },
             enableMenu=False,  # no view menu: never shown here, slow to make
         )
-        style_plot(plot)
-        plot.getAxis("left").setWidth(int(plot_font_pt() * 4.5))
-        plot.getAxis("left").setStyle(tickFont=plot_font(-2))  # a row per state: many rows
+        plot.showAxis("right")
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.vb.invertY(True)  # the first state / class on top
@@ -171,10 +193,39 @@ class CTCLatticePanel(Panel):
             label=label,
         )
         bar.setImageItem(image)
-        bar.axis.setStyle(tickFont=plot_font(-1))
-        bar.axis.label.setFont(plot_font(-1))
         self.graphics.addItem(bar, row=row, col=1)
         return image, bar
+
+    def _style_axes(self) -> None:
+        """Fonts and room for the current text size (a change of it restyles every plot with
+        the full plot font): the rows' labels a size smaller, as wide as the widest label;
+        the colour bars' ticks a size smaller, and a line of space between the two bars, whose
+        end labels ("0" of the lattice's, "1.0" of the outputs') ran into each other."""
+        row_font = plot_font(-2)
+        for plot, labels in (
+            (self.lattice_plot, self.view.state_names if self.view else ["φ"]),
+            (self.outputs_plot, self.view.class_names if self.view else ["φ"]),
+        ):
+            style_plot(plot)
+            widest = max(QFontMetrics(row_font).horizontalAdvance(name) for name in labels)
+            for side in ("left", "right"):
+                axis = plot.getAxis(side)
+                axis.setStyle(tickFont=row_font)
+                axis.setWidth(widest + axis.style["tickLength"] + plot_font_pt())
+        bar_font = plot_font(-1)
+        for bar in (self.lattice_bar, self.outputs_bar):
+            bar.axis.setStyle(tickFont=bar_font)
+            bar.getAxis("left").label.setFont(bar_font)
+            bar.axis.setWidth(QFontMetrics(bar_font).horizontalAdvance("0.0") + plot_font_pt())
+        spacing = QFontMetrics(bar_font).height()
+        self.graphics.ci.layout.setRowSpacing(0, spacing)
+        if self.view is not None:  # the same height for a row in both plots
+            states, classes = len(self.view.state_names), len(self.view.class_names)
+            self.graphics.ci.layout.setRowStretchFactor(0, states)
+            self.graphics.ci.layout.setRowStretchFactor(1, classes)
+            row_line = QFontMetrics(row_font).height() + 2  # IndexAxis' room for a label
+            line = QFontMetrics(plot_font()).height()
+            self.graphics.need_rows(states, classes, row_line, line)
 
     # -- Panel hooks ---------------------------------------------------------------------------
     @classmethod
@@ -184,6 +235,8 @@ class CTCLatticePanel(Panel):
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self.view = None
+        self.graphics.forget_rows()  # a new run, its own labels (a text-size change too)
+        self._style_axes()
         self.summary.setText("")
         self.collapse.setText("")
         self._show_applies(getattr(context.task, "loss_kind", "") == "ctc")
@@ -235,9 +288,11 @@ class CTCLatticePanel(Panel):
         ):
             plot.getAxis("bottom").set_labels(frame_labels)
             plot.getAxis("left").set_labels(labels)
+            plot.getAxis("right").set_labels(labels)
             plot.vb.setLimits(xMin=0, xMax=T, yMin=0, yMax=rows)
             plot.vb.setRange(xRange=(0, T), yRange=(0, rows), padding=0)
         self.lattice_plot.getAxis("bottom").setStyle(showValues=False)
+        self._style_axes()
         self.lattice_image.setImage(np.ascontiguousarray(view.lattice.posterior), autoLevels=False)
         self.outputs_image.setImage(np.ascontiguousarray(view.probs), autoLevels=False)
         self.lattice_bar.setLevels(low=0.0, high=1.0)

@@ -75,8 +75,10 @@ def collapse_html(view: CTCView, t: int) -> str:
     """'frames → merge repeats → drop blanks' as rich text, frame ``t`` marked, and the
     decodings against the target."""
     names = view.class_names
-    frames = "".join(_chip(names[int(k)], k == 0, i == t) for i, k in enumerate(view.frames))
-    merged = "".join(_chip(names[k], k == 0) for k in view.merged)
+    # a zero-width space between frames: the line may wrap there (one unbreakable word of
+    # 32 frames was wider than a narrow dock, which scrolled sideways)
+    frames = "\u200b".join(_chip(names[int(k)], k == 0, i == t) for i, k in enumerate(view.frames))
+    merged = "\u200b".join(_chip(names[k], k == 0) for k in view.merged)
     target = view.spell(view.labels)
 
     def verdict(labels: list[int]) -> str:
