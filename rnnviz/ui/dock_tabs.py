@@ -12,8 +12,13 @@ groups needed ~950 px at 1280x720 where ~905 are left beside the sidebar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QTabBar
+
+T = TypeVar("T")
 
 #: pixels a group is given beyond its tabs (the bar's frame, rounding in the dock layout)
 SLACK = 8
@@ -71,11 +76,59 @@ def group_widths(needs: list[int], total: int) -> list[int]:
     return widths
 
 
-def split_row(
-    window: QMainWindow, sidebar: QDockWidget, sidebar_width: int, row: list[list[QDockWidget]]
-) -> None:
-    """Size the sidebar to ``sidebar_width`` and the tab groups of ``row`` (side by side,
-    first dock of each first) by their tabs' needs in the width that is left."""
+#: at most this many tab groups stacked in a column: a third left each ~150 px at 1280x720
+MAX_STACK = 2
+
+
+def stack_columns(
+    row: list[list[T]],
+    room: int,
+    need: Callable[[list[T]], int],
+    area: Callable[[T], str],
+) -> list[list[list[T]]]:
+    """The tab groups of ``row`` (side by side) as columns of groups stacked one above the
+    other, such that the columns' tabs fit ``room`` pixels side by side (``need(group)``:
+    the width a group's tabs need).
+
+    Splitting a group into two side by side does not help: together their tabs need as
+    much as before. So where the tabs do not fit, the group that needs the most is split in
+    two stacked one above the other (issue 16: twelve tabs needed ~1030 px at 1280x720 where
+    ~910 are left beside the sidebar, ~1230 of ~1150 at 1600x1000, text 1.5): at the
+    boundary of two areas (the training panels above the gradients ones), else where the
+    wider half is as narrow as can be. At most ``MAX_STACK`` groups a column; a row that
+    cannot be made to fit so is as far as it goes (its tabs scroll)."""
+    columns = [[group] for group in row]
+    while sum(max(need(group) for group in column) for column in columns) > room:
+        splittable = [
+            (need(group), c, g)
+            for c, column in enumerate(columns)
+            for g, group in enumerate(column)
+            if len(group) > 1 and len(column) < MAX_STACK
+        ]
+        if not splittable:
+            break
+        _, c, g = max(splittable)
+        group = columns[c][g]
+        at = area_break(group, area) or balanced_break(group, need)
+        columns[c][g : g + 1] = [group[:at], group[at:]]
+    return columns
+
+
+def area_break(group: list[T], area: Callable[[T], str]) -> int | None:
+    """Where the first area of ``group`` ends (None: one area)."""
+    return next((i for i in range(1, len(group)) if area(group[i]) != area(group[0])), None)
+
+
+def balanced_break(group: list[T], need: Callable[[list[T]], int]) -> int:
+    """The index splitting ``group`` (two tabs or more) into two whose wider is narrowest."""
+    return min(range(1, len(group)), key=lambda i: max(need(group[:i]), need(group[i:])))
+
+
+def row_room(
+    window: QMainWindow, sidebar: QDockWidget, sidebar_width: int, columns: int
+) -> tuple[int, int]:
+    """The sidebar's width (0 when hidden or floating) and the pixels left beside it for
+    ``columns`` columns of tab groups."""
     separator = window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
     # the sidebar's minimum as it will be: after a new text size the nested layouts pass
     # their new minimum up one level per layout request (the sidebar grew from 399 to 433
@@ -84,9 +137,26 @@ def split_row(
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     shown = sidebar.isVisible() and not sidebar.isFloating()
     side = max(sidebar_width, sidebar.minimumSizeHint().width()) if shown else 0
-    total = window.width() - side - separator * len(row)
-    widths = group_widths([tabs_width(window, group) + SLACK for group in row], max(1, total))
-    docks = [group[0] for group in row]
-    if shown:
+    return side, max(1, window.width() - side - separator * columns)
+
+
+def group_need(window: QMainWindow, group: list[QDockWidget]) -> int:
+    """The width a tab group is given for its tabs to fit."""
+    return tabs_width(window, group) + SLACK
+
+
+def split_row(
+    window: QMainWindow,
+    sidebar: QDockWidget,
+    side: int,
+    room: int,
+    columns: list[list[list[QDockWidget]]],
+) -> None:
+    """Size the sidebar to ``side`` and the ``columns`` of tab groups (side by side, first
+    dock of each group first) by their tabs' needs in the ``room`` left."""
+    needs = [max(group_need(window, group) for group in column) for column in columns]
+    widths = group_widths(needs, room)
+    docks = [column[0][0] for column in columns]
+    if side:
         docks, widths = [sidebar, *docks], [side, *widths]
     window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
