@@ -8,6 +8,13 @@ the rest above text size 1 (``style.dock_tab_pt``) and the row is split by what 
 tabs need (``group_widths``): the widest group gets its tabs' width, the others share the
 rest. The tabs' padding is the style sheet's (``style.DOCK_TABS``): with Fusion's, the two
 groups needed ~950 px at 1280x720 where ~905 are left beside the sidebar.
+
+With eleven panels or more (date_attention, parse_seq2seq, ctc_speech, ntm_copy) or a long
+cell title ("Clockwork RNN cell"), the tabs need more than the row has at 1280x720 and at
+1600x1000 x 1.5, however it is split: groups side by side need their tabs' sum. There the
+tabs get terse titles (``dock_title.terse_tabs``: "Preds", "Cell"; each panel keeps its
+full height and its title bar the full title), and where even those do not fit (1280x720 x
+1.5) the widest group is split in two stacked ones (``stack_columns``).
 """
 
 from __future__ import annotations
