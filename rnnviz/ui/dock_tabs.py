@@ -22,8 +22,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QTabBar
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QStyle,
+    QTabBar,
+    QToolTip,
+)
 
 T = TypeVar("T")
 
@@ -33,11 +40,36 @@ SLACK = 8
 
 def unelided_tabs(window: QMainWindow) -> None:
     """Dock tabs with their whole titles, scrolling with arrows when they do not fit: elided,
-    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16)."""
+    six tabs in a 420-pixel group read "L…", "P…", "Gradi…" (issue 16). Their tooltips
+    name the panel in full (``FullTitleTips``)."""
+    tips = window.findChild(FullTitleTips) or FullTitleTips(window)
     for bar in window.findChildren(QTabBar):
         if bar.parent() is window:  # the dock areas' tab bars (not a panel's own tabs)
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
+            bar.removeEventFilter(tips)
+            bar.installEventFilter(tips)
+
+
+class FullTitleTips(QObject):
+    """A dock tab's tooltip: the panel's full title ("Preds" is "Predictions"), which Qt's
+    own tooltip (the tab's text) does not give. The dock is the one whose title the tab
+    shows (the docks' tab titles differ)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, bar, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.ToolTip or not isinstance(bar, QTabBar):
+            return False
+        index = bar.tabAt(event.pos())
+        for dock in self.window.findChildren(QDockWidget):
+            if index >= 0 and dock.windowTitle() == bar.tabText(index):
+                full = dock.toggleViewAction().text().replace("&&", "&")
+                QToolTip.showText(event.globalPos(), full, bar, bar.tabRect(index))
+                return True
+        return False
 
 
 def tabs_width(window: QMainWindow, docks: list[QDockWidget]) -> int:

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QTabBar
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QTabBar, QToolTip
 
 from rnnviz.ui.dock_title import TAB_TITLES, tab_title
 from tests.ui.layout_check import shown_window
@@ -66,6 +68,13 @@ def test_a_crowded_window_has_terse_tabs_under_full_title_bars(qtbot, tmp_path):
         assert dock.titleBarWidget().label.text() == full
         assert dock.windowTitle().replace("&&", "&") == tab_title(full, terse=True)
         assert dock.toggleViewAction().text().replace("&&", "&") == full
+    # the tab's tooltip names the panel in full
+    bar = next(b for b in bars if "Preds" in [b.tabText(i) for i in range(b.count())])
+    rect = bar.tabRect([bar.tabText(i) for i in range(bar.count())].index("Preds"))
+    help_event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), bar.mapToGlobal(rect.center()))
+    QApplication.sendEvent(bar, help_event)
+    assert QToolTip.text() == "Predictions"
+    QToolTip.hideText()
     window.docks["predictions"].titleBarWidget().set_terse(False)  # back to the short title
     assert window.docks["predictions"].windowTitle() == "Predictions"
     assert window.docks["predictions"].titleBarWidget().label.text() == "Predictions"
