@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from rnnviz.ui.dock_title import tab_title, terse_tabs
+
 T = TypeVar("T")
 
 #: pixels a group is given beyond its tabs (the bar's frame, rounding in the dock layout)
@@ -66,13 +68,17 @@ class FullTitleTips(QObject):
         index = bar.tabAt(event.pos())
         for dock in self.window.findChildren(QDockWidget):
             if index >= 0 and dock.windowTitle() == bar.tabText(index):
-                full = dock.toggleViewAction().text().replace("&&", "&")
-                QToolTip.showText(event.globalPos(), full, bar, bar.tabRect(index))
+                tip = full_title(dock)
+                QToolTip.showText(event.globalPos(), tip, bar, bar.tabRect(index))
                 return True
         return False
 
 
-def tabs_width(window: QMainWindow, docks: list[QDockWidget]) -> int:
+def tabs_width(
+    window: QMainWindow,
+    docks: list[QDockWidget],
+    title: Callable[[QDockWidget], str] = QDockWidget.windowTitle,
+) -> int:
     """The width the tabs of ``docks`` (one tab group) need, whole, in ``window``'s dock tab
     bars' font and style (measured on a hidden bar of the window's own). Hidden docks (the
     panels the model has not) have no tab."""
@@ -83,7 +89,7 @@ def tabs_width(window: QMainWindow, docks: list[QDockWidget]) -> int:
     probe.hide()
     probe.setElideMode(Qt.TextElideMode.ElideNone)
     for dock in docks:
-        probe.addTab(dock.windowTitle().replace("&&", "&"))
+        probe.addTab(title(dock).replace("&&", "&"))
     probe.ensurePolished()
     width = sum(probe.tabSizeHint(i).width() for i in range(probe.count()))
     probe.setParent(None)
@@ -179,9 +185,13 @@ def row_room(
     return side, max(1, window.width() - side - separator * columns)
 
 
-def group_need(window: QMainWindow, group: list[QDockWidget]) -> int:
-    """The width a tab group is given for its tabs to fit."""
-    return tabs_width(window, group) + SLACK
+def group_need(
+    window: QMainWindow,
+    group: list[QDockWidget],
+    title: Callable[[QDockWidget], str] = QDockWidget.windowTitle,
+) -> int:
+    """The width a tab group is given for its tabs (``title``: their text) to fit."""
+    return tabs_width(window, group, title) + SLACK
 
 
 def split_row(
@@ -199,3 +209,40 @@ def split_row(
     if side:
         docks, widths = [sidebar, *docks], [side, *widths]
     window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+
+
+def fit_tab_titles(window: QMainWindow, docks: list[QDockWidget]) -> None:
+    """Terse tab titles where a tab group of ``docks`` as laid out is narrower than its
+    tabs, the short ones again where those fit (every group as it is, or the row shared
+    anew). Opened from the Presets menu in a 1280x720 window laid out for the lecture (ten
+    panels), date_attention's twelve tabs scrolled (issue 16): the layout is built for the
+    first preset only. A row of groups side by side is shared anew by their tabs' needs;
+    the docks stay where they are (they may be the user's layout)."""
+    groups: list[list[QDockWidget]] = []
+    for dock in docks:
+        if not dock.isHidden() and not dock.isFloating() and not any(dock in g for g in groups):
+            group = [dock, *window.tabifiedDockWidgets(dock)]
+            # the one in front first: the others keep where they were when last in front
+            group.sort(key=lambda dock: not window.rect().contains(dock.geometry()))
+            groups.append(group)
+
+    def fits(title: Callable[[QDockWidget], str]) -> bool:
+        return all(tabs_width(window, group, title) <= group[0].width() for group in groups)
+
+    def short(dock: QDockWidget) -> str:
+        return tab_title(full_title(dock))
+
+    one_row = len({group[0].y() for group in groups}) == 1  # the compact layout
+    room = sum(group[0].width() for group in groups)
+    shared = one_row and sum(group_need(window, group, short) for group in groups) <= room
+    terse_tabs(docks, not fits(short) and not shared)
+    if one_row and not fits(QDockWidget.windowTitle):
+        # split for another preset's tabs: shared anew by what the groups' tabs need
+        row = sorted(groups, key=lambda group: group[0].x())
+        widths = group_widths([group_need(window, group) for group in row], room)
+        window.resizeDocks([group[0] for group in row], widths, Qt.Orientation.Horizontal)
+
+
+def full_title(dock: QDockWidget) -> str:
+    """The panel's whole title (its View menu entry), unescaped."""
+    return dock.toggleViewAction().text().replace("&&", "&")

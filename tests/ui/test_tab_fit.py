@@ -175,3 +175,28 @@ def test_stacked_groups_keep_their_tabs_in_order_and_fit_where_they_can(room):
         assert columns[0] == [training, gradients]
     else:  # as far as two a column goes: every group split, the tabs scroll
         assert sum(needs) > room and all(len(column) == MAX_STACK for column in columns)
+
+
+def test_a_preset_opened_from_the_menu_gets_terse_tabs_that_fit(qtbot, tmp_path):
+    """The layout is the lecture's (ten panels fit at 1280x720); date_attention's twelve
+    scrolled there when opened from the Presets menu. Back on the lecture, the short titles."""
+    window = shown_window(qtbot, tmp_path / "tabs.ini", "lecture_lstm", (1280, 720), 1.0)
+    QApplication.processEvents()
+
+    def fits(bar) -> bool:  # the layout follows the new titles and widths a turn later
+        return sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
+
+    def tabs():
+        return {bar.tabText(i) for bar in seen_tab_bars(window) for i in range(bar.count())}
+
+    assert "Predictions" in tabs()
+    window.load_preset("date_attention")
+    qtbot.waitUntil(lambda: "Attn." in tabs(), timeout=30_000)
+    qtbot.waitUntil(lambda: all(fits(bar) for bar in seen_tab_bars(window)), timeout=5_000)
+    for bar in seen_tab_bars(window):
+        assert_whole_tabs(bar)
+    window.load_preset("lecture_lstm")
+    qtbot.waitUntil(lambda: "Predictions" in tabs(), timeout=30_000)
+    qtbot.waitUntil(lambda: all(fits(bar) for bar in seen_tab_bars(window)), timeout=5_000)
+    for bar in seen_tab_bars(window):
+        assert_whole_tabs(bar)
