@@ -38,9 +38,39 @@ TAB_TITLES = {
 }
 
 
-def tab_title(title: str) -> str:
-    """The tab title of a dock titled ``title`` (unescaped: "&" not "&&")."""
+#: terser tab titles, for a window whose row of tabs does not fit with the short ones (11
+#: panels or more at 1280x720 and at 1600x1000 x 1.5: ~1045 px of tabs where ~910 are left,
+#: issue 16). The dock's title bar right above the tab still reads the full title.
+TERSE_TITLES = {
+    "Predictions": "Preds",
+    "Gradient through time": "Grad. t",
+    "Gradient norm & clipping": "Norm",
+    "Memory cells": "Mem.",
+    "Attention": "Attn.",
+    "Parse tree": "Tree",
+    "CTC lattice": "CTC",
+    "CRF lattice": "CRF",
+    "NTM memory": "NTM",
+}
+
+
+def tab_title(title: str, terse: bool = False) -> str:
+    """The tab title of a dock titled ``title`` (unescaped: "&" not "&&"); ``terse``: the
+    terser one ("LSTM cell", "Clockwork RNN cell": "Cell")."""
+    if terse:
+        if title.endswith(" cell"):
+            return "Cell"
+        if title in TERSE_TITLES:
+            return TERSE_TITLES[title]
     return TAB_TITLES.get(title, title)
+
+
+def terse_tabs(docks, terse: bool = True) -> None:
+    """Give ``docks`` (those with a DockTitle) their terse tab titles, or back the short."""
+    for dock in docks:
+        bar = dock.titleBarWidget()
+        if isinstance(bar, DockTitle):
+            bar.set_terse(terse)
 
 
 class DockTitle(QWidget):
@@ -60,6 +90,7 @@ class DockTitle(QWidget):
         self.label = ElidedLabel()
         self.label.setObjectName("dockTitleText")
         self.full_title = ""
+        self.terse = False  # the tab has the terse title (terse_tabs)
         dock.windowTitleChanged.connect(self._title_changed)
         self._title_changed(dock.windowTitle())
         layout.addWidget(self.label, 1)
@@ -80,15 +111,22 @@ class DockTitle(QWidget):
     def _title_changed(self, text: str) -> None:
         """A full title set on the dock: shown here, and the dock keeps its tab title."""
         full = text.replace("&&", "&")
-        if full == tab_title(self.full_title) and self.full_title:
+        if full == tab_title(self.full_title, self.terse) and self.full_title:
             return  # the tab title set below
         self.full_title = full
         self.label.setText(full)
-        short = tab_title(full)
+        short = tab_title(full, self.terse)
         if short != full:
             self.dock.setWindowTitle(short.replace("&", "&&"))
         # the View menu keeps the full name (Qt set it to the short one just now)
         self.dock.toggleViewAction().setText(text)
+
+    def set_terse(self, terse: bool) -> None:
+        """The tab reads the terse title (or the short one again); the title bar is kept."""
+        if terse != self.terse:
+            self.terse = terse
+            self.dock.setWindowTitle(tab_title(self.full_title, terse).replace("&", "&&"))
+            self.dock.toggleViewAction().setText(self.full_title.replace("&", "&&"))
 
     def _button(self, text: str, tooltip: str) -> QToolButton:
         button = QToolButton(self)

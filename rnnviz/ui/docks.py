@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.ui.dock_tabs import split_row
-from rnnviz.ui.dock_title import DockTitle
+from rnnviz.ui.dock_tabs import group_need, row_room, split_row, stack_columns
+from rnnviz.ui.dock_title import DockTitle, terse_tabs
 from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
 
@@ -158,7 +158,12 @@ def compact_docks(
     size above 1: at 1.5 three groups need ~2060 px) three groups:
     the "training" panels (loss first), the "model" panels (and any other area), the
     "gradients" panels; in a narrower one (a projector's 1280x720) two: the training then
-    the gradients panels on the left, the model panels on the right. The first tab of each
+    the gradients panels on the left, the model panels on the right. Where a group's tabs
+    would not fit its bar (a preset with eleven panels or more), the tabs get terse titles
+    ("Preds", "Cell": the title bar above keeps the whole one), which keeps every panel
+    its full height; where even those do not fit (1280x720 at text 1.5) a group is split
+    in two, one above the other (``dock_tabs.stack_columns``): a tab in sight beats a
+    full-height panel whose neighbours hide behind scroll arrows. The first tab of each
     group is raised (the window then raises the preset's)."""
     groups: dict[str, list[QDockWidget]] = {}
     for key, panel in panels.items():
@@ -169,14 +174,24 @@ def compact_docks(
         row = [group for group in (training, model, gradients) if group]
     else:
         row = [group for group in (training + gradients, model) if group]
-    for before, group in zip(row, row[1:], strict=False):
-        window.splitDockWidget(before[0], group[0], Qt.Orientation.Horizontal)
-    for group in row:
-        for dock in group[1:]:
-            window.tabifyDockWidget(group[0], dock)
-        group[0].raise_()
-    # the sidebar at its default width (it took what the groups left: 660 px at 1920x1080)
-    split_row(window, sidebar, SIDEBAR_WIDTH, row)
+    # the sidebar at its default width (it took what the groups left: 660 px at 1920x1080);
+    # where the tabs do not fit beside it, they get their terse titles, and where even
+    # those do not fit, a group is split in two, one above the other
+    side, room = row_room(window, sidebar, SIDEBAR_WIDTH, len(row))
+    need = lambda group: group_need(window, group)  # noqa: E731
+    terse_tabs(docks.values(), sum(need(group) for group in row) > room)
+    area = {docks[key]: panel.area for key, panel in panels.items()}
+    columns = stack_columns(row, room, need, area.get)
+    for before, column in zip(columns, columns[1:], strict=False):
+        window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
+    for column in columns:
+        for upper, lower in zip(column, column[1:], strict=False):
+            window.splitDockWidget(upper[0], lower[0], Qt.Orientation.Vertical)
+        for group in column:
+            for dock in group[1:]:
+                window.tabifyDockWidget(group[0], dock)
+            group[0].raise_()
+    split_row(window, sidebar, side, room, columns)
 
 
 def default_dock_sizes(

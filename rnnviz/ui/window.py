@@ -21,7 +21,7 @@ from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
 from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place, build_on_screen
 from rnnviz.ui.display import Display
-from rnnviz.ui.dock_tabs import unelided_tabs
+from rnnviz.ui.dock_tabs import fit_tab_titles, unelided_tabs
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
@@ -226,6 +226,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if self.trainer is not None:
             with self.run_control.restarting():  # the same run: the views chosen stay
                 self.display.reset_panels()
+            self._fit_tabs()  # their text size changed
             self.display.draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
@@ -236,6 +237,7 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.hide_banner()
         self.cursor.set_step(None)
         self.display.reset_panels()
+        self._fit_tabs()  # another preset's panels in the tab groups
         self.transport.set_running(False)
         trainer = self.trainer
         self.status.show_record(trainer.history.last if trainer else None)
@@ -347,6 +349,11 @@ class MainWindow(RunPassThroughs, QMainWindow):
                         if key in self.docks:  # the preset's panels in front again
                             self.docks[key].raise_()
         unelided_tabs(self)
+
+    def _fit_tabs(self) -> None:
+        """Terse tab titles where the tabs of the layout shown do not fit (dock_tabs)."""
+        if getattr(self, "_sized", False) and self.isVisible():
+            fit_tab_titles(self, list(self.docks.values()))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):
