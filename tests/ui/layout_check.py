@@ -169,7 +169,9 @@ def settle(widget: QWidget) -> None:
         sizes.append((widget.width(), widget.height()))
 
 
-def trained_panel_at(qtbot, settings_path, preset, key, size, text_size, steps, ready):
+def trained_panel_at(
+    qtbot, settings_path, preset, key, size, text_size, steps, ready, timeout=60_000
+):
     """A window on ``preset`` at ``size`` trained ``steps`` steps, with panel ``key`` in
     front: docked, or presented at 1280x720 with text 1.5 (the layout for that size:
     opened at 1.0, presentation mode raises it). Returns (window, panel) once ``ready(panel)``
@@ -177,12 +179,12 @@ def trained_panel_at(qtbot, settings_path, preset, key, size, text_size, steps, 
     presented = size == (1280, 720) and text_size == 1.5
     window = shown_window(qtbot, settings_path, preset, size, 1.0 if presented else text_size)
     window.run_steps(steps)
-    qtbot.waitUntil(lambda: not window.running and window.shown_step == steps, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == steps, timeout=timeout)
     if presented:
         window.presentation.enter(key)
     else:
         window.show_panel(key)
     panel = window.panels[key]
-    qtbot.waitUntil(lambda: ready(panel), timeout=60_000)
+    qtbot.waitUntil(lambda: ready(panel), timeout=timeout)
     settle(panel)
     return window, panel

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui import style
 from rnnviz.ui.legend_place import MARGIN_PX
 from rnnviz.ui.legend_room import headroom_top, names_on_axis
-from tests.ui.layout_check import shown_window
+from tests.ui.layout_check import trained_panel_at
 
 TIMEOUT = 60_000
 STEPS = 20
@@ -22,41 +20,34 @@ STEPS = 20
 
 @pytest.mark.parametrize(("size", "scale"), [((1600, 1000), 1.5), ((1920, 1080), 1.0)])
 def test_the_metric_legend_holds_no_point_of_its_curve(qtbot, tmp_path, size, scale):
-    window = shown_window(qtbot, tmp_path / "metric.ini", "lecture_lstm", size, scale)
-    try:
-        window.show_panel("loss")
-        window.run_steps(STEPS)
-        qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
-        for _ in range(3):
-            QApplication.processEvents()
-        panel = window.panels["loss"]
-        plot = panel.metric_plot
-        assert plot.isVisible() and "accuracy" in panel._metric_curves
-        legend, vb = plot.legend, plot.getViewBox()
-        if names_on_axis(plot):  # a view too short for a legend above the data
-            assert not legend.isVisible()
-            axis = plot.getAxis("bottom")
-            assert "accuracy" in axis.labelText and axis.label.isVisible()
-            label = axis.label.sceneBoundingRect()
-            assert not label.intersects(vb.sceneBoundingRect())  # outside the plot area
-            assert vb.height() < 2 * (legend.boundingRect().height() + 2 * MARGIN_PX)
-            assert "accuracy" in vb.toolTip()  # as a hidden legend's names are
-            return
-        assert legend.isVisible() and [label.text for _s, label in legend.items] == ["accuracy"]
-        box = legend.sceneBoundingRect()
-        assert box.height() > 0
-        for curve in panel._metric_curves.values():
-            xs, ys = curve.getData()
-            assert len(xs) == STEPS
-            points = [
-                vb.mapViewToScene(QPointF(float(x), float(y))) for x, y in zip(xs, ys, strict=True)
-            ]
-            inside = [(p.x(), p.y()) for p in points if box.contains(p)]
-            assert not inside, (box, inside[:3])
-            # the line between the points too: the whole curve runs below the legend's box
-            assert all(p.y() > box.bottom() for p in points), (box, [p.y() for p in points])
-    finally:
-        style.set_scale(QApplication.instance(), 1.0)
+    window, panel = trained_panel_at(
+        qtbot, tmp_path / "metric.ini", "lecture_lstm", "loss", size, scale, STEPS, bool, TIMEOUT
+    )
+    plot = panel.metric_plot
+    assert plot.isVisible() and "accuracy" in panel._metric_curves
+    legend, vb = plot.legend, plot.getViewBox()
+    if names_on_axis(plot):  # a view too short for a legend above the data
+        assert not legend.isVisible()
+        axis = plot.getAxis("bottom")
+        assert "accuracy" in axis.labelText and axis.label.isVisible()
+        label = axis.label.sceneBoundingRect()
+        assert not label.intersects(vb.sceneBoundingRect())  # outside the plot area
+        assert vb.height() < 2 * (legend.boundingRect().height() + 2 * MARGIN_PX)
+        assert "accuracy" in vb.toolTip()  # as a hidden legend's names are
+        return
+    assert legend.isVisible() and [label.text for _s, label in legend.items] == ["accuracy"]
+    box = legend.sceneBoundingRect()
+    assert box.height() > 0
+    for curve in panel._metric_curves.values():
+        xs, ys = curve.getData()
+        assert len(xs) == STEPS
+        points = [
+            vb.mapViewToScene(QPointF(float(x), float(y))) for x, y in zip(xs, ys, strict=True)
+        ]
+        inside = [(p.x(), p.y()) for p in points if box.contains(p)]
+        assert not inside, (box, inside[:3])
+        # the line between the points too: the whole curve runs below the legend's box
+        assert all(p.y() > box.bottom() for p in points), (box, [p.y() for p in points])
 
 
 @pytest.mark.parametrize(("y0", "y1", "band", "height"), [(0, 1, 30, 100), (0.5, 1, 40, 300)])

@@ -12,10 +12,9 @@ import html
 import re
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.legend_room import names_on_axis
-from tests.ui.layout_check import shown_window
+from tests.ui.layout_check import trained_panel_at
 
 
 def is_cut_of(cut: str, name: str) -> bool:
@@ -42,13 +41,9 @@ def shown_names(label: str) -> list[str]:
 
 @pytest.mark.parametrize(("preset", "size", "scale"), CASES)
 def test_the_names_under_a_short_metric_plot_fit_its_width(qtbot, tmp_path, preset, size, scale):
-    window = shown_window(qtbot, tmp_path / "names.ini", preset, size, scale)
-    window.show_panel("loss")
-    window.run_steps(STEPS)
-    qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
-    for _ in range(3):
-        QApplication.processEvents()
-    panel = window.panels["loss"]
+    window, panel = trained_panel_at(
+        qtbot, tmp_path / "names.ini", preset, "loss", size, scale, STEPS, bool, TIMEOUT
+    )
     plot = panel.metric_plot
     assert plot.isVisible()
     names = [label.text for _sample, label in plot.legend.items]

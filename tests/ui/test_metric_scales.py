@@ -16,11 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.legend_room import distinct_cuts, names_on_axis
 from rnnviz.ui.panels.metric_plot import is_fraction, right_axis_names
-from tests.ui.layout_check import shown_window
+from tests.ui.layout_check import trained_panel_at
 from tests.ui.test_metric_names_fit import is_cut_of, shown_names
 
 TIMEOUT = 120_000
@@ -70,13 +69,9 @@ def _pixels(curve) -> np.ndarray:
     ("size", "scale"), [((1600, 1000), 1.0), ((1280, 720), 1.0), ((1600, 1000), 1.5)]
 )
 def test_ntm_copy_rate_is_readable_and_names_distinct(qtbot, tmp_path, size, scale):
-    window = shown_window(qtbot, tmp_path / "scales.ini", "ntm_copy", size, scale)
-    window.show_panel("loss")
-    window.run_steps(STEPS)
-    qtbot.waitUntil(lambda: not window.running and window.shown_step == STEPS, timeout=TIMEOUT)
-    for _ in range(3):
-        QApplication.processEvents()
-    panel = window.panels["loss"]
+    window, panel = trained_panel_at(
+        qtbot, tmp_path / "scales.ini", "ntm_copy", "loss", size, scale, STEPS, bool, TIMEOUT
+    )
     plot = panel.metric_plot
     assert plot.isVisible()
     rate, errors = panel._metric_curves["bit_error_rate"], panel._metric_curves["bit_errors"]
