@@ -128,9 +128,7 @@ def arrange_docks(
     for before, group in zip(lower, lower[1:], strict=False):
         window.splitDockWidget(before[0], group[0], Qt.Orientation.Horizontal)
     for group in lower:
-        for dock in group[1:]:
-            window.tabifyDockWidget(group[0], dock)
-        group[0].raise_()
+        tabify(window, group)
 
 
 #: below this window height (pixels) the panels are laid out in one row (tab groups side by
@@ -188,9 +186,7 @@ def compact_docks(
         for upper, lower in zip(column, column[1:], strict=False):
             window.splitDockWidget(upper[0], lower[0], Qt.Orientation.Vertical)
         for group in column:
-            for dock in group[1:]:
-                window.tabifyDockWidget(group[0], dock)
-            group[0].raise_()
+            tabify(window, group)
     split_row(window, sidebar, side, room, columns)
 
 
@@ -258,3 +254,10 @@ class SavedLayout:
         self.settings.setValue("window/geometry", self.window.saveGeometry())
         self.settings.setValue("window/state", self.window.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+
+def tabify(window, group) -> None:
+    """The docks of ``group`` as tabs of one group, its first in front."""
+    for dock in group[1:]:
+        window.tabifyDockWidget(group[0], dock)
+    group[0].raise_()
