@@ -59,9 +59,11 @@ class Presentation:
         if style.SCALE < PROJECTOR_SCALE:
             window.set_text_size(PROJECTOR_SCALE)
         self._show()
-        # short: at 1280x720 the status bar's step, loss and speed leave ~700 px at text 1.5
-        # (the longer "Presentation mode: Page Down / Page Up next / previous panel..." was cut)
-        hint = "Presenting: PgDn / PgUp panels · P a pair · Esc leaves"
+        # short: at 1280x720 the status bar's state, step, loss and speed leave ~600 px at
+        # text 1.5 (the longer "Presentation mode: Page Down / Page Up next / previous
+        # panel..." was cut, and "Presenting: PgDn / PgUp panels · P a pair · Esc leaves"
+        # once a run had a speed)
+        hint = "PgDn / PgUp: panels · P: a pair · Esc: leave"
         window.statusBar().showMessage(hint, 8000)
 
     def leave(self) -> None:

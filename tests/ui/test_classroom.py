@@ -244,9 +244,11 @@ def test_the_presentation_hint_fits_the_status_bar_at_1280x720(qtbot, make_windo
     longer one ended "... Page Down / Page Up ne" (issue 16)."""
     from PySide6.QtWidgets import QLabel
 
-    window = make_window("lecture_lstm")
+    window = make_window("ctc_speech")  # a loss of two digits before the point
     window.resize(1280, 720)
     qtbot.waitUntil(lambda: window.width() == 1280)
+    window.run_steps(5)  # the status bar then shows the speed too
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 5, timeout=60_000)
     window.presentation.enter("loss")
     QApplication.processEvents()
     bar = window.statusBar()
