@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -38,6 +39,11 @@ T = TypeVar("T")
 
 #: pixels a group is given beyond its tabs (the bar's frame, rounding in the dock layout)
 SLACK = 8
+#: the least width of a tab group, in average characters of the window's text: given its
+#: tabs' width at 1280x720, text 1.5, the training group left the model group 349 px, where
+#: the unrolled graph's header wrapped to five lines and its legend ran under a scroll bar
+#: (at 417 px it fits); the tabs go terse first (their tooltips name the panel in full)
+LEAST_GROUP_CHARS = 34
 
 
 def unelided_tabs(window: QMainWindow) -> None:
@@ -130,6 +136,7 @@ def stack_columns(
     room: int,
     need: Callable[[list[T]], int],
     area: Callable[[T], str],
+    tall_enough: Callable[[list[list[T]]], bool] = lambda column: True,
 ) -> list[list[list[T]]]:
     """The tab groups of ``row`` (side by side) as columns of groups stacked one above the
     other, such that the columns' tabs fit ``room`` pixels side by side (``need(group)``:
@@ -140,8 +147,9 @@ def stack_columns(
     two stacked one above the other (issue 16: twelve tabs needed ~1030 px at 1280x720 where
     ~910 are left beside the sidebar, ~1230 of ~1150 at 1600x1000, text 1.5): at the
     boundary of two areas (the training panels above the gradients ones), else where the
-    wider half is as narrow as can be. At most ``MAX_STACK`` groups a column; a row that
-    cannot be made to fit so is as far as it goes (its tabs scroll)."""
+    wider half is as narrow as can be. At most ``MAX_STACK`` groups a column, and only
+    where the window is ``tall_enough`` for the column's groups one above the other; a row
+    that cannot be made to fit so is as far as it goes (its tabs scroll)."""
     columns = [[group] for group in row]
     while sum(max(need(group) for group in column) for column in columns) > room:
         splittable = [
@@ -155,7 +163,10 @@ def stack_columns(
         _, c, g = max(splittable)
         group = columns[c][g]
         at = area_break(group, area) or balanced_break(group, need)
-        columns[c][g : g + 1] = [group[:at], group[at:]]
+        column = [*columns[c][:g], group[:at], group[at:], *columns[c][g + 1 :]]
+        if not tall_enough(column):
+            break
+        columns[c] = column
     return columns
 
 
@@ -194,6 +205,18 @@ def group_need(
     return tabs_width(window, group, title) + SLACK
 
 
+def least_width(window: QMainWindow) -> int:
+    """The narrowest a tab group is made where the row can be shared otherwise (its panels
+    read: ``LEAST_GROUP_CHARS``); stacking groups does not make them narrower."""
+    return LEAST_GROUP_CHARS * QFontMetrics(window.font()).averageCharWidth()
+
+
+def row_needs(window: QMainWindow, needs: list[int]) -> list[int]:
+    """Widths to share a row by: each group's tabs' ``needs``, at least ``least_width``."""
+    least = least_width(window)
+    return [max(need, least) for need in needs]
+
+
 def split_row(
     window: QMainWindow,
     sidebar: QDockWidget,
@@ -204,6 +227,8 @@ def split_row(
     """Size the sidebar to ``side`` and the ``columns`` of tab groups (side by side, first
     dock of each group first) by their tabs' needs in the ``room`` left."""
     needs = [max(group_need(window, group) for group in column) for column in columns]
+    if all(len(column) == 1 for column in columns):  # stacked, every tab must be in sight
+        needs = row_needs(window, needs)
     widths = group_widths(needs, room)
     docks = [column[0][0] for column in columns]
     if side:
@@ -234,12 +259,14 @@ def fit_tab_titles(window: QMainWindow, docks: list[QDockWidget]) -> None:
 
     one_row = len({group[0].y() for group in groups}) == 1  # the compact layout
     room = sum(group[0].width() for group in groups)
-    shared = one_row and sum(group_need(window, group, short) for group in groups) <= room
+    shared = (
+        one_row and sum(row_needs(window, [group_need(window, g, short) for g in groups])) <= room
+    )
     terse_tabs(docks, not fits(short) and not shared)
     if one_row and not fits(QDockWidget.windowTitle):
         # split for another preset's tabs: shared anew by what the groups' tabs need
         row = sorted(groups, key=lambda group: group[0].x())
-        widths = group_widths([group_need(window, group) for group in row], room)
+        widths = group_widths(row_needs(window, [group_need(window, g) for g in row]), room)
         window.resizeDocks([group[0] for group in row], widths, Qt.Orientation.Horizontal)
 
 

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.ui.dock_tabs import group_need, row_room, split_row, stack_columns
+from rnnviz.ui.dock_tabs import (
+    group_need,
+    row_needs,
+    row_room,
+    split_row,
+    stack_columns,
+)
 from rnnviz.ui.dock_title import DockTitle, terse_tabs
 from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
@@ -135,6 +141,9 @@ def arrange_docks(
 #: side) instead of two: two rows left the lower one ~150 px at 1280x720, and at 1600x1000
 #: and 1920x1080 still cut the predictions' plot or the unrolled graph's legend (issue 16)
 COMPACT_HEIGHT = 1200
+#: below this window height (pixels) tab groups are not stacked one above the other: each
+#: then has less than its panels' minimum (at 1024x600 the lecture's window grew to 607 px)
+STACK_HEIGHT = 700
 #: from this window width (pixels) the one row holds three tab groups instead of two
 WIDE = 1800
 
@@ -177,9 +186,10 @@ def compact_docks(
     # those do not fit, a group is split in two, one above the other
     side, room = row_room(window, sidebar, SIDEBAR_WIDTH, len(row))
     need = lambda group: group_need(window, group)  # noqa: E731
-    terse_tabs(docks.values(), sum(need(group) for group in row) > room)
+    terse_tabs(docks.values(), sum(row_needs(window, [need(group) for group in row])) > room)
     area = {docks[key]: panel.area for key, panel in panels.items()}
-    columns = stack_columns(row, room, need, area.get)
+    tall = window.height() >= STACK_HEIGHT
+    columns = stack_columns(row, room, need, area.get, lambda column: tall)
     for before, column in zip(columns, columns[1:], strict=False):
         window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
     for column in columns:
