@@ -136,7 +136,6 @@ def stack_columns(
     room: int,
     need: Callable[[list[T]], int],
     area: Callable[[T], str],
-    tall_enough: Callable[[list[list[T]]], bool] = lambda column: True,
 ) -> list[list[list[T]]]:
     """The tab groups of ``row`` (side by side) as columns of groups stacked one above the
     other, such that the columns' tabs fit ``room`` pixels side by side (``need(group)``:
@@ -147,9 +146,8 @@ def stack_columns(
     two stacked one above the other (issue 16: twelve tabs needed ~1030 px at 1280x720 where
     ~910 are left beside the sidebar, ~1230 of ~1150 at 1600x1000, text 1.5): at the
     boundary of two areas (the training panels above the gradients ones), else where the
-    wider half is as narrow as can be. At most ``MAX_STACK`` groups a column, and only
-    where the window is ``tall_enough`` for the column's groups one above the other; a row
-    that cannot be made to fit so is as far as it goes (its tabs scroll)."""
+    wider half is as narrow as can be. At most ``MAX_STACK`` groups a column; a row that
+    cannot be made to fit so is as far as it goes (its tabs scroll)."""
     columns = [[group] for group in row]
     while sum(max(need(group) for group in column) for column in columns) > room:
         splittable = [
@@ -163,10 +161,7 @@ def stack_columns(
         _, c, g = max(splittable)
         group = columns[c][g]
         at = area_break(group, area) or balanced_break(group, need)
-        column = [*columns[c][:g], group[:at], group[at:], *columns[c][g + 1 :]]
-        if not tall_enough(column):
-            break
-        columns[c] = column
+        columns[c][g : g + 1] = [group[:at], group[at:]]
     return columns
 
 
@@ -227,7 +222,7 @@ def split_row(
     """Size the sidebar to ``side`` and the ``columns`` of tab groups (side by side, first
     dock of each group first) by their tabs' needs in the ``room`` left."""
     needs = [max(group_need(window, group) for group in column) for column in columns]
-    if all(len(column) == 1 for column in columns):  # stacked, every tab must be in sight
+    if all(len(column) == 1 for column in columns):  # (stacked: the tabs' needs are firm)
         needs = row_needs(window, needs)
     widths = group_widths(needs, room)
     docks = [column[0][0] for column in columns]

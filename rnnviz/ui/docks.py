@@ -188,8 +188,11 @@ def compact_docks(
     need = lambda group: group_need(window, group)  # noqa: E731
     terse_tabs(docks.values(), sum(row_needs(window, [need(group) for group in row])) > room)
     area = {docks[key]: panel.area for key, panel in panels.items()}
-    tall = window.height() >= STACK_HEIGHT
-    columns = stack_columns(row, room, need, area.get, lambda column: tall)
+    columns = (
+        stack_columns(row, room, need, area.get)
+        if window.height() >= STACK_HEIGHT
+        else [[group] for group in row]
+    )
     for before, column in zip(columns, columns[1:], strict=False):
         window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
     for column in columns:
