@@ -19,6 +19,8 @@ then the view's tooltip; it comes back when the view grows enough (``sigResized`
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -205,9 +207,9 @@ def place_counts(plot: pg.PlotItem) -> dict[tuple[float, float], int]:
     return {p: _covered(curves, p, rect.width(), rect.height(), plot.vb) for p in PLACES}
 
 
-def _curves_in_pixels(plot: pg.PlotItem) -> list[tuple[np.ndarray, bool]]:
-    """Every visible curve's points as [N, 2] pixel positions in the view box (NaN where a
-    point is not drawn: a gap in the line), with whether lines join its points."""
+def _curves_in_pixels(plot: pg.PlotItem) -> list[_Pixels]:
+    """Every visible curve's drawn points in pixels of the view box, and the segments of
+    its line (see ``_Pixels``)."""
     vb = plot.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
     if x1 == x0 or y1 == y0:
@@ -226,11 +228,31 @@ def _curves_in_pixels(plot: pg.PlotItem) -> list[tuple[np.ndarray, bool]]:
         py = fy * vb.height() if vb.state["yInverted"] else (1.0 - fy) * vb.height()
         pen = (getattr(item, "opts", None) or {}).get("pen")
         joined = pen is not None and pg.mkPen(pen).style() != pg.QtCore.Qt.PenStyle.NoPen
-        curves.append((np.column_stack([px, py]), joined))
+        curves.append(_Pixels.of(np.column_stack([px, py]), joined))
     return curves
 
 
-def _covered(curves, place, width: float, height: float, vb) -> int:
+class _Pixels(NamedTuple):
+    """One curve as drawn, in pixels: ``points`` [N, 2] (the finite ones), and the
+    segments of its line between two finite neighbours, ``p0`` -> ``p1`` [M, 2] each, with
+    their bounding boxes ``low`` / ``high`` [M, 2] (M = 0 for markers without a line).
+    Made once per decision: the places tried share them."""
+
+    points: np.ndarray
+    p0: np.ndarray
+    p1: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, points: np.ndarray, joined: bool) -> _Pixels:
+        finite = np.isfinite(points).all(axis=1)
+        both = finite[:-1] & finite[1:] if joined else np.zeros(max(len(points) - 1, 0), bool)
+        p0, p1 = points[:-1][both], points[1:][both]
+        return cls(points[finite], p0, p1, np.minimum(p0, p1), np.maximum(p0, p1))
+
+
+def _covered(curves: list[_Pixels], place, width: float, height: float, vb) -> int:
     """Points inside the legend's box anchored at ``place`` (pixels, with the margin), plus
     the line segments between drawn points that cross the box."""
     fx, fy = place
@@ -239,14 +261,15 @@ def _covered(curves, place, width: float, height: float, vb) -> int:
     top = fy * (vb.height() - height) + oy
     box = (left, top, left + width, top + height)
     count = 0
-    for points, joined in curves:
-        finite = np.isfinite(points).all(axis=1)
-        p = points[finite]
+    for curve in curves:
+        p = curve.points
         across = (p[:, 0] >= box[0]) & (p[:, 0] <= box[2])
         count += int(np.count_nonzero(across & (p[:, 1] >= box[1]) & (p[:, 1] <= box[3])))
-        if joined and len(points) > 1:
-            both = finite[:-1] & finite[1:]
-            count += int(np.count_nonzero(segments_cross(points[:-1][both], points[1:][both], box)))
+        # only a segment whose bounding box meets the box can cross it: clip those alone
+        near = (curve.low[:, 0] <= box[2]) & (curve.high[:, 0] >= box[0])
+        near &= (curve.low[:, 1] <= box[3]) & (curve.high[:, 1] >= box[1])
+        if near.any():
+            count += int(np.count_nonzero(segments_cross(curve.p0[near], curve.p1[near], box)))
     return count
 
 

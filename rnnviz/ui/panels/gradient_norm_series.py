@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from rnnviz.engine.history import History
+from rnnviz.ui.panels.curve_cost import step_curve
 from rnnviz.ui.panels.gradient_plots import (
     COMPARE_COLOURS,
     log10_or_nan,
@@ -32,13 +33,10 @@ class NormSeries:
     ) -> None:
         before, after, marker = colours
         self.plot, self.legend = plot, legend
-        self.before = plot.plot(pen=pg.mkPen(before, width=2))
-        self.after = plot.plot(pen=pg.mkPen(after, width=2, style=Qt.PenStyle.DashLine))
+        self.before = step_curve(plot, pen=pg.mkPen(before, width=2))
+        self.after = step_curve(plot, pen=pg.mkPen(after, width=2, style=Qt.PenStyle.DashLine))
         legend.addItem(self.before, f"{label}: before clipping")
         legend.addItem(self.after, f"{label}: after clipping")
-        for curve in (self.before, self.after):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
         self.markers = pg.ScatterPlotItem(
             symbol="t", size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(marker)
         )

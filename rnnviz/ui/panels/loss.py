@@ -23,6 +23,7 @@ from rnnviz.ui.axes import ReadableAxis
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.curve_cost import step_curve
 from rnnviz.ui.panels.gradient_plots import run_label
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.loss_box import set_box
@@ -109,15 +110,18 @@ class LossPanel(Panel):
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{style.PLOT_FONT_PT}pt")
         # thousands of noisy 1-pixel segments: antialiasing them doubled the panel's paint time
-        self.raw_curve = self.loss_plot.plot(
-            pen=pg.mkPen("#7986cb", width=1), name="loss (each step)", antialias=False
+        self.raw_curve = step_curve(
+            self.loss_plot,
+            pen=pg.mkPen("#7986cb", width=1),
+            name="loss (each step)",
+            antialias=False,
         )
-        self.smooth_curve = self.loss_plot.plot(
-            pen=pg.mkPen("#ffd54f", width=3), name="loss (moving average)"
+        self.smooth_curve = step_curve(
+            self.loss_plot,
+            smooth=True,
+            pen=pg.mkPen("#ffd54f", width=3),
+            name="loss (moving average)",
         )
-        for curve in (self.raw_curve, self.smooth_curve):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
         self.metric_plot = self.plots.addPlot(
             row=1,
             col=0,
@@ -136,13 +140,9 @@ class LossPanel(Panel):
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ef5350", width=2))
         self.cursor_line.setVisible(False)
         self.loss_plot.addItem(self.cursor_line, ignoreBounds=True)
-        self.compare_curve = self.loss_plot.plot(pen=pg.mkPen("#ff8a65", width=3))
-        self.compare_curve.setDownsampling(auto=True, method="peak")
-        self.compare_curve.setClipToView(True)
-        for curve in (self.smooth_curve, self.compare_curve):
-            # a moving average loses nothing at one point per pixel (the default is five),
-            # and a wide antialiased line costs by the point
-            curve.opts["autoDownsampleFactor"] = 1.0
+        self.compare_curve = step_curve(  # a moving average too
+            self.loss_plot, smooth=True, pen=pg.mkPen("#ff8a65", width=3)
+        )
         self._compare_label: str | None = None
         self._compare_len = -1
         self._summary = ""  # the shown step's numbers (compare mode adds the second run's)

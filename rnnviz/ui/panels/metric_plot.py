@@ -23,6 +23,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from rnnviz.ui.legend_room import make_room_for_legend
+from rnnviz.ui.panels.curve_cost import StepCurve
 from rnnviz.ui.panels.loss_box import set_box
 
 METRIC_COLOURS = ("#4fc3f7", "#aed581", "#ffb74d", "#ba68c8")
@@ -122,11 +123,9 @@ class MetricPlot:
     # -- layout --------------------------------------------------------------------------------
     def _new_curve(self, name: str, colour: str, run: int, label: str) -> pg.PlotDataItem:
         dash = Qt.PenStyle.DashLine if run else Qt.PenStyle.SolidLine
-        curve = pg.PlotDataItem(
+        curve = StepCurve(
             pen=pg.mkPen(colour, width=2, style=dash), name=f"{name} ({label})" if run else name
         )
-        curve.setDownsampling(auto=True, method="peak")
-        curve.setClipToView(True)
         self.plot.addItem(curve)  # on the left until _arrange moves it
         self._legend_key = None
         return curve
