@@ -48,6 +48,9 @@ def child_floor() -> None:
 def child_window() -> None:
     """Open the window as ``rnnviz`` does, report the first paint and the first step shown."""
     sys.path.insert(0, str(ROOT))
+    from rnnviz.ui.standby import start_spare
+
+    start_spare()  # as the `rnnviz` command does, before Qt is imported
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from rnnviz.ui.app import after_first_paint, get_app, quiet_garbage_collector

@@ -226,6 +226,9 @@ def _window(args) -> int:
         from rnnviz.session.settings import RunSettings
 
         run_settings = RunSettings.from_preset(preset_from_flags(None, args.preset_file))
+    from rnnviz.ui.standby import start_spare
+
+    start_spare()  # a training process imports torch while this one imports Qt
     from rnnviz.ui.app import run_app
 
     return run_app(

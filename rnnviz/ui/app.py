@@ -10,6 +10,8 @@ import tempfile
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from rnnviz.ui.standby import drop_spare
+
 SCREENSHOT_TIMEOUT_S = 300.0
 
 
@@ -144,6 +146,7 @@ def run_app(
         later(max(0.0, float(exit_after)), window.close)
     app.exec()
     window.close()
+    drop_spare()  # a spare training process no run took (ui/standby.py)
     return status["code"]
 
 

@@ -91,7 +91,20 @@ def _fitted(item: QLayoutItem, width: int) -> QSize:
 
 def _one_line_width(label: QLabel) -> int:
     """The width ``label``'s text takes unwrapped (a wrapping label's size hint is a narrow
-    column: "loss / 7.4e-08 / accuracy / 1" one word a line)."""
+    column: "loss / 7.4e-08 / accuracy / 1" one word a line). Kept with the label for its
+    text and font: a layout pass asks 3-4 times, and the summaries change at every draw."""
+    margins = label.contentsMargins()
+    key = (label.text(), label.font().key(), label.textFormat(), label.margin())
+    key += (margins.left(), margins.right())
+    kept = getattr(label, "_rnnviz_one_line", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    width = _measure_one_line(label)
+    label._rnnviz_one_line = (key, width)
+    return width
+
+
+def _measure_one_line(label: QLabel) -> int:
     document = QTextDocument()
     document.setDefaultFont(label.font())
     document.setDocumentMargin(0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from rnnviz.engine.spec import SpecError
+from rnnviz.ui.standby import WORKER_ENV
 from rnnviz.ui.workers.process_worker import ProcessTrainingWorker
 from rnnviz.ui.workers.thread_worker import Published, TrainingWorker, WorkerError
 
@@ -27,11 +28,9 @@ __all__ = [
     "worker_kind",
 ]
 
-#: which training worker the window uses: "process" (the default: ProcessTrainingWorker trains
-#: in a child process, the window's trainer is its mirror) or "thread" (TrainingWorker). With
-#: a thread the GUI and the trainer share one GIL: measured on 2 cores (bench/bench_ui.py), the
-#: window trains at 0.51-0.65x of headless with a thread, 0.90-1.02x with a process.
-WORKER_ENV = "RNNVIZ_WORKER"
+# WORKER_ENV (ui/standby.py) names the training worker: "process" (the default) or "thread".
+# With a thread the GUI and the trainer share one GIL: measured on 2 cores (bench/bench_ui.py),
+# the window trains at 0.51-0.65x of headless with a thread, 0.90-1.02x with a process.
 
 
 def worker_kind() -> str:

@@ -13,10 +13,9 @@ import queue
 import threading
 import time
 
+from rnnviz.ui.standby import QUEUE_SIZE, take_spare
 from rnnviz.ui.workers.child_priority import lower_priority
 
-#: the child's message queue holds at most this many messages (it coalesces beyond)
-QUEUE_SIZE = 8
 #: closing: how long a child told to stop is given before it is terminated
 CLOSE_GRACE_S = 0.2
 
@@ -33,17 +32,24 @@ class TrainingChild:
     def __init__(self, ctx, args: tuple) -> None:
         from rnnviz.ui.workers import training_process
 
-        receive, self.commands = ctx.Pipe(duplex=False)
-        self.messages = ctx.Queue(QUEUE_SIZE)
-        self.process = ctx.Process(
-            target=training_process.serve,
-            args=(receive, self.messages, *args),
-            name="rnnviz-training-process",
-            daemon=True,
-        )
-        self.process.start()
+        self._lock = threading.Lock()
+        self._backlog: list[tuple] | None = None  # commands held while the run is sent
+        spare = take_spare()  # started before the window imported Qt (ui/standby.py)
+        if spare is not None:
+            self.process, self.commands, self.messages = spare
+            self._send_run(("serve", args))
+        else:
+            receive, self.commands = ctx.Pipe(duplex=False)
+            self.messages = ctx.Queue(QUEUE_SIZE)
+            self.process = ctx.Process(
+                target=training_process.serve,
+                args=(receive, self.messages, *args),
+                name="rnnviz-training-process",
+                daemon=True,
+            )
+            self.process.start()
+            receive.close()
         lower_priority(self.process.pid)  # the window keeps the CPU it needs to draw
-        receive.close()
         # the child is now the only writer of its message pipe: if it dies half-way through a
         # message, our read ends with EOF instead of waiting forever for the rest (with our
         # copy of the write end open, a killed child could freeze the window in ``take``)
@@ -53,10 +59,32 @@ class TrainingChild:
         return self.process.is_alive()
 
     def send(self, command: tuple) -> None:
+        with self._lock:
+            if self._backlog is not None:  # after the run, in order
+                self._backlog.append(command)
+                return
+        self._write(command)
+
+    def _write(self, command: tuple) -> None:
         try:
             self.commands.send(command)
         except (OSError, ValueError, AttributeError):
             pass  # the child is gone; the worker's take() reports it
+
+    def _send_run(self, command: tuple) -> None:
+        """Send a spare its run on a thread: a spare still importing torch reads it only
+        then, and a run's weights can be more than the pipe holds (the window would wait);
+        commands sent meanwhile follow it."""
+        self._backlog = []
+
+        def write_all() -> None:
+            self._write(command)
+            with self._lock:
+                backlog, self._backlog = self._backlog, None
+                for later in backlog:
+                    self._write(later)
+
+        threading.Thread(target=write_all, name="rnnviz-send-run", daemon=True).start()
 
     def receive(self, block: float) -> dict | None:
         """The next message (waiting up to ``block`` s), or None when none came."""

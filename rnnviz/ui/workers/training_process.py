@@ -218,6 +218,17 @@ class _Child:
         self._send(finished=True, error=error, force=True)
 
 
+def warm_up() -> None:
+    """Import what building a run and its first optimiser import: a spare child
+    (ui/standby.py) does it before its run arrives, while the window starts."""
+    import torch
+
+    import rnnviz.engine.trainer  # noqa: F401
+    import rnnviz.session.settings  # noqa: F401
+
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
+
+
 def serve(conn, out, settings, config, with_compare: bool = True, states=None) -> None:
     """The child's entry point: build the trainer(s), then obey commands until told to stop."""
     from rnnviz.engine.threads import use_training_threads
