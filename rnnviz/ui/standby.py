@@ -19,6 +19,8 @@ import multiprocessing as mp
 import os
 from typing import NamedTuple
 
+from rnnviz.ui.child_priority import lower_priority
+
 #: which training worker the window uses: "process" (the default: ProcessTrainingWorker trains
 #: in a child process, the window's trainer is its mirror) or "thread" (TrainingWorker)
 WORKER_ENV = "RNNVIZ_WORKER"
@@ -56,10 +58,7 @@ def start_spare() -> None:
     process.start()
     receive.close()
     _spare = Spare(process, commands, messages)
-    # from now on the window's own start comes first (this imports torch: only after the spawn)
-    from rnnviz.ui.workers.child_priority import lower_priority
-
-    lower_priority(process.pid)
+    lower_priority(process.pid)  # the window's own start comes first
 
 
 def take_spare() -> Spare | None:

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from rnnviz.ui.child_priority import CHILD_NICE, child_nice, lower_priority
 from rnnviz.ui.workers import ProcessTrainingWorker
-from rnnviz.ui.workers.child_priority import CHILD_NICE, child_nice, lower_priority
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
 

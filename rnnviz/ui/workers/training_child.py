@@ -13,8 +13,8 @@ import queue
 import threading
 import time
 
+from rnnviz.ui.child_priority import lower_priority
 from rnnviz.ui.standby import QUEUE_SIZE, take_spare
-from rnnviz.ui.workers.child_priority import lower_priority
 
 #: closing: how long a child told to stop is given before it is terminated
 CLOSE_GRACE_S = 0.2
