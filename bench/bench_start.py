@@ -7,7 +7,8 @@ Run under a display (Xvfb):
 Each round starts fresh Python processes, interleaved, and times from ``Popen`` to a line the
 child prints:
   floor   ``import torch, PySide6.QtWidgets, pyqtgraph`` and exit: what no start can beat;
-  window  the app's own start (``MainWindow`` on the default demo, as ``rnnviz`` opens it):
+  window  the app's own start (``MainWindow`` on the default demo, as ``rnnviz`` opens it,
+          the spare training process started first: rnnviz/ui/standby.py):
           "paint" when the window's first paint event arrives, "step" when the first
           trained step has been taken for display (``Display.took`` with step >= 1);
           "cpu": the CPU seconds the window's process and its training process used in all
