@@ -23,6 +23,7 @@ from rnnviz.session.cursor import Cursor
 from rnnviz.ui.panels import Panel
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.step_zero import StepZero
+from rnnviz.ui.view_settle import settle_views
 from rnnviz.ui.workers.heap_trim import HeapTrimmer
 from rnnviz.ui.workers.spectra_job import SpectraJob
 
@@ -297,6 +298,7 @@ class Display(QObject):
                     self.run.run_settings.compare_label, compare, self.run.compare_trainer.history
                 )
             panel.mark_step(record, viewing=self.cursor.step is not None)
+            settle_views(panel)  # one paint per draw (view_settle.py)
         except Exception as exc:  # one broken panel must not stop the others or training
             traceback.print_exc()
             self.panel_failed.emit(f"The {panel.title} panel failed: {type(exc).__name__}: {exc}")
