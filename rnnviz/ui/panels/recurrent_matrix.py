@@ -25,6 +25,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table, columns_table, merged_table
 from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
+from rnnviz.ui.panels.eigen_plot import EigenPlot
 from rnnviz.ui.panels.gradient_norm import GROUP_COLOURS
 from rnnviz.ui.panels.gradient_plots import (
     COMPARE_COLOURS,
@@ -35,10 +36,6 @@ from rnnviz.ui.panels.gradient_plots import (
     run_label,
 )
 from rnnviz.ui.panels.header_row import HeaderRow
-
-EIGEN_COLOUR = "#ffd54f"
-COMPARE_EIGEN_COLOUR = "#ff8a65"
-CIRCLE = np.exp(1j * np.linspace(0.0, 2.0 * np.pi, 361))
 
 
 def legend_name(name: str, names: list[str]) -> str:
@@ -92,30 +89,13 @@ class RecurrentMatrixPanel(Panel):
         self.step_line.setVisible(False)
         self.radius_plot.addItem(self.step_line, ignoreBounds=True)
 
-        self.eigen_plot = self.plots.addPlot(row=0, col=1, axisItems=style.axis_items())
-        self.eigen_plot.setLabel("left", "Im λ")
-        self.eigen_plot.setLabel("bottom", "Re λ")
-        self.eigen_plot.setAspectLocked(True)
-        self.eigen_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.circle = self.eigen_plot.plot(
-            CIRCLE.real, CIRCLE.imag, pen=pg.mkPen("#f5f5f5", width=2)
-        )
-        self.eigen_points = pg.ScatterPlotItem(
-            size=11, pen=pg.mkPen("#000000", width=1), brush=pg.mkBrush(EIGEN_COLOUR)
-        )
-        self.eigen_points.setZValue(10)
-        self.eigen_plot.addItem(self.eigen_points)
-        self.compare_points = pg.ScatterPlotItem(
-            symbol="x", size=12, pen=pg.mkPen(COMPARE_EIGEN_COLOUR, width=2), brush=None
-        )
-        self.compare_points.setZValue(9)
-        self.eigen_plot.addItem(self.compare_points)
+        self.eigen = EigenPlot(self.plots, row=0, col=1)
+        self.eigen_points = self.eigen.points  # (tests)
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
         # the square (aspect-locked) eigenvalue plot would take all the width of a tall dock
         self.plots.ci.layout.setColumnMaximumWidth(1, 300)
-        for plot in (self.radius_plot, self.eigen_plot):
-            style.style_plot(plot)
+        style.style_plot(self.radius_plot)
         self.radius_plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH + 12)  # room for 1.045
 
         self._label = "run"
@@ -153,7 +133,7 @@ class RecurrentMatrixPanel(Panel):
         self._radius_key = self._eigen_key = None
         self._record = None
         self._radius_data, self._eigen_data = {}, {}
-        self.eigen_points.setData([], [])
+        self.eigen.show(None, None)
         self._set_log(False)
         self.summary.setText("recurrent matrix: waiting for a recorded step")
 
@@ -214,7 +194,7 @@ class RecurrentMatrixPanel(Panel):
         self._compare_history = None
         self._compare_radius_data = {}
         self._eigen_data.pop("compare", None)
-        self.compare_points.setData([], [])
+        self.eigen.compare_points.setData([], [])
 
     def _fill_choices(self, names: list[str]) -> None:
         current = self.matrix_choice.currentText()
@@ -304,11 +284,10 @@ class RecurrentMatrixPanel(Panel):
             return
         self._eigen_key = key
         self._eigen_data = {}
+        self.eigen.show(eigs, other_eigs)
         if eigs is None:
-            self.eigen_points.setData([], [])
             self.summary.setText(f"{self._label} {name} at step {record.step}: computing ρ …")
         else:
-            self.eigen_points.setData(eigs.real, eigs.imag)
             self._eigen_data["main"] = eigs
             radius, sigma = record.spectral[name]
             slope = max_slope(self.context.spec, name) if self.context else 1.0
@@ -317,11 +296,8 @@ class RecurrentMatrixPanel(Panel):
                 f"σ_max = {sigma:.4g}; {self._verdict(radius, sigma, slope)}"
             )
         if other_eigs is not None:
-            self.compare_points.setData(other_eigs.real, other_eigs.imag)
             self._eigen_data["compare"] = other_eigs
-        else:
-            self.compare_points.setData([], [])
-        self._eigen_title(name, other_eigs is not None)
+        self.eigen.title(self._label, self._compare_label if other_eigs is not None else None)
 
     def _verdict(self, radius: float, sigma: float, slope: float) -> str:
         if self.context is None:
@@ -334,14 +310,6 @@ class RecurrentMatrixPanel(Panel):
         if history is None or record is None or name not in record.spectral:
             return None
         return (history.eigenvalues_at(record.step) or {}).get(name)
-
-    def _eigen_title(self, name: str, with_compare: bool) -> None:
-        """The title doubles as the legend (a legend box would cover the unit circle)."""
-        # the matrix is named in the panel's header; a long title would widen the square plot
-        title = f"eigenvalues λ: <span style='color:{EIGEN_COLOUR}'>● {self._label}</span>"
-        if with_compare:
-            title += f" <span style='color:{COMPARE_EIGEN_COLOUR}'>✕ {self._compare_label}</span>"
-        self.eigen_plot.setTitle(title, size=f"{style.PLOT_FONT_PT}pt", color="#e8e8ea")
 
     def _set_log(self, on: bool) -> None:
         """Log scale when the radii span more than a decade (e.g. an exploding run)."""
