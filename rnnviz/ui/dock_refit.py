@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 from rnnviz.ui import style
 from rnnviz.ui.deferred_panel import build_on_screen
 from rnnviz.ui.dock_tabs import fit_tab_titles, unelided_tabs
+from rnnviz.ui.dock_title import terse_tabs
 from rnnviz.ui.docks import arrange_docks, compact_docks, is_compact
 
 #: the settings key saying the saved layout was the window's own when saved
@@ -131,6 +132,10 @@ class OwnLayout:
             arrange_docks(window, panels, docks)
             for dock in hidden:
                 dock.hide()
+            # the short tab titles, as at the first show: compact_docks measures the titles
+            # the tabs have (terse ones from before made it stack groups whose short
+            # titles then did not fit side by side: clockwork_sines, 1200x800, text 1.25)
+            terse_tabs(docks.values(), False)
             compact_docks(window, window.sidebar_dock, panels, docks, style.SCALE)
             for dock in in_front:
                 dock.raise_()
