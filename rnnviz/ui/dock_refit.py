@@ -28,9 +28,9 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from rnnviz.ui import style
 from rnnviz.ui.deferred_panel import build_on_screen
-from rnnviz.ui.dock_tabs import fit_tab_titles, unelided_tabs
+from rnnviz.ui.dock_tabs import fit_tab_titles, split_row, unelided_tabs
 from rnnviz.ui.dock_title import terse_tabs
-from rnnviz.ui.docks import arrange_docks, compact_docks, is_compact
+from rnnviz.ui.docks import arrange_docks, compact_docks, compact_plan, is_compact
 
 #: the settings key saying the saved layout was the window's own when saved
 OWN_KEY = "window/own_layout"
@@ -109,7 +109,12 @@ class OwnLayout:
         if presenting is not None and presenting.active:
             return  # one panel or two at a time: no tab group (leaving restores the layout)
         if self.own and is_compact(window.height()):
-            self._lay_out_anew()
+            plan = compact_plan_shown(window)
+            if plan is None:
+                self._lay_out_anew()
+            else:  # the groups it has: sized as compact_docks sizes them, titles as planned
+                split_row(window, window.sidebar_dock, *plan)
+                tidy_tab_bars(window)
         else:
             fit_tab_titles(window, list(window.docks.values()))
             tidy_tab_bars(window)
@@ -145,6 +150,22 @@ class OwnLayout:
         tidy_tab_bars(window)
         if not laying_out and build_on_screen(window):
             window.display.draw_all()
+
+
+def compact_plan_shown(window: QMainWindow) -> tuple | None:
+    """The sidebar's width, the room and the columns ``compact_docks`` would make now, if
+    its tab groups are those shown (the docks not hidden), else None. The layout then stays
+    (laying out anew shows every dock for a moment, and a panel drawn then differs)."""
+    terse_tabs(window.docks.values(), False)  # measured as at the first show
+    docks, panels = window.docks, window.display.panels
+    side, room, columns = compact_plan(window, window.sidebar_dock, panels, docks, style.SCALE)
+    planned = {frozenset(d for d in group if not d.isHidden()) for c in columns for group in c}
+    shown = {
+        frozenset([dock, *window.tabifiedDockWidgets(dock)])
+        for dock in docks.values()
+        if not dock.isHidden() and not dock.isFloating()
+    }
+    return (side, room, columns) if planned - {frozenset()} == shown else None
 
 
 def tidy_tab_bars(window: QMainWindow) -> None:
