@@ -11,7 +11,8 @@ What counts as the window's own layout: the one ``compact_docks`` made (at first
 here), for as long as the user has not dragged a dock elsewhere: every dock in the same dock
 area, floating or not as it was, and the same docks tabbed together (``arrangement``).
 Hiding and showing docks (the panels a preset lacks), raising tabs and dragging a splitter
-do not change it. Such a layout is laid out anew (``compact_docks``); one the user arranged
+do not change it. Such a layout is laid out anew (``compact_docks``) where that makes other
+tab groups (else its groups are only sized and titled as it would); one the user arranged
 by hand keeps its docks where they are and only gets tab titles that fit (terse ones:
 ``dock_tabs.fit_tab_titles``). A saved layout counts as the window's own when it was its
 own when saved (``OWN_KEY``); one saved by an older version of rnnviz does not.
@@ -102,8 +103,9 @@ class OwnLayout:
 
     def refit(self) -> None:
         """Make every tab group's tabs fit: the window's own compact layout is laid out
-        anew for the panels and text size of now (its tabs in front stay in front); any
-        other keeps its docks in place and gets tab titles that fit."""
+        anew for the panels and text size of now where its groups differ (its tabs in front
+        stay in front), else sized anew; any other keeps its docks in place and gets tab
+        titles that fit."""
         window = self.window
         presenting = getattr(window, "presentation", None)
         if presenting is not None and presenting.active:
