@@ -237,7 +237,7 @@ def fit_tab_titles(window: QMainWindow, docks: list[QDockWidget]) -> None:
     anew). Opened from the Presets menu in a 1280x720 window laid out for the lecture (ten
     panels), date_attention's twelve tabs scrolled (issue 16): the layout is built for the
     first preset only. A row of groups side by side is shared anew by their tabs' needs;
-    the docks stay where they are (they may be the user's layout)."""
+    the docks stay where they are: the user arranged them (dock_refit.py)."""
     groups: list[list[QDockWidget]] = []
     for dock in docks:
         if not dock.isHidden() and not dock.isFloating() and not any(dock in g for g in groups):

@@ -172,6 +172,26 @@ def compact_docks(
     in two, one above the other (``dock_tabs.stack_columns``): a tab in sight beats a
     full-height panel whose neighbours hide behind scroll arrows. The first tab of each
     group is raised (the window then raises the preset's)."""
+    side, room, columns = compact_plan(window, sidebar, panels, docks, text_scale)
+    for before, column in zip(columns, columns[1:], strict=False):
+        window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
+    for column in columns:
+        for upper, lower in zip(column, column[1:], strict=False):
+            window.splitDockWidget(upper[0], lower[0], Qt.Orientation.Vertical)
+        for group in column:
+            tabify(window, group)
+    split_row(window, sidebar, side, room, columns)
+
+
+def compact_plan(
+    window: QMainWindow,
+    sidebar: QDockWidget,
+    panels: dict[str, Panel],
+    docks: dict[str, QDockWidget],
+    text_scale: float = 1.0,
+) -> tuple[int, int, list[list[list[QDockWidget]]]]:
+    """The sidebar's width, the room beside it and the columns of tab groups of
+    ``compact_docks`` (the tabs get the titles they need: terse or short)."""
     groups: dict[str, list[QDockWidget]] = {}
     for key, panel in panels.items():
         groups.setdefault(panel.area, []).append(docks[key])
@@ -193,14 +213,7 @@ def compact_docks(
         if window.height() >= STACK_HEIGHT
         else [[group] for group in row]
     )
-    for before, column in zip(columns, columns[1:], strict=False):
-        window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
-    for column in columns:
-        for upper, lower in zip(column, column[1:], strict=False):
-            window.splitDockWidget(upper[0], lower[0], Qt.Orientation.Vertical)
-        for group in column:
-            tabify(window, group)
-    split_row(window, sidebar, side, room, columns)
+    return side, room, columns
 
 
 def default_dock_sizes(

@@ -70,10 +70,10 @@ class Presentation:
         """Back to the layout and text size from before presenting."""
         if not self.active:
             return
-        self._set_active(False)
         window = self.window
-        if style.SCALE != self._saved_scale:
-            window.set_text_size(self._saved_scale)
+        if style.SCALE != self._saved_scale:  # (still presenting: the docks are not laid
+            window.set_text_size(self._saved_scale)  # out for it, the restore does that)
+        self._set_active(False)
         window.restoreState(self._saved_state)
 
     def _set_active(self, active: bool) -> None:

@@ -21,7 +21,8 @@ from rnnviz.ui.controls.sidebar import Sidebar
 from rnnviz.ui.controls.transport import TransportBar
 from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place, build_on_screen
 from rnnviz.ui.display import Display
-from rnnviz.ui.dock_tabs import fit_tab_titles, unelided_tabs
+from rnnviz.ui.dock_refit import OwnLayout
+from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
@@ -115,6 +116,9 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self._sized = False
         self.layout_store = SavedLayout(self, self.settings)
         self.layout_store.restore()
+        self.own_layout = OwnLayout(self)  # the layout the window makes (dock_refit.py)
+        if self.layout_store.saved:
+            self.own_layout.restored(self.settings)
         self._starting = False
         self.run_control.announce()
         self.show_preset_panels()
@@ -316,8 +320,11 @@ class MainWindow(RunPassThroughs, QMainWindow):
 
     def reset_layout(self) -> None:
         self.layout_store.reset([self.sidebar_dock, *self.docks.values()])
+        self.own_layout.reset_done()
+        self._fit_tabs()  # the default was made for the first preset and text size
 
     def save_layout(self) -> None:
+        self.own_layout.save(self.settings)
         self.layout_store.save()
 
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
@@ -344,16 +351,20 @@ class MainWindow(RunPassThroughs, QMainWindow):
                         self, self.sidebar_dock, self.display.panels, self.docks, style.SCALE
                     )
                     self.layout_store.keep_as_default()
+                    self.own_layout.made(default=True)
                     settings = self.run_settings
                     for key in settings.show if settings is not None else ():
                         if key in self.docks:  # the preset's panels in front again
                             self.docks[key].raise_()
+            else:  # made for another size, preset or text size: laid out anew, or terse tabs
+                self.own_layout.refit()
         unelided_tabs(self)
 
     def _fit_tabs(self) -> None:
-        """Terse tab titles where the tabs of the layout shown do not fit (dock_tabs)."""
+        """Every tab group's tabs in sight: the window's own layout laid out anew, else terse
+        tab titles where the tabs do not fit (dock_refit.py)."""
         if getattr(self, "_sized", False) and self.isVisible():
-            fit_tab_titles(self, list(self.docks.values()))
+            self.own_layout.refit()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):
