@@ -22,13 +22,9 @@ from rnnviz.ui.controls.transport import TransportBar
 from rnnviz.ui.deferred_panel import DeferredPanel, build_in_place, build_on_screen
 from rnnviz.ui.display import Display
 from rnnviz.ui.dock_refit import OwnLayout
-from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import (
     SavedLayout,
     arrange_docks,
-    compact_docks,
-    default_dock_sizes,
-    is_compact,
     join_area,
     make_dock,
     panel_dock,
@@ -43,11 +39,12 @@ from rnnviz.ui.panels import Panel, default_panel_classes
 from rnnviz.ui.presentation import install_presentation
 from rnnviz.ui.run_controller import RunController
 from rnnviz.ui.status import Banner, RunStatus
+from rnnviz.ui.window_layout import WindowLayout
 from rnnviz.ui.window_run import RunPassThroughs
 from rnnviz.ui.workers import WorkerError
 
 
-class MainWindow(RunPassThroughs, QMainWindow):
+class MainWindow(WindowLayout, RunPassThroughs, QMainWindow):
     """The rnnviz window. ``preset``: a preset name (default: the engine's default demo);
     ``open_path``: a saved session to open instead."""
 
@@ -210,30 +207,6 @@ class MainWindow(RunPassThroughs, QMainWindow):
         if self.isVisible() and not self._laying_out and build_on_screen(self):
             self.display.draw_all()  # (raising a tab already in front emits nothing)
 
-    def step_text_size(self, direction: int) -> None:
-        """One step larger (+1) or smaller (-1) on the global text-size scale."""
-        scales = style.SCALES
-        index = min(range(len(scales)), key=lambda i: abs(scales[i] - style.SCALE))
-        self.set_text_size(scales[min(max(index + direction, 0), len(scales) - 1)])
-
-    def set_text_size(self, scale: float) -> None:
-        """Scale all text (remembered between runs): the stylesheet, every plot's axes, and
-        the panels, which are rebuilt for the new size and redrawn from the history."""
-        scale = style.set_scale(QApplication.instance(), scale)
-        self.settings.setValue("view/text_scale", scale)
-        self.sidebar.fit_width()
-        style.refresh_text_sizes(self)
-        style.restyle_plots(self)
-        for panel in self.display.panels.values():
-            if isinstance(panel, DeferredPanel):
-                panel.restyled()  # (its panel, once built, is restyled in turn)
-        if self.trainer is not None:
-            with self.run_control.restarting():  # the same run: the views chosen stay
-                self.display.reset_panels()
-            self._fit_tabs()  # their text size changed
-            self.display.draw_all()
-        self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
-
     # -- the run: bound to the RunController ------------------------------------------------
     def _start_over(self) -> None:
         """A new run (or a reset one): clear what panels show and what the window shows."""
@@ -317,54 +290,6 @@ class MainWindow(RunPassThroughs, QMainWindow):
         self.display.draw_all()
         QApplication.processEvents()
         return grab_with_gl(self).save(str(path), "PNG")  # the 3D views' labels too
-
-    def reset_layout(self) -> None:
-        self.layout_store.reset([self.sidebar_dock, *self.docks.values()])
-        self.own_layout.reset_done()
-        self._fit_tabs()  # the default was made for the first preset and text size
-
-    def save_layout(self) -> None:
-        self.own_layout.save(self.settings)
-        self.layout_store.save()
-
-    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
-        """Showing lays the docks out, raising tabs in passing (the default layout, then the
-        compact one in ``showEvent``): the panels in front once it is done are built then,
-        before the first paint (the others when their tab is raised)."""
-        showing = visible and not self.isVisible()
-        self._laying_out = showing
-        try:
-            super().setVisible(visible)
-        finally:
-            self._laying_out = False
-        if showing and build_on_screen(self):
-            self.display.draw_all()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if not self._sized:  # dock sizes only apply to a shown window
-            self._sized = True
-            if not self.layout_store.saved:
-                default_dock_sizes(self, self.sidebar_dock, self.display.panels, self.docks)
-                if is_compact(self.height()):
-                    compact_docks(
-                        self, self.sidebar_dock, self.display.panels, self.docks, style.SCALE
-                    )
-                    self.layout_store.keep_as_default()
-                    self.own_layout.made(default=True)
-                    settings = self.run_settings
-                    for key in settings.show if settings is not None else ():
-                        if key in self.docks:  # the preset's panels in front again
-                            self.docks[key].raise_()
-            else:  # made for another size, preset or text size: laid out anew, or terse tabs
-                self.own_layout.refit()
-        unelided_tabs(self)
-
-    def _fit_tabs(self) -> None:
-        """Every tab group's tabs in sight: the window's own layout laid out anew, else terse
-        tab titles where the tabs do not fit (dock_refit.py)."""
-        if getattr(self, "_sized", False) and self.isVisible():
-            self.own_layout.refit()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.may_discard("closing"):
