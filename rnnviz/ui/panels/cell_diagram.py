@@ -10,13 +10,13 @@ every panel follows. A GRU gets the analogous drawing (torch's formulation):
     r = f(z_r), u = f(z_u), n = tanh(z_n) (z_n sees r * h),  h' = (1 - u) n + u h
 
 The Clockwork RNN and the SCRN get their own cells (cell_other.py); other models without gates
-get a note. ``values`` holds the text of every number shown. The boxes
-and arrows are cell_geometry.py's, the numbers and equations cell_numbers.py's.
+get a note. ``values`` holds the text of every number shown. The grid of boxes and arrows
+is cell_geometry.py's, their drawing cell_drawing.py's, the numbers and equations cell_numbers.py's.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QMargins, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
@@ -35,7 +35,8 @@ from rnnviz.engine.tasks._common import rounded as fmt
 from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
-from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES, CellDrawing
+from rnnviz.ui.panels.cell_drawing import CellDrawing
+from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
 from rnnviz.ui.panels.gates import NTM_FEEDFORWARD
@@ -59,27 +60,33 @@ CELL_NAMES = {
 }
 
 
-#: the drawing's least size: below this its box labels are unreadable; a dock at 1280x720 x
-#: 1.5 has ~200 px left under the header and equations (240 made the panel scroll there)
-VIEW_MINIMUM = (200, 160)
-
-
 class FittedView(QGraphicsView):
-    """A view that shows its whole scene at any size (fitted on its own resize: the panel's
-    resize came before the equations' second line shrank the view, which then cut the
-    drawing's bottom boxes at 1280x720)."""
+    """The cell drawing, unscaled: it lays itself out again for the view's size and at the
+    text size (the view's font, which follows it), its text never smaller than the plot
+    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
+
+    def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
+        super().__init__(scene)
+        self.drawing = drawing
+        style.follow_text_size(self)
 
     def fit(self) -> None:
-        if not self.scene().sceneRect().isEmpty():
-            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
+        # at least the smallest readable drawing: where a dock has less room, it scrolls
+        self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
+
+    def _frame(self) -> QMargins:
+        width = self.frameWidth()
+        return QMargins(width, width, width, width)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self.fit()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        self.fit()
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
 
 
 class CellDiagramPanel(Panel):
@@ -109,14 +116,13 @@ class CellDiagramPanel(Panel):
         layout.addWidget(self.equations)
         self.scene = QGraphicsScene(self)
         self.drawing = CellDrawing(self.scene)
-        self.view = FittedView(self.scene)
+        self.view = FittedView(self.scene, self.drawing)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setBackgroundBrush(QBrush(QColor("#121212")))
-        self.view.setMinimumSize(*VIEW_MINIMUM)
         layout.addWidget(self.view, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)

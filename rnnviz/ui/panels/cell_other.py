@@ -16,17 +16,17 @@ SCRN, hidden unit j and context unit k = min(j, S - 1)::
 from __future__ import annotations
 
 from rnnviz.engine.tasks._common import rounded as fmt
-from rnnviz.ui.panels.cell_geometry import L1, L2, MID, R1, Node
+from rnnviz.ui.panels.cell_geometry import Node
 from rnnviz.ui.panels.cell_numbers import previous
 
 CLOCKWORK_NODES = (
-    Node("h'", "new state\nh'", MID, 0),
-    Node("pick", "?", MID, 180, "op"),
-    Node("clock", "clock\nt mod T = 0", R1, 180, "gate"),
-    Node("T", "module\nperiod T", R1, 420),
-    Node("f(a)", "f(a)", L1, 420),
-    Node("h", "old state\nh", MID, 420),
-    Node("a", "pre-activation\na", L1, 620),
+    Node("h'", "new state\nh'", 1, 0),
+    Node("f(a)", "f(a)", 0, 1),
+    Node("pick", "?", 1, 1, "op"),
+    Node("clock", "clock\nt mod T = 0", 2, 1, "gate", "clock"),
+    Node("a", "pre-activation\na", 0, 2),
+    Node("h", "old state\nh", 1, 2),
+    Node("T", "module\nperiod T", 2, 2, short="T"),
 )
 CLOCKWORK_EDGES = (
     ("a", "f(a)"),
@@ -37,13 +37,13 @@ CLOCKWORK_EDGES = (
     ("pick", "h'"),
 )
 SCRN_NODES = (
-    Node("h'", "new state\nh'", R1, 0),
-    Node("a", "a = P s' + A x\n+ R h + b", R1, 300),
-    Node("h", "old state\nh", R1, 600),
-    Node("s'", "new context\ns'", L1, 0),
-    Node("plus", "+", L1, 300, "op"),
-    Node("Bx", "input\nBx", L2, 600),
-    Node("s", "old context\ns", L1 + 150, 600),
+    Node("s'", "new context\ns'", 1, 0),
+    Node("a", "a = P s' + A x\n+ R h + b", 2, 0, short="a"),
+    Node("h'", "new state\nh'", 3, 0),
+    Node("s", "old context\ns", 0, 1),
+    Node("plus", "+", 1, 1, "op"),
+    Node("h", "old state\nh", 2, 1),
+    Node("Bx", "input\nBx", 1, 2),
 )
 SCRN_EDGES = (
     ("Bx", "plus"),

@@ -1,0 +1,57 @@
+"""How large and how far apart the cell drawing's texts are on screen (issue 16).
+
+A drawn text is readable when each of its lines is at least as high on screen as a line of
+the plot font (``style.plot_font()``, the smallest text of the plots) at the current text
+size; the item's bounding rectangle is mapped through the view's transform to pixels. Texts
+must not overlap one another, must lie whole inside the view, and must lie inside the box or
+circle they are drawn on, or outside every box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from rnnviz.ui import style
+
+TOLERANCE = 1.0  # pixels: a text's rectangle is rounded up to whole pixels
+
+
+def on_screen(view: QGraphicsView, item) -> QRectF:
+    return view.viewportTransform().mapRect(item.sceneBoundingRect())
+
+
+def text_defects(view: QGraphicsView) -> list[str]:
+    """Every text of ``view``'s scene that is too small, cut by the view, overlapping
+    another text or straddling a box's edge."""
+    line = QFontMetricsF(style.plot_font()).height()
+    items = [item for item in view.scene().items() if item.isVisible()]
+    texts = [i for i in items if isinstance(i, QGraphicsSimpleTextItem) and i.text().strip()]
+    shapes = [i for i in items if isinstance(i, QGraphicsRectItem | QGraphicsEllipseItem)]
+    shapes = [on_screen(view, s) for s in shapes if s.pen().style().name == "SolidLine"]
+    inside = QRectF(view.viewport().rect()).adjusted(-TOLERANCE, -TOLERANCE, TOLERANCE, TOLERANCE)
+    found = []
+    rects = []
+    for item in texts:
+        name = " ".join(item.text().split())
+        rect = on_screen(view, item)
+        rects.append((name, rect))
+        lines = item.text().count("\n") + 1
+        if rect.height() / lines < line - TOLERANCE:
+            found.append(f"{name!r} {rect.height() / lines:.1f} px a line < {line:.1f}")
+        if not inside.contains(rect):
+            found.append(f"{name!r} {rect} outside the view {view.viewport().rect()}")
+        for shape in shapes:
+            shrunk = rect.adjusted(TOLERANCE, TOLERANCE, -TOLERANCE, -TOLERANCE)
+            if shape.intersects(shrunk) and not shape.contains(shrunk):
+                found.append(f"{name!r} {rect} crosses the edge of a box {shape}")
+    for k, (first, a) in enumerate(rects):
+        for second, b in rects[k + 1 :]:
+            if a.adjusted(TOLERANCE, TOLERANCE, -TOLERANCE, -TOLERANCE).intersects(b):
+                found.append(f"{first!r} {a} overlaps {second!r} {b}")
+    return found
