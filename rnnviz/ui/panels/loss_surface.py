@@ -41,7 +41,7 @@ from rnnviz.ui.panels.surface_drawing import SurfaceDrawingMixin
 from rnnviz.ui.panels.surface_gl import gl_available
 from rnnviz.ui.panels.surface_report import eta_text, read_trajectory
 from rnnviz.ui.panels.surface_saved import SurfaceFileMixin
-from rnnviz.ui.panels.surface_views import SurfaceViews
+from rnnviz.ui.panels.surface_views import SurfaceViews, TabCorner
 from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
 
@@ -119,12 +119,7 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
     def _corner(self, controls: SurfaceControls) -> None:
         """Log loss (how the views draw) and Recompute beside the view tabs, in the row's
         empty end: in the controls' flow they made a fourth row at 1280x720."""
-        corner = QWidget()
-        row = QHBoxLayout(corner)
-        row.setContentsMargins(0, 0, 0, 2)
-        row.addWidget(controls.log_scale)
-        row.addWidget(controls.recompute_button)
-        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.tab_corner = TabCorner(self.tabs, [controls.log_scale, controls.recompute_button])
 
     @property
     def gl_view(self):
