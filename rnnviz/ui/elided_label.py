@@ -1,5 +1,5 @@
 """A one-line label that fits any width: its text is cut with "…" where the width ends, and
-the whole text is then its tooltip.
+the whole text is then its tooltip (before the tooltip its owner gave it).
 
 A one-line QLabel is as wide as its text, so a long summary ("loss 3.776 accuracy 0.00438
 bits_per_char 5.45") or notice made its panel wider than the dock at 1280x720 and the panel
@@ -15,12 +15,16 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 class ElidedLabel(QLabel):
     """Plain text, one line per ``\\n``; ``text()`` is the whole text, what is drawn may be
-    elided."""
+    elided. ``max_lines`` (None: all) shows only the first lines, the last of them ending
+    with how many more the tooltip holds."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, max_lines: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._full = ""
         self._tooltip = ""  # a tooltip set by the owner, shown when nothing is elided
+        self.max_lines = max_lines
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
@@ -37,9 +41,20 @@ class ElidedLabel(QLabel):
         self._tooltip = text
         self._fit()
 
+    def _lines(self) -> list[str]:
+        """The lines drawn (before eliding): the first ``max_lines``, the last with a note
+        of the hidden ones ("(+2 more, ⚠)" when one of them is a warning)."""
+        lines = self._full.split("\n")
+        if self.max_lines is None or len(lines) <= self.max_lines:
+            return lines
+        shown, hidden = lines[: self.max_lines], lines[self.max_lines :]
+        warning = ", ⚠" if any(line.startswith("⚠") for line in hidden) else ""
+        shown[-1] += f"  (+{len(hidden)} more{warning})"
+        return shown
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         metrics = self.fontMetrics()
-        lines = self._full.split("\n")
+        lines = self._lines()
         width = max(metrics.horizontalAdvance(line) for line in lines)
         margins = self.contentsMargins()
         return QSize(
@@ -57,11 +72,21 @@ class ElidedLabel(QLabel):
     def _fit(self) -> None:
         metrics = self.fontMetrics()
         width = max(1, self.contentsRect().width() - 2)
-        lines = [
-            metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
-            for line in self._full.split("\n")
-        ]
+        lines = [_elided(metrics, line, width) for line in self._lines()]
         shown = "\n".join(lines)
         if shown != super().text():
             super().setText(shown)
-        super().setToolTip(self._full if shown != self._full else self._tooltip)
+        if shown == self._full:
+            super().setToolTip(self._tooltip)
+        else:  # the whole text, and the owner's tooltip after it
+            super().setToolTip("\n\n".join(part for part in (self._full, self._tooltip) if part))
+
+
+def _elided(metrics, line: str, width: int) -> str:
+    """``line`` cut with "…" to ``width``, keeping a trailing note of hidden lines whole."""
+    body, note, _ = line.partition("  (+")
+    if not note or metrics.horizontalAdvance(line) <= width:
+        return metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+    tail = "  (+" + line[len(body) + len(note) :]
+    room = max(1, width - metrics.horizontalAdvance(tail))
+    return metrics.elidedText(body, Qt.TextElideMode.ElideRight, room) + tail

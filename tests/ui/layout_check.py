@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnnviz.ui.elided_label import ElidedLabel
+
 ESSENTIAL = (
     QGraphicsView,  # pyqtgraph's plots (pg.GraphicsView) and drawings (the LSTM cell)
     QAbstractButton,
@@ -109,7 +111,7 @@ def describe(widget: QWidget) -> str:
 
 def label_needs(label: QLabel) -> int:
     """The width a one-line label needs for its whole text (0: it wraps or elides)."""
-    if label.wordWrap() or not label.text() or label.toolTip() == label.text():
+    if label.wordWrap() or not label.text() or isinstance(label, ElidedLabel):
         return 0  # a wrapping label fits its width; an elided one has its text as tooltip
     return label.sizeHint().width()
 

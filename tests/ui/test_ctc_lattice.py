@@ -49,16 +49,21 @@ def test_ctc_repeats_preset_draws_the_lattice_of_the_shown_sample(qtbot, make_wi
     x, y = panel.path.getData()
     assert len(x) == T and y[0] - 0.5 in (0, 1) and y[-1] - 0.5 in (S - 1, S - 2)
     assert np.all(np.diff(y) >= 0) and np.all(np.diff(y) <= 2)
+    # a dot on each frame's most likely class in the outputs' heatmap (the decoding's start)
+    x, y = panel.graphics.argmax.getData()
+    np.testing.assert_array_equal(x, np.arange(T) + 0.5)
+    np.testing.assert_array_equal(y, log_probs.argmax(-1).numpy() + 0.5)
     target = "".join(window.trainer.task.output_labels[k] for k in labels)
-    assert f"target:&nbsp; <b>{target}</b>" in panel.collapse.text()
+    assert f"target:&nbsp;<b>{target}</b>" in panel.collapse.text()
     # both decodings are shown: best path and prefix beam search (beam 8)
     names = window.trainer.task.output_labels
     for how, decoded in (
-        ("drop blanks (best path)", best_path_decode(log_probs)),
-        ("prefix beam search (beam 8)", beam_decode(log_probs, beam=8)),
+        ("drop blanks", best_path_decode(log_probs)),
+        ("beam search", beam_decode(log_probs, beam=8)),
     ):
         spelled = "".join(names[k] for k in decoded) or "(empty)"
-        assert re.search(f"{re.escape(how)}:&nbsp; <b[^>]*>{re.escape(spelled)}</b>",
+        spelled = spelled if len(spelled) <= 10 else spelled[:9] + "…"
+        assert re.search(f"{re.escape(how)}:&nbsp;<b[^>]*>{re.escape(spelled)}</b>",
                          panel.collapse.text())  # fmt: skip
     check_png(panel, tmp_path, "ctc_lattice")
     assert set(panel.export_tables()) == {"posterior", "outputs", "alignment"}

@@ -59,8 +59,9 @@ def test_presented_at_1280x720_the_controls_stand_beside_a_tall_view(qtbot, tmp_
     assert panel.tabs.height() >= 0.8 * panel.height()
     controls = panel.controls
     assert not controls.progress.isVisible() and not controls.cancel_button.isVisible()
-    bottom = max(w.geometry().bottom() for w in (controls.recompute_button, controls.log_scale))
-    assert panel.summary.geometry().top() > bottom  # the flow's rows do not overlap it
+    bottom = controls.auto_every.mapTo(panel, controls.auto_every.rect().bottomLeft()).y()
+    top = panel.summary.mapTo(panel, panel.summary.rect().topLeft()).y()
+    assert top > bottom  # the flow's rows do not overlap it
     assert panel_defects("loss_surface", panel, window) == []
 
 
@@ -78,3 +79,38 @@ def test_docked_at_1280x720_the_controls_stay_above_and_leave_more_room(qtbot, t
     settle(panel)
     assert not panel.controls.progress.isVisible()
     assert panel_defects("loss_surface", panel, window) == []
+
+
+def _top(widget, panel) -> int:
+    return widget.mapTo(panel, widget.rect().topLeft()).y()
+
+
+@pytest.mark.parametrize(
+    "size, text_size",
+    [((1280, 720), 1.0), ((1600, 1000), 1.0), ((1600, 1000), 1.5), ((1920, 1080), 1.0),
+     ((1920, 1080), 1.5)],
+    ids=str,
+)  # fmt: skip
+def test_docked_the_views_take_most_of_the_height(qtbot, tmp_path, size, text_size):
+    """Docked (1280x720 at 1.0: a panel ~550 x 440 px), the views took 41 % of the panel's
+    height (the 3D view ~460 x 180 px): four rows of controls, a two-line summary, a row for
+    the legend. Now the summary is one line, with the legend and the step beside it, and
+    log loss and Recompute stand in the view tabs' row: the views (the tab page, under the
+    tabs) take more than 55 % of the height, and nothing is clipped or scrolled."""
+    window, panel = trained_panel_at(
+        qtbot, tmp_path / "s.ini", "cliff", "loss_surface", size, text_size, 5, _surface_ready
+    )
+    assert not window.presentation.active
+    page = panel.tabs.currentWidget()
+    assert page.height() > 0.55 * panel.height()
+    line = panel.summary.fontMetrics().lineSpacing()
+    assert panel.summary.height() < 2 * line  # one line
+    assert _top(panel.legend, panel) == _top(panel.summary, panel)  # on its row
+    tab_bar = panel.tabs.tabBar()
+    for widget in (panel.controls.recompute_button, panel.log_scale):  # in the tabs' row
+        assert _top(widget, panel) < _top(tab_bar, panel) + tab_bar.height()
+        assert _top(widget, panel) + widget.height() > _top(tab_bar, panel)
+    assert panel_defects("loss_surface", panel, window) == []
+    holder = panel.parentWidget().parentWidget().parentWidget()  # holder, viewport, area
+    assert not holder.verticalScrollBar().isVisible()
+    assert not holder.horizontalScrollBar().isVisible()

@@ -15,6 +15,8 @@ from rnnviz.engine.record import SampleRecord
 
 BLANK_COLOUR = "#ffd54f"
 RIGHT, WRONG = "#81c784", "#e57373"
+MERGED_SHOWN = 12  # merged runs spelled out in the decoding line
+SPELLED = 10  # characters of a decoding spelled out (longer: cut with "…")
 
 
 @dataclass(frozen=True)
@@ -72,25 +74,34 @@ def _chip(name: str, highlight: bool = False, selected: bool = False) -> str:
 
 
 def collapse_html(view: CTCView, t: int) -> str:
-    """'frames → merge repeats → drop blanks' as rich text, frame ``t`` marked, and the
-    decodings against the target."""
+    """'merge repeats → drop blanks' as one paragraph of rich text, the run of frame ``t``
+    marked, and the decodings against the target. The argmax per frame it starts from is
+    dotted in the outputs' heatmap (spelled out here it took two lines), and at most
+    ``MERGED_SHOWN`` merged runs are spelled, around ``t``'s (an untrained network's
+    outputs change class at most frames: they took two more)."""
     names = view.class_names
-    # a zero-width space between frames: the line may wrap there (one unbreakable word of
-    # 32 frames was wider than a narrow dock, which scrolled sideways)
-    frames = "\u200b".join(_chip(names[int(k)], k == 0, i == t) for i, k in enumerate(view.frames))
-    merged = "\u200b".join(_chip(names[k], k == 0) for k in view.merged)
+    run = int(np.count_nonzero(view.frames[1 : t + 1] != view.frames[:t]))  # t's merged run
+    first = max(0, min(run - MERGED_SHOWN // 2, len(view.merged) - MERGED_SHOWN))
+    shown = range(first, min(len(view.merged), first + MERGED_SHOWN))
+    chips = [_chip(names[view.merged[i]], view.merged[i] == 0, i == run) for i in shown]
+    if first > 0:
+        chips.insert(0, "…")
+    if shown.stop < len(view.merged):
+        chips.append("…")
     target = view.spell(view.labels)
 
     def verdict(labels: list[int]) -> str:
         colour = RIGHT if labels == view.labels else WRONG
-        return f"<b style='color:{colour}'>{html.escape(view.spell(labels)) or '(empty)'}</b>"
+        spelled = view.spell(labels)
+        if len(spelled) > SPELLED:  # an untrained network's: the line's end
+            spelled = spelled[: SPELLED - 1] + "…"
+        return f"<b style='color:{colour}'>{html.escape(spelled) or '(empty)'}</b>"
 
-    return (
-        f"argmax per frame:&nbsp; {frames}<br>"
-        f"merge repeats:&nbsp; {merged}<br>"
-        f"drop blanks (best path):&nbsp; {verdict(view.decoded)}&nbsp;&nbsp; target:&nbsp; "
-        f"<b>{html.escape(target)}</b>&nbsp;&nbsp; prefix beam search (beam 8):&nbsp; "
-        f"{verdict(view.beam)}"
+    return (  # short names (the panel's help says more): three lines of a narrow dock
+        f"merge repeats:&nbsp;{''.join(chips)}&nbsp;→ "  # the arrow stays with its step
+        f"drop blanks:&nbsp;{verdict(view.decoded)} · "
+        f"beam search:&nbsp;{verdict(view.beam)} · "
+        f"target:&nbsp;<b>{html.escape(target)}</b>"
     )
 
 
@@ -102,7 +113,7 @@ def frame_summary(view: CTCView, t: int) -> str:
     if not np.isfinite(lattice.log_likelihood):
         return text + "; too few frames for the labels: p(l∣x) = 0"
     s = int(np.argmax(lattice.posterior[t]))
-    return (
-        f"{text}, γ highest in state {s} '{view.state_names[s]}' "
-        f"({lattice.posterior[t, s]:.2f}) · log p(l∣x) = {lattice.log_likelihood:.3f}"
+    return (  # the frame's own numbers first: a narrow dock cuts the line's end ("…")
+        f"{text} · γ max {lattice.posterior[t, s]:.2f} in state {s} '{view.state_names[s]}' "
+        f"· log p(l∣x) = {lattice.log_likelihood:.3f}"
     )

@@ -41,7 +41,7 @@ from rnnviz.ui.panels.surface_drawing import SurfaceDrawingMixin
 from rnnviz.ui.panels.surface_gl import gl_available
 from rnnviz.ui.panels.surface_report import eta_text, read_trajectory
 from rnnviz.ui.panels.surface_saved import SurfaceFileMixin
-from rnnviz.ui.panels.surface_views import SurfaceViews
+from rnnviz.ui.panels.surface_views import SurfaceViews, TabCorner
 from rnnviz.ui.workers.surface_worker import SurfaceWorker
 
 
@@ -88,22 +88,22 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         info_layout = QVBoxLayout(info)
         info_layout.setContentsMargins(0, 0, 0, 0)
         info_layout.addLayout(controls)
-        self.summary = ElidedLabel("")  # one item per line, cut with "…" and a tooltip
-        # two lines kept (the staleness and a warning about the path) so that the surface
-        # does not jump as they come and go; a third pushes it down
-        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 4)
+        # one line: the staleness, the rest (warnings about the path) a hover away, with how
+        # many there are; beside it the paths' colours and the step the path is drawn up to.
+        # Three rows at 1280x720 (two summary lines, the legend's) took the 3D view's height.
+        self.summary = ElidedLabel("", max_lines=1)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)  # (in a narrow column beside the views)
-        info_layout.addWidget(self.summary)
-        legend_row = QHBoxLayout()  # the legend, and the step the path is drawn up to
-        legend_row.addWidget(self.legend, 1)
-        legend_row.addWidget(self.step_tag)
-        info_layout.addLayout(legend_row)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.legend)
+        summary_row.addWidget(self.step_tag)
+        info_layout.addLayout(summary_row)
         info_layout.addStretch(1)  # (beside the views: what is left below)
         notice = "" if use_gl else "3D view unavailable here (no OpenGL); showing the 2D map."
         self.tabs = SurfaceViews(use_gl, notice, self._on_screen, self._gl_made)
+        self._corner(controls)
         self.colour_bar = ColourBar(self.tabs.colormap)  # one bar for the 3D view and the map
         views = QHBoxLayout()
         views.addWidget(self.tabs, 1)
@@ -115,6 +115,11 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         controls.cancel_button.clicked.connect(self.cancel)
         controls.log_scale.toggled.connect(self._redraw)
         controls.centre_box.currentIndexChanged.connect(self._centre_changed)
+
+    def _corner(self, controls: SurfaceControls) -> None:
+        """Log loss (how the views draw) and Recompute beside the view tabs, in the row's
+        empty end: in the controls' flow they made a fourth row at 1280x720."""
+        self.tab_corner = TabCorner(self.tabs, [controls.log_scale, controls.recompute_button])
 
     @property
     def gl_view(self):

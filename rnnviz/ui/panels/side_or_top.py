@@ -30,6 +30,7 @@ class SideOrTop(QWidget):
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.addWidget(info)
         self._box.addLayout(view, 1)
+        self._view = view
 
     @property
     def beside(self) -> bool:
@@ -50,7 +51,9 @@ class SideOrTop(QWidget):
 
     def arrange(self, width: int, height: int) -> None:
         side = self.side_width(width)
-        beside = width - side >= height and self.info.heightForWidth(side) <= height
+        # the view no narrower than it asks to be (the tabs' row with its buttons)
+        room = max(height, self._view.sizeHint().width() + self._box.spacing())
+        beside = width - side >= room and self.info.heightForWidth(side) <= height
         if beside == self.beside and (not beside or self.info.width() == side):
             return
         if beside:

@@ -99,23 +99,23 @@ class SurfaceControls(HeaderRow):
         self.log_scale = QCheckBox("log loss")
         self.log_scale.setChecked(True)
         self.auto_every = QSpinBox()
-        self.auto_every.setRange(0, 100_000)
+        self.auto_every.setRange(0, 10_000)  # "auto 10000 steps" is its width: a short row
         self.auto_every.setSpecialValueText("auto off")
         self.auto_every.setSuffix(" steps")
         self.auto_every.setToolTip("Recompute the surface every N training steps (off: 0).")
         self.auto_every.setPrefix("auto ")
 
     def _place(self) -> None:
-        """In the flow's order: what the surface is, how fine, then the actions."""
+        """In the flow's order: what the surface is, how fine, then Cancel and the progress
+        while a surface is computed."""
         self.addWidget(_labelled("plane", self.plane_box))
+        self.addWidget(self.centre_box)  # a row with the plane at 1280x720
         self.addWidget(_labelled("params", self.param_a))  # each wraps on its own: a name
         self.addWidget(self.param_b)  # such as "rnn.weight_hh_l0" whole in a narrow dock
-        self.addWidget(self.centre_box)
         self.addWidget(_labelled("span", self.span))
         self.addWidget(_labelled("grid", self.resolution))
         self.addWidget(self.auto_every)
-        self.addWidget(self.log_scale)
-        self.addWidget(self.recompute_button)
+        # log_scale and recompute_button: beside the view tabs (loss_surface.py)
         self.addWidget(self.cancel_button)
         self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("m" * 12))
         self.addWidget(self.progress)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from rnnviz.engine.surface import Plane, SurfaceGrid, bilinear, clip_segments
 from rnnviz.ui import style
@@ -198,3 +198,31 @@ class SurfaceViews(QTabWidget):
             ],
             -1,
         )
+
+
+class TabCorner(QWidget):
+    """Widgets in the empty end of ``tabs``' tab row, no taller than the tabs (a taller
+    corner makes QTabWidget push its page down by the difference and cut the page's
+    bottom). Its width counts in the tabs' size hint, not their minimum: in a dock
+    narrower than the tabs and these (1280x720 at text 1.5, docked) they are squeezed."""
+
+    def __init__(self, tabs: QTabWidget, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self._tabs = tabs
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            widget.setMinimumHeight(1)  # the row's height, not the button's own
+            row.addWidget(widget)
+        tabs.setCornerWidget(self, Qt.Corner.TopRightCorner)
+
+    def _fit(self, hint: QSize) -> QSize:
+        return QSize(hint.width(), min(hint.height(), self._tabs.tabBar().sizeHint().height()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self._fit(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        # no width of its own in the panel's minimum: that made a panel which had been wide
+        # (its info beside the views) keep a horizontal scroll bar for a while once narrow
+        return QSize(0, self._fit(super().minimumSizeHint()).height())
