@@ -35,6 +35,8 @@ class StepCurve(pg.PlotDataItem):
 
     def __init__(self, *args, smooth: bool = False, **kwargs) -> None:
         self._method = "subsample" if smooth else "peak"
+        if not smooth:  # a line that zig-zags by the pixel: antialiasing costs, shows nothing
+            kwargs.setdefault("antialias", False)
         super().__init__(*args, **kwargs)
         # pyqtgraph's default keeps five points per pixel
         self.opts["autoDownsampleFactor"] = 1.0 / SMOOTH_PX if smooth else 1.0
