@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui.panels.loss import MIN_WINDOW, smoothed
+from rnnviz.ui.panels.moving_average import MIN_WINDOW, smoothed
 
 STEPS = 30
 
