@@ -319,6 +319,17 @@ class History:
         keep = [i for i, r in enumerate(rows) if r.shape[0] == T]
         return steps[keep], np.stack([rows[i] for i in keep])
 
+    def memory(self) -> dict[str, int]:
+        """Bytes of arrays held per part (``nbytes``: the data, not Python's object
+        overhead), e.g. to tell a soak's growth in the bounded history from a leak."""
+        return {
+            "series": sum(s.data.nbytes for s in self._series.values()),
+            "records": sum(nbytes(r) for r in self._records.items),
+            "sparse": sum(nbytes(s.items) for s in self._sparse.values()),
+            "trajectory": sum(nbytes(t) for t in self.trajectory.items),
+            "checkpoints": sum(nbytes(state) for _, state in self.checkpoints),
+        }
+
     @property
     def kept_steps(self) -> list[int]:
         return list(self._records.steps)

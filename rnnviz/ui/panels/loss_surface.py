@@ -38,6 +38,7 @@ from rnnviz.ui.panels.side_or_top import SideOrTop
 from rnnviz.ui.panels.surface_colourbar import ColourBar
 from rnnviz.ui.panels.surface_controls import SurfaceControls
 from rnnviz.ui.panels.surface_drawing import SurfaceDrawingMixin
+from rnnviz.ui.panels.surface_fold import SettingsFold, SummaryRow
 from rnnviz.ui.panels.surface_gl import gl_available
 from rnnviz.ui.panels.surface_report import eta_text, read_trajectory
 from rnnviz.ui.panels.surface_saved import SurfaceFileMixin
@@ -95,11 +96,8 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        summary_row = QHBoxLayout()
-        summary_row.addWidget(self.summary, 1)
-        summary_row.addWidget(self.legend)
-        summary_row.addWidget(self.step_tag)
-        info_layout.addLayout(summary_row)
+        self.summary_row = SummaryRow(self.summary, self.legend, self.step_tag)
+        info_layout.addLayout(self.summary_row)
         info_layout.addStretch(1)  # (beside the views: what is left below)
         notice = "" if use_gl else "3D view unavailable here (no OpenGL); showing the 2D map."
         self.tabs = SurfaceViews(use_gl, notice, self._on_screen, self._gl_made)
@@ -117,9 +115,22 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         controls.centre_box.currentIndexChanged.connect(self._centre_changed)
 
     def _corner(self, controls: SurfaceControls) -> None:
-        """Log loss (how the views draw) and Recompute beside the view tabs, in the row's
-        empty end: in the controls' flow they made a fourth row at 1280x720."""
-        self.tab_corner = TabCorner(self.tabs, [controls.log_scale, controls.recompute_button])
+        """The settings' fold button, log loss (how the views draw) and Recompute beside the
+        view tabs, in the row's empty end: in the controls' flow they made a fourth row at
+        1280x720."""
+        spacing = controls._spacing(Qt.Orientation.Horizontal)
+        self.settings_fold = SettingsFold(
+            self,
+            controls.settings,
+            spacing,
+            also=[controls.log_scale],
+            terse={controls.recompute_button: "↻"},  # its tooltip says Recompute
+            summary_row=self.summary_row,
+        )
+        self.tab_corner = TabCorner(
+            self.tabs,
+            [self.settings_fold.button, controls.log_scale, controls.recompute_button],
+        )
 
     @property
     def gl_view(self):
@@ -260,6 +271,7 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)  # (in a main window, its closing calls shutdown())
+        self.settings_fold.watch()  # the settings folded in a short dock
         QTimer.singleShot(0, self.tabs.ensure_gl)  # once laid out and exposed
         self._compute_if_wanted()
 

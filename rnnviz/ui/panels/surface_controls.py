@@ -48,7 +48,9 @@ class SurfaceControls(HeaderRow):
         self._build_plane_choice()
         self._build_grid_settings()
         self.recompute_button = QPushButton("Recompute")
-        self.recompute_button.setToolTip("Compute the surface around the current weights.")
+        self.recompute_button.setToolTip(
+            "Recompute: compute the surface around the current weights."
+        )
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
@@ -108,13 +110,18 @@ class SurfaceControls(HeaderRow):
     def _place(self) -> None:
         """In the flow's order: what the surface is, how fine, then Cancel and the progress
         while a surface is computed."""
-        self.addWidget(_labelled("plane", self.plane_box))
-        self.addWidget(self.centre_box)  # a row with the plane at 1280x720
-        self.addWidget(_labelled("params", self.param_a))  # each wraps on its own: a name
-        self.addWidget(self.param_b)  # such as "rnn.weight_hh_l0" whole in a narrow dock
-        self.addWidget(_labelled("span", self.span))
-        self.addWidget(_labelled("grid", self.resolution))
-        self.addWidget(self.auto_every)
+        #: what the panel folds away in a short dock (surface_fold.py)
+        self.settings = [
+            _labelled("plane", self.plane_box),
+            self.centre_box,  # a row with the plane at 1280x720
+            _labelled("params", self.param_a),  # each wraps on its own: a name such as
+            self.param_b,  # "rnn.weight_hh_l0" whole in a narrow dock
+            _labelled("span", self.span),
+            _labelled("grid", self.resolution),
+            self.auto_every,
+        ]
+        for widget in self.settings:
+            self.addWidget(widget)
         # log_scale and recompute_button: beside the view tabs (loss_surface.py)
         self.addWidget(self.cancel_button)
         self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("m" * 12))

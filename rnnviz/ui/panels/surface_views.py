@@ -43,7 +43,7 @@ def height_range(z: np.ndarray) -> tuple[float, float]:
 
 
 class SurfaceViews(QTabWidget):
-    """The "3D surface" and "Map" tabs. ``use_gl``: try a 3D view (else the map alone, with
+    """The "3D" (surface) and "Map" tabs. ``use_gl``: try a 3D view (else the map alone, with
     ``notice`` over it); ``on_screen()``: whether the panel is really shown (the 3D view is
     only made then); ``gl_made()`` is called once the 3D view exists, to draw on it."""
 
@@ -62,7 +62,8 @@ class SurfaceViews(QTabWidget):
         self.gl_page = QWidget()  # holds the 3D view once it is made (ensure_gl)
         QVBoxLayout(self.gl_page).setContentsMargins(0, 0, 0, 0)
         if self.use_gl:
-            self.addTab(self.gl_page, "3D surface")
+            self.addTab(self.gl_page, "3D")  # (in the loss surface panel: "3D surface")
+            self.setTabToolTip(0, "The surface in 3D: drag to turn it, scroll to zoom.")
             self.currentChanged.connect(lambda _index: self.ensure_gl())
         self._build_map()
 
@@ -96,7 +97,8 @@ class SurfaceViews(QTabWidget):
         self.notice.setVisible(bool(self.gl_notice))
         map_layout.addWidget(self.notice)
         map_layout.addWidget(self.map_widget, 1)
-        self.addTab(map_page, "Map" if self.use_gl else "Map (2D fallback)")
+        index = self.addTab(map_page, "Map")  # (the notice over it says when it stands alone)
+        self.setTabToolTip(index, "The surface from above, with contours.")
 
     def ensure_gl(self) -> None:
         """Make the 3D view if its tab is on screen and it does not exist yet."""

@@ -1,0 +1,149 @@
+"""The loss surface's settings folded away in a short dock, a button (a gear) away.
+
+Docked at 1280x720 with text 1.5 the panel is ~400 x 350 px and its settings (plane,
+centre, parameters, span, grid, auto) wrap onto five or six rows: they took the whole
+height, the views none, and the dock scrolled. Where the settings would take more than
+``FOLD_SHARE`` of the height the dock gives, they are folded (log loss, by the view tabs,
+too); the gear button beside the view tabs shows them again (a choice by hand is kept
+until the panel is rebuilt). Cancel and the progress bar stay out of the fold: a
+computation under way is always seen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QGridLayout,
+    QToolButton,
+    QWidget,
+)
+
+#: the share of the panel's height the settings may take before they are folded
+FOLD_SHARE = 0.4
+
+
+class SettingsFold(QObject):
+    """Shows or hides ``settings`` (widgets in a flow of ``spacing`` px) by the room there
+    is for ``panel`` (``fit``, on every resize of what shows it) or by the ``button``
+    (checked: shown)."""
+
+    def __init__(
+        self,
+        panel: QWidget,
+        settings: list[QWidget],
+        spacing: int,
+        also: list[QWidget],
+        terse: dict[QAbstractButton, str],
+        summary_row: SummaryRow,
+    ) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self._watched: QWidget | None = None
+        self.settings = settings
+        self.also = also  # folded with them, but not in their flow (log loss by the tabs)
+        #: button -> (its text, its text while folded): Recompute a "↻" beside the tabs
+        self.terse = {button: (button.text(), text) for button, text in terse.items()}
+        self.summary_row = summary_row
+        self.spacing = spacing
+        self.by_hand = False  # the user pressed the button: no more folding by height
+        self.button = QToolButton()
+        self.button.setText("⚙")  # a word squeezed the view tabs in a 400 px dock
+        self.button.setCheckable(True)
+        self.button.setChecked(True)
+        self.button.setToolTip(
+            "Settings: show or hide the surface's plane, centre, parameters, span, grid, "
+            "auto recompute and log loss. In a short dock they are hidden so that the "
+            "surface has the room."
+        )
+        self.button.clicked.connect(self._pressed)
+
+    @property
+    def folded(self) -> bool:
+        return not self.button.isChecked()
+
+    def _pressed(self, shown: bool) -> None:
+        self.by_hand = True
+        self._show(shown)
+
+    def _show(self, shown: bool) -> None:
+        self.button.setChecked(shown)
+        for widget in (*self.settings, *self.also):
+            widget.setVisible(shown)
+        for button, (text, short) in self.terse.items():
+            button.setText(text if shown else short)
+        self.summary_row.stack(not shown)
+
+    def watch(self) -> None:
+        """Fit now and on each resize of what shows the panel (its dock's scroll area's
+        viewport: the panel itself keeps its minimum height when the dock is shorter)."""
+        shown = room_widget(self.panel)
+        if shown is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            self._watched = shown
+            shown.installEventFilter(self)
+        self.fit(shown.width(), shown.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            size = event.size()
+            self.fit(size.width(), size.height())
+        return False
+
+    def fit(self, width: int, height: int) -> None:
+        """Fold the settings if their rows at ``width`` would take more than FOLD_SHARE of
+        ``height`` (unless shown or hidden by hand)."""
+        if self.by_hand or width <= 0 or height <= 0:
+            return
+        shown = self.rows_height(width) <= FOLD_SHARE * height
+        if shown != (not self.folded):
+            self._show(shown)
+
+    def rows_height(self, width: int) -> int:
+        """The height of the settings laid out in a flow ``width`` wide, shown or not (a
+        hidden widget's layout item has no size)."""
+        x, rows_height, row_height = 0, 0, 0
+        for widget in self.settings:
+            hint = widget.sizeHint()
+            if x > 0 and x + hint.width() > width:
+                rows_height += row_height + self.spacing
+                x, row_height = 0, 0
+            x += hint.width() + self.spacing
+            row_height = max(row_height, hint.height())
+        return rows_height + row_height
+
+
+class SummaryRow(QGridLayout):
+    """The summary, the paths' legend and the step tag on one row; ``stack``ed (a narrow,
+    folded panel), the summary on a row of its own: beside them it had no width left."""
+
+    def __init__(self, summary: QWidget, legend: QWidget, step_tag: QWidget) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self.summary, self.legend, self.step_tag = summary, legend, step_tag
+        self.stack(False)
+
+    def stack(self, stacked: bool) -> None:
+        for widget in (self.summary, self.legend, self.step_tag):
+            self.removeWidget(widget)
+        if stacked:
+            self.addWidget(self.summary, 0, 0, 1, 3)
+            self.addWidget(self.legend, 1, 0)
+            self.addWidget(self.step_tag, 1, 2)
+        else:
+            self.addWidget(self.summary, 0, 0)
+            self.addWidget(self.legend, 0, 1)
+            self.addWidget(self.step_tag, 0, 2)
+        self.setColumnStretch(0, 1)
+
+
+def room_widget(panel: QWidget) -> QWidget:
+    """What shows ``panel``: the viewport of the scroll area its dock holds it in (the
+    panel itself is never smaller than its minimum, so a dock too short for it scrolls),
+    else the panel."""
+    parent = panel.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent.viewport() if parent is not None else panel
