@@ -56,6 +56,30 @@ def test_memory_stays_flat_over_50000_steps():
     assert grown < 200_000, grown
 
 
+def test_memory_counts_the_arrays_of_each_part():
+    def history(row: int) -> History:
+        h = History(max_records=4, max_points=1000)
+        for step in range(1, 101):
+            record = _record(step, full=step % 10 == 0)
+            if record.full:
+                record.dh_norm["L0.fwd"] = np.ones(row)
+            h.append(record)
+        return h
+
+    short, long = history(50), history(150)
+    # 8 series (7 scalars + accuracy), grown by doubling from 64 to 128 float64s each
+    assert short.memory()["series"] == 8 * 128 * 8
+    kept = len(short.kept_steps)
+    assert kept == len(long.kept_steps) and kept > 0
+    # each kept record holds its [T] row of ||dL/dh_t||: 100 more float64s per record, and
+    # the sparse rows of every full record (10 of them) too
+    assert long.memory()["records"] - short.memory()["records"] == kept * 100 * 8
+    assert long.memory()["sparse"] - short.memory()["sparse"] == 10 * 100 * 8
+    short.add_trajectory_point(100, np.zeros(250, dtype=np.float32))
+    assert short.memory()["trajectory"] == 250 * 4
+    assert short.memory()["checkpoints"] == 0
+
+
 def test_checkpoints_are_a_ring():
     h = History(max_checkpoints=3)
     for s in range(0, 500, 50):
