@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QFontMetrics, QImage, QVector3D
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.layout_check import shown_window
 from tests.ui.test_export import surface_in_3d
 from tests.ui.test_sessions_window import TIMEOUT
 
@@ -65,3 +66,23 @@ def test_the_screenshot_has_the_3d_axis_labels(qtbot, make_window, tmp_path):
         a = np.frombuffer(frame.constBits(), np.uint8, frame.sizeInBytes())
         b = np.frombuffer(crop.constBits(), np.uint8, crop.sizeInBytes())
         assert np.mean(np.abs(a.astype(int) - b.astype(int))) < 8
+
+
+@pytest.mark.gl
+def test_in_a_narrow_docked_view_the_labels_stay_inside_and_apart(qtbot, tmp_path):
+    """Docked at 1280x720 with text 1.5 the 3D view is ~300 px wide: "log loss (colour
+    bar)" and the plane axes' names ran past its right edge, and the two axes' names, both
+    moved inside, fell on each other."""
+    window = shown_window(qtbot, tmp_path / "s.ini", "cliff", (1280, 720), 1.5)
+    panel = surface_in_3d(qtbot, window, TIMEOUT)
+    view = panel.gl_view.widget
+    view.repaint()
+    frame = view.grabFramebuffer()
+    edge = label_pixels(frame, frame.width() - 3, 0, 3, frame.height())
+    assert edge == 0  # no label's text runs into the right edge
+    assert label_pixels(frame, 0, 0, frame.width(), frame.height()) > 0  # labels drawn
+    boxes = [item.drawn_box for item in panel.gl_view.labels]
+    for box in boxes:
+        assert QRectF(view.rect()).contains(box), box
+    for i, box in enumerate(boxes):
+        assert not any(box.intersects(other) for other in boxes[i + 1 :]), boxes

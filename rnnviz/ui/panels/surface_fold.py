@@ -126,6 +126,9 @@ class SummaryRow(QGridLayout):
         self.stack(False)
 
     def stack(self, stacked: bool) -> None:
+        # stacked, the legend may break between its entries: one line was wider than the
+        # panel (cliff's "━ this run ━ clipped" and the step tag at 1280x720, text 1.5)
+        self.legend.setWordWrap(stacked)
         for widget in (self.summary, self.legend, self.step_tag):
             self.removeWidget(widget)
         if stacked:

@@ -66,6 +66,8 @@ class SurfaceGLView:
     def __init__(self) -> None:
         import pyqtgraph.opengl as gl
 
+        from rnnviz.ui.panels.surface_gl_text import InViewText
+
         self.widget = gl.GLViewWidget()
         self.widget.setBackgroundColor(style.BACKGROUND)
         self.widget.setCameraPosition(
@@ -90,7 +92,10 @@ class SurfaceGLView:
             self.widget.addItem(self.paths[key])
             self.widget.addItem(self.points[key])
         font = style.plot_font()
-        self.labels = [gl.GLTextItem(font=font, color=(230, 230, 230, 255)) for _ in range(3)]
+        placed = []  # the labels' boxes in the frame being painted: no label covers another
+        self.labels = [
+            InViewText(placed, i == 0, font=font, color=(230, 230, 230, 255)) for i in range(3)
+        ]
         for label in self.labels:
             self.widget.addItem(label)
 

@@ -5,6 +5,8 @@ the grid and the paths; and the path read from the history."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 from rnnviz.engine.history import History
@@ -84,12 +86,15 @@ def eta_text(done: int, total: int, seconds: float) -> str:
 
 
 def legend_html(compare_label: str | None) -> str:
-    """The paths' colours (rich text); ``compare_label`` None: no second path drawn."""
-    legend = [f'<span style="color:{PATH_COLOURS["main"]}">━ this run</span>']
+    """The paths' colours (rich text); ``compare_label`` None: no second path drawn. Each
+    entry stays on one line; a narrow panel breaks the legend between them."""
+    entries = [(PATH_COLOURS["main"], "this run")]
     if compare_label is not None:
-        name = compare_label or "compare"
-        legend.append(f'<span style="color:{PATH_COLOURS["compare"]}">━ {name}</span>')
-    return "&nbsp;&nbsp;".join(legend)
+        entries.append((PATH_COLOURS["compare"], compare_label or "compare"))
+    return "&nbsp; ".join(
+        f'<span style="color:{colour}">━&nbsp;{html.escape(name).replace(" ", "&nbsp;")}</span>'
+        for colour, name in entries
+    )
 
 
 def surface_tables(
