@@ -92,12 +92,12 @@ class UnrolledLabels:
         cols = [col for col, t in enumerate(self.graph.times) if t is not None]
         for item, t, col in zip(self._token_items, shown, cols, strict=False):
             full = token_text(tokens[t]) if t < len(tokens) else ""
-            # a word cut by the edge of a window of the steps is not drawn in part
-            item.setVisible(self._token_whole_in_view(col))
             # the column's width less the label's own margins and a gap of 2 pixels
             margin = 2 * item.textItem.document().documentMargin() + 2
             column = column_px - margin if column_px > 0 else None
-            item.setText(fit_token(full, item.textItem.font(), column))
+            # a word cut by the edge of a window of the steps is not drawn in part
+            whole = self._token_whole_in_view(col)
+            item.setText(fit_token(full, item.textItem.font(), column) if whole else "")
             item.setToolTip(full)
 
     def _update_summary(self) -> None:
