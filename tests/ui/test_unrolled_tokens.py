@@ -26,7 +26,9 @@ def test_input_words_never_overlap(qtbot, make_window):
             if item.textItem.toPlainText():
                 m = item.textItem.document().documentMargin()
                 rects.append(item.sceneBoundingRect().adjusted(m, 0, -m, 0))
-        assert len(rects) >= 3  # a letter or more of most words, at ~28 pixels a column
+        # whole words or four letters and "…" (test_unrolled_bilstm_fits.py): at 1200x800
+        # the view shows a window of two or three of them, not a letter of each
+        assert len(rects) >= 2
         for left, right in zip(rects, rects[1:], strict=False):
             assert left.right() <= right.left(), (left, right)
     finally:

@@ -35,6 +35,7 @@ from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
+from rnnviz.ui.panels.unrolled_fit import UnrolledFit, node_gaps, set_row_ticks
 from rnnviz.ui.panels.unrolled_labels import UnrolledLabels
 from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
@@ -53,7 +54,7 @@ from rnnviz.ui.panels.unrolled_style import (
 MODES = (("selected unit", "unit"), ("norm over units", "norm"))
 
 
-class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
+class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
     title = "Unrolled graph"
     key = "unrolled"
     area = "model"
@@ -162,6 +163,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self.vb.sigRangeChanged.connect(self._update_sizes)
         self.vb.sigResized.connect(self._update_sizes)
         self.vb.sigResized.connect(self._refit_y)
+        self.vb.sigResized.connect(self._refit_x)
         self.cursor.t_changed.connect(self._show_selection)
         self.cursor.unit_changed.connect(self._recolour_nodes)
         self.cursor.chain_changed.connect(self._recolour_nodes)
@@ -203,6 +205,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self.edge_u, self._g_max, self._decades = colours.edge_strength(
             self.graph, record.dh_norm, record.dc_norm, record.sample.mask, faint=self._edge_faint
         )
+        self._measure_columns()
         self._update_tokens()
         self._update_summary()
         self._recolour_nodes()
@@ -229,6 +232,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self._edge_faint = np.zeros(len(graph.edges), dtype=bool)
         self._fwd_depth = colours.forward_depth(graph)
         self._bwd_depth = colours.backward_depth(graph)
+        self._gaps = node_gaps(graph)
         pos = graph.positions()
         self.node_rgba = np.full((len(graph.nodes), 4), 200, dtype=np.uint8)
         self.edge_u = np.zeros(len(graph.edges))
@@ -249,6 +253,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
 
     def _set_axes(self, graph: geo.UnrolledLayout) -> None:
         set_axes(self.plot, graph)
+        set_row_ticks(self.plot, graph, graph.rows)
 
     def _relayout(self) -> None:
         if self.graph is not None:
@@ -305,23 +310,6 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
     def _brushes(self, rgba: np.ndarray) -> list:
         return self._brush_cache.brushes(rgba)
 
-    def _update_sizes(self, *_) -> None:
-        if self.graph is None:
-            return
-        px, py = self.vb.viewPixelSize()
-        if not (px > 0 and py > 0):
-            return
-        per_unit = min(1.0 / px, 1.0 / py)
-        cap = colours.width_cap(1.0 / px)
-        if abs(cap - self._width_cap) > 0.05:
-            self._width_cap = cap
-            if not self.timer.isActive():
-                self._apply_static()
-        size = float(np.clip(0.55 * self.graph.node_scale * per_unit, 5, 44))
-        self.nodes_item.setSize(size)
-        self.arrows_item.setSize(max(5.0, 0.5 * size))
-        self._update_tokens()
-
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         self._fit_legend()
@@ -336,6 +324,7 @@ class UnrolledPanel(BpttAnimation, UnrolledLabels, Panel):
         self.band.setVisible(col is not None)
         if col is not None:
             self.band.setRegion((col - 0.5, col + 0.5))
+            self._refit_x()  # a window of the steps follows the cursor
         self.nodes_item.setPen(self._node_pens())
         self._update_summary()
 

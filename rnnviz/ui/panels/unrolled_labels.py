@@ -9,6 +9,7 @@ panel's ``plot``, ``vb``, ``graph``, ``record``, ``cursor``, ``summary`` and ``l
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontMetrics
 
 from rnnviz.ui import style
@@ -58,7 +59,8 @@ class UnrolledLabels:
         graph = self.graph
         top, bottom = self._y_range()
         self.vb.setLimits(xMin=-1.5, xMax=graph.n_cols + 0.5, yMin=bottom - 0.5, yMax=top + 1)
-        self.vb.setRange(xRange=(-0.6, graph.n_cols - 0.4), yRange=(bottom, top), padding=0)
+        self.vb.setRange(xRange=self._x_window(), yRange=(bottom, top), padding=0)
+        self._fit_rows()
 
     def _y_range(self) -> tuple[float, float]:
         """Top and bottom of the rows, with a line of the plot font under them for the input
@@ -76,6 +78,8 @@ class UnrolledLabels:
             top, bottom = self._y_range()
             self.vb.setLimits(yMin=bottom - 0.5)
             self.vb.setYRange(bottom, top, padding=0)
+        if self.graph is not None:
+            self._fit_rows()
 
     def _update_tokens(self) -> None:
         """The input tokens under their columns, each elided to its column's width: whole
@@ -84,13 +88,16 @@ class UnrolledLabels:
             return
         tokens = self.record.sample.input_tokens or []
         shown = [t for t in self.graph.times if t is not None]
-        px = self.vb.viewPixelSize()[0]
-        for item, t in zip(self._token_items, shown, strict=False):
+        column_px = self._px_per_unit()[0]
+        cols = [col for col, t in enumerate(self.graph.times) if t is not None]
+        for item, t, col in zip(self._token_items, shown, cols, strict=False):
             full = token_text(tokens[t]) if t < len(tokens) else ""
             # the column's width less the label's own margins and a gap of 2 pixels
             margin = 2 * item.textItem.document().documentMargin() + 2
-            column = 1.0 / px - margin if px > 0 else None
-            item.setText(fit_token(full, item.textItem.font(), column))
+            column = column_px - margin if column_px > 0 else None
+            # a word cut by the edge of a window of the steps is not drawn in part
+            whole = self._token_whole_in_view(col)
+            item.setText(fit_token(full, item.textItem.font(), column) if whole else "")
             item.setToolTip(full)
 
     def _update_summary(self) -> None:
@@ -119,3 +126,6 @@ class UnrolledLabels:
 
     def _fit_legend(self) -> None:
         fit_legend(self.legend, *self._legend_texts, self.height())
+        # in a short dock the graph's rows come first (the legend is in the "?" help); after
+        # this resize is laid out, not inside it
+        QTimer.singleShot(0, self._place_legend)

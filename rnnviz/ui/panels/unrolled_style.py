@@ -8,7 +8,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 
-from rnnviz.ui import style
 from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
 
@@ -163,7 +162,8 @@ def fit_legend(label, full: str, short: str, panel_height: int) -> None:
 
 
 def set_axes(plot, graph: geo.UnrolledLayout) -> None:
-    """Time steps along the bottom (thinned to ~20 labels), the row names on the left."""
+    """Time steps along the bottom (thinned to ~20 labels); the row names on the left are
+    unrolled_fit.py's."""
     stride = max(1, int(np.ceil(graph.n_cols / 20)))
     ticks = [
         (col, "\u2026" if t is None else str(t + 1))  # time steps read 1..T, as in the notes
@@ -171,11 +171,6 @@ def set_axes(plot, graph: geo.UnrolledLayout) -> None:
         if t is None or col % stride == 0 or col == graph.n_cols - 1
     ]
     plot.getAxis("bottom").setTicks([ticks])
-    left = plot.getAxis("left")
-    left.setTicks([[(y, label) for y, label in graph.rows]])
-    # a fixed width that fits the longest row label (auto-expansion lags one paint behind)
-    metrics = QFontMetrics(style.plot_font())
-    left.setWidth(max(metrics.horizontalAdvance(label) for _, label in graph.rows) + 14)
 
 
 def node_pens(graph: geo.UnrolledLayout, col: int | None, mask) -> list:
