@@ -1,0 +1,108 @@
+"""Issue 16: the window's own dock layout after a preset switch is the one a window started
+on that preset makes, in a window 1200 px high or more too (two rows: it was never laid out
+anew, and a crowded preset's seven model tabs scrolled at 2560x1440, text 1.5, in a window
+started on it), and after a preset opened in presentation mode once that mode is left (the
+restored layout was the old preset's: the CTC lattice missing, its tab titles too long)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.test_tab_refit import (
+    assert_every_tab_in_sight,
+    open_from_presets_menu,
+    shown,
+    view_action,
+)
+
+#: pixels two layouts' docks may differ by (a bar one pixel taller after a new text size)
+SLACK = 3
+
+
+def layout_of(window) -> dict[frozenset[str], tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Each tab group shown (its panels' keys): its tab titles and where it lies (the
+    geometry of the dock in front); the sidebar's too."""
+    groups = {}
+    for dock in [window.sidebar_dock, *window.docks.values()]:
+        if dock.isHidden() or dock.isFloating():
+            continue
+        group = [dock, *window.tabifiedDockWidgets(dock)]
+        front = [d for d in group if not d.visibleRegion().isEmpty()]
+        assert len(front) == 1, [d.objectName() for d in group]
+        keys = frozenset(d.objectName() for d in group)
+        titles = tuple(sorted(d.windowTitle() for d in group))
+        groups[keys] = (titles, front[0].geometry().getRect())
+    return groups
+
+
+def assert_same_layout(got, want) -> None:
+    assert got.keys() == want.keys()
+    for keys, (titles, rect) in got.items():
+        want_titles, want_rect = want[keys]
+        assert titles == want_titles, keys
+        assert all(abs(a - b) <= SLACK for a, b in zip(rect, want_rect, strict=True)), (
+            keys,
+            rect,
+            want_rect,
+        )
+
+
+def started_on(qtbot, tmp_path, preset, size, scale):
+    """The layout of a window started on ``preset``: the reference."""
+    window = shown(qtbot, tmp_path, size, scale, preset, name=f"fresh-{preset}.ini")
+    assert_every_tab_in_sight(qtbot, window, size)
+    layout = layout_of(window)
+    window.close()
+    return layout
+
+
+@pytest.mark.parametrize(
+    ("size", "scale", "first", "then"),
+    [
+        ((1920, 1200), 1.5, "lecture_lstm", "parse_seq2seq"),
+        ((2560, 1440), 1.5, "ntm_copy", "parse_seq2seq"),
+    ],
+)
+def test_a_tall_window_after_a_preset_switch_is_laid_out_as_started_on_it(
+    qtbot, tmp_path, size, scale, first, then
+):
+    want = started_on(qtbot, tmp_path, then, size, scale)
+    window = shown(qtbot, tmp_path, size, scale, first)
+    open_from_presets_menu(window, then)
+    assert_every_tab_in_sight(qtbot, window, size)
+    assert_same_layout(layout_of(window), want)
+
+
+def test_a_tall_window_after_larger_text_is_laid_out_as_started_at_that_size(qtbot, tmp_path):
+    size = (2560, 1440)
+    want = started_on(qtbot, tmp_path, "parse_seq2seq", size, 1.5)
+    window = shown(qtbot, tmp_path, size, 1.0, "parse_seq2seq")
+    for _ in range(2):  # 1.0 -> 1.25 -> 1.5
+        view_action(window, "Larger text").trigger()
+    assert_every_tab_in_sight(qtbot, window, size)
+    assert_same_layout(layout_of(window), want)
+
+
+@pytest.mark.parametrize(
+    ("size", "first", "then"),
+    [
+        ((1280, 720), "lecture_lstm", "ctc_speech"),
+        ((1600, 1000), "ctc_speech", "lecture_lstm"),
+        ((1920, 1200), "lecture_lstm", "parse_seq2seq"),
+    ],
+)
+def test_a_preset_opened_in_presentation_mode_is_laid_out_on_leaving(
+    qtbot, tmp_path, size, first, then
+):
+    want = started_on(qtbot, tmp_path, then, size, 1.0)
+    window = shown(qtbot, tmp_path, size, 1.0, first)
+    presenting = view_action(window, "&Presentation mode")
+    presenting.trigger()  # F11
+    assert window.presentation.active
+    open_from_presets_menu(window, then)
+    QApplication.processEvents()
+    presenting.trigger()  # F11 again: the docked layout, text 1.0
+    assert not window.presentation.active
+    assert_every_tab_in_sight(qtbot, window, size)
+    assert_same_layout(layout_of(window), want)
