@@ -4,8 +4,8 @@ F11 (View ▸ Presentation mode) hides the sidebar and the timeline, lets one pa
 window (or, with P, that panel and the next side by side), and grows the text to at least
 ``PROJECTOR_SCALE``. Page Down / Page Up go to the next / previous panel; F11 or Esc brings
 back the layout and the text size as they were (the saved layout never holds the
-presentation one), laid out anew for a preset opened meanwhile. The transport bar stays, so Space / S still run and step the model in
-front of the class.
+presentation one), laid out anew for a preset opened meanwhile. The transport bar stays,
+so Space / S still run and step the model in front of the class.
 """
 
 from __future__ import annotations
