@@ -32,6 +32,7 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from rnnviz.ui import style
+from rnnviz.ui.controls_tab import sidebar_docked_left
 from rnnviz.ui.deferred_panel import build_on_screen
 from rnnviz.ui.dock_tabs import fit_tab_titles, split_row, unelided_tabs
 from rnnviz.ui.dock_title import terse_tabs
@@ -138,7 +139,7 @@ class OwnLayout:
     def _lay_out_anew(self) -> None:
         window = self.window
         docks = window.docks
-        in_front = [dock for dock in docks.values() if on_screen(dock)]
+        in_front = [dock for dock in window_docks(window) if on_screen(dock)]
         laying_out = window._laying_out  # (True while the window is being shown)
         window._laying_out = True  # tabs raised in passing: build no panel for them
         try:
@@ -147,6 +148,7 @@ class OwnLayout:
             # they are, and on the compact layout of another preset (its hidden docks among
             # them) it tabbed ten panels into one group
             hidden = [dock for dock in docks.values() if dock.isHidden()]
+            sidebar_docked_left(window, window.sidebar_dock)
             for dock in docks.values():
                 window.removeDockWidget(dock)
                 dock.show()
@@ -230,7 +232,7 @@ def hide_left_over_tab_bars(window: QMainWindow) -> None:
     moving its docks away on screen with the tabs it had then: after laying out anew at
     text size 1.5, "Norm M" and scroll arrows lay over the timeline. A group's own bar lies
     right under the dock in front, as wide."""
-    fronts = [dock.geometry() for dock in window.docks.values() if on_screen(dock)]
+    fronts = [dock.geometry() for dock in window_docks(window) if on_screen(dock)]
     for bar in window.findChildren(QTabBar):
         if bar.parent() is window and bar.isVisible():
             at = bar.geometry()
