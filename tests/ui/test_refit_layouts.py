@@ -7,8 +7,10 @@ restored layout was the old preset's: the CTC lattice missing, its tab titles to
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
+from rnnviz.ui.dock_refit import on_screen
+from tests.ui.layout_check import visible_rect
 from tests.ui.test_tab_refit import (
     assert_every_tab_in_sight,
     open_from_presets_menu,
@@ -106,3 +108,40 @@ def test_a_preset_opened_in_presentation_mode_is_laid_out_on_leaving(
     assert not window.presentation.active
     assert_every_tab_in_sight(qtbot, window, size)
     assert_same_layout(layout_of(window), want)
+
+
+#: the least height of a panel's plot (its largest plot or drawing, as far as it is seen)
+LEAST_PLOT = 120
+#: panels taller than a docked panel is here (~365 px under its title and tabs): the
+#: lecture's Predictions table leaves its plot below the fold, the loss surface's controls
+#: its plot; presentation mode (F11) shows them whole (test_layout_fits.py)
+TALLER = {"predictions", "loss_surface"}
+
+
+def plot_heights(window) -> dict[str, int]:
+    """The seen height of each panel's largest plot or drawing, raised in turn."""
+    heights = {}
+    for key in window.display.applicable_keys():
+        window.show_panel(key)
+        QApplication.processEvents()
+        panel = window.panels[key]
+        views = [v for v in panel.findChildren(QGraphicsView) if v.isVisible()]
+        if views:
+            heights[key] = max(visible_rect(view, window).height() for view in views)
+    return heights
+
+
+@pytest.mark.parametrize("preset", ["lecture_lstm", "clockwork_sines", "ctc_speech"])
+def test_a_projector_window_docked_shows_every_tab_and_whole_plots(qtbot, tmp_path, preset):
+    """1280x720, text 1.5, docked: no tab behind scroll arrows (lecture_lstm's and
+    clockwork_sines's "Surface" was), no tab group stacked on another (ctc_speech's Loss
+    panel showed its header above a plot it had to scroll to)."""
+    size = (1280, 720)
+    window = shown(qtbot, tmp_path, size, 1.5, preset)
+    assert_every_tab_in_sight(qtbot, window, size)
+    tops = {dock.y() for dock in window.docks.values() if on_screen(dock)}
+    assert len(tops) == 1, tops  # one row of groups
+    heights = plot_heights(window)
+    assert {"loss", "gradients_time", "unrolled"} <= heights.keys()
+    assert {k: h for k, h in heights.items() if h < LEAST_PLOT and k not in TALLER} == {}
+    assert_every_tab_in_sight(qtbot, window, size)
