@@ -1,21 +1,22 @@
 """The window's own dock layout, laid out again for another preset or text size.
 
 The compact layout (``docks.compact_docks``) is made when the window is first shown, for
-the first preset at the first text size: it splits a crowded preset's widest tab group in
-two stacked ones where the tabs do not fit side by side. Opened later from the Presets
-menu, or after a text-size change, a crowded preset kept the layout made for the first one:
-at 1280x720 the lecture's two groups, and at text size 1.5 date_attention's twelve tabs
-scrolled behind arrows there (issue 16).
+the first preset at the first text size: it makes the sidebar a tab, or splits a crowded
+preset's widest tab group in two stacked ones, where the tabs do not fit side by side.
+Opened later from the Presets menu, or after a text-size change, a crowded preset kept the
+layout made for the first one: at 1280x720 the lecture's two groups, and at text size 1.5
+date_attention's twelve tabs scrolled behind arrows there (issue 16).
 
-What counts as the window's own layout: the one ``compact_docks`` made (at first show, or
-here), for as long as the user has not dragged a dock elsewhere: every dock in the same dock
-area, floating or not as it was, and the same docks tabbed together (``arrangement``).
-Hiding and showing docks (the panels a preset lacks), raising tabs and dragging a splitter
-do not change it. Such a layout is laid out anew (``compact_docks``) where that makes other
-tab groups (else its groups are only sized and titled as it would); one the user arranged
-by hand keeps its docks where they are and only gets tab titles that fit (terse ones:
-``dock_tabs.fit_tab_titles``). A saved layout counts as the window's own when it was its
-own when saved (``OWN_KEY``); one saved by an older version of rnnviz does not.
+What counts as the window's own layout: the one ``compact_docks`` (or, 1200 px high or
+more, ``two_row_sizes``) made, at first show or here, for as long as the user has not
+dragged a dock elsewhere: every dock in the same dock area, floating or not as it was, and
+the same docks tabbed together (``arrangement``). Hiding and showing docks (the panels a
+preset lacks), raising tabs and dragging a splitter do not change it. Such a layout is laid
+out anew (``compact_docks``) where that makes other tab groups (else its groups are only
+sized and titled as it would); one the user arranged by hand keeps its docks where they are
+and only gets tab titles that fit (terse ones: ``dock_tabs.fit_tab_titles``). A saved
+layout counts as the window's own when it was its own when saved (``OWN_KEY``); one saved
+by an older version of rnnviz does not.
 
 A window 1200 px high or more (``docks.is_compact``) has the two-row layout of
 ``arrange_docks``: its groups are the same for every preset, so there it is only sized anew

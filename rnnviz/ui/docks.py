@@ -169,10 +169,12 @@ def compact_docks(
     the gradients panels on the left, the model panels on the right. Where a group's tabs
     would not fit its bar (a preset with eleven panels or more), the tabs get terse titles
     ("Preds", "Cell": the title bar above keeps the whole one), which keeps every panel
-    its full height; where even those do not fit (1280x720 at text 1.5) a group is split
-    in two, one above the other (``dock_tabs.stack_columns``): a tab in sight beats a
-    full-height panel whose neighbours hide behind scroll arrows. The first tab of each
-    group is raised (the window then raises the preset's)."""
+    its full height; where even those do not fit beside the sidebar (1280x720 at text 1.5)
+    the sidebar becomes the last tab of a group (``controls_tab.tabbed_row``); where that
+    does not fit either, a group is split in two, one above the other
+    (``dock_tabs.stack_columns``): a tab in sight beats a full-height panel whose neighbours
+    hide behind scroll arrows, and the status bar suggests presentation mode. The first tab
+    of each group is raised (the window then raises the preset's)."""
     side, room, columns = compact_plan(window, sidebar, panels, docks, text_scale)
     if not whole_row(window, room, columns):
         window.statusBar().showMessage(F11_HINT, HINT_MS)
