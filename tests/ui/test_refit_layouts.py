@@ -7,6 +7,7 @@ restored layout was the old preset's: the CTC lattice missing, its tab titles to
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from rnnviz.ui.dock_refit import on_screen
@@ -145,3 +146,17 @@ def test_a_projector_window_docked_shows_every_tab_and_whole_plots(qtbot, tmp_pa
     assert {"loss", "gradients_time", "unrolled"} <= heights.keys()
     assert {k: h for k, h in heights.items() if h < LEAST_PLOT and k not in TALLER} == {}
     assert_every_tab_in_sight(qtbot, window, size)
+
+
+def test_the_controls_tab_comes_and_goes_with_the_text_size(qtbot, tmp_path):
+    """At 1280x720 the Controls become a tab at text 1.5 and get their own column back at
+    1.0, as in windows started at those sizes."""
+    size = (1280, 720)
+    small, large = (started_on(qtbot, tmp_path, "ctc_speech", size, s) for s in (1.0, 1.5))
+    window = shown(qtbot, tmp_path, size, 1.0, "ctc_speech")
+    for text, want in (("Larger text", large), ("Smaller text", small)):
+        for _ in range(2):
+            view_action(window, text).trigger()
+        assert_every_tab_in_sight(qtbot, window, size)
+        assert_same_layout(layout_of(window), want)
+    assert window.dockWidgetArea(window.sidebar_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
