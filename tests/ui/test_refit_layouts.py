@@ -111,6 +111,12 @@ def test_a_preset_opened_in_presentation_mode_is_laid_out_on_leaving(
     assert_same_layout(layout_of(window), want)
 
 
+def assert_one_row(window) -> None:
+    """The tab groups side by side, none stacked on another (each the full height)."""
+    tops = {dock.y() for dock in window.docks.values() if on_screen(dock)}
+    assert len(tops) == 1, tops
+
+
 #: the least height of a panel's plot (its largest plot or drawing, as far as it is seen)
 LEAST_PLOT = 120
 #: panels taller than a docked panel is here (~365 px under its title and tabs): the
@@ -140,8 +146,7 @@ def test_a_projector_window_docked_shows_every_tab_and_whole_plots(qtbot, tmp_pa
     size = (1280, 720)
     window = shown(qtbot, tmp_path, size, 1.5, preset)
     assert_every_tab_in_sight(qtbot, window, size)
-    tops = {dock.y() for dock in window.docks.values() if on_screen(dock)}
-    assert len(tops) == 1, tops  # one row of groups
+    assert_one_row(window)
     heights = plot_heights(window)
     assert {"loss", "gradients_time", "unrolled"} <= heights.keys()
     assert {k: h for k, h in heights.items() if h < LEAST_PLOT and k not in TALLER} == {}
@@ -149,8 +154,8 @@ def test_a_projector_window_docked_shows_every_tab_and_whole_plots(qtbot, tmp_pa
 
 
 def test_the_controls_tab_comes_and_goes_with_the_text_size(qtbot, tmp_path):
-    """At 1280x720 the Controls become a tab at text 1.5 and get their own column back at
-    1.0, as in windows started at those sizes."""
+    """At 1280x720 the Controls become a tab at text 1.5 (ctc_speech's groups were stacked)
+    and get their own column back at 1.0, as in windows started at those sizes."""
     size = (1280, 720)
     small, large = (started_on(qtbot, tmp_path, "ctc_speech", size, s) for s in (1.0, 1.5))
     window = shown(qtbot, tmp_path, size, 1.0, "ctc_speech")
@@ -158,5 +163,6 @@ def test_the_controls_tab_comes_and_goes_with_the_text_size(qtbot, tmp_path):
         for _ in range(2):
             view_action(window, text).trigger()
         assert_every_tab_in_sight(qtbot, window, size)
+        assert_one_row(window)
         assert_same_layout(layout_of(window), want)
     assert window.dockWidgetArea(window.sidebar_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
