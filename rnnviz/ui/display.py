@@ -125,6 +125,19 @@ class Display(QObject):
         """The user asked for this panel: it is no longer set aside."""
         self._set_aside.discard(key)
 
+    @property
+    def set_aside(self) -> frozenset[str]:
+        """The keys of the docks hidden because their panels do not apply to the run."""
+        return frozenset(self._set_aside)
+
+    def set_aside_again(self, aside: frozenset[str]) -> None:
+        """A layout from when the docks of ``aside`` were set aside was restored (leaving
+        presentation mode, where another preset may have been opened): hide and show the
+        docks for the current run."""
+        self._set_aside = set(aside)
+        if self.run.trainer is not None:
+            self._set_aside_docks(self.run.context())
+
     def bring_back_set_aside(self) -> None:
         """Show the docks set aside (before the layout is saved: another run may need them,
         and a saved hidden dock would stay hidden)."""

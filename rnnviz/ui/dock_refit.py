@@ -1,25 +1,30 @@
 """The window's own dock layout, laid out again for another preset or text size.
 
 The compact layout (``docks.compact_docks``) is made when the window is first shown, for
-the first preset at the first text size: it splits a crowded preset's widest tab group in
-two stacked ones where the tabs do not fit side by side. Opened later from the Presets
-menu, or after a text-size change, a crowded preset kept the layout made for the first one:
-at 1280x720 the lecture's two groups, and at text size 1.5 date_attention's twelve tabs
-scrolled behind arrows there (issue 16).
+the first preset at the first text size: it makes the sidebar a tab, or splits a crowded
+preset's widest tab group in two stacked ones, where the tabs do not fit side by side.
+Opened later from the Presets menu, or after a text-size change, a crowded preset kept the
+layout made for the first one: at 1280x720 the lecture's two groups, and at text size 1.5
+date_attention's twelve tabs scrolled behind arrows there (issue 16).
 
-What counts as the window's own layout: the one ``compact_docks`` made (at first show, or
-here), for as long as the user has not dragged a dock elsewhere: every dock in the same dock
-area, floating or not as it was, and the same docks tabbed together (``arrangement``).
-Hiding and showing docks (the panels a preset lacks), raising tabs and dragging a splitter
-do not change it. Such a layout is laid out anew (``compact_docks``) where that makes other
-tab groups (else its groups are only sized and titled as it would); one the user arranged
-by hand keeps its docks where they are and only gets tab titles that fit (terse ones:
-``dock_tabs.fit_tab_titles``). A saved layout counts as the window's own when it was its
-own when saved (``OWN_KEY``); one saved by an older version of rnnviz does not.
+What counts as the window's own layout: the one ``compact_docks`` (or, 1200 px high or
+more, ``two_row_sizes``) made, at first show or here, for as long as the user has not
+dragged a dock elsewhere: every dock in the same dock area, floating or not as it was, and
+the same docks tabbed together (``arrangement``). Hiding and showing docks (the panels a
+preset lacks), raising tabs and dragging a splitter do not change it. Such a layout is laid
+out anew (``compact_docks``) where that makes other tab groups (else its groups are only
+sized and titled as it would); one the user arranged by hand keeps its docks where they are
+and only gets tab titles that fit (terse ones: ``dock_tabs.fit_tab_titles``). A saved
+layout counts as the window's own when it was its own when saved (``OWN_KEY``); one saved
+by an older version of rnnviz does not.
+
+A window 1200 px high or more (``docks.is_compact``) has the two-row layout of
+``arrange_docks``: its groups are the same for every preset, so there it is only sized anew
+(``two_row_sizes``), as at the first show, unless its groups are another layout's (a compact
+one saved in a smaller window).
 
 Limits: dragging a dock that is alone in its group to another place in the same area keeps
-the arrangement (Qt tells no dock's place in the layout tree); a window laid out in two
-rows (``docks.is_compact``: 1200 px high or more) is not laid out anew.
+the arrangement (Qt tells no dock's place in the layout tree).
 """
 
 from __future__ import annotations
@@ -28,10 +33,17 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from rnnviz.ui import style
+from rnnviz.ui.controls_tab import sidebar_docked_left
 from rnnviz.ui.deferred_panel import build_on_screen
 from rnnviz.ui.dock_tabs import fit_tab_titles, split_row, unelided_tabs
 from rnnviz.ui.dock_title import terse_tabs
-from rnnviz.ui.docks import arrange_docks, compact_docks, compact_plan, is_compact
+from rnnviz.ui.docks import (
+    arrange_docks,
+    compact_docks,
+    compact_plan,
+    default_dock_sizes,
+    is_compact,
+)
 
 #: the settings key saying the saved layout was the window's own when saved
 OWN_KEY = "window/own_layout"
@@ -102,29 +114,33 @@ class OwnLayout:
             self.made()
 
     def refit(self) -> None:
-        """Make every tab group's tabs fit: the window's own compact layout is laid out
-        anew for the panels and text size of now where its groups differ (its tabs in front
-        stay in front), else sized anew; any other keeps its docks in place and gets tab
-        titles that fit."""
+        """Make every tab group's tabs fit: the window's own layout (one row or two) is laid
+        out anew for the panels and text size of now where its groups differ (its tabs in
+        front stay in front), else sized anew; any other keeps its docks in place and gets
+        tab titles that fit."""
         window = self.window
         presenting = getattr(window, "presentation", None)
         if presenting is not None and presenting.active:
-            return  # one panel or two at a time: no tab group (leaving restores the layout)
-        if self.own and is_compact(window.height()):
+            return  # one panel or two at a time: no tab group (leaving lays this out)
+        if not self.own:
+            fit_tab_titles(window, list(window.docks.values()))
+            tidy_tab_bars(window)
+        elif is_compact(window.height()):
             plan = compact_plan_shown(window)
             if plan is None:
                 self._lay_out_anew()
             else:  # the groups it has: sized as compact_docks sizes them, titles as planned
                 split_row(window, window.sidebar_dock, *plan)
                 tidy_tab_bars(window)
+        elif two_row_groups_shown(window):
+            two_row_sizes(window)
         else:
-            fit_tab_titles(window, list(window.docks.values()))
-            tidy_tab_bars(window)
+            self._lay_out_anew()
 
     def _lay_out_anew(self) -> None:
         window = self.window
         docks = window.docks
-        in_front = [dock for dock in docks.values() if on_screen(dock)]
+        in_front = [dock for dock in window_docks(window) if on_screen(dock)]
         laying_out = window._laying_out  # (True while the window is being shown)
         window._laying_out = True  # tabs raised in passing: build no panel for them
         try:
@@ -133,6 +149,7 @@ class OwnLayout:
             # they are, and on the compact layout of another preset (its hidden docks among
             # them) it tabbed ten panels into one group
             hidden = [dock for dock in docks.values() if dock.isHidden()]
+            sidebar_docked_left(window, window.sidebar_dock)
             for dock in docks.values():
                 window.removeDockWidget(dock)
                 dock.show()
@@ -143,7 +160,10 @@ class OwnLayout:
             # the tabs have (terse ones from before made it stack groups whose short
             # titles then did not fit side by side: clockwork_sines, 1200x800, text 1.25)
             terse_tabs(docks.values(), False)
-            compact_docks(window, window.sidebar_dock, panels, docks, style.SCALE)
+            if is_compact(window.height()):
+                compact_docks(window, window.sidebar_dock, panels, docks, style.SCALE)
+            else:
+                two_row_sizes(window)
             for dock in in_front:
                 dock.raise_()
         finally:
@@ -162,12 +182,42 @@ def compact_plan_shown(window: QMainWindow) -> tuple | None:
     docks, panels = window.docks, window.display.panels
     side, room, columns = compact_plan(window, window.sidebar_dock, panels, docks, style.SCALE)
     planned = {frozenset(d for d in group if not d.isHidden()) for c in columns for group in c}
-    shown = {
+    shown = shown_groups(window)
+    return (side, room, columns) if planned - {frozenset()} == shown else None
+
+
+def two_row_groups_shown(window: QMainWindow) -> bool:
+    """Whether the tab groups shown (the docks not hidden) are those ``arrange_docks``
+    makes: each "training" panel alone, the panels of each other area tabbed together."""
+    areas: dict[str, set[QDockWidget]] = {}
+    for key, panel in window.display.panels.items():
+        dock = window.docks[key]
+        if not dock.isHidden():
+            area = key if panel.area == "training" else panel.area
+            areas.setdefault(area, set()).add(dock)
+    return {frozenset(group) for group in areas.values()} == shown_groups(window)
+
+
+def shown_groups(window: QMainWindow) -> set[frozenset[QDockWidget]]:
+    """The tab groups of the docked panels not hidden (a lone dock is a group of one)."""
+    return {
         frozenset([dock, *window.tabifiedDockWidgets(dock)])
-        for dock in docks.values()
+        for dock in window.docks.values()
         if not dock.isHidden() and not dock.isFloating()
     }
-    return (side, room, columns) if planned - {frozenset()} == shown else None
+
+
+def two_row_sizes(window: QMainWindow) -> None:
+    """The two-row layout's dock sizes (``default_dock_sizes``) and tab titles that fit,
+    for the text size and panels of now: as the window makes it at its first show. The
+    sizes are taken once the window's bars have their height for the text size (a new
+    text size passes the new minimum up one level per layout request)."""
+    for _ in range(4):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    default_dock_sizes(window, window.sidebar_dock, window.display.panels, window.docks)
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    fit_tab_titles(window, list(window.docks.values()))
+    tidy_tab_bars(window)
 
 
 def tidy_tab_bars(window: QMainWindow) -> None:
@@ -183,7 +233,7 @@ def hide_left_over_tab_bars(window: QMainWindow) -> None:
     moving its docks away on screen with the tabs it had then: after laying out anew at
     text size 1.5, "Norm M" and scroll arrows lay over the timeline. A group's own bar lies
     right under the dock in front, as wide."""
-    fronts = [dock.geometry() for dock in window.docks.values() if on_screen(dock)]
+    fronts = [dock.geometry() for dock in window_docks(window) if on_screen(dock)]
     for bar in window.findChildren(QTabBar):
         if bar.parent() is window and bar.isVisible():
             at = bar.geometry()

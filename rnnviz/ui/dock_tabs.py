@@ -13,8 +13,9 @@ With eleven panels or more (date_attention, parse_seq2seq, ctc_speech, ntm_copy)
 cell title ("Clockwork RNN cell"), the tabs need more than the row has at 1280x720 and at
 1600x1000 x 1.5, however it is split: groups side by side need their tabs' sum. There the
 tabs get terse titles (``dock_title.terse_tabs``: "Preds", "Cell"; each panel keeps its
-full height and its title bar the full title), and where even those do not fit (1280x720 x
-1.5) the widest group is split in two stacked ones (``stack_columns``).
+full height and its title bar the full title); where even those do not fit (1280x720 x
+1.5) the sidebar becomes a tab (``controls_tab.py``), and where that does not fit either
+(1024x600) the widest group is split in two stacked ones (``stack_columns``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnnviz.ui.controls_tab import F11_HINT, HINT_MS, tabbed_row
 from rnnviz.ui.dock_tabs import (
     group_need,
     row_needs,
@@ -168,11 +169,15 @@ def compact_docks(
     the gradients panels on the left, the model panels on the right. Where a group's tabs
     would not fit its bar (a preset with eleven panels or more), the tabs get terse titles
     ("Preds", "Cell": the title bar above keeps the whole one), which keeps every panel
-    its full height; where even those do not fit (1280x720 at text 1.5) a group is split
-    in two, one above the other (``dock_tabs.stack_columns``): a tab in sight beats a
-    full-height panel whose neighbours hide behind scroll arrows. The first tab of each
-    group is raised (the window then raises the preset's)."""
+    its full height; where even those do not fit beside the sidebar (1280x720 at text 1.5)
+    the sidebar becomes the last tab of a group (``controls_tab.tabbed_row``); where that
+    does not fit either, a group is split in two, one above the other
+    (``dock_tabs.stack_columns``): a tab in sight beats a full-height panel whose neighbours
+    hide behind scroll arrows, and the status bar suggests presentation mode. The first tab
+    of each group is raised (the window then raises the preset's)."""
     side, room, columns = compact_plan(window, sidebar, panels, docks, text_scale)
+    if not whole_row(window, room, columns):
+        window.statusBar().showMessage(F11_HINT, HINT_MS)
     for before, column in zip(columns, columns[1:], strict=False):
         window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
     for column in columns:
@@ -206,7 +211,12 @@ def compact_plan(
     # those do not fit, a group is split in two, one above the other
     side, room = row_room(window, sidebar, SIDEBAR_WIDTH, len(row))
     need = lambda group: group_need(window, group)  # noqa: E731
-    terse_tabs(docks.values(), sum(row_needs(window, [need(group) for group in row])) > room)
+    fits = lambda row, room: sum(row_needs(window, [need(g) for g in row])) <= room  # noqa: E731
+    terse_tabs(docks.values(), not fits(row, room))
+    tabbed = None if fits(row, room) else tabbed_row(window, sidebar, row, need)
+    if tabbed is not None:  # the Controls a tab of a group (controls_tab.py)
+        room, row = tabbed
+        return 0, room, [[group] for group in row]
     area = {docks[key]: panel.area for key, panel in panels.items()}
     columns = (
         stack_columns(row, room, need, area.get)
@@ -214,6 +224,13 @@ def compact_plan(
         else [[group] for group in row]
     )
     return side, room, columns
+
+
+def whole_row(window: QMainWindow, room: int, columns: list[list[list[QDockWidget]]]) -> bool:
+    """Whether ``columns`` of tab groups show every tab and panel whole: one group each,
+    their tabs fitting the ``room`` side by side."""
+    needs = [group_need(window, column[0]) for column in columns]
+    return all(len(column) == 1 for column in columns) and sum(row_needs(window, needs)) <= room
 
 
 def default_dock_sizes(

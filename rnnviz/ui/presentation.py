@@ -3,9 +3,9 @@
 F11 (View ▸ Presentation mode) hides the sidebar and the timeline, lets one panel fill the
 window (or, with P, that panel and the next side by side), and grows the text to at least
 ``PROJECTOR_SCALE``. Page Down / Page Up go to the next / previous panel; F11 or Esc brings
-back the layout and the text size exactly as they were (the saved layout never holds the
-presentation one). The transport bar stays, so Space / S still run and step the model in
-front of the class.
+back the layout and the text size as they were (the saved layout never holds the
+presentation one), laid out anew for a preset opened meanwhile. The transport bar stays,
+so Space / S still run and step the model in front of the class.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Presentation:
         self._raised = ""  # the panel most recently brought to the front (its tab raised)
         self._saved_state: QByteArray | None = None
         self._saved_scale = style.SCALE
+        self._saved_aside: frozenset[str] = frozenset()  # the docks set aside then
         #: the actions that only act while presenting (disabled otherwise, so that Esc,
         #: Page Up / Down and P reach the widgets)
         self.actions: list[QAction] = []
@@ -52,6 +53,7 @@ class Presentation:
         window = self.window
         self._saved_state = window.saveState()
         self._saved_scale = style.SCALE
+        self._saved_aside = window.display.set_aside
         self.current = key if key in window.docks else self._panel_in_front()
         self._set_active(True)
         window.sidebar_dock.hide()
@@ -75,6 +77,10 @@ class Presentation:
             window.set_text_size(self._saved_scale)  # out for it, the restore does that)
         self._set_active(False)
         window.restoreState(self._saved_state)
+        # a preset opened while presenting: its panels shown, and the layout laid out for
+        # them (the restored one was made for the preset before)
+        window.display.set_aside_again(self._saved_aside)
+        window.fit_tabs()
 
     def _set_active(self, active: bool) -> None:
         self.active = active

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
 from rnnviz.ui.deferred_panel import DeferredPanel, build_on_screen
+from rnnviz.ui.dock_refit import two_row_sizes
 from rnnviz.ui.dock_tabs import unelided_tabs
 from rnnviz.ui.docks import compact_docks, default_dock_sizes, is_compact
 
@@ -37,14 +38,14 @@ class WindowLayout:
         if self.trainer is not None:
             with self.run_control.restarting():  # the same run: the views chosen stay
                 self.display.reset_panels()
-            self._fit_tabs()  # their text size changed
+            self.fit_tabs()  # their text size changed
             self.display.draw_all()
         self.statusBar().showMessage(f"Text size {scale:g}x", 3000)
 
     def reset_layout(self) -> None:
         self.layout_store.reset([self.sidebar_dock, *self.docks.values()])
         self.own_layout.reset_done()
-        self._fit_tabs()  # the default was made for the first preset and text size
+        self.fit_tabs()  # the default was made for the first preset and text size
 
     def save_layout(self) -> None:
         self.own_layout.save(self.settings)
@@ -68,22 +69,24 @@ class WindowLayout:
         if not self._sized:  # dock sizes only apply to a shown window
             self._sized = True
             if not self.layout_store.saved:
-                default_dock_sizes(self, self.sidebar_dock, self.display.panels, self.docks)
                 if is_compact(self.height()):
+                    default_dock_sizes(self, self.sidebar_dock, self.display.panels, self.docks)
                     compact_docks(
                         self, self.sidebar_dock, self.display.panels, self.docks, style.SCALE
                     )
-                    self.layout_store.keep_as_default()
-                    self.own_layout.made(default=True)
-                    settings = self.run_settings
-                    for key in settings.show if settings is not None else ():
-                        if key in self.docks:  # the preset's panels in front again
-                            self.docks[key].raise_()
+                else:  # as a refit sizes it (the same layout after another preset)
+                    two_row_sizes(self)
+                self.layout_store.keep_as_default()
+                self.own_layout.made(default=True)
+                settings = self.run_settings
+                for key in settings.show if settings is not None else ():
+                    if key in self.docks:  # the preset's panels in front again
+                        self.docks[key].raise_()
             else:  # made for another size, preset or text size: laid out anew, or terse tabs
                 self.own_layout.refit()
         unelided_tabs(self)
 
-    def _fit_tabs(self) -> None:
+    def fit_tabs(self) -> None:
         """Every tab group's tabs in sight: the window's own layout laid out anew, else terse
         tab titles where the tabs do not fit (dock_refit.py)."""
         if getattr(self, "_sized", False) and self.isVisible():

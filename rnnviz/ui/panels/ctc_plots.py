@@ -44,6 +44,7 @@ class CTCPlots(pg.GraphicsLayoutWidget):
         super().__init__()
         self.least = 0  # the height the rows need; only grows within a run
         self._title_shown: bool | None = None
+        self._outputs_rows = 0  # the outputs' heatmap's least height (``need_rows``)
         self.lattice_plot = self._heat_plot(0, keep_odd=True)
         self.lattice_image, self.lattice_bar = self._image(
             self.lattice_plot, 0, "viridis", "γ<sub>t</sub>(s)"
@@ -163,7 +164,8 @@ class CTCPlots(pg.GraphicsLayoutWidget):
         _left, top, _right, bottom = self.ci.layout.getContentsMargins()
         need = first + second + math.ceil(top + bottom) + 2
         self.ci.layout.setRowMinimumHeight(0, first)
-        self.ci.layout.setRowMinimumHeight(1, second)
+        self._outputs_rows = second
+        self._outputs_minimum()
         if need > self.least:
             self.least = need
             self.setMinimumHeight(need)
@@ -171,7 +173,8 @@ class CTCPlots(pg.GraphicsLayoutWidget):
 
     def forget_rows(self) -> None:
         self.ci.layout.setRowMinimumHeight(0, 0)
-        self.ci.layout.setRowMinimumHeight(1, 0)
+        self._outputs_rows = 0
+        self._outputs_minimum()
         self.least = 0
         self.setMinimumHeight(0)
         self.updateGeometry()
@@ -198,6 +201,14 @@ class CTCPlots(pg.GraphicsLayoutWidget):
         else:
             axis.showLabel(False)
             axis.setHeight(2)
+        self._outputs_minimum()
+
+    def _outputs_minimum(self) -> None:
+        """The outputs' row of the layout: its heatmap's rows, and the frame title under it
+        where shown (the title took its height from the rows: in a 640-px dock at 1280x720,
+        text 1.5, the outputs' rows lost their labels)."""
+        title = QFontMetrics(plot_font()).height() + 4 if self._title_shown else 0
+        self.ci.layout.setRowMinimumHeight(1, self._outputs_rows + title)
 
     def _align_bars(self) -> None:
         """Each colour bar as tall as its heatmap: its frame's top and bottom edges as high
