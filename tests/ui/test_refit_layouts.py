@@ -120,9 +120,9 @@ def assert_one_row(window) -> None:
 #: the least height of a panel's plot (its largest plot or drawing, as far as it is seen)
 LEAST_PLOT = 120
 #: panels taller than a docked panel is here (~365 px under its title and tabs): the
-#: lecture's Predictions table leaves its plot below the fold, the loss surface's controls
-#: its plot; presentation mode (F11) shows them whole (test_layout_fits.py)
-TALLER = {"predictions", "loss_surface"}
+#: lecture's Predictions table leaves its plot below the fold; presentation mode (F11)
+#: shows it whole (test_layout_fits.py). (The loss surface folds its settings away.)
+TALLER = {"predictions"}
 
 
 def plot_heights(window) -> dict[str, int]:
