@@ -16,11 +16,10 @@ is cell_geometry.py's, their drawing cell_drawing.py's, the numbers and equation
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QSizeF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,7 +34,7 @@ from rnnviz.engine.tasks._common import rounded as fmt
 from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
-from rnnviz.ui.panels.cell_drawing import CellDrawing
+from rnnviz.ui.panels.cell_drawing import CellDrawing, FittedView
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
@@ -59,35 +58,6 @@ CELL_NAMES = {
     "scrn": "SCRN",
     "ntm_feedforward": "NTM controller",
 }
-
-
-class FittedView(QGraphicsView):
-    """The cell drawing, unscaled: it lays itself out again for the view's size and at the
-    text size (the view's font, which follows it), its text never smaller than the plot
-    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
-
-    def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
-        super().__init__(scene)
-        self.drawing = drawing
-        style.follow_text_size(self)
-
-    def fit(self) -> None:
-        self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
-        # at least the smallest readable drawing: where a dock has less room, it scrolls
-        self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
-
-    def _frame(self) -> QMargins:
-        width = self.frameWidth()
-        return QMargins(width, width, width, width)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self.fit()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.fit()
 
 
 class CellDiagramPanel(Panel):
@@ -175,6 +145,8 @@ class CellDiagramPanel(Panel):
         self.values = {}
         self.numbers = {}
         self._reserved_sample = None
+        self.equations.release()
+        self.where.setMinimumWidth(0)
         chains = tuple(context.chains)
         self.chain = self.cursor.chain if self.cursor.chain in chains else chains[0]
         self.chain_box.set_chains(chains, self.chain)
@@ -271,7 +243,8 @@ class CellDiagramPanel(Panel):
         """Size the boxes for the widest number at any t of the shown sequence, and the
         equations for their tallest, once per sample, unit and chain: stepping t then
         moves nothing ("16.42" at t = 4 widened every box and spread the grid anew; an
-        equation wrapping onto one more line pushed the drawing down)."""
+        equation wrapping onto one more line pushed the drawing down). Within a run they
+        only grow, so a new training step moves the drawing only for a wider number."""
         if self._reserved_sample is self.sample and self._reserved_for == (self.chain, unit):
             return
         self._reserved_sample, self._reserved_for = self.sample, (self.chain, unit)
@@ -281,9 +254,8 @@ class CellDiagramPanel(Panel):
         self.drawing.reserve({text for values in every_t for text in values.values()})
         self.equations.hold_for([self._equations(values) for values in every_t])
         metrics = self.where.fontMetrics()
-        self.where.setMinimumWidth(
-            max(metrics.horizontalAdvance(self._where(t, steps)) for t in range(steps))
-        )
+        widest = max(metrics.horizontalAdvance(self._where(t, steps)) for t in range(steps))
+        self.where.setMinimumWidth(max(widest, self.where.minimumWidth()))
 
     def export_tables(self) -> dict[str, Table]:
         """``values``: every number in the drawing (z, f(z_i), c, c', a ...; GRU: r, u, n,

@@ -1,15 +1,16 @@
 """``CellDrawing``: the boxes, arrows and numbers of one cell in a QGraphicsScene, laid out
 in the view's pixels (cell_fit.py chooses the fonts and sizes, cell_geometry.py the grid).
 The view shows the scene unscaled, so every caption and number is drawn at least at the
-plot font's size; a new view size or text size lays the drawing out again."""
+plot font's size; a new view size or text size lays the drawing out again (``FittedView``)."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QEvent, QMargins, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
+from rnnviz.ui import style
 from rnnviz.ui.panels import cell_fit
 from rnnviz.ui.panels.cell_geometry import MEMORY_FRAME, MEMORY_LABEL_CELL, Node, edge_points
 
@@ -204,3 +205,32 @@ class CellDrawing:
                 )
             if key in self.boxes:
                 self.boxes[key].setBrush(QBrush(self.fills[key]))
+
+
+class FittedView(QGraphicsView):
+    """The cell drawing, unscaled: it lays itself out again for the view's size and at the
+    text size (the view's font, which follows it), its text never smaller than the plot
+    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
+
+    def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
+        super().__init__(scene)
+        self.drawing = drawing
+        style.follow_text_size(self)
+
+    def fit(self) -> None:
+        self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
+        # at least the smallest readable drawing: where a dock has less room, it scrolls
+        self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
+
+    def _frame(self) -> QMargins:
+        width = self.frameWidth()
+        return QMargins(width, width, width, width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
