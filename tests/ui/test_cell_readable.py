@@ -22,6 +22,7 @@ SIZES = ((1280, 720), (1600, 1000), (1920, 1080))
 CASES = [(size, text, False) for size in SIZES for text in (1.0, 1.5)]
 CASES += [((1280, 720), 1.0, True), ((1920, 1080), 1.0, True)]
 SCROLLS = ((1280, 720), 1.5, False)  # the docked layout does not fit (test_layout_fits.py)
+NAMES = [f"{w}x{h}-{text}-{'presented' if shown else 'docked'}" for (w, h), text, shown in CASES]
 
 
 def drawn(qtbot, window, preset: str, presented: bool):
@@ -38,7 +39,7 @@ def drawn(qtbot, window, preset: str, presented: bool):
     return panel
 
 
-@pytest.mark.parametrize(("size", "text_size", "presented"), CASES)
+@pytest.mark.parametrize(("size", "text_size", "presented"), CASES, ids=NAMES)
 def test_every_text_of_the_cell_drawing_is_readable(qtbot, tmp_path, size, text_size, presented):
     window = shown_window(qtbot, tmp_path / "cell.ini", PRESETS[0], size, text_size)
     found = {}

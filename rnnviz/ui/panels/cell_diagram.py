@@ -16,11 +16,10 @@ is cell_geometry.py's, their drawing cell_drawing.py's, the numbers and equation
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QSizeF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,7 +34,7 @@ from rnnviz.engine.tasks._common import rounded as fmt
 from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
-from rnnviz.ui.panels.cell_drawing import CellDrawing
+from rnnviz.ui.panels.cell_drawing import CellDrawing, FittedView
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
@@ -46,6 +45,7 @@ from rnnviz.ui.panels.heatmap_labels import (
     display_token,
     is_text_task,
 )
+from rnnviz.ui.panels.steady_label import SteadyLabel
 
 #: the cell's name in the dock title, by ``ModelSpec.cell_kind``
 CELL_NAMES = {
@@ -58,35 +58,6 @@ CELL_NAMES = {
     "scrn": "SCRN",
     "ntm_feedforward": "NTM controller",
 }
-
-
-class FittedView(QGraphicsView):
-    """The cell drawing, unscaled: it lays itself out again for the view's size and at the
-    text size (the view's font, which follows it), its text never smaller than the plot
-    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
-
-    def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
-        super().__init__(scene)
-        self.drawing = drawing
-        style.follow_text_size(self)
-
-    def fit(self) -> None:
-        self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
-        # at least the smallest readable drawing: where a dock has less room, it scrolls
-        self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
-
-    def _frame(self) -> QMargins:
-        width = self.frameWidth()
-        return QMargins(width, width, width, width)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self.fit()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.fit()
 
 
 class CellDiagramPanel(Panel):
@@ -103,15 +74,15 @@ class CellDiagramPanel(Panel):
         #: the numbers behind them, and the (t, unit) they are of (export_tables)
         self.numbers: dict[str, float | str] = {}
         self._shown_at: tuple[int, int] = (0, 0)
+        # the sample, and its chain and unit, the boxes and equations are sized for
+        self._reserved_sample, self._reserved_for = None, ("", 0)
         self.sample = None
         self.chain = "L0.fwd"
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._build_header())
-        self.equations = QLabel("")
-        self.equations.setTextFormat(Qt.TextFormat.RichText)
-        self.equations.setWordWrap(True)
+        self.equations = SteadyLabel()
         style.follow_text_size(self.equations, 1)
         layout.addWidget(self.equations)
         self.scene = QGraphicsScene(self)
@@ -173,6 +144,9 @@ class CellDiagramPanel(Panel):
         self.sample = None
         self.values = {}
         self.numbers = {}
+        self._reserved_sample = None
+        self.equations.release()
+        self.where.setMinimumWidth(0)
         chains = tuple(context.chains)
         self.chain = self.cursor.chain if self.cursor.chain in chains else chains[0]
         self.chain_box.set_chains(chains, self.chain)
@@ -238,28 +212,50 @@ class CellDiagramPanel(Panel):
         other = OTHER_CELLS.get(kind)
         maker = lstm_numbers if "c'" in self.nodes else gru_numbers
         maker = other[2] if other else maker
-        numbers = maker(trace, t, unit, self.context.spec, self.chain.endswith(".bwd"))
-        self.values = {}
+        backward = self.chain.endswith(".bwd")
+        self._reserve_room(trace, unit, maker, backward)
+        numbers = maker(trace, t, unit, self.context.spec, backward)
         self.numbers, self._shown_at = dict(numbers), (t, unit)
-        for key, value in numbers.items():
-            text = value if isinstance(value, str) else fmt(value)
-            self.values[key] = text
+        self.values = _texts(numbers)
+        for key, text in self.values.items():
             self.drawing.set_value(key, text)
         self.drawing.colour_gates(numbers)
         steps = trace["h"].shape[0]
-        tokens = self.sample.input_tokens
-        token = ""
-        if t < len(tokens):
-            shown = display_token(tokens[t], 16) if is_text_task(self.context.task) else tokens[t]
-            token = f"   input {shown}"
-        self.where.setText(f"t = {t + 1} of {steps}{token}")  # the unit: in its box
-        lstm, peephole = "c'" in self.nodes, bool(self.context.spec.peephole)
-        if other:
-            self.equations.setText(other[3](self.values, self.context.spec))
-        else:
-            self.equations.setText(equations(self.values, lstm, peephole))
+        self.where.setText(self._where(t, steps))  # the unit: in its box
+        self.equations.setText(self._equations(self.values))
         self.prev_button.setEnabled(t > 0)
         self.next_button.setEnabled(t < steps - 1)
+
+    def _where(self, t: int, steps: int) -> str:
+        tokens = self.sample.input_tokens
+        if t >= len(tokens):
+            return f"t = {t + 1} of {steps}"
+        shown = display_token(tokens[t], 16) if is_text_task(self.context.task) else tokens[t]
+        return f"t = {t + 1} of {steps}   input {shown}"
+
+    def _equations(self, values: dict[str, str]) -> str:
+        other = OTHER_CELLS.get(self.context.spec.kind)
+        if other:
+            return other[3](values, self.context.spec)
+        return equations(values, "c'" in self.nodes, bool(self.context.spec.peephole))
+
+    def _reserve_room(self, trace: dict, unit: int, maker, backward: bool) -> None:
+        """Size the boxes for the widest number at any t of the shown sequence, and the
+        equations for their tallest, once per sample, unit and chain: stepping t then
+        moves nothing ("16.42" at t = 4 widened every box and spread the grid anew; an
+        equation wrapping onto one more line pushed the drawing down). Within a run they
+        only grow, so a new training step moves the drawing only for a wider number."""
+        if self._reserved_sample is self.sample and self._reserved_for == (self.chain, unit):
+            return
+        self._reserved_sample, self._reserved_for = self.sample, (self.chain, unit)
+        steps = trace["h"].shape[0]
+        spec = self.context.spec
+        every_t = [_texts(maker(trace, t, unit, spec, backward)) for t in range(steps)]
+        self.drawing.reserve({text for values in every_t for text in values.values()})
+        self.equations.hold_for([self._equations(values) for values in every_t])
+        metrics = self.where.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self._where(t, steps)) for t in range(steps))
+        self.where.setMinimumWidth(max(widest, self.where.minimumWidth()))
 
     def export_tables(self) -> dict[str, Table]:
         """``values``: every number in the drawing (z, f(z_i), c, c', a ...; GRU: r, u, n,
@@ -303,6 +299,11 @@ class CellDiagramPanel(Panel):
         self.chain = chain
         self.chain_box.show_chain(chain)
         self._update()
+
+
+def _texts(numbers: dict) -> dict[str, str]:
+    """Each number as the drawing shows it (texts such as "none" as they are)."""
+    return {key: value if isinstance(value, str) else fmt(value) for key, value in numbers.items()}
 
 
 def _side_by_side(*widgets: QWidget) -> QWidget:

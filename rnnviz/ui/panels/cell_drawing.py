@@ -1,15 +1,16 @@
 """``CellDrawing``: the boxes, arrows and numbers of one cell in a QGraphicsScene, laid out
 in the view's pixels (cell_fit.py chooses the fonts and sizes, cell_geometry.py the grid).
 The view shows the scene unscaled, so every caption and number is drawn at least at the
-plot font's size; a new view size or text size lays the drawing out again."""
+plot font's size; a new view size or text size lays the drawing out again (``FittedView``)."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QSize, QSizeF, Qt
+from PySide6.QtCore import QEvent, QMargins, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
+from rnnviz.ui import style
 from rnnviz.ui.panels import cell_fit
 from rnnviz.ui.panels.cell_geometry import MEMORY_FRAME, MEMORY_LABEL_CELL, Node, edge_points
 
@@ -34,19 +35,36 @@ class CellDrawing:
         self.base = QFont()  # the plot font: the least size of every text
         self.available = QSizeF(0, 0)
         self.fit: cell_fit.CellFit | None = None
+        #: the widest number the boxes make room for: the run's widest so far (``reserve``)
+        self.widest = cell_fit.NUMBER_TEMPLATE
 
     def build(self, nodes: tuple[Node, ...], edges: tuple[tuple[str, str], ...]) -> None:
         """Draw ``nodes`` joined by ``edges`` (empty: nothing), replacing what was drawn."""
         self.nodes = {node.key: node for node in nodes}
         self.edges = tuple(edges)
         self.texts, self.fills = {}, {}
+        self.widest = cell_fit.NUMBER_TEMPLATE
         self.lay_out()
+
+    def reserve(self, texts) -> None:
+        """Make room for the widest of ``texts`` (every number of a sequence): the boxes
+        keep their size while t steps through it, and grow only for a wider number."""
+        metrics = QFontMetricsF(cell_fit.scaled(self.base, 1.0, bold=True))
+        widest = max((self.widest, *texts), key=metrics.horizontalAdvance)
+        if metrics.horizontalAdvance(widest) > metrics.horizontalAdvance(self.widest):
+            self.widest = widest
+            self.lay_out()
+
+    def _numbers(self) -> tuple[str, ...]:
+        """The numbers the boxes make room for: the reserved widest and those shown."""
+        shown = (self.texts.get(key, "") for key, node in self.nodes.items() if node.shape != "op")
+        return (self.widest, *shown)
 
     def minimum_size(self) -> QSize:
         """The size of the smallest readable drawing (short captions, plot-font text)."""
         if not self.nodes:
             return QSize(0, 0)
-        return cell_fit.least(self.nodes.values(), self.texts, self.base).size().toSize()
+        return cell_fit.least(self.nodes.values(), self._numbers(), self.base).size().toSize()
 
     def lay_out(self, available: QSizeF | None = None, base: QFont | None = None) -> None:
         """Draw again for a view of ``available`` pixels and text of ``base``'s size."""
@@ -59,7 +77,7 @@ class CellDrawing:
             self.fit = None
             return
         nodes = tuple(self.nodes.values())
-        self.fit = cell_fit.best(nodes, self.texts, self.base, self.available)
+        self.fit = cell_fit.best(nodes, self._numbers(), self.base, self.available)
         pen = QPen(LINE, max(1.5, 0.12 * self.fit.line))
         for start, end in self.edges:
             self._arrow(self.nodes[start], self.nodes[end], pen)
@@ -79,14 +97,24 @@ class CellDrawing:
         tip = f"{' '.join(node.caption.split())}: the selected unit's value at the selected t"
         box.setToolTip(tip)
         self.boxes[node.key] = box
-        caption = self._text(fit.caption(node), fit.caption_font, rect.center(), CAPTION)
-        caption.setToolTip(tip)
-        caption.setPos(caption.x(), rect.top() + cell_fit.PAD * fit.line)
+        self._caption(fit.caption(node), rect, tip)
         number = QFontMetricsF(fit.value_font).height()
         centre = QPointF(rect.center().x(), rect.bottom() - cell_fit.PAD * fit.line - number / 2)
         value = self._text(self.texts.get(node.key, ""), fit.value_font, centre, TEXT)
         value.setToolTip(tip)
         self.value_items[node.key] = value
+
+    def _caption(self, caption: str, rect: QRectF, tip: str) -> None:
+        """The caption's lines at the top of box ``rect``, each centred: left-aligned under a
+        wider first line, "new memory / c'" put its "c'" at the box's edge, against the head
+        of the arrow coming in."""
+        fit = self.fit
+        spacing = QFontMetricsF(fit.caption_font).lineSpacing()
+        top = rect.top() + cell_fit.PAD * fit.line
+        for k, line in enumerate(caption.split("\n")):
+            item = self._text(line, fit.caption_font, rect.center(), CAPTION)
+            item.setToolTip(tip)
+            item.setPos(item.x(), top + k * spacing)
 
     def _memory_frame(self) -> None:
         """The dashed frame around c and c' that the lecture calls the memory cell."""
@@ -130,14 +158,22 @@ class CellDrawing:
         item.setPos(centre.x() - bounds.width() / 2, centre.y() - bounds.height() / 2)
 
     def _arrow(self, start: Node, end: Node, pen: QPen) -> None:
+        """An arrow between two boxes, a pen's width clear of both: its line and head never
+        reach into a box, so they never touch its text."""
         p1, p2 = edge_points(self.fit.node_rect(start), self.fit.node_rect(end))
-        path = QPainterPath(p1)
-        path.lineTo(p2)
-        self.scene.addPath(path, pen)
         direction = p2 - p1
         length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1e-6)
         ux, uy = direction.x() / length, direction.y() / length
-        size = 0.45 * self.fit.line
+        clear = pen.widthF()
+        p1 = QPointF(p1.x() + clear * ux, p1.y() + clear * uy)
+        p2 = QPointF(p2.x() - clear * ux, p2.y() - clear * uy)
+        path = QPainterPath(p1)
+        path.lineTo(p2)
+        shaft = QPen(pen)
+        shaft.setCapStyle(Qt.PenCapStyle.FlatCap)
+        self.scene.addPath(path, shaft)
+        # the head fits the line between the least gaps (half a line, less the clearances)
+        size = min(0.45 * self.fit.line, 0.8 * (length - 2 * clear))
         left = QPointF(p2.x() - size * ux + size * 0.5 * uy, p2.y() - size * uy - size * 0.5 * ux)
         right = QPointF(p2.x() - size * ux - size * 0.5 * uy, p2.y() - size * uy + size * 0.5 * ux)
         self.scene.addPolygon(QPolygonF([p2, left, right]), pen, QBrush(LINE))
@@ -169,3 +205,32 @@ class CellDrawing:
                 )
             if key in self.boxes:
                 self.boxes[key].setBrush(QBrush(self.fills[key]))
+
+
+class FittedView(QGraphicsView):
+    """The cell drawing, unscaled: it lays itself out again for the view's size and at the
+    text size (the view's font, which follows it), its text never smaller than the plot
+    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
+
+    def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
+        super().__init__(scene)
+        self.drawing = drawing
+        style.follow_text_size(self)
+
+    def fit(self) -> None:
+        self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
+        # at least the smallest readable drawing: where a dock has less room, it scrolls
+        self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
+
+    def _frame(self) -> QMargins:
+        width = self.frameWidth()
+        return QMargins(width, width, width, width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()

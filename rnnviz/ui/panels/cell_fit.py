@@ -19,7 +19,8 @@ from rnnviz.ui.panels.cell_geometry import Node
 SCALES = (2.0, 1.75, 1.5, 1.25, 1.0)
 VALUE_SCALE, OP_SCALE = 1.0, 1.3  # the numbers (bold) and the x / + signs, to the captions
 PAD = 0.1  # inside a box, around its text, in lines of the captions's font
-#: the widest number the boxes make room for at first ("-0.25"; a wider one re-lays out)
+#: the widest number the boxes make room for at first ("-0.25"); the panel reserves room for
+#: the widest number of the whole sequence, so stepping through t never resizes the boxes
 NUMBER_TEMPLATE = "-0.00"
 
 
@@ -54,7 +55,8 @@ class CellFit:
 
     @property
     def op_diameter(self) -> float:
-        return 1.1 * QFontMetricsF(self.op_font).height()
+        # room around the sign's text for the arrows coming in from above and below
+        return 1.2 * QFontMetricsF(self.op_font).height()
 
     def size(self) -> QSizeF:
         return QSizeF(
@@ -82,10 +84,9 @@ class CellFit:
         return node.short_caption if self.short else node.caption
 
 
-def fit(
-    nodes, texts: dict[str, str], base: QFont, scale: float, short: bool, transposed=False
-) -> CellFit:
-    """The boxes at font ``scale`` with full or ``short`` captions, at their least gaps."""
+def fit(nodes, texts, base: QFont, scale: float, short: bool, transposed=False) -> CellFit:
+    """The boxes at font ``scale`` with full or ``short`` captions, at their least gaps,
+    wide enough for every number in ``texts`` (and ``NUMBER_TEMPLATE``)."""
     fonts = (
         scaled(base, scale),
         scaled(base, scale * VALUE_SCALE, True),
@@ -98,7 +99,7 @@ def fit(
         for node in boxes
         for line in (node.short_caption if short else node.caption).split("\n")
     ]
-    numbers = [NUMBER_TEMPLATE, *(texts.get(node.key, "") for node in boxes)]
+    numbers = [NUMBER_TEMPLATE, *texts]
     pad = PAD * caption.height()
     width = max(
         max((caption.horizontalAdvance(line) for line in lines), default=0.0),
@@ -118,7 +119,7 @@ def fit(
     return CellFit(*fonts, short, box, gap, cols, rows, transposed)
 
 
-def least(nodes, texts: dict[str, str], base: QFont) -> CellFit:
+def least(nodes, texts, base: QFont) -> CellFit:
     """The smallest readable drawing: plot-font text, short captions, least gaps, its
     grid as drawn or transposed, whichever is lower (a dock's room for the drawing is short
     and wide: 332 x 240 at 1280x720 under the peephole LSTM's equations)."""
@@ -126,7 +127,7 @@ def least(nodes, texts: dict[str, str], base: QFont) -> CellFit:
     return min(both, key=lambda each: each.size().height())
 
 
-def best(nodes, texts: dict[str, str], base: QFont, available: QSizeF) -> CellFit:
+def best(nodes, texts, base: QFont, available: QSizeF) -> CellFit:
     """The largest text that fits ``available``, full captions before larger text (short
     ones only where the full ones do not fit at the plot font's size), the grid as drawn
     before transposed (a low, wide view: a projector's presentation mode at 1280x720), the

@@ -1,0 +1,53 @@
+"""``SteadyLabel``: a word-wrapped rich-text label as tall as the tallest of the texts it
+will show, so stepping through them never moves what lies below it (the cell drawing under
+its equations jumped a line whenever an equation wrapped onto one more line). The tallest
+text so far is kept until ``release``: a new sequence with shorter texts keeps the height."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLabel
+
+
+class SteadyLabel(QLabel):
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self._texts: tuple[str, ...] = ()
+        self._tallest = ""  # the tallest text at the last width measured
+        # measures each text as this label would lay it out, at its font and width
+        self._probe = QLabel()
+        self._probe.setTextFormat(Qt.TextFormat.RichText)
+        self._probe.setWordWrap(True)
+
+    def hold_for(self, texts) -> None:
+        """Keep the height of the tallest of ``texts`` (and of the tallest so far)."""
+        self._texts = (self._tallest, *texts) if self._tallest else tuple(texts)
+        self._hold()
+
+    def release(self) -> None:
+        """Forget the texts held for (a new run)."""
+        self._texts, self._tallest = (), ""
+        self.setMinimumHeight(0)
+
+    def _hold(self) -> None:
+        self._probe.setFont(self.font())
+        tallest = 0
+        for text in self._texts:
+            self._probe.setText(text)
+            height = self._probe.heightForWidth(self.width())
+            if height > tallest:
+                tallest, self._tallest = height, text
+        if tallest != self.minimumHeight():
+            self.setMinimumHeight(tallest)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._hold()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._hold()
