@@ -255,7 +255,10 @@ class CellDiagramPanel(Panel):
         self.equations.hold_for([self._equations(values) for values in every_t])
         metrics = self.where.fontMetrics()
         widest = max(metrics.horizontalAdvance(self._where(t, steps)) for t in range(steps))
-        self.where.setMinimumWidth(max(widest, self.where.minimumWidth()))
+        # plus what the label adds to its text (its style's padding): the widest t's label
+        # was laid out 3 px wider than the others and moved the buttons to the next row
+        padding = self.where.sizeHint().width() - metrics.horizontalAdvance(self.where.text())
+        self.where.setMinimumWidth(max(widest + max(padding, 0), self.where.minimumWidth()))
 
     def export_tables(self) -> dict[str, Table]:
         """``values``: every number in the drawing (z, f(z_i), c, c', a ...; GRU: r, u, n,

@@ -80,7 +80,9 @@ def _fitted(item: QLayoutItem, width: int) -> QSize:
     hint = item.sizeHint()
     label = item.widget()
     if isinstance(label, QLabel) and label.wordWrap():  # its hint is a narrow column
-        natural = min(_one_line_width(label), width)
+        # at least its minimum: a label held at its widest text (the cell panel's "t = ...
+        # input ...") must not let the next widget move in and out as its text changes
+        natural = min(max(_one_line_width(label), label.minimumWidth()), width)
         return QSize(natural, item.heightForWidth(natural))
     if hint.width() <= width:
         return hint
