@@ -12,7 +12,7 @@ compared with the plain loop of the same round set:
   on screen (``ui/workers/spectra_job.py``); their cost is printed for information, in plain
   steps;
 - throughput at the app's cadence (``RecordCadence``: full records at most 20 a second and
-  within a fifth of the time) / plain. Target >= 0.9x.
+  within a tenth of the time) / plain. Target >= 0.9x.
 
     .venv/bin/python bench/bench_engine.py [--sizes 64,256,512] [--kinds lstm,gru]
         [--seconds 2] [--rounds 5] [--threads N]

@@ -7,7 +7,7 @@ does not depend on drawing speed.
 
 Full records (``trainer.step(record=True)``, with the sample and its internals) are asked for
 at the engine's ``RecordCadence``: at most 20 times per second, and less often when they are
-slow, so that they take at most a fifth of the training time (the spectra are the window's, off
+slow, so that they take at most a tenth of the training time (the spectra are the window's, off
 this thread: ``ui/workers/spectra_job.py``); the steps in between are scalar-only (fast). At
 slow speeds every step is a full record, and the last step of a run always is.
 
