@@ -19,10 +19,10 @@ from collections.abc import Callable
 #: at most this many full records per second: the display's rate (ui/display.py DISPLAY_HZ),
 #: more are never drawn; at 30 a 64-unit LSTM trained at 0.86x of a plain loop (bench_engine)
 FULL_RECORD_HZ = 20.0
-#: full records may take at most this share of the training time. At 0.2 a recorded step
-#: (1.1-2x a plain one at H512) cost the loop 0.86-0.92x of a plain loop's throughput at
-#: H512 (LSTM) and H64 (GRU); at 0.1, 0.94-0.99x at every size (bench_engine, 2026-12-07),
-#: with still ~10 full records a second at H64, more than a panel is redrawn
+#: full records may take at most this share of the training time. At 0.2 the loop ran at
+#: 0.86x (LSTM H512) and 0.88x (GRU H64) of a plain loop's throughput, at 0.1 at 0.94x and
+#: 0.97x (interleaved, 2026-12-07), with still ~10 full records a second at H64: more than
+#: one panel is redrawn
 FULL_RECORD_SHARE = 0.1
 
 
