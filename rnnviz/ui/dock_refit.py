@@ -33,7 +33,7 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from rnnviz.ui import style
-from rnnviz.ui.controls_tab import sidebar_docked_left
+from rnnviz.ui.controls_tab import show_f11_hint, sidebar_docked_left
 from rnnviz.ui.deferred_panel import build_on_screen
 from rnnviz.ui.dock_tabs import fit_tab_titles, split_row, unelided_tabs
 from rnnviz.ui.dock_title import terse_tabs
@@ -43,6 +43,7 @@ from rnnviz.ui.docks import (
     compact_plan,
     default_dock_sizes,
     is_compact,
+    whole_row,
 )
 
 #: the settings key saying the saved layout was the window's own when saved
@@ -132,8 +133,10 @@ class OwnLayout:
             else:  # the groups it has: sized as compact_docks sizes them, titles as planned
                 split_row(window, window.sidebar_dock, *plan)
                 tidy_tab_bars(window)
+                show_f11_hint(window, not whole_row(window, plan[1], plan[2]))
         elif two_row_groups_shown(window):
             two_row_sizes(window)
+            show_f11_hint(window, False)
         else:
             self._lay_out_anew()
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.ui.controls_tab import F11_HINT, HINT_MS, tabbed_row
+from rnnviz.ui.controls_tab import show_f11_hint, tabbed_row
 from rnnviz.ui.dock_tabs import (
     group_need,
     row_needs,
@@ -176,8 +176,7 @@ def compact_docks(
     hide behind scroll arrows, and the status bar suggests presentation mode. The first tab
     of each group is raised (the window then raises the preset's)."""
     side, room, columns = compact_plan(window, sidebar, panels, docks, text_scale)
-    if not whole_row(window, room, columns):
-        window.statusBar().showMessage(F11_HINT, HINT_MS)
+    show_f11_hint(window, not whole_row(window, room, columns))
     for before, column in zip(columns, columns[1:], strict=False):
         window.splitDockWidget(before[0][0], column[0][0], Qt.Orientation.Horizontal)
     for column in columns:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from rnnviz.ui import style
+from rnnviz.ui.controls_tab import show_f11_hint
 
 if TYPE_CHECKING:
     from rnnviz.ui.window import MainWindow
@@ -56,6 +57,7 @@ class Presentation:
         self._saved_aside = window.display.set_aside
         self.current = key if key in window.docks else self._panel_in_front()
         self._set_active(True)
+        show_f11_hint(window, False)  # (leaving refits the docks, which shows it if due)
         window.sidebar_dock.hide()
         window.timeline_dock.hide()
         if style.SCALE < PROJECTOR_SCALE:

@@ -1,0 +1,42 @@
+"""Issue 16: where the docked layout cannot be whole (date_attention at 1024x600, text 1.5:
+its groups stacked), the status bar suggests presentation mode, and the suggestion stays
+for as long as that is so. It had been a timed message shown only when the layout was
+built from scratch, and the next message ("Ready: ...") replaced it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from rnnviz.ui.controls_tab import F11_HINT
+from tests.ui.test_tab_refit import open_from_presets_menu, shown
+
+
+def hint_shown(window) -> bool:
+    """Whether a visible label of the status bar reads the hint, or its message does."""
+    bar = window.statusBar()
+    labels = [label for label in bar.findChildren(QLabel) if label.isVisible()]
+    return any(label.text() == F11_HINT for label in labels) or bar.currentMessage() == F11_HINT
+
+
+def test_the_hint_stays_while_the_layout_is_crowded(qtbot, tmp_path):
+    window = shown(qtbot, tmp_path, (1024, 600), 1.5, preset="date_attention")
+    assert hint_shown(window)
+    window.statusBar().showMessage("Ready: something else", 100)  # a later message
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5_000)
+    assert hint_shown(window)
+
+    open_from_presets_menu(window, "lecture_lstm")  # whole at this size: no hint
+    QApplication.processEvents()
+    assert not hint_shown(window)
+
+    open_from_presets_menu(window, "date_attention")  # crowded again: back once the
+    qtbot.waitUntil(lambda: hint_shown(window), timeout=15_000)  # "Ready" message is gone
+
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F11)  # presenting: no hint about F11
+    assert window.presentation.active
+    assert not hint_shown(window)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.presentation.active
+    qtbot.waitUntil(lambda: hint_shown(window), timeout=15_000)
