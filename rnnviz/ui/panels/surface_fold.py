@@ -87,7 +87,8 @@ class SettingsFold(QObject):
         self.fit(shown.width(), shown.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        # (getattr: an event can come while __init__ runs, before _watched is set)
+        # (getattr: in the suite an event reached a fold whose _watched was gone, its panel
+        # being torn down, and the exception failed the test)
         if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Resize:
             size = event.size()
             self.fit(size.width(), size.height())
