@@ -87,8 +87,8 @@ class SettingsFold(QObject):
         self.fit(shown.width(), shown.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        # (getattr: in the suite an event reached a fold whose _watched was gone, its panel
-        # being torn down, and the exception failed the test)
+        # (getattr: once in the suite an event reached a fold with no _watched, on panels
+        # built outside a window, and the exception failed a later test; cause not found)
         if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Resize:
             size = event.size()
             self.fit(size.width(), size.height())
