@@ -19,6 +19,13 @@ def hint_shown(window) -> bool:
     return any(label.text() == F11_HINT for label in labels) or bar.currentMessage() == F11_HINT
 
 
+def press_key(qtbot, window, key) -> None:
+    """``key`` as a user presses it: to the focused widget of the active window."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
+    qtbot.keyClick(window.focusWidget() or window, key)
+
+
 def test_the_hint_stays_while_the_layout_is_crowded(qtbot, tmp_path):
     window = shown(qtbot, tmp_path, (1024, 600), 1.5, preset="date_attention")
     assert hint_shown(window)
@@ -33,10 +40,9 @@ def test_the_hint_stays_while_the_layout_is_crowded(qtbot, tmp_path):
     open_from_presets_menu(window, "date_attention")  # crowded again: back once the
     qtbot.waitUntil(lambda: hint_shown(window), timeout=15_000)  # "Ready" message is gone
 
-    window.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_F11)  # presenting: no hint about F11
+    press_key(qtbot, window, Qt.Key.Key_F11)  # presenting: no hint about F11
     assert window.presentation.active
     assert not hint_shown(window)
-    qtbot.keyClick(window, Qt.Key.Key_F11)
+    press_key(qtbot, window, Qt.Key.Key_F11)
     assert not window.presentation.active
     qtbot.waitUntil(lambda: hint_shown(window), timeout=15_000)
