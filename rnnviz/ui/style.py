@@ -191,6 +191,12 @@ def plot_font() -> QFont:
     return font
 
 
+def normal_plot_pt() -> int:
+    """The plot font's point size at text size 1.0: the least a label may shrink to where a
+    larger text size leaves it no room (it stays as readable as by default)."""
+    return _BASE_PLOT_PT
+
+
 def style_plot(plot: pg.PlotItem) -> None:
     """Large tick and label fonts on a PlotItem; plain numbers (no SI prefixes). The right
     axis (shown by the metric plot for a second scale) keeps the colour its plot gives it."""

@@ -4,6 +4,7 @@ rectangles (pyqtgraph's own) must not overlap, and the whole word stays in the t
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui import style
@@ -60,3 +61,39 @@ def test_vector_inputs_drop_their_spaces_and_brackets_before_they_elide(qtbot, m
         return text.replace(" ", "").replace("\n", ",").strip("()")
 
     assert [plain(label) for label in labels] == [plain(token) for token in tokens]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_vector_inputs_whole_in_the_room_of_their_line(qtbot, make_window, scale):
+    """At 1280x720 and text size 1.5 the lecture's inputs had one line of room, were stacked
+    one number per line, and only the first number of each was on screen. In the real window
+    at three sizes: every input's numbers are drawn in full, each label's text lies inside
+    the view (its last line included), no two overlap, and the font is at least that of
+    text size 1.0."""
+    from tests.ui.test_unrolled_bilstm_fits import SIZES, set_text_size_by_menu
+
+    window = make_window("lecture_lstm")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=30_000)
+    set_text_size_by_menu(window, scale)
+    panel = window.panels["unrolled"]
+    tokens = window.trainer.history.record_at(1).sample.input_tokens
+    for size in SIZES:
+        window.resize(*size)
+        window.show_panel("unrolled")
+        qtbot.waitUntil(lambda: panel.record is not None and panel.isVisible())
+        QApplication.processEvents()
+        view = panel.vb.sceneBoundingRect()
+        rects = []
+        for item, token in zip(panel._token_items, tokens, strict=True):
+            document = item.textItem.document()
+            numbers = item.textItem.toPlainText().replace("\n", ",").replace(" ", "")
+            assert numbers.strip("()") == token.replace(" ", "").strip("()"), (size, token)
+            assert item.textItem.font().pointSize() >= style.normal_plot_pt(), size
+            m = document.documentMargin()
+            label = item.textItem
+            text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
+            assert view.contains(text), (size, scale, token, text, view)
+            rects.append(text)
+        for left, right in zip(rects, rects[1:], strict=False):
+            assert left.right() <= right.left(), (size, scale, left, right)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QFontMetrics, QFontMetricsF
 from rnnviz.ui import style
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.unrolled_colours import width_cap
-from rnnviz.ui.panels.unrolled_style import compact_forms, token_text
+from rnnviz.ui.panels.unrolled_style import compact_forms, token_gap, token_text
 
 MIN_CHARS = 4  # letters an elided word keeps, before its "…"
 PEN_PX = 3  # the widest node outline (the selected column's)
@@ -43,12 +43,12 @@ def least_token_px(token: str, metrics: QFontMetricsF) -> float:
     return min(widths)
 
 
-def column_px(tokens, font, margin: float) -> float:
+def column_px(tokens, font, gap: float) -> float:
     """Pixels a column needs so that every token in it is whole or elided to at least
-    ``MIN_CHARS`` letters; ``margin``: the label's own margins and the gap between labels."""
+    ``MIN_CHARS`` letters; ``gap``: the blank between two labels' texts (``token_gap``)."""
     metrics = QFontMetricsF(font)
     widths = [least_token_px(token_text(t), metrics) for t in tokens if t]
-    return max(widths, default=0.0) + margin + 1.0  # 1: rounding in the elision
+    return max(widths, default=0.0) + gap + 1.0  # 1: rounding in the elision
 
 
 def row_ticks(rows: list[tuple[float, str]], px_per_unit: float, line_px: float) -> list:
@@ -143,9 +143,8 @@ class UnrolledFit:
         """The column width the record's words need, then the window that shows them."""
         tokens = self.record.sample.input_tokens if self.record is not None else None
         if self._token_items and tokens:
-            item = self._token_items[0]
-            margin = 2 * item.textItem.document().documentMargin() + 2
-            self._column_need = column_px(tokens, item.textItem.font(), margin)
+            font = style.plot_font()
+            self._column_need = column_px(tokens, font, token_gap(font))
         else:
             self._column_need = 0.0
         self._refit_x()

@@ -18,7 +18,10 @@ from rnnviz.ui.panels.unrolled_style import (
     fit_legend,
     fit_token,
     legend_html,
+    row_font,
     token_bottom,
+    token_gap,
+    token_lines,
     token_text,
 )
 
@@ -27,6 +30,8 @@ TOKEN_Y = -0.3  # the top of the input tokens' line, under the x row (y = 0)
 
 class UnrolledLabels:
     """Texts of the unrolled graph (see the module docstring)."""
+
+    _token_lines = 1  # lines of the plot font the input tokens need (token_lines)
 
     def _build_texts(self, graph: geo.UnrolledLayout) -> None:
         for text in self._texts + self._token_items:
@@ -63,14 +68,18 @@ class UnrolledLabels:
         self._fit_rows()
 
     def _y_range(self) -> tuple[float, float]:
-        """Top and bottom of the rows, with a line of the plot font under them for the input
-        tokens: a fixed 0.65 rows was ~19 px in the short plot of 1280x720 at text size 1.5,
-        and cut the tokens in half (issue 16)."""
+        """Top and bottom of the rows, with the tokens' lines of the plot font under them
+        (``_token_lines``; one where they would take more than a third of the view): a fixed
+        0.65 rows was ~19 px in the short plot of 1280x720 at text size 1.5, and cut the
+        tokens in half (issue 16)."""
         top = max(y for y, _ in self.graph.rows) + 0.45
         if not self._token_items:
             return top, -0.45
-        line = QFontMetrics(style.plot_font()).height()
-        return top, token_bottom(top, TOKEN_Y, float(self.vb.height()), float(line))
+        view_px = float(self.vb.height())
+        line = QFontMetrics(style.plot_font()).lineSpacing()
+        lines = self._token_lines if self._token_lines * line <= view_px / 3 else 1
+        margin = self._token_items[0].textItem.document().documentMargin()  # over the text
+        return top, token_bottom(top, TOKEN_Y, view_px, lines * line + margin)
 
     def _refit_y(self, *_) -> None:
         """A new plot height: the tokens' line again (the x range, maybe panned, stays)."""
@@ -82,23 +91,45 @@ class UnrolledLabels:
             self._fit_rows()
 
     def _update_tokens(self) -> None:
-        """The input tokens under their columns, each elided to its column's width: whole
-        words ran into each other at text size 1.5 ("arriveTaipeiNovember2nd", issue 16)."""
+        """The input tokens under their columns, each elided to its column's width and the
+        line's height: whole words ran into each other at text size 1.5
+        ("arriveTaipeiNovember2nd", issue 16). Where a smaller font (down to that of text
+        size 1.0) keeps every token of the row whole, the row takes it."""
         if not self._token_items or self.record is None:
             return
         tokens = self.record.sample.input_tokens or []
         shown = [t for t in self.graph.times if t is not None]
-        column_px = self._px_per_unit()[0]
         cols = [col for col, t in enumerate(self.graph.times) if t is not None]
-        for item, t, col in zip(self._token_items, shown, cols, strict=False):
-            full = token_text(tokens[t]) if t < len(tokens) else ""
-            # the column's width less the label's own margins and a gap of 2 pixels
-            margin = 2 * item.textItem.document().documentMargin() + 2
-            column = column_px - margin if column_px > 0 else None
+        texts = [token_text(tokens[t]) if t < len(tokens) else "" for t in shown]
+        column_px, row_px = self._token_room()
+        font = style.plot_font()
+        if column_px is not None:
+            lines = token_lines(texts, font, style.normal_plot_pt(), column_px)
+            if lines != self._token_lines:  # room for them under the rows, then fit them
+                self._token_lines = lines
+                self._refit_y()
+                column_px, row_px = self._token_room()
+            font = row_font(texts, font, style.normal_plot_pt(), column_px, row_px) or font
+        for item, full, col in zip(self._token_items, texts, cols, strict=False):
+            if item.textItem.font() != font:
+                item.setFont(font)
             # a word cut by the edge of a window of the steps is not drawn in part
             whole = self._token_whole_in_view(col)
-            item.setText(fit_token(full, item.textItem.font(), column) if whole else "")
+            item.setText(fit_token(full, font, column_px, row_px) if whole else "")
             item.setToolTip(full)
+
+    def _token_room(self) -> tuple[float | None, float | None]:
+        """Pixels a token's text has: its column's width less a space, and the height from
+        its line's top to the view's bottom less the label's top margin (the label's margins
+        are blank: only its text must not touch a neighbour's or be cut); None before the
+        view is laid out."""
+        px_x, px_y = self._px_per_unit()
+        if px_x <= 0:
+            return None, None
+        gap = token_gap(style.plot_font())
+        margin = self._token_items[0].textItem.document().documentMargin()
+        bottom = self.vb.viewRange()[1][0]
+        return px_x - gap, (TOKEN_Y - bottom) * px_y - margin
 
     def _update_summary(self) -> None:
         record = self.record

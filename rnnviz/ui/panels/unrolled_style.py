@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QTextDocument
 
 from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
@@ -53,21 +53,68 @@ def compact_forms(token: str) -> list[str]:
     return forms
 
 
-def fit_token(token: str, font, width_px: float | None) -> str:
-    """``token`` in ``width_px`` pixels of ``font`` (None: as it is): whole, else its most
-    compact form that fits (``compact_forms``), else elided; where not even one letter and
-    "…" fit, its first letter alone if that fits, else nothing (the whole token is in the
-    label's tooltip)."""
-    if width_px is None or not token:
-        return token
+def token_gap(font) -> float:
+    """The blank kept between two input tokens' texts: a space of their font (a label's
+    own margins are blank, and may overlap its neighbour's)."""
+    return float(QFontMetrics(font).horizontalAdvance(" "))
+
+
+def whole_form(token: str, font, width_px: float, height_px: float | None = None):
+    """The first of ``compact_forms(token)`` whose lines are each at most ``width_px`` wide
+    in ``font`` and, all together, at most ``height_px`` high (None: any height); None if
+    none is."""
     metrics = QFontMetrics(font)
     for form in compact_forms(token):
-        if max(metrics.horizontalAdvance(line) for line in form.split("\n")) <= width_px:
+        lines = form.split("\n")
+        high = height_px is None or len(lines) * metrics.lineSpacing() <= height_px + 0.5
+        if high and max(metrics.horizontalAdvance(line) for line in lines) <= width_px:
             return form
-    elided = metrics.elidedText(token, Qt.TextElideMode.ElideRight, int(width_px))
+    return None
+
+
+def fit_token(token: str, font, width_px: float | None, height_px: float | None = None) -> str:
+    """``token`` in ``width_px`` x ``height_px`` pixels of ``font`` (None: as it is): whole,
+    else its most compact form that fits (``whole_form``), else its narrowest form on one
+    line elided; where not even one letter and "…" fit, its first letter alone if that
+    fits, else nothing (the whole token is in the label's tooltip)."""
+    if width_px is None or not token:
+        return token
+    form = whole_form(token, font, width_px, height_px)
+    if form is not None:
+        return form
+    metrics = QFontMetrics(font)
+    # the narrowest form on one line, cut: "1,…" says more than "(…" of "(1, 0, 0)"
+    line = [form for form in compact_forms(token) if "\n" not in form][-1]
+    elided = metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width_px))
     if elided.strip("\u2026"):
         return elided
-    return token[0] if metrics.horizontalAdvance(token[0]) <= width_px else ""
+    return line[0] if metrics.horizontalAdvance(line[0]) <= width_px else ""
+
+
+def row_font(tokens: list[str], font, least_pt: int, width_px: float, height_px: float):
+    """``font`` at the largest point size down to ``least_pt`` in which every token has a
+    whole form in ``width_px`` x ``height_px`` (``whole_form``), else None: at 1280x720
+    and text size 1.5 a column of the lecture had one line of room, and its inputs
+    "(1, 0, 0)" showed their first number only, stacked one per line (issue 16). One size
+    for the row, so that no input looks more important than its neighbours."""
+    for points in range(font.pointSize(), min(least_pt, font.pointSize()) - 1, -1):
+        smaller = QFont(font)
+        smaller.setPointSize(points)
+        if all(whole_form(t, smaller, width_px, height_px) is not None for t in tokens if t):
+            return smaller
+    return None
+
+
+def token_lines(tokens: list[str], font, least_pt: int, width_px: float) -> int:
+    """Lines the tokens need in columns ``width_px`` wide: one where each has a form on
+    one line that fits (in a font down to ``least_pt``, ``row_font``), else as many as the
+    tallest of their narrowest forms in ``font`` ("1\n0\n0" in the lecture's 33-pixel
+    columns at 1280x720, text size 1.0)."""
+    one_line = QFontMetrics(font).lineSpacing() * 1.5
+    if row_font(tokens, font, least_pt, width_px, one_line) is not None:
+        return 1
+    forms = [whole_form(t, font, width_px) for t in tokens if t]
+    return max([form.count("\n") + 1 for form in forms if form is not None], default=1)
 
 
 def token_bottom(top: float, token_y: float, view_px: float, line_px: float) -> float:
