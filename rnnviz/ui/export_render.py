@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap, QRegion, QVector3D
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QApplication,
     QWidget,
@@ -112,15 +112,16 @@ def gl_frame(view, scale: int = 1) -> QImage:
 def _render_gl_scaled(view, scale: int) -> QImage | None:
     import pyqtgraph.opengl as gl
 
+    from rnnviz.ui.panels.surface_gl_text import InViewText
+
     texts = [
         item
         for item in view.items
-        if isinstance(item, gl.GLTextItem) and item.visible() and item.text
+        if isinstance(item, InViewText) and item.visible() and item.drawn_text
     ]
     placed = []
     for item in texts:  # where the last on-screen paint put each label (widget pixels)
-        point = item.compute_projection().map(QVector3D(*item.pos)).toPointF()
-        placed.append((item.align_text(point), item.text, item.font, item.color))
+        placed.append((item.drawn_at, item.drawn_text, item.font, item.color))
     # lines and points are sized in pixels: as thick, relative to the picture, as on screen
     lines = [i for i in view.items if isinstance(i, gl.GLLinePlotItem)]
     points = [i for i in view.items if isinstance(i, gl.GLScatterPlotItem) and np.isscalar(i.size)]

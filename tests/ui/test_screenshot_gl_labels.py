@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF
-from PySide6.QtGui import QFontMetrics, QImage, QVector3D
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.layout_check import shown_window
@@ -52,8 +52,8 @@ def test_the_screenshot_has_the_3d_axis_labels(qtbot, make_window, tmp_path):
     assert shot.width() == window.width()
     origin = view.mapTo(window, QPoint(0, 0))
     for item in labels:
-        point = item.align_text(item.compute_projection().map(QVector3D(*item.pos)).toPointF())
-        box = QFontMetrics(item.font).tightBoundingRect(item.text)
+        point = item.drawn_at
+        box = QFontMetrics(item.font).tightBoundingRect(item.drawn_text)
         x, y = origin.x() + int(point.x()) + box.left(), origin.y() + int(point.y()) + box.top()
         assert 0 <= point.x() < view.width() and 0 <= point.y() < view.height(), item.text
         found = label_pixels(shot, x - 2, y - 2, box.width() + 4, box.height() + 4)

@@ -48,22 +48,33 @@ class HeaderRow(QFlowLayout):
         height its text needs at that width). Returns the height the items take."""
         left, top, right, bottom = self.getContentsMargins()
         area = rect.adjusted(left, top, -right, -bottom)
-        space_x, space_y = (
-            self._spacing(Qt.Orientation.Horizontal),
-            self._spacing(Qt.Orientation.Vertical),
-        )
-        x, y, line_height = area.x(), area.y(), 0
-        for item in self._item_list:
-            if item.isEmpty():  # a hidden widget takes no room
-                continue
-            size = _fitted(item, area.width())
-            if x + size.width() > area.right() + 1 and x > area.x():
-                x, y, line_height = area.x(), y + line_height + space_y, 0
-            if not test_only:
-                item.setGeometry(QRect(QPoint(x, y), size))
+        # a hidden widget takes no room
+        items = [item for item in self._item_list if not item.isEmpty()]
+        sizes = [_fitted(item, area.width()) for item in items]
+        corners, height = self._flow(sizes, area.width())
+        if not test_only:
+            for item, corner, size in zip(items, corners, sizes, strict=True):
+                item.setGeometry(QRect(corner + area.topLeft(), size))
+        return area.y() + height - rect.y() + bottom
+
+    def height_of(self, widgets: list[QWidget], width: int) -> int:
+        """The height ``widgets`` would take in this flow ``width`` wide, shown or not (a
+        hidden widget's layout item has no size: their size hints are used)."""
+        return self._flow([widget.sizeHint() for widget in widgets], width)[1]
+
+    def _flow(self, sizes: list[QSize], width: int) -> tuple[list[QPoint], int]:
+        """Where boxes of ``sizes`` go in a row ``width`` wide from (0, 0): beside the one
+        before while they fit, else on the next line; and the height of all the lines."""
+        space_x = self._spacing(Qt.Orientation.Horizontal)
+        space_y = self._spacing(Qt.Orientation.Vertical)
+        corners, x, y, line_height = [], 0, 0, 0
+        for size in sizes:
+            if x + size.width() > width and x > 0:
+                x, y, line_height = 0, y + line_height + space_y, 0
+            corners.append(QPoint(x, y))
             x += size.width() + space_x
             line_height = max(line_height, size.height())
-        return y + line_height - rect.y() + bottom
+        return corners, y + line_height
 
     def _spacing(self, orientation: Qt.Orientation) -> int:
         """The spacing set, else the style's between two buttons (as superqt's flow)."""

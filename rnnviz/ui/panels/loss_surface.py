@@ -118,11 +118,10 @@ class LossSurfacePanel(SurfaceDrawingMixin, SurfaceFileMixin, Panel):
         """The settings' fold button, log loss (how the views draw) and Recompute beside the
         view tabs, in the row's empty end: in the controls' flow they made a fourth row at
         1280x720."""
-        spacing = controls._spacing(Qt.Orientation.Horizontal)
         self.settings_fold = SettingsFold(
             self,
+            controls,
             controls.settings,
-            spacing,
             also=[controls.log_scale],
             terse={controls.recompute_button: "↻"},  # its tooltip says Recompute
             summary_row=self.summary_row,

@@ -20,20 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnnviz.ui.panels.header_row import HeaderRow
+
 #: the share of the panel's height the settings may take before they are folded
 FOLD_SHARE = 0.4
 
 
 class SettingsFold(QObject):
-    """Shows or hides ``settings`` (widgets in a flow of ``spacing`` px) by the room there
-    is for ``panel`` (``fit``, on every resize of what shows it) or by the ``button``
+    """Shows or hides ``settings`` (widgets in the row ``flow``) by the room there is for
+    ``panel`` (``fit``, on every resize of what shows it) or by the ``button``
     (checked: shown)."""
 
     def __init__(
         self,
         panel: QWidget,
+        flow: HeaderRow,
         settings: list[QWidget],
-        spacing: int,
         also: list[QWidget],
         terse: dict[QAbstractButton, str],
         summary_row: SummaryRow,
@@ -46,7 +48,7 @@ class SettingsFold(QObject):
         #: button -> (its text, its text while folded): Recompute a "↻" beside the tabs
         self.terse = {button: (button.text(), text) for button, text in terse.items()}
         self.summary_row = summary_row
-        self.spacing = spacing
+        self.flow = flow  # the row the settings are laid out in
         self.by_hand = False  # the user pressed the button: no more folding by height
         self.button = QToolButton()
         self.button.setText("⚙")  # a word squeezed the view tabs in a 400 px dock
@@ -99,22 +101,9 @@ class SettingsFold(QObject):
         ``height`` (unless shown or hidden by hand)."""
         if self.by_hand or width <= 0 or height <= 0:
             return
-        shown = self.rows_height(width) <= FOLD_SHARE * height
+        shown = self.flow.height_of(self.settings, width) <= FOLD_SHARE * height
         if shown != (not self.folded):
             self._show(shown)
-
-    def rows_height(self, width: int) -> int:
-        """The height of the settings laid out in a flow ``width`` wide, shown or not (a
-        hidden widget's layout item has no size)."""
-        x, rows_height, row_height = 0, 0, 0
-        for widget in self.settings:
-            hint = widget.sizeHint()
-            if x > 0 and x + hint.width() > width:
-                rows_height += row_height + self.spacing
-                x, row_height = 0, 0
-            x += hint.width() + self.spacing
-            row_height = max(row_height, hint.height())
-        return rows_height + row_height
 
 
 class SummaryRow(QGridLayout):
@@ -125,9 +114,13 @@ class SummaryRow(QGridLayout):
         super().__init__()
         self.setContentsMargins(0, 0, 0, 0)
         self.summary, self.legend, self.step_tag = summary, legend, step_tag
+        self.stacked: bool | None = None
         self.stack(False)
 
     def stack(self, stacked: bool) -> None:
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
         # stacked, the legend may break between its entries: one line was wider than the
         # panel (cliff's "━ this run ━ clipped" and the step tag at 1280x720, text 1.5)
         self.legend.setWordWrap(stacked)

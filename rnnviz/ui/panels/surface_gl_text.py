@@ -30,16 +30,21 @@ class InViewText(GLTextItem):
         self.placed = placed
         self.first = first
         self.drawn_box = QRectF()  # where the text was last drawn (view pixels)
+        self.drawn_at = QPointF()  # its baseline's start then
+        self.drawn_text = ""  # the text as drawn then (elided)
 
-    def shown_text(self) -> str:
-        """The text as drawn: elided to the view's width less the edges."""
+    def shown_text(self) -> tuple[str, QRect]:
+        """The text as drawn, elided to the view's width less the edges, and its tight box
+        relative to the baseline's start."""
+        metrics = QFontMetrics(self.font)
         room = self.view().width() - 2 * EDGE
-        return QFontMetrics(self.font).elidedText(self.text, Qt.TextElideMode.ElideRight, room)
+        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight, room)
+        return text, metrics.tightBoundingRect(text)
 
-    def align_text(self, pos: QPointF) -> QPointF:
-        """The text's baseline start: left-aligned at the anchor (pyqtgraph's), moved left
-        or right so that its box lies inside the view, and down below the top edge."""
-        rect = QFontMetrics(self.font).tightBoundingRect(self.shown_text())
+    def align_text(self, pos: QPointF, rect: QRect) -> QPointF:
+        """The baseline start of a text with the tight box ``rect``: left-aligned at the
+        anchor ``pos`` (pyqtgraph's), moved left or right so that its box lies inside the
+        view, and down below the top edge."""
         view = self.view()
         x = min(pos.x(), view.width() - EDGE - rect.width() - rect.left())
         x = max(x, EDGE - rect.left())
@@ -81,11 +86,11 @@ class InViewText(GLTextItem):
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        text = self.shown_text()
-        rect = QFontMetrics(self.font).tightBoundingRect(text)
-        at = self.align_text(anchor)
+        text, rect = self.shown_text()
+        at = self.align_text(anchor, rect)
         at.setY(self._clear_of_others(at.x(), at.y(), rect, self.view().height()))
         painter.drawText(at, text)
         painter.end()
+        self.drawn_at, self.drawn_text = at, text
         self.drawn_box = QRectF(rect).translated(at)
         self.placed.append(self.drawn_box)
