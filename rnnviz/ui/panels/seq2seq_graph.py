@@ -182,7 +182,7 @@ class Seq2SeqGraphPanel(Panel):
         self._nodes(dec_x, sample.trace["dec.fwd"]["h"][:T_out], DECODER, rows.nodes, node)
         tokens = [*sample.input_tokens, *fed]
         for x, token, text in zip([*enc_x, *dec_x], tokens, inputs_fit.texts, strict=True):
-            self._token(x, rows.inputs, token, text, inputs_fit, "#cfd8dc")
+            self._token(x, rows.inputs, token, text, inputs_fit, "#cfd8dc", below=True)
         for x, (out, right), text in zip(dec_x, outputs, outputs_fit.texts, strict=True):
             self._token(x, rows.outputs, out, text, outputs_fit, GOOD if right else BAD)
         self._title((T_in - 1) / 2, rows.titles, "encoder", ENCODER)
@@ -263,17 +263,24 @@ class Seq2SeqGraphPanel(Panel):
         )
         self.plot.addItem(scatter)
 
-    def _token(self, x: float, y: float, token: str, text: str, fit, colour: str) -> None:
-        """A token's label as the row's fit draws it, the whole token in its tooltip."""
-        item = self._text(x, y, text, colour, plot_font(fit.delta), fit.angle)
+    def _token(self, x, y, token: str, text: str, fit, colour: str, below=False) -> None:
+        """A token's label as the row's fit draws it, the whole token in its tooltip; a
+        turned one ends at its stem (the row ``below`` the nodes: at the row's top)."""
+        anchor, angle = (0.5, 0.5), fit.angle
+        if angle:  # the anchor is in the text's own (unturned) frame
+            y += fit.height / 2 if below else -fit.height / 2
+            anchor = (1.0, 0.5) if below else (0.0, 0.5)
+            if text in COMPACT.values():  # a mark stays level: "▶" turned would read "▲"
+                angle, anchor = 0, (0.5, 0.0) if below else (0.5, 1.0)
+        item = self._text(x, y, text, colour, plot_font(fit.delta), angle, anchor)
         item.setToolTip(token)
         self.token_items.append(item)
 
     def _title(self, x: float, y: float, text: str, colour: str) -> None:
         self._text(x, y, text, colour, plot_font(0), 0)
 
-    def _text(self, x: float, y: float, text: str, colour: str, font, angle: int):
-        item = pg.TextItem(text, color=colour, anchor=(0.5, 0.5), angle=angle)
+    def _text(self, x, y, text: str, colour: str, font, angle: int, anchor=(0.5, 0.5)):
+        item = pg.TextItem(text, color=colour, anchor=anchor, angle=angle)
         item.textItem.document().setDocumentMargin(0)  # its box is the text's: kept apart
         item.setFont(font)
         item.setPos(float(x), float(y))

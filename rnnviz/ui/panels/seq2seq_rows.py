@@ -3,8 +3,8 @@
 Token labels: each drawn in its column, never wider than it. A row is drawn level at the
 largest font whose labels fit, a special token too wide for its column in a compact form
 (``<eos>`` as "■", ``<bos>`` as "▶"); a row of words that fit no level font (a parse's
-"(NP", "Adj") is drawn turned a quarter, one line per column. The full token is each
-label's tooltip.
+"(NP", "Adj") is drawn turned a quarter, one line per column, its specials compact, each
+label's end at its stem. The full token is each label's tooltip.
 
 Heights: the view's y axis is in pixels, so the labels, the short stems between them and
 the nodes keep their pixel sizes at any window size, and the attention arches take the
@@ -66,7 +66,8 @@ def fit_row(tokens: list[str], column_px: float) -> RowFit:
             return RowFit(texts, delta, 0, line_height(delta))
     fitting = [d for d in TURNED_DELTAS if line_height(d) <= room] or [TURNED_DELTAS[-1]]
     delta = fitting[0]
-    texts = [display_token(token, 10) for token in tokens]
+    # turned, a row is as tall as its longest label: specials short, the arches keep room
+    texts = [COMPACT.get(token, display_token(token, 10)) for token in tokens]
     return RowFit(texts, delta, 90, max(text_width(text, delta) for text in texts))
 
 
