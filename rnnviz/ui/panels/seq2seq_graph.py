@@ -71,6 +71,7 @@ class Seq2SeqGraphPanel(Panel):
             "current weights (an empty or too long source, or an unknown token, is refused "
             "with the reason)"
         )
+        self._fit_source()
         self.source.returnPressed.connect(self.decode_source)
         self.decoded = QLabel("")
         style.follow_text_size(self.decoded)
@@ -153,6 +154,12 @@ class Seq2SeqGraphPanel(Panel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._redraw()  # a new text size: the labels' fit and the rows' heights change
+            self._fit_source()
+
+    def _fit_source(self) -> None:
+        """Room for the decode field's whole placeholder at the current text size."""
+        metrics = self.source.fontMetrics()
+        self.source.setMinimumWidth(metrics.horizontalAdvance(self.source.placeholderText()) + 24)
 
     def _draw(self, sample) -> None:
         self.plot.clear()

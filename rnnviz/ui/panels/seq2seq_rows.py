@@ -24,7 +24,8 @@ from rnnviz.ui.panels.heatmap_labels import display_token, plot_font
 COMPACT = {"<eos>": "\u25a0", "<bos>": "\u25b6", "<pad>": "\u00b7", "<unk>": "?"}
 #: font sizes (points from the plot font) tried for a row, largest first
 LEVEL_DELTAS = (0, -2, -4)
-TURNED_DELTAS = (0, -2, -4, -6)
+#: the smallest font (points) of a turned row: a parse's 40 columns at 1280x720 need it
+MIN_TURNED_PT = 7
 #: pixels kept free between two neighbouring labels
 LABEL_GAP = 3.0
 PAD = 4.0  # pixels above and below the drawing
@@ -64,8 +65,8 @@ def fit_row(tokens: list[str], column_px: float) -> RowFit:
         ]
         if all(text_width(text, delta) <= room for text in texts):
             return RowFit(texts, delta, 0, line_height(delta))
-    fitting = [d for d in TURNED_DELTAS if line_height(d) <= room] or [TURNED_DELTAS[-1]]
-    delta = fitting[0]
+    turned = range(0, min(0, MIN_TURNED_PT - plot_font(0).pointSize()) - 1, -1)
+    delta = next((d for d in turned if line_height(d) <= room), turned[-1])
     # turned, a row is as tall as its longest label: specials short, the arches keep room
     texts = [COMPACT.get(token, display_token(token, 10)) for token in tokens]
     return RowFit(texts, delta, 90, max(text_width(text, delta) for text in texts))
