@@ -7,7 +7,8 @@ decoder's outputs (the argmax per step, green where it is the target, ending in 
 Without attention one thick arrow carries the encoder's last state to the decoder: the
 bottleneck. With attention each decoder state has an arch to every encoder state it weighs at
 ``MIN_WEIGHT`` or more, as opaque as its weight alpha_{j,i}, the strongest one drawn thickest;
-an arch's height grows with its span, so nested links stay apart.
+an arch's height grows with its span, so nested links stay apart. How the labels and rows fit
+the view's pixels: seq2seq_rows.py.
 """
 
 from __future__ import annotations
