@@ -10,15 +10,29 @@ import pyqtgraph as pg
 from tests.ui.test_seq2seq_panels import TIMEOUT, trained_panel
 
 
-def texts_by_row(panel) -> dict[float, list[tuple[float, str, str]]]:
-    """The plot's text items grouped by their y: [(x, text, colour)] sorted by x."""
+def texts_by_row(panel) -> list[list[tuple[float, str, str]]]:
+    """The plot's text items grouped by their y, lowest row first: [(x, token, colour)]
+    sorted by x; the token is a label's tooltip (its whole token, drawn short where its
+    column is narrow), else its text."""
     rows: dict[float, list] = {}
     for item in panel.plot.getPlotItem().items:
         if isinstance(item, pg.TextItem):
             pos = item.pos()
             colour = item.textItem.defaultTextColor().name()
-            rows.setdefault(round(pos.y(), 2), []).append((pos.x(), item.toPlainText(), colour))
-    return {y: sorted(row) for y, row in rows.items()}
+            token = item.toolTip() or item.toPlainText()
+            rows.setdefault(round(pos.y(), 2), []).append((pos.x(), token, colour))
+    return [sorted(rows[y]) for y in sorted(rows)]
+
+
+def lowest_output(panel) -> float:
+    """The y (view units) of the output labels' lowest edge: the row above the arches."""
+    vb = panel.plot.getPlotItem().getViewBox()
+    ys = sorted({round(item.pos().y(), 2) for item in panel.token_items})
+    return min(
+        vb.mapSceneToView(item.sceneBoundingRect().bottomLeft()).y()
+        for item in panel.token_items
+        if round(item.pos().y(), 2) == ys[-1]
+    )
 
 
 def arches(panel) -> list[tuple[float, float]]:
@@ -38,19 +52,19 @@ def test_the_graph_draws_both_halves_with_bos_and_eos_and_apart_arches(qtbot, ma
     qtbot.waitUntil(
         lambda: panel.record is not None and panel.record.sample is sample, timeout=TIMEOUT
     )
-    rows = texts_by_row(panel)
+    inputs_row, outputs, titles = texts_by_row(panel)  # the rows from the bottom up
     T_in, T_out = len(sample.input_tokens), len(sample.target_tokens)
     assert sample.target_tokens[-1] == "<eos>"
-    inputs = [text for _, text, _ in rows[0.0]]  # encoder inputs, then the decoder's fed tokens
+    inputs = [text for _, text, _ in inputs_row]  # encoder inputs, then the decoder's fed tokens
     assert inputs == [*sample.input_tokens, "<bos>", *sample.target_tokens[:-1]]
-    outputs = rows[2.25]  # one output per target token, the last at the <eos> step
+    # one output per target token, the last at the <eos> step
     assert len(outputs) == T_out
     labels = window.trainer.task.output_labels
     best = np.argmax(sample.y_hat[:T_out], -1)
     for (_, text, colour), k, target in zip(outputs, best, sample.target_tokens, strict=True):
         assert text == labels[int(k)]
         assert colour == ("#43a047" if labels[int(k)] == target else "#e53935")
-    assert [text for _, text, _ in rows[2.8]] == ["encoder", "decoder"]
+    assert [text for _, text, _ in titles] == ["encoder", "decoder"]
     drawn = arches(panel)
     links = panel.export_tables()["links"].rows
     assert len(drawn) == len(links) >= T_out
@@ -60,7 +74,7 @@ def test_the_graph_draws_both_halves_with_bos_and_eos_and_apart_arches(qtbot, ma
         assert top_a <= top_b
         if span_b > span_a:
             assert top_b > top_a
-    assert max(top for _, top in drawn) < 2.1  # below the output row
+    assert max(top for _, top in drawn) < lowest_output(panel)  # below the output row
     assert T_in == len(sample.x)
 
 

@@ -108,7 +108,8 @@ class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
             "backpropagation through time right to left (edges lit by their gradient)."
         )
         header.addWidget(self.summary, 1)
-        header.addWidget(QLabel("nodes:"))
+        self.nodes_label = QLabel("nodes:")
+        header.addWidget(self.nodes_label)
         header.addWidget(self.mode_box)
         header.addWidget(self.all_steps)
         header.addWidget(self.animate_button)
@@ -184,6 +185,9 @@ class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
         self._set_legend(None)
         # (opened from the View menu on an encoder-decoder: its own panel draws it)
         self.plot.setVisible(not context.spec.seq2seq)
+        # ... and its controls, which would act on nothing there
+        for control in (self.nodes_label, self.mode_box, self.all_steps, self.animate_button):
+            control.setVisible(not context.spec.seq2seq)
         if context.spec.seq2seq:
             self.summary.setText("an encoder-decoder: see the Encoder-decoder panel")
 
