@@ -214,7 +214,9 @@ class Seq2SeqGraphPanel(Panel):
     def _set_summary(self, sample, compacted: bool) -> None:
         alpha = sample.attention.get("teacher")
         how = "bottleneck only" if alpha is None else "lines: attention weights"
-        marks = f" · {COMPACT['<bos>']} <bos>, {COMPACT['<eos>']} <eos>" if compacted else ""
+        # (no break inside an entry: "▶" ended a line and "<bos>" began the next)
+        marks = f" · {COMPACT['<bos>']}\u00a0<bos>, {COMPACT['<eos>']}\u00a0<eos>"
+        marks = marks if compacted else ""
         self.summary.setText(f"teacher forcing · {how} · green: right{marks}")
         self.summary.setToolTip(
             "The displayed sample under teacher forcing: the decoder reads <bos> and the "
