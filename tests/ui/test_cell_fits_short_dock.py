@@ -88,3 +88,17 @@ def test_the_equations_stay_where_the_dock_has_room(qtbot, tmp_path):
     assert panel.equations.isVisible() and "c' = g(z)" in panel.equations.text()
     assert not panel.fold.button.isVisible()
     assert not scroll_area(panel).verticalScrollBar().isVisible()
+
+
+def test_the_cell_drawing_is_whole_after_larger_text_mid_session(qtbot, tmp_path):
+    """View > text size 1.5 at 1280x720: the same as a window started at that size."""
+    window = shown_window(qtbot, tmp_path / "later.ini", PRESETS[0], (1280, 720), 1.0)
+    panel = cell_panel(qtbot, window)
+    assert panel.equations.isVisible()  # room for them at text size 1.0
+    window.set_text_size(1.5)
+    window.show_panel("cell_diagram")
+    area = scroll_area(panel)
+    qtbot.waitUntil(lambda: not area.verticalScrollBar().isVisible(), timeout=10_000)
+    settle(panel)
+    assert not area.verticalScrollBar().isVisible()
+    assert boxes_outside(panel, area.viewport().rect()) == []

@@ -45,6 +45,13 @@ class EquationsFold(QObject):
         self.button.setToolTip(TIP)
         style.follow_text_size(self.button, 1)
         self.button.clicked.connect(self._pressed)
+        # one fit after the layout pass in which texts or fonts changed (owned by the fold:
+        # no call reaches it once the panel is gone)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self._fit_now)
+        equations.installEventFilter(self)  # a new text size: new heights
 
     @property
     def folded(self) -> bool:
@@ -79,7 +86,7 @@ class EquationsFold(QObject):
 
     def refit(self) -> None:
         """Fit again after a layout pass (new texts or a new text size change the heights)."""
-        QTimer.singleShot(0, self._fit_now)
+        self._pending.start()
 
     def _fit_now(self) -> None:
         shown = getattr(self, "_watched", None)
@@ -89,6 +96,8 @@ class EquationsFold(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Resize:
             self.fit(event.size().width(), event.size().height())
+        elif watched is self.equations and event.type() == QEvent.Type.FontChange:
+            self.refit()
         return False
 
     def fit(self, width: int, height: int) -> None:
