@@ -11,7 +11,7 @@ a text: at 1920x1080 the arrow into "new memory / c'" touched its "c'"."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetricsF, QPainterPath
+from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPathItem,
@@ -31,10 +31,11 @@ def on_screen(view: QGraphicsView, item) -> QRectF:
     return view.viewportTransform().mapRect(item.sceneBoundingRect())
 
 
-def text_defects(view: QGraphicsView) -> list[str]:
-    """Every text of ``view``'s scene that is too small, cut by the view, overlapping
-    another text or straddling a box's edge."""
-    line = QFontMetricsF(style.plot_font()).height()
+def text_defects(view: QGraphicsView, least_font: QFont | None = None) -> list[str]:
+    """Every text of ``view``'s scene that is too small (a line lower than one of
+    ``least_font``, by default the plot font), cut by the view, overlapping another text or
+    straddling a box's edge."""
+    line = QFontMetricsF(least_font or style.plot_font()).height()
     items = [item for item in view.scene().items() if item.isVisible()]
     texts = [i for i in items if isinstance(i, QGraphicsSimpleTextItem) and i.text().strip()]
     shapes = [i for i in items if isinstance(i, QGraphicsRectItem | QGraphicsEllipseItem)]

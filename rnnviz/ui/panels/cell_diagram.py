@@ -18,15 +18,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
-from PySide6.QtWidgets import (
-    QGraphicsScene,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsScene, QLabel, QVBoxLayout
 
 from rnnviz.engine.history import History
 from rnnviz.engine.record import StepRecord
@@ -35,16 +27,13 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table
 from rnnviz.ui.panels.base import Panel, RunContext
 from rnnviz.ui.panels.cell_drawing import CellDrawing, FittedView
+from rnnviz.ui.panels.cell_fold import EquationsFold
 from rnnviz.ui.panels.cell_geometry import GRU_EDGES, GRU_NODES, LSTM_EDGES, LSTM_NODES
+from rnnviz.ui.panels.cell_header import build_header
 from rnnviz.ui.panels.cell_numbers import NO_GATES, equations, gru_numbers, lstm_numbers
 from rnnviz.ui.panels.cell_other import OTHER_CELLS
 from rnnviz.ui.panels.gates import NTM_FEEDFORWARD
-from rnnviz.ui.panels.header_row import HeaderRow
-from rnnviz.ui.panels.heatmap_labels import (
-    ChainSelector,
-    display_token,
-    is_text_task,
-)
+from rnnviz.ui.panels.heatmap_labels import display_token, is_text_task
 from rnnviz.ui.panels.steady_label import SteadyLabel
 
 #: the cell's name in the dock title, by ``ModelSpec.cell_kind``
@@ -81,9 +70,12 @@ class CellDiagramPanel(Panel):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(self._build_header())
         self.equations = SteadyLabel()
         style.follow_text_size(self.equations, 1)
+        # the equations folded away where the dock is too short for them and the drawing
+        self.fold = EquationsFold(self, self.equations, self._height_with_equations)
+        self.header = build_header(self, self.fold.button)
+        layout.addLayout(self.header)
         layout.addWidget(self.equations)
         self.scene = QGraphicsScene(self)
         self.drawing = CellDrawing(self.scene)
@@ -111,33 +103,6 @@ class CellDiagramPanel(Panel):
         its own cell), "Elman cell" where there is no gate to draw."""
         return f"{CELL_NAMES.get(context.spec.cell_kind, 'Recurrent')} cell"
 
-    def _build_header(self) -> HeaderRow:
-        header = HeaderRow()
-        self.prev_button = QPushButton("◀ t - 1")
-        self.next_button = QPushButton("t + 1 ▶")
-        self.where = QLabel("")
-        self.where.setObjectName("panelSummary")
-        self.unit_box = QSpinBox()
-        self.unit_box.setPrefix("unit ")
-        self.unit_box.setToolTip("The hidden unit shown (up / down arrow keys).")
-        self.chain_box = ChainSelector(self.cursor)
-        for button, step in ((self.prev_button, -1), (self.next_button, 1)):
-            button.setToolTip("Step through the sequence (left / right arrow keys).")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _c=False, s=step: self.step_t(s))
-        for widget in (self.prev_button, self.where, self.next_button, self.unit_box):
-            style.follow_text_size(widget, 1)
-        style.follow_text_size(self.chain_box)
-        self.unit_box.valueChanged.connect(self.cursor.set_unit)
-        # the summary first: in a narrow dock it takes a line and the buttons the next (after
-        # "◀ t - 1" it wrapped onto two lines at 1600x1000 x 1.5, between the two buttons)
-        header.addWidget(self.where, 1)
-        header.addWidget(_side_by_side(self.prev_button, self.next_button))  # never split
-        header.addWidget(self.unit_box)
-        header.addWidget(self.chain_box)
-        header.addWidget(self.step_tag)
-        return header
-
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
@@ -160,7 +125,7 @@ class CellDiagramPanel(Panel):
         for widget in (self.prev_button, self.next_button, self.unit_box):
             widget.setEnabled(gated)  # nothing to step through on the note
         self.view.setVisible(gated)
-        self.equations.setVisible(gated)
+        self.fold.set_active(gated)
         names = {"elman": "An Elman network", "jordan": "A Jordan network", "irnn": "An IRNN"}
         self.note.setText("" if gated else NO_GATES.format(name=names.get(kind, kind)))
         if kind == "ntm_feedforward":
@@ -223,6 +188,7 @@ class CellDiagramPanel(Panel):
         steps = trace["h"].shape[0]
         self.where.setText(self._where(t, steps))  # the unit: in its box
         self.equations.setText(self._equations(self.values))
+        self.fold.set_equations(self.equations.text())
         self.prev_button.setEnabled(t > 0)
         self.next_button.setEnabled(t < steps - 1)
 
@@ -253,6 +219,7 @@ class CellDiagramPanel(Panel):
         every_t = [_texts(maker(trace, t, unit, spec, backward)) for t in range(steps)]
         self.drawing.reserve({text for values in every_t for text in values.values()})
         self.equations.hold_for([self._equations(values) for values in every_t])
+        self.fold.refit()  # new heights of the equations and the drawing
         metrics = self.where.fontMetrics()
         widest = max(metrics.horizontalAdvance(self._where(t, steps)) for t in range(steps))
         # plus what the label adds to its text (its style's padding): the widest t's label
@@ -286,6 +253,20 @@ class CellDiagramPanel(Panel):
         else:
             super().keyPressEvent(event)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.fold.watch()  # the equations folded in a short dock
+
+    def _height_with_equations(self, width: int) -> int:
+        """The panel's least height at ``width`` with the equations shown and the drawing's
+        text at the plot font's size (``EquationsFold``)."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        drawing = self.drawing.readable_size().height() + 2 * self.view.frameWidth()
+        parts = (self.header.heightForWidth(inner), self.equations.height_at(inner), drawing)
+        return margins.top() + margins.bottom() + sum(parts) + 2 * layout.spacing()
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.setFocus()
         super().mousePressEvent(event)
@@ -307,14 +288,3 @@ class CellDiagramPanel(Panel):
 def _texts(numbers: dict) -> dict[str, str]:
     """Each number as the drawing shows it (texts such as "none" as they are)."""
     return {key: value if isinstance(value, str) else fmt(value) for key, value in numbers.items()}
-
-
-def _side_by_side(*widgets: QWidget) -> QWidget:
-    """``widgets`` in one row that a flowing header moves as one (t - 1 and t + 1 apart
-    on two lines read as unrelated)."""
-    pair = QWidget()
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        row.addWidget(widget)
-    return pair

@@ -1,7 +1,9 @@
 """``CellDrawing``: the boxes, arrows and numbers of one cell in a QGraphicsScene, laid out
 in the view's pixels (cell_fit.py chooses the fonts and sizes, cell_geometry.py the grid).
 The view shows the scene unscaled, so every caption and number is drawn at least at the
-plot font's size; a new view size or text size lays the drawing out again (``FittedView``)."""
+plot font's size, or, in a view too short for that, at least at the plot font's size at text
+size 1.0 (``floor``); a new view size or text size lays the drawing out again
+(``FittedView``)."""
 
 from __future__ import annotations
 
@@ -60,11 +62,26 @@ class CellDrawing:
         shown = (self.texts.get(key, "") for key, node in self.nodes.items() if node.shape != "op")
         return (self.widest, *shown)
 
+    @property
+    def floor(self) -> float:
+        """The least text scale, of the plot font: its size at text size 1.0 (at a larger
+        text size a short dock gets a smaller drawing rather than a scroll bar)."""
+        points = self.base.pointSizeF()
+        return min(1.0, style.default_plot_pt() / points) if points > 0 else 1.0
+
     def minimum_size(self) -> QSize:
-        """The size of the smallest readable drawing (short captions, plot-font text)."""
+        """The size of the smallest drawing: short captions, text at ``floor``."""
+        return self._least(self.floor)
+
+    def readable_size(self) -> QSize:
+        """The size of the smallest drawing with plot-font text (short captions)."""
+        return self._least(1.0)
+
+    def _least(self, scale: float) -> QSize:
         if not self.nodes:
             return QSize(0, 0)
-        return cell_fit.least(self.nodes.values(), self._numbers(), self.base).size().toSize()
+        nodes = self.nodes.values()
+        return cell_fit.least(nodes, self._numbers(), self.base, scale).size().toSize()
 
     def lay_out(self, available: QSizeF | None = None, base: QFont | None = None) -> None:
         """Draw again for a view of ``available`` pixels and text of ``base``'s size."""
@@ -77,7 +94,7 @@ class CellDrawing:
             self.fit = None
             return
         nodes = tuple(self.nodes.values())
-        self.fit = cell_fit.best(nodes, self._numbers(), self.base, self.available)
+        self.fit = cell_fit.best(nodes, self._numbers(), self.base, self.available, self.floor)
         pen = QPen(LINE, max(1.5, 0.12 * self.fit.line))
         for start, end in self.edges:
             self._arrow(self.nodes[start], self.nodes[end], pen)
@@ -210,7 +227,8 @@ class CellDrawing:
 class FittedView(QGraphicsView):
     """The cell drawing, unscaled: it lays itself out again for the view's size and at the
     text size (the view's font, which follows it), its text never smaller than the plot
-    font. Scaled down as a whole to fit a dock at 1280x720, its captions were 7 px high."""
+    font at text size 1.0. Scaled down as a whole to fit a dock at 1280x720, its captions
+    were 7 px high."""
 
     def __init__(self, scene: QGraphicsScene, drawing: CellDrawing) -> None:
         super().__init__(scene)
@@ -219,7 +237,7 @@ class FittedView(QGraphicsView):
 
     def fit(self) -> None:
         self.drawing.lay_out(QSizeF(self.viewport().size()), self.font())
-        # at least the smallest readable drawing: where a dock has less room, it scrolls
+        # at least the smallest drawing (text at the floor): where a dock has less, it scrolls
         self.setMinimumSize(self.drawing.minimum_size().grownBy(self._frame()))
 
     def _frame(self) -> QMargins:

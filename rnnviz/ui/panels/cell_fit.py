@@ -3,6 +3,11 @@ reads the numbers from afar), boxes as large as their text, and the grid spread 
 view. The drawing is never scaled as a whole: scaled to fit a dock at 1280x720 its captions
 were 7 px high (issue 16). Where the full captions ("output gate f(z_o)") do not fit at the
 plot font's size, the boxes show their symbol ("f(z_o)") and the full caption as a tooltip.
+
+Only where even that does not fit (docked at 1280x720 with text 1.5 the dock has ~350 px of
+height, the smallest such drawing of the lecture's cell 313 and the header ~90) is the text
+made smaller, down to ``floor``: the plot font at text size 1.0, as readable as at the
+default text size. Below that the dock scrolls.
 """
 
 from __future__ import annotations
@@ -119,25 +124,36 @@ def fit(nodes, texts, base: QFont, scale: float, short: bool, transposed=False) 
     return CellFit(*fonts, short, box, gap, cols, rows, transposed)
 
 
-def least(nodes, texts, base: QFont) -> CellFit:
-    """The smallest readable drawing: plot-font text, short captions, least gaps, its
-    grid as drawn or transposed, whichever is lower (a dock's room for the drawing is short
-    and wide: 332 x 240 at 1280x720 under the peephole LSTM's equations)."""
-    both = [fit(nodes, texts, base, 1.0, True, transposed) for transposed in (False, True)]
+def least(nodes, texts, base: QFont, scale: float = 1.0) -> CellFit:
+    """The smallest drawing with text at ``scale`` (1: the plot font's size): short
+    captions, least gaps, its grid as drawn or transposed, whichever is lower (a dock's room
+    for the drawing is short and wide: 332 x 240 at 1280x720 under the peephole LSTM's
+    equations)."""
+    both = [fit(nodes, texts, base, scale, True, transposed) for transposed in (False, True)]
     return min(both, key=lambda each: each.size().height())
 
 
-def best(nodes, texts, base: QFont, available: QSizeF) -> CellFit:
+def smaller_scales(floor: float) -> tuple[float, ...]:
+    """The scales below the plot font's size tried, largest first, down to ``floor``
+    (none where the floor is the plot font: text size 1.0 or less)."""
+    steps = [1.0 - 0.05 * k for k in range(1, 20)]
+    return (*(scale for scale in steps if scale > floor + 1e-6), floor) if floor < 1.0 else ()
+
+
+def best(nodes, texts, base: QFont, available: QSizeF, floor: float = 1.0) -> CellFit:
     """The largest text that fits ``available``, full captions before larger text (short
     ones only where the full ones do not fit at the plot font's size), the grid as drawn
     before transposed (a low, wide view: a projector's presentation mode at 1280x720), the
-    gaps spread over the room left (up to half a box: the arrows still join neighbours)."""
-    chosen = least(nodes, texts, base)
-    for short in (False, True):
+    gaps spread over the room left (up to half a box: the arrows still join neighbours).
+    Where nothing fits at the plot font's size, short captions at a smaller text, down to
+    ``floor`` (a scale of ``base``: the plot font at text size 1.0)."""
+    chosen = least(nodes, texts, base, min(floor, 1.0))
+    tries = ((False, SCALES), (True, SCALES), (True, smaller_scales(floor)))
+    for short, scales in tries:
         found = next(
             (
                 candidate
-                for scale in SCALES
+                for scale in scales
                 for transposed in (False, True)
                 if _fits(candidate := fit(nodes, texts, base, scale, short, transposed), available)
             ),

@@ -31,14 +31,22 @@ class SteadyLabel(QLabel):
         self._texts, self._tallest = (), ""
         self.setMinimumHeight(0)
 
-    def _hold(self) -> None:
+    def height_at(self, width: int) -> int:
+        """The height of the tallest text held for, laid out ``width`` wide."""
+        return self._tallest_at(width)[0]
+
+    def _tallest_at(self, width: int) -> tuple[int, str]:
         self._probe.setFont(self.font())
-        tallest = 0
+        tallest, tallest_text = 0, self._tallest
         for text in self._texts:
             self._probe.setText(text)
-            height = self._probe.heightForWidth(self.width())
+            height = self._probe.heightForWidth(width)
             if height > tallest:
-                tallest, self._tallest = height, text
+                tallest, tallest_text = height, text
+        return tallest, tallest_text
+
+    def _hold(self) -> None:
+        tallest, self._tallest = self._tallest_at(self.width())
         if tallest != self.minimumHeight():
             self.setMinimumHeight(tallest)
 
