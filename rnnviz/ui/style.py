@@ -185,12 +185,6 @@ def _resize_font(widget: QWidget, delta: int) -> None:
     widget.setFont(font)
 
 
-def default_plot_pt() -> int:
-    """The plot font's point size at text size 1.0: the least a drawing shrunk to fit a
-    short dock uses (the cell drawing docked at 1280x720 with text 1.5)."""
-    return _BASE_PLOT_PT
-
-
 def plot_font() -> QFont:
     font = QFont()
     font.setPointSize(PLOT_FONT_PT)
@@ -198,8 +192,9 @@ def plot_font() -> QFont:
 
 
 def normal_plot_pt() -> int:
-    """The plot font's point size at text size 1.0: the least a label may shrink to where a
-    larger text size leaves it no room (it stays as readable as by default)."""
+    """The plot font's point size at text size 1.0: the least a label or drawing may shrink
+    to where a larger text size leaves it no room (it stays as readable as by default: the
+    unrolled graph's inputs, the cell drawing docked at 1280x720 with text 1.5)."""
     return _BASE_PLOT_PT
 
 

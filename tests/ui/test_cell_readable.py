@@ -38,7 +38,7 @@ def least_font(size, text_size: float, presented: bool) -> QFont | None:
     if (size, text_size, presented) != SHRINKS:
         return None
     font = QFont()
-    font.setPointSize(style.default_plot_pt())  # the plot font at text size 1.0
+    font.setPointSize(style.normal_plot_pt())  # the plot font at text size 1.0
     return font
 
 

@@ -67,7 +67,7 @@ class CellDrawing:
         """The least text scale, of the plot font: its size at text size 1.0 (at a larger
         text size a short dock gets a smaller drawing rather than a scroll bar)."""
         points = self.base.pointSizeF()
-        return min(1.0, style.default_plot_pt() / points) if points > 0 else 1.0
+        return min(1.0, style.normal_plot_pt() / points) if points > 0 else 1.0
 
     def minimum_size(self) -> QSize:
         """The size of the smallest drawing: short captions, text at ``floor``."""
