@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from rnnviz.ui import style
-from rnnviz.ui.panels.surface_fold import room_widget
+from rnnviz.ui.panels.room_watch import RoomWatch
 
 TIP = (
     "Show or hide the equations. In a dock too short for them and the drawing they are "
@@ -26,15 +26,14 @@ TIP = (
 )
 
 
-class EquationsFold(QObject):
+class EquationsFold(RoomWatch):
     """Shows or hides ``equations`` in ``panel`` by the room there is (``fit``) or by the
     ``button`` (checked: shown). ``needs(width)``: the panel's height at ``width`` with the
     equations shown and the drawing at the plot font's size."""
 
     def __init__(self, panel: QWidget, equations: QWidget, needs: Callable[[int], int]) -> None:
         super().__init__(panel)
-        self.panel, self.equations, self.needs = panel, equations, needs
-        self._watched: QWidget | None = None
+        self.equations, self.needs = equations, needs
         self.active = True  # a cell with equations (not the note of an Elman network)
         self.by_hand = False  # pressed while the dock was short: no folding by height
         self.button = QToolButton()
@@ -50,7 +49,7 @@ class EquationsFold(QObject):
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
-        self._pending.timeout.connect(self._fit_now)
+        self._pending.timeout.connect(self.fit_room)
         equations.installEventFilter(self)  # a new text size: new heights
 
     @property
@@ -74,31 +73,18 @@ class EquationsFold(QObject):
         self.equations.setVisible(shown)
 
     def watch(self) -> None:
-        """Fit now and on each resize of what shows the panel (its dock's scroll area's
-        viewport: the panel itself keeps its minimum height when the dock is shorter)."""
-        shown = room_widget(self.panel)
-        if shown is not self._watched:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            self._watched = shown
-            shown.installEventFilter(self)
+        """Fit after this layout pass and on each resize of what shows the panel."""
+        self.watch_room()
         self.refit()
 
     def refit(self) -> None:
         """Fit again after a layout pass (new texts or a new text size change the heights)."""
         self._pending.start()
 
-    def _fit_now(self) -> None:
-        shown = getattr(self, "_watched", None)
-        if shown is not None:
-            self.fit(shown.width(), shown.height())
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Resize:
-            self.fit(event.size().width(), event.size().height())
-        elif watched is self.equations and event.type() == QEvent.Type.FontChange:
+        if watched is self.equations and event.type() == QEvent.Type.FontChange:
             self.refit()
-        return False
+        return super().eventFilter(watched, event)
 
     def fit(self, width: int, height: int) -> None:
         """Fold the equations if the panel with them shown would be higher than ``height``

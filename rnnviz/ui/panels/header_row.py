@@ -22,6 +22,13 @@ class HeaderRow(QFlowLayout):
     in a flow; a label with a stretch is a summary, which wraps); ``addStretch`` does
     nothing."""
 
+    # What superqt's methods read, also on the class: the cyclic garbage collector empties
+    # an instance's __dict__ before the wrapper's dealloc deletes a widget Python owns (a
+    # panel made alone in a test), and Qt then asks its layouts for their items
+    # ("'SurfaceControls' object has no attribute '_item_list'", a failure 1 run in ~20).
+    _item_list: tuple = ()
+    _h_space = _v_space = -1
+
     def __init__(self) -> None:
         super().__init__()
         self.setContentsMargins(0, 0, 0, 0)

@@ -11,22 +11,21 @@ computation under way is always seen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractScrollArea,
     QGridLayout,
     QToolButton,
     QWidget,
 )
 
 from rnnviz.ui.panels.header_row import HeaderRow
+from rnnviz.ui.panels.room_watch import RoomWatch
 
 #: the share of the panel's height the settings may take before they are folded
 FOLD_SHARE = 0.4
 
 
-class SettingsFold(QObject):
+class SettingsFold(RoomWatch):
     """Shows or hides ``settings`` (widgets in the row ``flow``) by the room there is for
     ``panel`` (``fit``, on every resize of what shows it) or by the ``button``
     (checked: shown)."""
@@ -41,8 +40,6 @@ class SettingsFold(QObject):
         summary_row: SummaryRow,
     ) -> None:
         super().__init__(panel)
-        self.panel = panel
-        self._watched: QWidget | None = None
         self.settings = settings
         self.also = also  # folded with them, but not in their flow (log loss by the tabs)
         #: button -> (its text, its text while folded): Recompute a "↻" beside the tabs
@@ -78,23 +75,9 @@ class SettingsFold(QObject):
         self.summary_row.stack(not shown)
 
     def watch(self) -> None:
-        """Fit now and on each resize of what shows the panel (its dock's scroll area's
-        viewport: the panel itself keeps its minimum height when the dock is shorter)."""
-        shown = room_widget(self.panel)
-        if shown is not self._watched:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            self._watched = shown
-            shown.installEventFilter(self)
-        self.fit(shown.width(), shown.height())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        # (getattr: once in the suite an event reached a fold with no _watched, on panels
-        # built outside a window, and the exception failed a later test; cause not found)
-        if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Resize:
-            size = event.size()
-            self.fit(size.width(), size.height())
-        return False
+        """Fit now and on each resize of what shows the panel."""
+        self.watch_room()
+        self.fit_room()
 
     def fit(self, width: int, height: int) -> None:
         """Fold the settings if their rows at ``width`` would take more than FOLD_SHARE of
@@ -135,13 +118,3 @@ class SummaryRow(QGridLayout):
             self.addWidget(self.legend, 0, 1)
             self.addWidget(self.step_tag, 0, 2)
         self.setColumnStretch(0, 1)
-
-
-def room_widget(panel: QWidget) -> QWidget:
-    """What shows ``panel``: the viewport of the scroll area its dock holds it in (the
-    panel itself is never smaller than its minimum, so a dock too short for it scrolls),
-    else the panel."""
-    parent = panel.parentWidget()
-    while parent is not None and not isinstance(parent, QAbstractScrollArea):
-        parent = parent.parentWidget()
-    return parent.viewport() if parent is not None else panel
