@@ -18,11 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QLabel,
-    QPushButton,
-    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -33,9 +29,9 @@ from rnnviz.ui.export import Table
 from rnnviz.ui.panels import unrolled_colours as colours
 from rnnviz.ui.panels import unrolled_layout as geo
 from rnnviz.ui.panels.base import Panel, RunContext, real_steps
-from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.unrolled_animation import BpttAnimation
 from rnnviz.ui.panels.unrolled_fit import UnrolledFit, node_gaps, set_row_ticks
+from rnnviz.ui.panels.unrolled_header import UnrolledHeader
 from rnnviz.ui.panels.unrolled_labels import UnrolledLabels
 from rnnviz.ui.panels.unrolled_modules import layout_for
 from rnnviz.ui.panels.unrolled_report import unrolled_tables
@@ -50,8 +46,6 @@ from rnnviz.ui.panels.unrolled_style import (
     pen_array,
     set_axes,
 )
-
-MODES = (("selected unit", "unit"), ("norm over units", "norm"))
 
 
 class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
@@ -86,34 +80,10 @@ class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        header = HeaderRow()
-        self.summary = QLabel("no step yet")
-        self.summary.setObjectName("panelSummary")
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.mode_box = QComboBox()
-        for text, mode in MODES:
-            self.mode_box.addItem(text, mode)
-        self.mode_box.setToolTip(
-            "Node colour: the selected unit's activation, or the norm over all units"
-        )
-        self.all_steps = QCheckBox("all steps")
-        self.all_steps.setToolTip(
-            f"Sequences longer than {geo.MAX_SHOWN_STEPS} steps show their first and last "
-            f"steps around '\u2026'; tick to draw every step, up to {geo.ALL_STEPS_LIMIT} "
-            "(scroll to zoom, drag to pan)."
-        )
-        self.animate_button = QPushButton("Animate step")
-        self.animate_button.setToolTip(
-            "Replay the shown training step: the forward pass left to right, then "
-            "backpropagation through time right to left (edges lit by their gradient)."
-        )
-        header.addWidget(self.summary, 1)
-        self.nodes_label = QLabel("nodes:")
-        header.addWidget(self.nodes_label)
-        header.addWidget(self.mode_box)
-        header.addWidget(self.all_steps)
-        header.addWidget(self.animate_button)
-        header.addWidget(self.step_tag)
+        header = UnrolledHeader(self.step_tag)
+        self.summary, self.mode_box = header.summary, header.mode_box
+        self.all_steps, self.animate_button = header.all_steps, header.animate_button
+        self.show_controls = header.show_controls
         layout.addLayout(header)
 
         # ReadableAxis drops a tick label that would overlap one already placed ("16 19.31 34")
@@ -185,9 +155,7 @@ class UnrolledPanel(BpttAnimation, UnrolledFit, UnrolledLabels, Panel):
         self._set_legend(None)
         # (opened from the View menu on an encoder-decoder: its own panel draws it)
         self.plot.setVisible(not context.spec.seq2seq)
-        # ... and its controls, which would act on nothing there
-        for control in (self.nodes_label, self.mode_box, self.all_steps, self.animate_button):
-            control.setVisible(not context.spec.seq2seq)
+        self.show_controls(not context.spec.seq2seq)  # they would act on nothing there
         if context.spec.seq2seq:
             self.summary.setText("an encoder-decoder: see the Encoder-decoder panel")
 
