@@ -220,7 +220,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self.plot.setVisible(False)
         self.text.setText("")
         self.summary_line.setText("")
-        self.summary_fold.fit()
+        self.summary_fold.refit()
         self.generated.setText("")
         self.generated.setVisible(False)
 

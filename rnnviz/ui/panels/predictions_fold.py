@@ -11,24 +11,22 @@ is a plot to make room for: char_lstm's coloured text is the panel's content.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 from rnnviz.ui.elided_label import ElidedLabel
-from rnnviz.ui.panels.surface_fold import room_widget
+from rnnviz.ui.panels.room_watch import RoomWatch
 
 #: the least height the plot keeps before the summary is folded to one line
 LEAST_PLOT = 130
 
 
-class SummaryFold(QObject):
+class SummaryFold(RoomWatch):
     """Shows ``whole`` (the word-wrapped summary) or ``line`` (the same text in one elided
     line) in ``panel``, by the room there is for ``plot`` or by the ``button``."""
 
     def __init__(self, panel: QWidget, whole: QLabel, line: ElidedLabel, plot: QWidget) -> None:
-        super().__init__(panel)
-        self.panel, self.whole, self.line, self.plot = panel, whole, line, plot
-        self._watched: QWidget | None = None
+        super().__init__(panel)  # (self.panel)
+        self.whole, self.line, self.plot = whole, line, plot
         self.by_hand = False  # the user pressed the button: no more folding by height
         self.folded = False
         self.button = QToolButton()
@@ -64,36 +62,32 @@ class SummaryFold(QObject):
         self.line.setVisible(has_text and applies and folded)
 
     def watch(self) -> None:
-        """Fit now and on each resize of what shows the panel (its dock's scroll area's
-        viewport: the panel itself keeps its minimum height when the dock is shorter)."""
-        shown = room_widget(self.panel)
-        if shown is not self._watched:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            self._watched = shown
-            shown.installEventFilter(self)
-        self.fit()
+        """Fit now and on each resize of what shows the panel."""
+        self.watch_room()
+        self.refit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self._watched and event.type() == QEvent.Type.Resize:
-            self.fit()
-        return False
+    def refit(self) -> None:
+        """Fit to the room seen last (a new summary, a plot shown or hidden)."""
+        if self._watched is None:
+            self._show(self.folded)
+        else:
+            self.fit_room()
 
-    def fit(self) -> None:
+    def fit(self, width: int, height: int) -> None:
         """Fold the summary if shown whole it would leave the plot less than LEAST_PLOT px
-        of what the dock shows (unless shown or folded by hand)."""
-        if self.by_hand or self._watched is None:
+        of ``height`` (unless shown or folded by hand)."""
+        if self.by_hand or height <= 0:
             self._show(self.folded)
             return
-        room = self._watched.height()
-        if room <= 0:
-            return
-        self._show(self._others_height() + self._whole_height() + LEAST_PLOT > room)
+        self._show(self._others_height() + self._whole_height() + LEAST_PLOT > height)
+
+    def _row_width(self) -> int:
+        """The width the panel's rows get (the panel's less its layout's margins)."""
+        margins = self.panel.layout().contentsMargins()
+        return max(1, self.panel.width() - margins.left() - margins.right())
 
     def _whole_height(self) -> int:
-        margins = self.whole.contentsMargins()
-        width = self.panel.width() - 8 - margins.left() - margins.right()  # the panel's margins
-        return self.whole.heightForWidth(max(1, width))
+        return self.whole.heightForWidth(self._row_width())
 
     def _others_height(self) -> int:
         """The height of all but the summary and the plot: margins, spacing and the rows
@@ -111,7 +105,7 @@ class SummaryFold(QObject):
             if widget is self.plot:
                 continue
             if widget is not None and widget.hasHeightForWidth():
-                height += widget.heightForWidth(self.panel.width() - 8)
+                height += widget.heightForWidth(self._row_width())
             else:
                 height += item.minimumSize().height() if widget else item.sizeHint().height()
         return height + layout.spacing() * shown  # one more: the summary's own row

@@ -29,7 +29,7 @@ class TextPredictions:
         else:
             self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
             self.summary_line.setText(sample.text.replace("\n", " "))
-        self.summary_fold.fit()  # whole, or one line in a short dock
+        self.summary_fold.refit()  # whole, or one line in a short dock
 
     # -- generated text (character language model) ------------------------------------------
     def _maybe_generate(self) -> None:
