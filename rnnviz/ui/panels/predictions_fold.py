@@ -28,7 +28,7 @@ class SummaryFold(RoomWatch):
         super().__init__(panel)  # (self.panel)
         self.whole, self.line, self.plot = whole, line, plot
         self.by_hand = False  # the user pressed the button: no more folding by height
-        self.folded = False
+        self._folded = False  # by height or by hand; shown so only where the fold applies
         self.button = QToolButton()
         self.button.setCheckable(True)
         self.button.setChecked(True)
@@ -38,6 +38,11 @@ class SummaryFold(RoomWatch):
         )
         self.button.clicked.connect(self._pressed)
         self.button.setVisible(False)
+
+    @property
+    def folded(self) -> bool:
+        """The summary is shown in one line."""
+        return self._folded and self._applies()
 
     def reset(self) -> None:
         """A new run: fold by height again."""
@@ -52,7 +57,7 @@ class SummaryFold(RoomWatch):
         return bool(self.line.text()) and not self.plot.isHidden()
 
     def _show(self, folded: bool) -> None:
-        self.folded = folded
+        self._folded = folded
         applies = self._applies()
         self.button.setVisible(applies)
         self.button.setChecked(not folded)
@@ -69,7 +74,7 @@ class SummaryFold(RoomWatch):
     def refit(self) -> None:
         """Fit to the room seen last (a new summary, a plot shown or hidden)."""
         if self._watched is None:
-            self._show(self.folded)
+            self._show(self._folded)
         else:
             self.fit_room()
 
@@ -77,7 +82,7 @@ class SummaryFold(RoomWatch):
         """Fold the summary if shown whole it would leave the plot less than LEAST_PLOT px
         of ``height`` (unless shown or folded by hand)."""
         if self.by_hand or height <= 0:
-            self._show(self.folded)
+            self._show(self._folded)
             return
         self._show(self._others_height() + self._whole_height() + LEAST_PLOT > height)
 
