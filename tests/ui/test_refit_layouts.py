@@ -119,10 +119,6 @@ def assert_one_row(window) -> None:
 
 #: the least height of a panel's plot (its largest plot or drawing, as far as it is seen)
 LEAST_PLOT = 120
-#: panels taller than a docked panel is here (~365 px under its title and tabs): the
-#: lecture's Predictions table leaves its plot below the fold; presentation mode (F11)
-#: shows it whole (test_layout_fits.py). (The loss surface folds its settings away.)
-TALLER = {"predictions"}
 
 
 def plot_heights(window) -> dict[str, int]:
@@ -149,7 +145,7 @@ def test_a_projector_window_docked_shows_every_tab_and_whole_plots(qtbot, tmp_pa
     assert_one_row(window)
     heights = plot_heights(window)
     assert {"loss", "gradients_time", "unrolled"} <= heights.keys()
-    assert {k: h for k, h in heights.items() if h < LEAST_PLOT and k not in TALLER} == {}
+    assert {k: h for k, h in heights.items() if h < LEAST_PLOT} == {}
     assert_every_tab_in_sight(qtbot, window, size)
 
 

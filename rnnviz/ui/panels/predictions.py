@@ -26,6 +26,7 @@ from rnnviz.engine.history import History
 from rnnviz.engine.record import SampleRecord, StepRecord
 from rnnviz.engine.tasks._common import rounded
 from rnnviz.ui import style
+from rnnviz.ui.elided_label import ElidedLabel
 from rnnviz.ui.export import Table, columns_table
 from rnnviz.ui.legend_place import keep_legend_off_data
 from rnnviz.ui.panels.base import Panel, RunContext
@@ -34,6 +35,7 @@ from rnnviz.ui.panels.predictions_compare import (
     agrees_colour,
     token_at,
 )
+from rnnviz.ui.panels.predictions_fold import SummaryFold
 from rnnviz.ui.panels.predictions_text import MAX_TABLE_STEPS, TextPredictions
 
 SERIES_PENS = {
@@ -54,9 +56,11 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         super().__init__(cursor, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.heading = QLabel("")
+        layout.setSpacing(3)  # five rows: the default gaps cost the plot ~15 px
+        # one line, cut with "…" (the whole title in the tooltip): wrapped over two lines
+        # it pushed the plot below the fold in a short dock
+        self.heading = ElidedLabel("")
         self.heading.setObjectName("panelSummary")
-        self.heading.setWordWrap(True)
         self.table = QTableWidget(3, 0)
         self.table.setVerticalHeaderLabels(["input", "target", "predicted"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -85,16 +89,23 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self.generated.setFont(mono)
         style.follow_text_size(self.generated, 1)
         self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_line = ElidedLabel("")  # the summary folded to one line
+        self.summary_line.setFont(mono)
+        style.follow_text_size(self.summary_line, 1)
+        self.summary_fold = SummaryFold(self, self.text, self.summary_line, self.plot)
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
+        header.addWidget(self.summary_fold.button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.step_tag, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         # the one-line summary ("output = 0 0 0 0 0 7 0 0 6") above the table: below the
         # plot it was the first thing a short dock cut off
         layout.addWidget(self.text)
+        layout.addWidget(self.summary_line)
         layout.addWidget(self.generated)
         layout.addWidget(self.table)
         layout.addWidget(self.plot, 1)
+        layout.addStretch(0)  # where there is no plot: the rows at the top, not spread out
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.sample: SampleRecord | None = None  # the sample drawn (export_tables)
         #: compare mode: the second run's label and sample (its answers in a row and a curve)
@@ -108,18 +119,26 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self._clear()
 
     def _fit_table_height(self) -> None:
-        """Room for every row (three, four with a compared run) and the header."""
-        rows = self.table.rowCount()
-        row_h = self.table.verticalHeader().defaultSectionSize()
-        header_h = self.table.horizontalHeader().sizeHint().height()
-        self.table.setMinimumHeight(max(170, header_h + rows * row_h + 30))
-        self.table.setMaximumHeight(max(190, header_h + rows * row_h + 50))
+        """Room for every row (three, four with a compared run), the header and a scroll
+        bar, no more: rows of slack pushed the plot below the fold in a short dock."""
+        table = self.table
+        table.setFixedHeight(
+            table.horizontalHeader().sizeHint().height()
+            + table.verticalHeader().length()
+            + 2 * table.frameWidth()
+            + table.horizontalScrollBar().sizeHint().height()
+        )
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.summary_fold.watch()  # the summary folded to one line in a short dock
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
         self._clear()
         self.sample = None
+        self.summary_fold.reset()
         task = context.task
         self.heading.setText(getattr(task, "title", ""))
         self.heading.setToolTip(_describe(task))
@@ -200,6 +219,8 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self.plot.getPlotItem().legend.clear()
         self.plot.setVisible(False)
         self.text.setText("")
+        self.summary_line.setText("")
+        self.summary_fold.refit()
         self.generated.setText("")
         self.generated.setVisible(False)
 
@@ -224,6 +245,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
             self._set_cell(1, t, target, None)
             self._set_cell(2, t, predicted, agrees_colour(target, predicted))
         self.table.resizeColumnsToContents()
+        self._fit_table_height()  # rows as high as the text size makes them
 
     def _set_cell(self, row: int, col: int, text: str, colour: QColor | None) -> None:
         """A table cell: a number as the lecture writes it (7, not 6.9981; 0, not 2.06e-09),

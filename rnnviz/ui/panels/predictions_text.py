@@ -1,8 +1,8 @@
 """Text in the Predictions panel: a long character sequence as coloured text (the input, and
 under it the predicted next characters, green right and red wrong), and the character
 language model's own text, generated every few seconds off the GUI thread (``request``).
-``TextPredictions`` is a mixin of ``PredictionsPanel``, which makes ``text`` and
-``generated`` (QLabels) and sets ``sample`` and ``context``."""
+``TextPredictions`` is a mixin of ``PredictionsPanel``, which makes ``text``, ``summary_line``,
+``generated`` (labels) and ``summary_fold`` and sets ``sample`` and ``context``."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ class TextPredictions:
         per_step_targets = any(sample.target_tokens)  # a CTC sample's labels have no step
         if per_step_targets and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
             self.text.setText(_coloured_characters(sample, self._characters_per_row()))
+            self.summary_line.setText("")  # the panel's content: never folded
         else:
             self.text.setText(html.escape(sample.text).replace("\n", "<br>"))
-        self.text.setVisible(bool(self.text.text()))
+            self.summary_line.setText(sample.text.replace("\n", " "))
+        self.summary_fold.refit()  # whole, or one line in a short dock
 
     # -- generated text (character language model) ------------------------------------------
     def _maybe_generate(self) -> None:
@@ -63,7 +65,7 @@ class TextPredictions:
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        if self.sample is not None and self.text.isVisible():
+        if self.sample is not None and self.text.isVisible() and not self.summary_line.text():
             self._show_text(self.sample)  # the character rows as long as the new width holds
 
 

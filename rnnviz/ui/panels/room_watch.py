@@ -1,5 +1,6 @@
 """A panel part that fits itself to the room its dock gives: the loss surface's settings
-fold (surface_fold.py) and the cell panel's equations fold (cell_fold.py).
+fold (surface_fold.py), the cell panel's equations fold (cell_fold.py) and the Predictions
+summary fold (predictions_fold.py).
 
 The room is what shows the panel: the viewport of the scroll area its dock holds it in (the
 panel itself never gets smaller than its minimum, so a dock too short for it scrolls).
