@@ -41,7 +41,9 @@ PANEL_HELP: dict[str, str] = {
         "right, red wrong; a language model also writes its own text every few seconds while "
         "it trains.</li>"
         "</ul>"
-        "Click a table column or press ← → to select t (red line).<br>"
+        "Click a table column or press ← → to select t (red line). In a short dock the "
+        "summary line above the table is one line (hover it for all of it; ▸ shows it "
+        "whole).<br>"
         "<b>Look for:</b> red turning green, the yellow line meeting the dashed one."
     ),
     "unrolled": (
@@ -220,7 +222,9 @@ PANEL_HELP: dict[str, str] = {
         "arrow carries the encoder's last state to the decoder (the bottleneck); with "
         "attention a yellow arch joins each decoder state to every encoder state it weighs "
         "at 5% or more, as opaque as its weight, the strongest one thick; a longer arch "
-        "rises higher. Type a source below to see it decoded."
+        "rises higher. Where a token is wider than its column, ▶ stands for &lt;bos&gt; and "
+        "■ for &lt;eos&gt;, and words are turned upright (hover a label for its token). "
+        "Type a source below to see it decoded."
     ),
     "codes": (
         "<b>Sequence codes</b>: the encoder's last state (the fixed-size code the decoder "
