@@ -64,3 +64,19 @@ def test_the_summary_is_whole_at_the_readme_size(qtbot, tmp_path):
     assert visible_rect(panel.text, window) == panel.text.rect()
     assert not panel.summary_fold.folded
     assert not dock_scroll_area(panel).verticalScrollBar().isVisible()
+
+
+def test_generated_text_scrolls_in_its_own_box_not_the_dock(qtbot, tmp_path):
+    """char_lstm at 1280x720, text 1.5: its coloured characters and the model's generated
+    text below them made the whole dock scroll once the text arrived."""
+    window = shown_window(qtbot, tmp_path / "fits.ini", "char_lstm", (1280, 720), 1.5)
+    window.show_panel("predictions")
+    panel = window.panels["predictions"]
+    window.run_steps(10)
+    qtbot.waitUntil(lambda: "Generated (temperature 0.8)" in panel.generated.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.running, timeout=60_000)
+    settle(panel)
+    assert not dock_scroll_area(panel).verticalScrollBar().isVisible()
+    assert visible_rect(panel.text, window) == panel.text.rect()  # the characters whole
+    box = panel.generated_box
+    assert visible_rect(box, window) == box.rect() and box.height() >= 60

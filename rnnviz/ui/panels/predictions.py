@@ -36,7 +36,11 @@ from rnnviz.ui.panels.predictions_compare import (
     token_at,
 )
 from rnnviz.ui.panels.predictions_fold import SummaryFold
-from rnnviz.ui.panels.predictions_text import MAX_TABLE_STEPS, TextPredictions
+from rnnviz.ui.panels.predictions_text import (
+    MAX_TABLE_STEPS,
+    TextPredictions,
+    generated_text_box,
+)
 
 SERIES_PENS = {
     "target": pg.mkPen("#f5f5f5", width=3, style=Qt.PenStyle.DashLine),
@@ -84,11 +88,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.text.setFont(mono)
         style.follow_text_size(self.text, 1)
-        self.generated = QLabel("")
-        self.generated.setWordWrap(True)
-        self.generated.setFont(mono)
-        style.follow_text_size(self.generated, 1)
-        self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.generated, self.generated_box = generated_text_box(mono)
         self.summary_line = ElidedLabel("")  # the summary folded to one line
         self.summary_line.setFont(mono)
         style.follow_text_size(self.summary_line, 1)
@@ -102,7 +102,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         # plot it was the first thing a short dock cut off
         layout.addWidget(self.text)
         layout.addWidget(self.summary_line)
-        layout.addWidget(self.generated)
+        layout.addWidget(self.generated_box, 1)
         layout.addWidget(self.table)
         layout.addWidget(self.plot, 1)
         layout.addStretch(0)  # where there is no plot: the rows at the top, not spread out
@@ -144,7 +144,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self.heading.setToolTip(_describe(task))
         self._last_generate = 0.0
         self._generating = False
-        self.generated.setVisible(hasattr(task, "sample_text"))
+        self.generated_box.setVisible(hasattr(task, "sample_text"))
         if hasattr(task, "sample_text"):
             self.generated.setText("<i>Generated text appears here once training runs.</i>")
 
@@ -222,7 +222,7 @@ class PredictionsPanel(TextPredictions, ComparedPredictions, Panel):
         self.summary_line.setText("")
         self.summary_fold.refit()
         self.generated.setText("")
-        self.generated.setVisible(False)
+        self.generated_box.setVisible(False)
 
     def _show_tokens(self, sample: SampleRecord) -> None:
         tokens = sample.input_tokens

@@ -9,12 +9,36 @@ from __future__ import annotations
 import html
 import time
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
+
 from rnnviz.engine.record import SampleRecord
+from rnnviz.ui import style
 from rnnviz.ui.panels.predictions_compare import token_at
 
 #: a sample longer than this is shown as text, not as a table of steps
 MAX_TABLE_STEPS = 24
 GENERATE_EVERY_S = 4.0
+
+
+def generated_text_box(font: QFont) -> tuple[QLabel, QScrollArea]:
+    """The language model's generated text, in a box that scrolls by itself where the dock
+    is short: below char_lstm's coloured characters it made the whole dock scroll at
+    1280x720 with text 1.5 (issue 16). The box takes the height left, at least 3 lines."""
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setFont(font)
+    style.follow_text_size(label, 1)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    box = QScrollArea()
+    box.setWidget(label)
+    box.setWidgetResizable(True)
+    box.setFrameShape(QFrame.Shape.NoFrame)
+    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    box.setMinimumHeight(3 * label.fontMetrics().lineSpacing())
+    return label, box
 
 
 class TextPredictions:
