@@ -20,12 +20,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle
 
 from rnnviz.ui.dock_tabs import row_needs
-from rnnviz.ui.elided_label import ElidedLabel
-
-#: the status bar's hint where the docked layout is not whole (tabs scroll, groups stacked)
-F11_HINT = "Small window for this text size: F11 shows one panel at a time"
-#: the hint's object name in the status bar
-HINT_NAME = "f11Hint"
 
 
 def tabbed_row(
@@ -55,20 +49,3 @@ def sidebar_docked_left(window: QMainWindow, sidebar: QDockWidget) -> None:
         hidden = sidebar.isHidden()
         window.addDockWidget(left, sidebar)
         sidebar.setHidden(hidden)
-
-
-def show_f11_hint(window: QMainWindow, crowded: bool) -> None:
-    """``F11_HINT`` in the status bar while the window's docked layout is ``crowded`` (tabs
-    behind scroll arrows or groups stacked), hidden once a layout is whole or presentation
-    mode starts. It stays: a timed message had shown it only after a layout built from
-    scratch, and a later message ("Ready: ...") replaced it; a status bar widget is only
-    covered while a message shows."""
-    hint = window.statusBar().findChild(ElidedLabel, HINT_NAME)
-    if hint is None:
-        if not crowded:
-            return
-        hint = ElidedLabel(F11_HINT)  # elided beside the run's state at 1.5x text
-        hint.setObjectName(HINT_NAME)
-        hint.setToolTip(F11_HINT)
-        window.statusBar().addWidget(hint, 1)
-    hint.setVisible(crowded)

@@ -33,7 +33,7 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from rnnviz.ui import style
-from rnnviz.ui.controls_tab import show_f11_hint, sidebar_docked_left
+from rnnviz.ui.controls_tab import sidebar_docked_left
 from rnnviz.ui.deferred_panel import build_on_screen
 from rnnviz.ui.dock_tabs import fit_tab_titles, split_row, unelided_tabs
 from rnnviz.ui.dock_title import terse_tabs
@@ -45,6 +45,7 @@ from rnnviz.ui.docks import (
     is_compact,
     whole_row,
 )
+from rnnviz.ui.f11_hint import show_f11_hint
 
 #: the settings key saying the saved layout was the window's own when saved
 OWN_KEY = "window/own_layout"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.ui.controls_tab import show_f11_hint, tabbed_row
+from rnnviz.ui.controls_tab import tabbed_row
 from rnnviz.ui.dock_tabs import (
     group_need,
     row_needs,
@@ -25,6 +25,7 @@ from rnnviz.ui.dock_tabs import (
     stack_columns,
 )
 from rnnviz.ui.dock_title import DockTitle, terse_tabs
+from rnnviz.ui.f11_hint import show_f11_hint, watch_scrolling
 from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
 
@@ -99,6 +100,7 @@ def panel_dock(window: QMainWindow, panel: Panel) -> QDockWidget:
     holder.setWidget(PanelHolder(panel))
     dock = make_dock(window, panel.key, panel.title, holder)
     dock.setTitleBarWidget(DockTitle(dock, PANEL_HELP.get(panel.key, "")))
+    watch_scrolling(window, dock, holder)  # a panel that scrolls: the status bar suggests F11
     return dock
 
 

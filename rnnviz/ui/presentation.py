@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from rnnviz.ui import style
-from rnnviz.ui.controls_tab import show_f11_hint
+from rnnviz.ui.f11_hint import show_f11_hint
 
 if TYPE_CHECKING:
     from rnnviz.ui.window import MainWindow
