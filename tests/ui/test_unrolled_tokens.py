@@ -48,6 +48,14 @@ def test_vector_inputs_drop_their_spaces_and_brackets_before_they_elide(qtbot, m
     assert fit_token("(3, -1, 0)", font, width("(3,-1,0)")) == "(3,-1,0)"
     assert fit_token("(3, -1, 0)", font, width("3,-1,0")) == "3,-1,0"
     assert fit_token("(3, -1, 0)", font, width("3,-1,0") - 1) == "3\n-1\n0"
+    # a row is written one way: "3,-1,0" too wide on one line stacks its neighbours too
+    from rnnviz.ui.panels.unrolled_style import row_level
+
+    row, narrow = ["(1, 0, 0)", "(3, -1, 0)"], width("1,0,0")
+    three_lines = 3 * QFontMetrics(font).lineSpacing()
+    level = row_level(row, font, narrow, three_lines)
+    assert [fit_token(t, font, narrow, three_lines, level) for t in row] == ["1\n0\n0", "3\n-1\n0"]
+    assert row_level(row, font, width("3,-1,0"), three_lines) == 2  # "1,0,0", "3,-1,0"
     window = make_window("lecture_lstm")
     window.resize(1600, 1000)
     window.step_once()
@@ -68,8 +76,8 @@ def test_vector_inputs_whole_in_the_room_of_their_line(qtbot, make_window, scale
     """At 1280x720 and text size 1.5 the lecture's inputs had one line of room, were stacked
     one number per line, and only the first number of each was on screen. In the real window
     at three sizes: every input's numbers are drawn in full, each label's text lies inside
-    the view (its last line included), no two overlap, and the font is at least that of
-    text size 1.0."""
+    the view (its last line included), no two overlap, all are written the same way (on one
+    line or one number a line), and the font is at least that of text size 1.0."""
     from tests.ui.test_unrolled_bilstm_fits import SIZES, set_text_size_by_menu
 
     window = make_window("lecture_lstm")
@@ -97,3 +105,6 @@ def test_vector_inputs_whole_in_the_room_of_their_line(qtbot, make_window, scale
             rects.append(text)
         for left, right in zip(rects, rects[1:], strict=False):
             assert left.right() <= right.left(), (size, scale, left, right)
+        # one way of writing them for the row: all on one line, or all one number a line
+        lines = {item.textItem.toPlainText().count("\n") for item in panel._token_items}
+        assert len(lines) == 1, (size, scale, lines)

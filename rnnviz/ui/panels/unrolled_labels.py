@@ -19,6 +19,7 @@ from rnnviz.ui.panels.unrolled_style import (
     fit_token,
     legend_html,
     row_font,
+    row_level,
     token_bottom,
     token_gap,
     token_lines,
@@ -102,7 +103,7 @@ class UnrolledLabels:
         cols = [col for col, t in enumerate(self.graph.times) if t is not None]
         texts = [token_text(tokens[t]) if t < len(tokens) else "" for t in shown]
         column_px, row_px = self._token_room()
-        font = style.plot_font()
+        font, level = style.plot_font(), 0
         if column_px is not None:
             lines = token_lines(texts, font, style.normal_plot_pt(), column_px)
             if lines != self._token_lines:  # room for them under the rows, then fit them
@@ -110,12 +111,13 @@ class UnrolledLabels:
                 self._refit_y()
                 column_px, row_px = self._token_room()
             font = row_font(texts, font, style.normal_plot_pt(), column_px, row_px) or font
+            level = row_level(texts, font, column_px, row_px) or 0  # one form for the row
         for item, full, col in zip(self._token_items, texts, cols, strict=False):
             if item.textItem.font() != font:
                 item.setFont(font)
             # a word cut by the edge of a window of the steps is not drawn in part
             whole = self._token_whole_in_view(col)
-            item.setText(fit_token(full, font, column_px, row_px) if whole else "")
+            item.setText(fit_token(full, font, column_px, row_px, level) if whole else "")
             item.setToolTip(full)
 
     def _token_room(self) -> tuple[float | None, float | None]:

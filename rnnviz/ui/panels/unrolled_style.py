@@ -59,12 +59,13 @@ def token_gap(font) -> float:
     return float(QFontMetrics(font).horizontalAdvance(" "))
 
 
-def whole_form(token: str, font, width_px: float, height_px: float | None = None):
-    """The first of ``compact_forms(token)`` whose lines are each at most ``width_px`` wide
-    in ``font`` and, all together, at most ``height_px`` high (None: any height); None if
-    none is."""
+def whole_form(token: str, font, width_px: float, height_px: float | None = None, level=0):
+    """The first of ``compact_forms(token)`` from the ``level``-th on (a word has only
+    itself) whose lines are each at most ``width_px`` wide in ``font`` and, all together,
+    at most ``height_px`` high (None: any height); None if none is."""
     metrics = QFontMetrics(font)
-    for form in compact_forms(token):
+    forms = compact_forms(token)
+    for form in forms[min(level, len(forms) - 1) :]:
         lines = form.split("\n")
         high = height_px is None or len(lines) * metrics.lineSpacing() <= height_px + 0.5
         if high and max(metrics.horizontalAdvance(line) for line in lines) <= width_px:
@@ -72,14 +73,17 @@ def whole_form(token: str, font, width_px: float, height_px: float | None = None
     return None
 
 
-def fit_token(token: str, font, width_px: float | None, height_px: float | None = None) -> str:
+def fit_token(
+    token: str, font, width_px: float | None, height_px: float | None = None, level: int = 0
+) -> str:
     """``token`` in ``width_px`` x ``height_px`` pixels of ``font`` (None: as it is): whole,
-    else its most compact form that fits (``whole_form``), else its narrowest form on one
-    line elided; where not even one letter and "…" fit, its first letter alone if that
-    fits, else nothing (the whole token is in the label's tooltip)."""
+    else its most compact form that fits (``whole_form``, from the ``level``-th form on),
+    else its narrowest form on one line elided; where not even one letter and "…" fit, its
+    first letter alone if that fits, else nothing (the whole token is in the label's
+    tooltip)."""
     if width_px is None or not token:
         return token
-    form = whole_form(token, font, width_px, height_px)
+    form = whole_form(token, font, width_px, height_px, level)
     if form is not None:
         return form
     metrics = QFontMetrics(font)
@@ -91,16 +95,33 @@ def fit_token(token: str, font, width_px: float | None, height_px: float | None 
     return line[0] if metrics.horizontalAdvance(line[0]) <= width_px else ""
 
 
+def row_level(tokens: list[str], font, width_px: float, height_px: float) -> int | None:
+    """The least ``level`` at which every token's form (``compact_forms``, a word's only
+    one) is whole in ``width_px`` x ``height_px`` of ``font``, else None: one form for the
+    row ("3,-1,0" alone stacked "3 / -1 / 0" among "1,0,0"s at 1920x1080)."""
+    forms = [compact_forms(t) for t in tokens if t]
+    metrics = QFontMetrics(font)
+    for level in range(max((len(each) for each in forms), default=1)):
+        chosen = [each[min(level, len(each) - 1)].split("\n") for each in forms]
+        if all(
+            len(lines) * metrics.lineSpacing() <= height_px + 0.5
+            and max(metrics.horizontalAdvance(line) for line in lines) <= width_px
+            for lines in chosen
+        ):
+            return level
+    return None
+
+
 def row_font(tokens: list[str], font, least_pt: int, width_px: float, height_px: float):
-    """``font`` at the largest point size down to ``least_pt`` in which every token has a
-    whole form in ``width_px`` x ``height_px`` (``whole_form``), else None: at 1280x720
-    and text size 1.5 a column of the lecture had one line of room, and its inputs
+    """``font`` at the largest point size down to ``least_pt`` in which every token of the
+    row has a whole form in ``width_px`` x ``height_px`` (``row_level``), else None: at
+    1280x720 and text size 1.5 a column of the lecture had one line of room, and its inputs
     "(1, 0, 0)" showed their first number only, stacked one per line (issue 16). One size
     for the row, so that no input looks more important than its neighbours."""
     for points in range(font.pointSize(), min(least_pt, font.pointSize()) - 1, -1):
         smaller = QFont(font)
         smaller.setPointSize(points)
-        if all(whole_form(t, smaller, width_px, height_px) is not None for t in tokens if t):
+        if row_level(tokens, smaller, width_px, height_px) is not None:
             return smaller
     return None
 
