@@ -38,3 +38,20 @@ def test_char_lm_predictions_are_coloured_text_and_generated_text(qtbot, make_wi
         lambda: "Generated (temperature 0.8)" in panel.generated.text(), timeout=TIMEOUT
     )
     assert panel.generated.isVisible()
+
+
+def test_a_single_target_is_not_shown_as_next_characters(qtbot, make_window):
+    """The one-neuron linear RNN (100 steps, one target at the last) was drawn as "input /
+    predicted next character": 100 inputs over an empty row and its one number. Its
+    summary says what the task is (the target at t = 100 and the output), the plot shows
+    them."""
+    window = make_window("exploding_linear_clipped")
+    window.show_panel("predictions")
+    window.step_once()
+    qtbot.waitUntil(lambda: not window.running and window.shown_step == 1, timeout=TIMEOUT)
+    panel = window.panels["predictions"]
+    sample = panel.sample
+    targets = [t for t in sample.target_tokens if t]
+    assert len(sample.input_tokens) == 100 and len(targets) == 1  # the task as the preset says
+    assert "next character" not in panel.text.text()
+    assert "t = 100" in panel.text.text() and panel.plot.isVisible()

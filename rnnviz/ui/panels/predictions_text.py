@@ -46,7 +46,10 @@ class TextPredictions:
 
     def _show_text(self, sample: SampleRecord) -> None:
         tokens = sample.input_tokens
-        per_step_targets = any(sample.target_tokens)  # a CTC sample's labels have no step
+        # a target at most steps: a language model's next characters (a CTC sample's labels
+        # have no step; the one-neuron RNN's single target was shown as a "predicted next
+        # character" under 100 inputs)
+        per_step_targets = sum(map(bool, sample.target_tokens)) > len(tokens) / 2
         if per_step_targets and len(tokens) > MAX_TABLE_STEPS and all(len(s) <= 2 for s in tokens):
             self.text.setText(_coloured_characters(sample, self._characters_per_row()))
             self.summary_line.setText("")  # the panel's content: never folded
