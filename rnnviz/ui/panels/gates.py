@@ -47,6 +47,15 @@ class GatesPanel(HeatmapPanel):
     key = "gates"
     area = "model"
 
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        #: each gate's (shut, wide open) fractions in the record shown
+        self.saturations: dict[str, tuple[float, float]] = {}
+
+    def reset(self, context: RunContext) -> None:
+        self.saturations = {}
+        super().reset(context)
+
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.cell_kind == "lstm":  # an NTM's LSTM controller too
             # the 1997 LSTM has no forget gate
@@ -95,19 +104,35 @@ class GatesPanel(HeatmapPanel):
         if self.rows == [CLOCK]:
             self.summary.setText(self.clock_summary())
             return
-        parts = []
+        self.saturations = {row.key: saturation(trace[row.key]) for row in self.rows}
+        self.show_saturations()
+
+    def set_short(self, short: bool) -> None:
+        if short != self.short:
+            super().set_short(short)
+            self.show_saturations()
+
+    def show_saturations(self) -> None:
+        """The summary: how saturated each gate is; in a short dock without the shut / open
+        split (it took three more lines of a 364 px dock at 1280x720, text 1.5, issue 16),
+        which the tooltip keeps."""
+        if not self.saturations or self.rows == [CLOCK]:
+            return
+        whole, short = [], []
         for row in self.rows:
-            shut, wide = saturation(trace[row.key])
+            shut, wide = self.saturations[row.key]
             name = row.title.split(" gate")[0]
-            parts.append(
-                f"<span style='color:{row.colour}'><b>{name}</b></span> "
-                f"{100 * (shut + wide):.0f}% "
-                f"<span style='color:#9e9e9e'>({100 * shut:.0f}% shut, {100 * wide:.0f}% open)"
-                "</span>"
+            part = (
+                f"<span style='color:{row.colour}'><b>{name}</b></span> {100 * (shut + wide):.0f}%"
             )
-        self.summary.setText(
-            f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts)
-        )
+            short.append(part)
+            whole.append(
+                f"{part} <span style='color:#9e9e9e'>({100 * shut:.0f}% shut, "
+                f"{100 * wide:.0f}% open)</span>"
+            )
+        head = f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; "
+        self.summary.setText(head + "&nbsp;&nbsp; ".join(short if self.short else whole))
+        self.summary.setToolTip(head + "<br>".join(whole) if self.short else "")
 
     def clock_summary(self) -> str:
         """Which module updates how often (the clock has no saturation to speak of)."""

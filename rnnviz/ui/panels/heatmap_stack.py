@@ -75,6 +75,47 @@ class IndexAxis(pg.AxisItem):
 
 
 # -- the stack of heatmaps --------------------------------------------------------------------
+#: pyqtgraph's title row (PlotItem.setTitle fixes it at 30 px) and a heatmap's bottom axis
+TITLE_PX, HEAT_AXIS_PX = 30, 6
+#: what goes under the heatmaps (StackSizes.fit)
+TRACE, TICKS, BARE = "trace plot", "time ticks", "nothing"
+#: the least data area of a heatmap (and of the trace plot) in a short dock: cells to click
+LEAST_VIEW_PX = 14
+
+
+@dataclass(frozen=True)
+class StackSizes:
+    """The fixed parts of the stack's plots, in px: a heatmap's title and axis, the trace
+    plot's axes, the time ticks under the last heatmap without it, the layout's frame."""
+
+    rows: int
+    heat: int
+    trace: int
+    ticks: int
+    frame: int
+
+    def need(self, view: int, under: str) -> int:
+        """The stack's height with data areas ``view`` px tall and ``under`` the heatmaps
+        the trace plot, the time ticks or nothing (TRACE, TICKS, BARE)."""
+        heatmaps = self.rows * (self.heat + view) + self.frame
+        if under == TRACE:
+            return heatmaps + self.trace + view
+        return heatmaps + (self.ticks - HEAT_AXIS_PX if under == TICKS else 0)
+
+    def fit(self, room: int | None, preferred: int) -> tuple[int, str]:
+        """(data area height, what goes under the heatmaps) for ``room`` px: ``preferred``
+        with the trace plot where it fits, less down to LEAST_VIEW_PX, then without the
+        trace plot, then without the time ticks (a text task's coloured text has them)."""
+        if room is None or self.need(preferred, TRACE) <= room:
+            return preferred, TRACE
+        for under in (TRACE, TICKS, BARE):
+            plots = self.rows + (under == TRACE)
+            spare = room - self.need(0, under)
+            if spare >= LEAST_VIEW_PX * plots:
+                return min(preferred, spare // plots), under
+        return LEAST_VIEW_PX, BARE
+
+
 @dataclass(frozen=True)
 class HeatRow:
     """One heatmap row: ``key`` names the trace array ([T, H]), ``title`` the quantity."""
@@ -110,7 +151,8 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         #: the least height of each plot's data area, in lines of the plot font (0: none, the
         #: rows share what the panel gives); see ``_set_minimum_heights``
         self.min_view_lines = 0.0
-        self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
+        self._room: int | None = None  # the most height the stack may take (fit_room)
+        self.trace_shown = False  # the trace plot is in the layout
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def build(
@@ -129,6 +171,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         if shape != self._shape or self.trace_plot is None:
             self._shape = shape
             self.clear()
+            self.trace_shown = False
             self._pool = []
             self._shared_bar = None
             self._laid_out = -1
@@ -138,6 +181,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         relayout = len(rows) != self._laid_out
         if relayout:
             self.clear()
+            self.trace_shown = False
             self._laid_out = len(rows)
         while len(self._pool) < len(rows):
             row_items = make_row(IndexAxis, colour_map, bar_label is None, self.trace_plot)
@@ -179,28 +223,70 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             if relayout:
                 self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
-        self._place_trace(trace_label, trace_y_range, relayout)
+        self._place_trace(trace_label, trace_y_range)
         self._set_minimum_heights()
         self.steps = self.units = 0
 
+    def fit_room(self, room: int | None) -> None:
+        """Fit the stack's minimum height to ``room`` px (None: no limit): a dock too short
+        for the panel scrolled at 1280x720 with text 1.5 (issue 16)."""
+        if room != self._room:
+            self._room = room
+            self._set_minimum_heights()
+
     def _set_minimum_heights(self) -> None:
-        """Each plot at least its title, axes and ``min_view_lines`` of data area tall, the
-        stack their sum: shared out by stretch alone, the memory panel's heatmaps were 5 px
-        strips at 1280x720 and their rotated axis titles ran into each other (issue 16)."""
-        if not self.min_view_lines:
-            return
-        line = QFontMetrics(plot_font()).lineSpacing()
-        view = int(self.min_view_lines * line)
-        heat = line + 14 + view + 6  # title, data, the bottom axis' 6 px
-        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
-        trace = view + (2 if titled else 1) * line + 14  # data, tick labels, the axis title
+        """Each plot at least its title, axes and a data area tall, the stack their sum:
+        shared out by stretch alone, the memory panel's heatmaps were 5 px strips at 1280x720
+        and their rotated axis titles ran into each other (issue 16). The data areas are
+        ``min_view_lines`` of the plot font where the room allows, down to LEAST_VIEW_PX;
+        where even that does not fit, the trace plot goes (the readout says its values) and
+        the last heatmap shows the time ticks, then those go too (StackSizes.fit)."""
+        sizes = self._sizes()
+        view, under = sizes.fit(self._room, self._preferred_view())
+        self._show_trace(under == TRACE)
         for plot in self.plots.values():
-            plot.setMinimumHeight(heat)
+            plot.setMinimumHeight(sizes.heat + view)
+            plot.getAxis("bottom").setStyle(showValues=False)
+            plot.getAxis("bottom").setHeight(HEAT_AXIS_PX)
+        last = list(self.plots.values())[-1:]
+        if last and under == TICKS:  # the time ticks under the last heatmap
+            last[0].getAxis("bottom").setStyle(showValues=True)
+            last[0].getAxis("bottom").setHeight(sizes.ticks)
+            last[0].setMinimumHeight(sizes.heat + view + sizes.ticks - HEAT_AXIS_PX)
         if self.trace_plot is not None:
-            self.trace_plot.setMinimumHeight(trace)
-        spacing = self.ci.layout.verticalSpacing()
-        rows = len(self.plots)
-        self.setMinimumHeight(rows * heat + trace + rows * max(spacing, 0) + 12)
+            self.trace_plot.setMinimumHeight(sizes.trace + view)
+        self.setMinimumHeight(sizes.need(view, under))
+
+    def needs_more_than(self, room: int) -> bool:
+        """The stack at its preferred size is taller than ``room`` px."""
+        return self._sizes().need(self._preferred_view(), TRACE) > room
+
+    def _preferred_view(self) -> int:
+        line = QFontMetrics(plot_font()).lineSpacing()
+        return max(LEAST_VIEW_PX, int(self.min_view_lines * line))
+
+    def _sizes(self) -> StackSizes:
+        line = QFontMetrics(plot_font()).lineSpacing()
+        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
+        return StackSizes(
+            rows=len(self.plots),
+            heat=TITLE_PX + HEAT_AXIS_PX,
+            trace=(2 if titled else 1) * line + 14,  # tick labels, the axis title
+            ticks=line + 4,
+            frame=len(self.plots) * max(self.ci.layout.verticalSpacing(), 0) + 12,
+        )
+
+    def _show_trace(self, shown: bool) -> None:
+        """Put the trace plot under the rows, or take it out of the layout."""
+        plot = self.trace_plot
+        if plot is None or shown == self.trace_shown:
+            return
+        self.trace_shown = shown
+        if shown:
+            self.addItem(plot, row=len(self.rows), col=0)
+            self.ci.layout.setRowStretchFactor(len(self.rows), 3 if len(self.rows) <= 2 else 2)
+        else:
+            self.removeItem(plot)
 
     def _build_trace(self) -> None:
         """The trace plot of the selected unit (its curves are the rows')."""
@@ -220,12 +306,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.vb.sigXRangeChanged.connect(self._x_range_changed)
         self.trace_plot = plot
 
-    def _place_trace(self, label: str, y_range, relayout: bool) -> None:
-        """The trace plot under the rows, for this run: its label, value range, no data."""
+    def _place_trace(self, label: str, y_range) -> None:
+        """The trace plot for this run: its label, value range, no data (put under the rows
+        by ``_set_minimum_heights`` where there is room)."""
         plot = self.trace_plot
         rows = len(self.rows)
-        if relayout:
-            self.addItem(plot, row=rows, col=0)
         plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setTicks(None)
         plot.getAxis("bottom").set_labels([])
@@ -306,7 +391,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             return
         pos = event.scenePos()
         for plot in [*self.plots.values(), self.trace_plot]:
-            if plot is None or not plot.vb.sceneBoundingRect().contains(pos):
+            if (
+                plot is None
+                or plot.scene() is None
+                or not plot.vb.sceneBoundingRect().contains(pos)
+            ):
                 continue
             point = plot.vb.mapSceneToView(pos)
             t = int(math.floor(point.x()))
