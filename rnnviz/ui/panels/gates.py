@@ -25,7 +25,8 @@ GRU_GATES = (
     HeatRow("u", "update gate u = f(z_u)", "#4fc3f7"),
     HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
 )
-CLOCK = HeatRow("active", "clock: 1 = the unit updates at t, 0 = it keeps h_(t-1)", "#4fc3f7")
+# short: at text 1.5 a longer title was cut at the plot's right edge
+CLOCK = HeatRow("active", "clock: 1 = updates at t, 0 = keeps h_(t-1)", "#4fc3f7")
 NTM_FEEDFORWARD = (
     "This NTM's controller is a feedforward layer without gates or a state of its own, "
     "h_t = tanh(W [x_t; r_(t-1)] + b): all it remembers is in the memory matrix (NTM "
@@ -101,9 +102,6 @@ class GatesPanel(HeatmapPanel):
 
     def draw(self, trace: dict[str, np.ndarray]) -> None:
         self.stack.set_images(trace)
-        if self.rows == [CLOCK]:
-            self.summary.setText(self.clock_summary())
-            return
         self.saturations = {row.key: saturation(trace[row.key]) for row in self.rows}
         self.show_saturations()
 
@@ -116,7 +114,10 @@ class GatesPanel(HeatmapPanel):
         """The summary: how saturated each gate is; in a short dock without the shut / open
         split (it took three more lines of a 364 px dock at 1280x720, text 1.5, issue 16),
         which the tooltip keeps."""
-        if not self.saturations or self.rows == [CLOCK]:
+        if not self.saturations:
+            return
+        if self.rows == [CLOCK]:
+            self.summary.setText(self.clock_summary())
             return
         whole, short = [], []
         for row in self.rows:
@@ -141,7 +142,10 @@ class GatesPanel(HeatmapPanel):
         parts = [
             f"units {i * k}-{(i + 1) * k - 1} every {period}" for i, period in enumerate(periods)
         ]
-        return "clock (yellow: updates, dark: keeps its value):&nbsp; " + ", ".join(parts)
+        legend = "clock (yellow: updates, dark: keeps its value)"
+        # in a short dock the legend goes to the tooltip (the title says it too)
+        self.summary.setToolTip(legend if self.short else "")
+        return ("clock:&nbsp; " if self.short else f"{legend}:&nbsp; ") + ", ".join(parts)
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()

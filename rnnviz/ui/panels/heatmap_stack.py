@@ -244,7 +244,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         sizes = self._sizes()
         view, under = sizes.fit(self._room, self._preferred_view())
         self._show_trace(under == TRACE)
+        # the rotated "unit" titles of rows shorter than the word ran into each other
+        unit_title = QFontMetrics(plot_font()).horizontalAdvance("unit") + 8
+        titled_rows = self._room is None or sizes.heat + view >= unit_title
         for plot in self.plots.values():
+            plot.showLabel("left", titled_rows)
             plot.setMinimumHeight(sizes.heat + view)
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(HEAT_AXIS_PX)
