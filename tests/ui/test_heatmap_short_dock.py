@@ -36,10 +36,12 @@ def dock_scroll_area(panel) -> QScrollArea:
 
 
 def plots_outside_dock(stack, window) -> list[str]:
-    """The stack's plots (scene rectangles mapped to the window) not whole on screen."""
+    """The stack's plots and colour bars (scene rectangles mapped to the window) not whole
+    on screen."""
     seen = visible_rect(stack, window)
     bad = []
-    for name, plot in [*stack.plots.items(), ("trace", stack.trace_plot)]:
+    items = [*stack.plots.items(), *stack.bars.items(), ("trace", stack.trace_plot)]
+    for name, plot in items:
         if plot.scene() is None:
             continue  # out of the layout (the trace plot in a short dock)
         rect = stack.mapFromScene(plot.sceneBoundingRect()).boundingRect()
@@ -61,8 +63,11 @@ def rows_unreadable(stack) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("key", ["gates", "memory"])
-@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize(
+    "preset, key",
+    [(preset, key) for preset in PRESETS for key in ("gates", "memory")]
+    + [("clockwork_sines", "gates"), ("sine_gru", "gates")],
+)
 def test_no_dock_scroll_in_a_projector_dock(qtbot, tmp_path, preset, key):
     window, panel = docked_panel(qtbot, tmp_path, preset, key)
     area = dock_scroll_area(panel)

@@ -25,8 +25,9 @@ GRU_GATES = (
     HeatRow("u", "update gate u = f(z_u)", "#4fc3f7"),
     HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
 )
-# short: at text 1.5 a longer title was cut at the plot's right edge
-CLOCK = HeatRow("active", "clock: 1 = updates at t, 0 = keeps h_(t-1)", "#4fc3f7")
+# short: a title wider than the plot widens it, and at 1280x720 with text 1.5 it pushed the
+# colour bar out of the dock (the summary's legend and the help say the rest)
+CLOCK = HeatRow("active", "clock: 1 = updates, 0 = keeps", "#4fc3f7")
 NTM_FEEDFORWARD = (
     "This NTM's controller is a feedforward layer without gates or a state of its own, "
     "h_t = tanh(W [x_t; r_(t-1)] + b): all it remembers is in the memory matrix (NTM "
