@@ -7,8 +7,10 @@ data area at least two lines of the plot font tall (they were 5 px strips, their
 "unit" / "value" titles on top of each other); every plot and colour bar inside the stack's
 view (a one-line readout title pushed them past the panel's right edge); the readout wrapped
 whole; the coloured text broken only after a space or newline, never inside a word ("ver" /
-"y"). At 1280x720 with text 1.5 the docked layout is wider than the window, so that size is
-checked in presentation mode as test_layout_fits.py does.
+"y"). At 1280x720 with text 1.5 it is checked in presentation mode (as test_layout_fits.py
+does) and docked, where the dock is too short for two-line heatmaps and the trace plot: there
+the heatmaps keep a data area of a few pixels under their titles and the dock does not
+scroll (test_heatmap_short_dock.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from PySide6.QtGui import QFontMetrics, QTextDocument
 
 from rnnviz.ui.panels.heatmap_labels import plot_font
 from tests.ui.layout_check import panel_defects, trained_panel_at
+from tests.ui.test_heatmap_short_dock import (
+    dock_scroll_area,
+    docked_panel,
+    plots_outside_dock,
+    rows_unreadable,
+)
 
 CASES = (((1280, 720), 1.0), ((1280, 720), 1.5), ((1600, 1000), 1.5), ((1600, 1000), 1.0))
 
@@ -83,6 +91,20 @@ def test_memory_panel_whole_and_readable(qtbot, memory_at, size, text_size):
     heights["trace"] = stack.trace_plot.vb.height()
     assert all(h >= 2 * line for h in heights.values()), (heights, line)
     assert outside_view(stack) == []
+    readout = panel.readout
+    assert "c = " in readout.text() and "h = " in readout.text()
+    assert readout.height() >= readout.heightForWidth(readout.width()) - 1
+    assert breaks_inside_words(panel.text) == []
+
+
+def test_memory_panel_whole_in_a_projector_dock(qtbot, tmp_path):
+    """Docked at 1280x720, text 1.5: whole, no dock scroll, every row readable."""
+    window, panel = docked_panel(qtbot, tmp_path, "char_lstm", "memory")
+    qtbot.waitUntil(lambda: bool(panel.text_html))
+    assert panel_defects("memory", panel, window) == []
+    assert not dock_scroll_area(panel).verticalScrollBar().isVisible()
+    assert plots_outside_dock(panel.stack, window) == []
+    assert rows_unreadable(panel.stack) == []
     readout = panel.readout
     assert "c = " in readout.text() and "h = " in readout.text()
     assert readout.height() >= readout.heightForWidth(readout.width()) - 1

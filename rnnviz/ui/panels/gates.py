@@ -25,7 +25,9 @@ GRU_GATES = (
     HeatRow("u", "update gate u = f(z_u)", "#4fc3f7"),
     HeatRow("r", "reset gate r = f(z_r)", "#ffb74d"),
 )
-CLOCK = HeatRow("active", "clock: 1 = the unit updates at t, 0 = it keeps h_(t-1)", "#4fc3f7")
+# short: a title wider than the plot widens it, and at 1280x720 with text 1.5 it pushed the
+# colour bar out of the dock (the summary's legend and the help say the rest)
+CLOCK = HeatRow("active", "clock: 1 = updates, 0 = keeps", "#4fc3f7")
 NTM_FEEDFORWARD = (
     "This NTM's controller is a feedforward layer without gates or a state of its own, "
     "h_t = tanh(W [x_t; r_(t-1)] + b): all it remembers is in the memory matrix (NTM "
@@ -46,6 +48,15 @@ class GatesPanel(HeatmapPanel):
     title = "Gates"
     key = "gates"
     area = "model"
+
+    def __init__(self, cursor, parent=None) -> None:
+        super().__init__(cursor, parent)
+        #: each gate's (shut, wide open) fractions in the record shown
+        self.saturations: dict[str, tuple[float, float]] = {}
+
+    def reset(self, context: RunContext) -> None:
+        self.saturations = {}
+        super().reset(context)
 
     def rows_for(self, context: RunContext) -> list[HeatRow] | None:
         if context.spec.cell_kind == "lstm":  # an NTM's LSTM controller too
@@ -92,22 +103,38 @@ class GatesPanel(HeatmapPanel):
 
     def draw(self, trace: dict[str, np.ndarray]) -> None:
         self.stack.set_images(trace)
+        self.saturations = {row.key: saturation(trace[row.key]) for row in self.rows}
+        self.show_saturations()
+
+    def set_short(self, short: bool) -> None:
+        if short != self.short:
+            super().set_short(short)
+            self.show_saturations()
+
+    def show_saturations(self) -> None:
+        """The summary: how saturated each gate is; in a short dock without the shut / open
+        split (it took three more lines of a 364 px dock at 1280x720, text 1.5, issue 16),
+        which the tooltip keeps."""
+        if not self.saturations:
+            return
         if self.rows == [CLOCK]:
             self.summary.setText(self.clock_summary())
             return
-        parts = []
+        whole, short = [], []
         for row in self.rows:
-            shut, wide = saturation(trace[row.key])
+            shut, wide = self.saturations[row.key]
             name = row.title.split(" gate")[0]
-            parts.append(
-                f"<span style='color:{row.colour}'><b>{name}</b></span> "
-                f"{100 * (shut + wide):.0f}% "
-                f"<span style='color:#9e9e9e'>({100 * shut:.0f}% shut, {100 * wide:.0f}% open)"
-                "</span>"
+            part = (
+                f"<span style='color:{row.colour}'><b>{name}</b></span> {100 * (shut + wide):.0f}%"
             )
-        self.summary.setText(
-            f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; " + "&nbsp;&nbsp; ".join(parts)
-        )
+            short.append(part)
+            whole.append(
+                f"{part} <span style='color:#9e9e9e'>({100 * shut:.0f}% shut, "
+                f"{100 * wide:.0f}% open)</span>"
+            )
+        head = f"saturated (&lt; {SHUT} or &gt; {OPEN}):&nbsp; "
+        self.summary.setText(head + "&nbsp;&nbsp; ".join(short if self.short else whole))
+        self.summary.setToolTip(head + "<br>".join(whole) if self.short else "")
 
     def clock_summary(self) -> str:
         """Which module updates how often (the clock has no saturation to speak of)."""
@@ -116,7 +143,10 @@ class GatesPanel(HeatmapPanel):
         parts = [
             f"units {i * k}-{(i + 1) * k - 1} every {period}" for i, period in enumerate(periods)
         ]
-        return "clock (yellow: updates, dark: keeps its value):&nbsp; " + ", ".join(parts)
+        legend = "clock (yellow: updates, dark: keeps its value)"
+        # in a short dock the legend goes to the tooltip (the title says it too)
+        self.summary.setToolTip(legend if self.short else "")
+        return ("clock:&nbsp; " if self.short else f"{legend}:&nbsp; ") + ", ".join(parts)
 
     def selection_title(self, unit: int, t: int) -> str:
         trace = self.trace()

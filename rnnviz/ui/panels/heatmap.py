@@ -18,6 +18,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame, real_steps
 from rnnviz.ui.panels.header_row import HeaderRow
+from rnnviz.ui.panels.heatmap_fit import StackRoom
 from rnnviz.ui.panels.heatmap_labels import (
     ChainSelector,
     display_token,
@@ -71,6 +72,8 @@ class HeatmapPanel(Panel):
         self.readout_row = HeaderRow()
         self.readout_row.addWidget(self.readout, 1)
         layout.addLayout(self.readout_row)
+        self.room = StackRoom(self)  # the stack fitted to a short dock
+        self.short = False  # texts shortened for a short dock (set_short)
         self.rows: list[HeatRow] | None = None
         self.chain = ""
         self.sample: SampleRecord | None = None
@@ -97,6 +100,10 @@ class HeatmapPanel(Panel):
 
     def selection_changed(self, trace: dict[str, np.ndarray], t: int, unit: int) -> None:
         """After the cursor moved (and after every record)."""
+
+    def set_short(self, short: bool) -> None:
+        """Shorter texts in a short dock (heatmap_fit.py); subclasses shorten theirs."""
+        self.short = short
 
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
@@ -139,6 +146,7 @@ class HeatmapPanel(Panel):
         super().showEvent(event)
         if self.context is not None and self._ensure_stack():
             self._redraw()
+        self.room.refit()
 
     def show_record(self, record: StepRecord, history: History) -> None:
         if record.sample is None or self.rows is None or self.context is None:
@@ -212,6 +220,7 @@ class HeatmapPanel(Panel):
         self.stack.set_axes(steps, units, labels, axis_title)
         self.draw(trace)
         self._draw_selection(trace)
+        self.room.refit()  # the texts around the stack may take more or fewer lines
 
     def _draw_selection(self, trace: dict[str, np.ndarray]) -> None:
         t, unit = self.selected()

@@ -15,6 +15,14 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from rnnviz.ui.panels.heatmap_fit import (
+    HEAT_AXIS_PX,
+    LEAST_VIEW_PX,
+    TICKS,
+    TITLE_PX,
+    TRACE,
+    StackSizes,
+)
 from rnnviz.ui.panels.heatmap_labels import (
     CURSOR_COLOUR,
     NICE_STRIDES,
@@ -110,7 +118,8 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         #: the least height of each plot's data area, in lines of the plot font (0: none, the
         #: rows share what the panel gives); see ``_set_minimum_heights``
         self.min_view_lines = 0.0
-        self.setMinimumHeight(200)  # 240 with the memory panel's text overflowed 1280x720
+        self._room: int | None = None  # the most height the stack may take (fit_room)
+        self.trace_shown = False  # the trace plot is in the layout
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def build(
@@ -129,6 +138,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         if shape != self._shape or self.trace_plot is None:
             self._shape = shape
             self.clear()
+            self.trace_shown = False
             self._pool = []
             self._shared_bar = None
             self._laid_out = -1
@@ -138,6 +148,7 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         relayout = len(rows) != self._laid_out
         if relayout:
             self.clear()
+            self.trace_shown = False
             self._laid_out = len(rows)
         while len(self._pool) < len(rows):
             row_items = make_row(IndexAxis, colour_map, bar_label is None, self.trace_plot)
@@ -179,28 +190,74 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             if relayout:
                 self.addItem(bar, row=0, col=1, rowspan=len(rows))
             self.bars["shared"] = bar
-        self._place_trace(trace_label, trace_y_range, relayout)
+        self._place_trace(trace_label, trace_y_range)
         self._set_minimum_heights()
         self.steps = self.units = 0
 
+    def fit_room(self, room: int | None) -> None:
+        """Fit the stack's minimum height to ``room`` px (None: no limit): a dock too short
+        for the panel scrolled at 1280x720 with text 1.5 (issue 16)."""
+        if room != self._room:
+            self._room = room
+            self._set_minimum_heights()
+
     def _set_minimum_heights(self) -> None:
-        """Each plot at least its title, axes and ``min_view_lines`` of data area tall, the
-        stack their sum: shared out by stretch alone, the memory panel's heatmaps were 5 px
-        strips at 1280x720 and their rotated axis titles ran into each other (issue 16)."""
-        if not self.min_view_lines:
-            return
-        line = QFontMetrics(plot_font()).lineSpacing()
-        view = int(self.min_view_lines * line)
-        heat = line + 14 + view + 6  # title, data, the bottom axis' 6 px
-        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
-        trace = view + (2 if titled else 1) * line + 14  # data, tick labels, the axis title
+        """Each plot at least its title, axes and a data area tall, the stack their sum:
+        shared out by stretch alone, the memory panel's heatmaps were 5 px strips at 1280x720
+        and their rotated axis titles ran into each other (issue 16). The data areas are
+        ``min_view_lines`` of the plot font where the room allows, down to LEAST_VIEW_PX;
+        where even that does not fit, the trace plot goes (the readout says its values) and
+        the last heatmap shows the time ticks, then those go too (StackSizes.fit)."""
+        sizes = self._sizes()
+        view, under = sizes.fit(self._room, self._preferred_view())
+        self._show_trace(under == TRACE)
+        # the rotated "unit" titles of rows shorter than the word ran into each other
+        unit_title = QFontMetrics(plot_font()).horizontalAdvance("unit") + 8
+        titled_rows = self._room is None or sizes.heat + view >= unit_title
         for plot in self.plots.values():
-            plot.setMinimumHeight(heat)
+            plot.showLabel("left", titled_rows)
+            plot.setMinimumHeight(sizes.heat + view)
+            plot.getAxis("bottom").setStyle(showValues=False)
+            plot.getAxis("bottom").setHeight(HEAT_AXIS_PX)
+        last = list(self.plots.values())[-1:]
+        if last and under == TICKS:  # the time ticks under the last heatmap
+            last[0].getAxis("bottom").setStyle(showValues=True)
+            last[0].getAxis("bottom").setHeight(sizes.ticks)
+            last[0].setMinimumHeight(sizes.heat + view + sizes.ticks - HEAT_AXIS_PX)
         if self.trace_plot is not None:
-            self.trace_plot.setMinimumHeight(trace)
-        spacing = self.ci.layout.verticalSpacing()
-        rows = len(self.plots)
-        self.setMinimumHeight(rows * heat + trace + rows * max(spacing, 0) + 12)
+            self.trace_plot.setMinimumHeight(sizes.trace + view)
+        self.setMinimumHeight(sizes.need(view, under))
+
+    def needs_more_than(self, room: int) -> bool:
+        """The stack at its preferred size is taller than ``room`` px."""
+        return self._sizes().need(self._preferred_view(), TRACE) > room
+
+    def _preferred_view(self) -> int:
+        line = QFontMetrics(plot_font()).lineSpacing()
+        return max(LEAST_VIEW_PX, int(self.min_view_lines * line))
+
+    def _sizes(self) -> StackSizes:
+        line = QFontMetrics(plot_font()).lineSpacing()
+        titled = self.trace_plot is not None and self.trace_plot.getAxis("bottom").label.isVisible()
+        return StackSizes(
+            rows=len(self.plots),
+            heat=TITLE_PX + HEAT_AXIS_PX,
+            trace=(2 if titled else 1) * line + 14,  # tick labels, the axis title
+            ticks=line + 4,
+            frame=len(self.plots) * max(self.ci.layout.verticalSpacing(), 0) + 12,
+        )
+
+    def _show_trace(self, shown: bool) -> None:
+        """Put the trace plot under the rows, or take it out of the layout."""
+        plot = self.trace_plot
+        if plot is None or shown == self.trace_shown:
+            return
+        self.trace_shown = shown
+        if shown:
+            self.addItem(plot, row=len(self.rows), col=0)
+            self.ci.layout.setRowStretchFactor(len(self.rows), 3 if len(self.rows) <= 2 else 2)
+        else:
+            self.removeItem(plot)
 
     def _build_trace(self) -> None:
         """The trace plot of the selected unit (its curves are the rows')."""
@@ -220,12 +277,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
         plot.vb.sigXRangeChanged.connect(self._x_range_changed)
         self.trace_plot = plot
 
-    def _place_trace(self, label: str, y_range, relayout: bool) -> None:
-        """The trace plot under the rows, for this run: its label, value range, no data."""
+    def _place_trace(self, label: str, y_range) -> None:
+        """The trace plot for this run: its label, value range, no data (put under the rows
+        by ``_set_minimum_heights`` where there is room)."""
         plot = self.trace_plot
         rows = len(self.rows)
-        if relayout:
-            self.addItem(plot, row=rows, col=0)
         plot.setLabel("left", label, **label_css())
         plot.getAxis("left").setTicks(None)
         plot.getAxis("bottom").set_labels([])
@@ -306,7 +362,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             return
         pos = event.scenePos()
         for plot in [*self.plots.values(), self.trace_plot]:
-            if plot is None or not plot.vb.sceneBoundingRect().contains(pos):
+            if (
+                plot is None
+                or plot.scene() is None
+                or not plot.vb.sceneBoundingRect().contains(pos)
+            ):
                 continue
             point = plot.vb.mapSceneToView(pos)
             t = int(math.floor(point.x()))
