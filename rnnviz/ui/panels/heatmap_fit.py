@@ -74,27 +74,9 @@ class StackRoom(RoomWatch):
             stack.fit_room(None)
             return
         self.panel.set_short(False)
-        room = height - self._others_height()
+        room = height - self.rows_height((self.panel.stack,), 1)
         short = stack.needs_more_than(room)
         if short:  # shorter texts first: they leave the stack more room
             self.panel.set_short(True)
-            room = height - self._others_height()
+            room = height - self.rows_height((self.panel.stack,), 1)
         stack.fit_room(room if short else None)
-
-    def _others_height(self) -> int:
-        """The height of the panel's rows but the stack, with its margins and spacing."""
-        layout = self.panel.layout()
-        margins = layout.contentsMargins()
-        width = max(1, self.panel.width() - margins.left() - margins.right())
-        height = margins.top() + margins.bottom()
-        for i in range(layout.count()):
-            item = layout.itemAt(i)
-            widget = item.widget()
-            if widget is self.panel.stack or item.isEmpty():
-                continue
-            if item.hasHeightForWidth():
-                height += item.heightForWidth(width)
-            else:
-                height += item.minimumSize().height()
-            height += layout.spacing()
-        return height

@@ -84,33 +84,9 @@ class SummaryFold(RoomWatch):
         if self.by_hand or height <= 0:
             self._show(self._folded)
             return
-        self._show(self._others_height() + self._whole_height() + LEAST_PLOT > height)
-
-    def _row_width(self) -> int:
-        """The width the panel's rows get (the panel's less its layout's margins)."""
-        margins = self.panel.layout().contentsMargins()
-        return max(1, self.panel.width() - margins.left() - margins.right())
+        # the rows but the summary and the plot (both shown: two more gaps between rows)
+        others = self.rows_height((self.whole, self.line, self.plot), 2)
+        self._show(others + self._whole_height() + LEAST_PLOT > height)
 
     def _whole_height(self) -> int:
-        return self.whole.heightForWidth(self._row_width())
-
-    def _others_height(self) -> int:
-        """The height of all but the summary and the plot: margins, spacing and the rows
-        between (the title, the generated text, the table)."""
-        layout = self.panel.layout()
-        margins = layout.contentsMargins()
-        height = margins.top() + margins.bottom()
-        shown = 0
-        for i in range(layout.count()):
-            item = layout.itemAt(i)
-            widget = item.widget()
-            if widget in (self.whole, self.line) or (widget is not None and widget.isHidden()):
-                continue
-            shown += 1
-            if widget is self.plot:
-                continue
-            if widget is not None and widget.hasHeightForWidth():
-                height += widget.heightForWidth(self._row_width())
-            else:
-                height += item.minimumSize().height() if widget else item.sizeHint().height()
-        return height + layout.spacing() * shown  # one more: the summary's own row
+        return self.whole.heightForWidth(self.row_width())

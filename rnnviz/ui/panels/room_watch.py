@@ -54,3 +54,26 @@ class RoomWatch(QObject):
         if watched is self._watched and event.type() == QEvent.Type.Resize:
             self.fit(event.size().width(), event.size().height())
         return False
+
+    def row_width(self) -> int:
+        """The width the panel's layout gives its rows (the panel's less its margins)."""
+        margins = self.panel.layout().contentsMargins()
+        return max(1, self.panel.width() - margins.left() - margins.right())
+
+    def rows_height(self, leave_out: tuple[QWidget, ...], shown_left_out: int) -> int:
+        """The height of the panel's layout rows but ``leave_out`` (each row at its height
+        for the row width, or its minimum; a hidden one none), its margins, and the spacing
+        between all its shown rows, ``shown_left_out`` of the left-out ones among them."""
+        layout = self.panel.layout()
+        margins = layout.contentsMargins()
+        height, rows = margins.top() + margins.bottom(), shown_left_out
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            if item.widget() in leave_out or item.isEmpty():
+                continue
+            rows += 1
+            if item.hasHeightForWidth():
+                height += item.heightForWidth(self.row_width())
+            else:
+                height += item.minimumSize().height()
+        return height + layout.spacing() * max(0, rows - 1)
