@@ -18,7 +18,7 @@ from rnnviz.ui import style
 from rnnviz.ui.export import Table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.heatmap_labels import display_token, label_css, plot_font, style_plot
-from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.index_axis import IndexAxis
 
 #: the rows the panel can show: (record key, selector text, what a row is)
 MODES = (

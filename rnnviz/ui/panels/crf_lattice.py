@@ -32,7 +32,7 @@ from rnnviz.ui.panels.heatmap_labels import (
     plot_font_pt,
     style_plot,
 )
-from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.index_axis import IndexAxis
 
 ILLEGAL_COLOUR = "#ef5350"
 ARGMAX_COLOUR = "#ffb74d"

@@ -28,7 +28,7 @@ from rnnviz.ui.panels.heatmap_labels import (
     plot_font_pt,
     style_plot,
 )
-from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.index_axis import IndexAxis
 from rnnviz.ui.panels.row_axis import RowAxis
 
 FRAME_TITLE = "frame t"

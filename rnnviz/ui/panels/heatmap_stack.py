@@ -1,7 +1,7 @@
 """The stack of time x unit heatmaps: one row per trace quantity (time on x, units on y, unit 0
 on top) with its colour bar, and below them a trace of the selected unit over t, all sharing
-one time axis (``IndexAxis``: 1-based time steps or the input tokens, thinned to fit).
-Clicking a cell selects its time step and unit (``cell_clicked``).
+one time axis (``IndexAxis``, index_axis.py: 1-based time steps or the input tokens, thinned
+to fit). Clicking a cell selects its time step and unit (``cell_clicked``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from rnnviz.ui.panels.heatmap_fit import (
@@ -25,61 +25,13 @@ from rnnviz.ui.panels.heatmap_fit import (
 )
 from rnnviz.ui.panels.heatmap_labels import (
     CURSOR_COLOUR,
-    NICE_STRIDES,
     label_css,
     plot_font,
     plot_font_pt,
     style_plot,
 )
 from rnnviz.ui.panels.heatmap_rows import RowItems, left_axis_width, make_bar, make_row
-
-
-# -- axes -------------------------------------------------------------------------------------
-class IndexAxis(pg.AxisItem):
-    """An axis over integer cells [i, i+1): ticks at cell centres labelled ``labels[i]``,
-    thinned to every 2nd, 5th, 10th ... cell so that labels never overlap, at any zoom."""
-
-    def __init__(self, orientation: str, **kwargs) -> None:
-        super().__init__(orientation, **kwargs)
-        self.labels: list[str] = []
-
-    def set_labels(self, labels: list[str]) -> None:
-        self.labels = list(labels)
-        self.picture = None
-        self.update()
-
-    def _label_extent(self, first: int, last: int) -> float:
-        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
-        if self.orientation in ("left", "right"):
-            return metrics.height() + 2
-        widest = max(
-            (metrics.horizontalAdvance(s) for s in self.labels[first : last + 1]), default=8
-        )
-        return widest + metrics.horizontalAdvance("  ")
-
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
-        n = len(self.labels)
-        minVal, maxVal = sorted((minVal, maxVal))  # noqa: N806 (an inverted view swaps them)
-        if n == 0 or size <= 0 or maxVal <= minVal:
-            return []
-        first = max(0, int(math.floor(minVal)))
-        last = min(n - 1, int(math.ceil(maxVal)))
-        if last < first:
-            return []
-        px_per_cell = size / (maxVal - minVal)
-        need = self._label_extent(first, last) / max(px_per_cell, 1e-9)
-        stride = 1
-        for decade in (1, 10, 100, 1000, 10000, 100000):
-            stride = next((s * decade for s in NICE_STRIDES if s * decade >= need), 0)
-            if stride:
-                break
-        start = first - first % stride
-        values = [i + 0.5 for i in range(start, last + 1, stride) if i >= first]
-        return [(float(stride), values)]
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        n = len(self.labels)
-        return [self.labels[int(v)] if 0 <= int(v) < n else "" for v in values]
+from rnnviz.ui.panels.index_axis import IndexAxis
 
 
 # -- the stack of heatmaps --------------------------------------------------------------------

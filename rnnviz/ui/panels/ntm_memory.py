@@ -25,7 +25,7 @@ from rnnviz.ui.export import Table, columns_table, grid_table
 from rnnviz.ui.panels.base import Panel, RunContext, panel_frame
 from rnnviz.ui.panels.header_row import HeaderRow
 from rnnviz.ui.panels.heatmap_labels import finite_abs_max, label_css, plot_font, style_plot
-from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.index_axis import IndexAxis
 from rnnviz.ui.panels.ntm_text import head_html, head_rows, summary_line
 
 DIVERGING = "CET-D1"  # as the memory-cell panel: blue negative, red positive

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontMetrics
 
-from rnnviz.ui.panels.heatmap_stack import IndexAxis
+from rnnviz.ui.panels.index_axis import IndexAxis
 
 
 class RowAxis(IndexAxis):
