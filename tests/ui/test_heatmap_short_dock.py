@@ -8,6 +8,7 @@ heatmap's data area still a few pixels tall with its title above it, not on it.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QScrollArea
 
 from tests.ui.layout_check import settle, shown_window, visible_rect
@@ -51,8 +52,24 @@ def plots_outside_dock(stack, window) -> list[str]:
 
 
 def rows_unreadable(stack) -> list[str]:
-    """Heatmaps whose data area is a strip or whose title lies on the data."""
+    """Heatmaps whose data area is a strip or whose title lies on the data, and colour bars
+    whose numbers are closer than a line of their font (they ran into each other)."""
     bad = []
+    for name, bar in stack.bars.items():
+        axis = bar.axis
+        if not axis.style["showValues"]:
+            continue
+        line = QFontMetrics(axis.style["tickFont"]).height()
+        levels = axis.tickValues(*axis.range, axis.height()) or [(0, [])]
+        ticks = levels[0][1]  # the major level: pyqtgraph labels it whatever the room
+        ys = sorted(
+            axis.mapToScene(
+                0, axis.height() * (1 - (v - axis.range[0]) / (axis.range[1] - axis.range[0]))
+            ).y()
+            for v in ticks
+        )
+        if any(b - a < line for a, b in zip(ys, ys[1:], strict=False)):
+            bad.append(f"{name}: bar numbers {ticks} at {ys}, a line is {line}")
     for name, plot in stack.plots.items():
         data = plot.vb.sceneBoundingRect()
         title = plot.titleLabel.sceneBoundingRect()

@@ -176,6 +176,11 @@ class HeatmapStack(pg.GraphicsLayoutWidget):
             last[0].getAxis("bottom").setStyle(showValues=True)
             last[0].getAxis("bottom").setHeight(sizes.ticks)
             last[0].setMinimumHeight(sizes.heat + view + sizes.ticks - HEAT_AXIS_PX)
+        # a row's colour bar beside a short row ran its numbers into each other ("0.5" over
+        # "0"): where three of them do not fit, it shows none (the summary gives the scale)
+        numbered = self._room is None or view >= 3 * QFontMetrics(plot_font(-1)).lineSpacing()
+        for bar in self.bars.values():
+            bar.axis.setStyle(showValues=numbered)
         if self.trace_plot is not None:
             self.trace_plot.setMinimumHeight(sizes.trace + view)
         self.setMinimumHeight(sizes.need(view, under))
