@@ -129,10 +129,14 @@ class PlotsSummaryFold(SummaryFold):
 
     def _row(self) -> QLayout | None:
         """The row the summary shares with the button and the step tag, if it does."""
+        return self._holder(self.whole)
+
+    def _holder(self, widget: QWidget) -> QLayout | None:
+        """The panel layout's row (a layout of its own) that holds ``widget``, if any."""
         layout = self.panel.layout()
         for i in range(layout.count()):
             row = layout.itemAt(i).layout()
-            if row is not None and row.indexOf(self.whole) >= 0:
+            if row is not None and row.indexOf(widget) >= 0:
                 return row
         return None
 
@@ -148,6 +152,9 @@ class PlotsSummaryFold(SummaryFold):
         return max([self.whole.heightForWidth(max(1, width)), *heights])
 
     def _others_height(self) -> int:
-        """As SummaryFold's, less the summary's shared row (counted by ``_whole_height``)."""
-        row = self._row()
-        return super()._others_height() - (row.minimumSize().height() if row else 0)
+        """As SummaryFold's, less the rows that hold the summary (``_whole_height`` counts
+        it) and the plots (the fold weighs their minimum, not their wish)."""
+        height = super()._others_height()
+        for row in {self._row(), self._holder(self.plot)} - {None}:
+            height -= row.sizeHint().height()
+        return height
