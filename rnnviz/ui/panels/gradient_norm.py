@@ -32,11 +32,11 @@ from rnnviz.ui.panels.gradient_plots import (
     COMPARE_COLOURS,
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
+    PlotsSummaryFold,
     add_legend,
     positive_or_nan,
     run_label,
 )
-from rnnviz.ui.panels.header_row import HeaderRow
 
 GROUP_COLOURS = CHAIN_COLOURS + ("#ce93d8", "#e6ee9c", "#80cbc4", "#b0bec5")
 THRESHOLD_COLOUR = "#ffd54f"
@@ -51,14 +51,18 @@ class GradientNormPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
-        header = HeaderRow()
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
+        self.summary_fold = PlotsSummaryFold(self, self.summary, self.plots)
+        # a box, not a flow: the step tag stays beside a long summary, not on a row below
+        header = QHBoxLayout()
         header.addWidget(self.summary, 1)
-        header.addWidget(self.step_tag)
+        header.addWidget(self.summary_fold.line, 1)
+        header.addWidget(self.summary_fold.button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.step_tag, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
-        self.plots = pg.GraphicsLayoutWidget()
-        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
         body.addWidget(self.plots, 1)
         self.group_list = QListWidget()
         self.group_list.setToolTip("Tick parameter groups to plot their gradient norms.")
@@ -127,6 +131,10 @@ class GradientNormPanel(Panel):
         self.cursor.step_changed.connect(self._step_changed)
         self._step_changed(self.cursor.step)  # built after the cursor moved (a tab raised)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.summary_fold.watch()  # the summary folded to one line in a short dock
+
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
@@ -151,7 +159,8 @@ class GradientNormPanel(Panel):
         self._threshold = None
         self._group_data = {}
         self.threshold_line.setVisible(False)
-        self.summary.setText("gradient norm: waiting for the first step")
+        self.summary_fold.reset()
+        self.summary_fold.set_text("gradient norm: waiting for the first step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         self._history = history
@@ -179,7 +188,7 @@ class GradientNormPanel(Panel):
             self._compare_label = label
         self.compare.update(history)
         if self._last_text:
-            self.summary.setText(
+            self.summary_fold.set_text(
                 f"{self._label}: {self._last_text}\n{label}: ||g|| {record.grad_norm:.3g} -> "
                 f"{record.grad_norm_clipped:.3g}; clipped on {self.compare.clipped_count} of "
                 f"{len(history)} steps"
@@ -205,7 +214,7 @@ class GradientNormPanel(Panel):
             text += f" {record.clip_threshold:g}; clipped on {self.main.clipped_count} of {n} steps"
         text += ")"
         self._last_text = text
-        self.summary.setText(text)  # show_compare, called next, adds the second run
+        self.summary_fold.set_text(text)  # show_compare, called next, adds the second run
 
     def _draw_groups(self, history: History) -> None:
         names = [n.removeprefix("param:") for n in history.sparse_names("param:")]

@@ -1,14 +1,18 @@
 """What the gradient panels share: the runs' and chains' colours, legend and cursor style,
 how a run is named, norms made safe for log axes (NaN gaps), the first/last gradient ratio
-in words (vanishing, exploding), and rows of a history shown as a heatmap."""
+in words (vanishing, exploding), rows of a history shown as a heatmap, and the summary
+folded to one line in a short dock."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QLayout, QWidget
 
 from rnnviz.engine.spec import ModelSpec
 from rnnviz.ui import style
+from rnnviz.ui.elided_label import ElidedLabel
+from rnnviz.ui.panels.predictions_fold import SummaryFold
 
 #: the first (main) run in cool colours, the compared run in warm ones
 CHAIN_COLOURS = ("#4fc3f7", "#aed581", "#4db6ac", "#9fa8da", "#81d4fa", "#c5e1a5")
@@ -96,3 +100,61 @@ def uniform_rows(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     grid = np.linspace(steps[0], steps[-1], steps.size)
     index = np.searchsorted(steps, grid + 1e-9, side="right") - 1
     return np.round(grid).astype(np.int64), values[np.clip(index, 0, steps.size - 1)]
+
+
+class PlotsSummaryFold(SummaryFold):
+    """The summary line of a gradient panel folded to one line (its whole text in the
+    tooltip, the "▸" button shows it whole) where, wrapped, it would leave the plots less
+    than their minimum height: docked at 1280x720 with text 1.5 the ratio's or the
+    matrix's verdict took three to five lines and the dock scrolled the plots below the
+    fold. ``set_text`` sets both the whole summary and the line."""
+
+    def __init__(self, panel: QWidget, summary: QLabel, plots: QWidget) -> None:
+        line = ElidedLabel("")
+        line.setObjectName(summary.objectName())  # the summary's bold style
+        super().__init__(panel, summary, line, plots)
+
+    def set_text(self, text: str) -> None:
+        self.whole.setText(text)
+        self.line.setText(text)
+        self.refit()
+
+    def fit(self, width: int, height: int) -> None:
+        """Fold where the whole summary would leave the plots less than their minimum."""
+        if self.by_hand or height <= 0:
+            self._show(self._folded)
+            return
+        needs = self._others_height() + self._whole_height() + self.plot.minimumHeight()
+        self._show(needs > height)
+
+    def _row(self) -> QLayout | None:
+        """The row the summary shares with the button and the step tag, if it does."""
+        return self._holder(self.whole)
+
+    def _holder(self, widget: QWidget) -> QLayout | None:
+        """The panel layout's row (a layout of its own) that holds ``widget``, if any."""
+        layout = self.panel.layout()
+        for i in range(layout.count()):
+            row = layout.itemAt(i).layout()
+            if row is not None and row.indexOf(widget) >= 0:
+                return row
+        return None
+
+    def _whole_height(self) -> int:
+        """The summary's row's height with the whole summary (its own width there)."""
+        row = self._row()
+        if row is None:
+            return super()._whole_height()
+        beside = [row.itemAt(i).widget() for i in range(row.count())]
+        beside = [w for w in beside if w not in (self.whole, self.line) and w and w.isVisible()]
+        width = self._row_width() - sum(w.sizeHint().width() + row.spacing() for w in beside)
+        heights = [w.sizeHint().height() for w in beside]
+        return max([self.whole.heightForWidth(max(1, width)), *heights])
+
+    def _others_height(self) -> int:
+        """As SummaryFold's, less the rows that hold the summary (``_whole_height`` counts
+        it) and the plots (the fold weighs their minimum, not their wish)."""
+        height = super()._others_height()
+        for row in {self._row(), self._holder(self.plot)} - {None}:
+            height -= row.sizeHint().height()
+        return height

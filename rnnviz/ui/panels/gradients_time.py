@@ -32,6 +32,7 @@ from rnnviz.ui.panels.gradient_plots import (
     CURSOR_PEN,
     GRADIENTS_OF_TEXT,
     LEFT_AXIS_WIDTH,
+    PlotsSummaryFold,
     add_legend,
     curve_name,
     describe_ratio,
@@ -57,6 +58,9 @@ class GradientsTimePanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
+        self.summary_fold = PlotsSummaryFold(self, self.summary, self.plots)
         header = HeaderRow()
         self.map_choice = QComboBox()
         self.map_choice.setToolTip("Which gradient the training step x t heatmap shows.")
@@ -64,14 +68,13 @@ class GradientsTimePanel(Panel):
         header.addWidget(self.map_label)
         header.addWidget(self.map_choice)
         header.addStretch(1)
+        header.addWidget(self.summary_fold.button)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
         # the summary (the ratio and its verdict) on a row of its own: beside the controls
         # it was squeezed into a column one word wide at 1280x720
         layout.addWidget(self.summary)
-
-        self.plots = pg.GraphicsLayoutWidget()
-        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
+        layout.addWidget(self.summary_fold.line)
         layout.addWidget(self.plots, 1)
         self.line_plot = self.plots.addPlot(
             row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
@@ -132,6 +135,10 @@ class GradientsTimePanel(Panel):
         self.cursor.t_changed.connect(self._t_changed)
         self._t_changed(self.cursor.t)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.summary_fold.watch()  # the summary folded to one line in a short dock
+
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
@@ -169,7 +176,8 @@ class GradientsTimePanel(Panel):
         self._data_top = 0.0
         self._step = 0
         self._drawn_rows, self._compare_rows, self._map_data = {}, {}, None
-        self.summary.setText("||dL/dh_t||: waiting for a recorded step")
+        self.summary_fold.reset()
+        self.summary_fold.set_text("||dL/dh_t||: waiting for a recorded step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         self._history = history
@@ -282,7 +290,7 @@ class GradientsTimePanel(Panel):
             text += describe_ratio(self._compare_ratio, self._compare_length)
         if self._of:
             text += f", of the {self._of}"
-        self.summary.setText(text)
+        self.summary_fold.set_text(text)
 
     def _draw_map(self, history: History) -> None:
         choice = self.map_choice.currentData()

@@ -31,6 +31,7 @@ from rnnviz.ui.panels.gradient_plots import (
     COMPARE_COLOURS,
     CURSOR_PEN,
     LEFT_AXIS_WIDTH,
+    PlotsSummaryFold,
     add_legend,
     positive_or_nan,
     run_label,
@@ -55,6 +56,9 @@ class RecurrentMatrixPanel(Panel):
         super().__init__(cursor, parent)
         self.setMinimumSize(400, 280)  # below this the plots' text collides
         layout, self.summary = panel_frame(self)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
+        self.summary_fold = PlotsSummaryFold(self, self.summary, self.plots)
         header = HeaderRow()
         self.matrix_choice = QComboBox()
         self.matrix_choice.setToolTip("Which recurrent matrix to highlight and decompose.")
@@ -62,12 +66,11 @@ class RecurrentMatrixPanel(Panel):
         # controls it wrapped into a tall column that pushed the plots out of a projector dock
         header.addWidget(QLabel("matrix:"))
         header.addWidget(self.matrix_choice, 1)
+        header.addWidget(self.summary_fold.button)
         header.addWidget(self.step_tag)
         layout.addLayout(header)
         layout.addWidget(self.summary)
-
-        self.plots = pg.GraphicsLayoutWidget()
-        self.plots.setMinimumHeight(240)  # two plots with readable axes; less scrolls
+        layout.addWidget(self.summary_fold.line)
         layout.addWidget(self.plots, 1)
         self.radius_plot = self.plots.addPlot(
             row=0, col=0, axisItems=style.axis_items(integer=("bottom",))
@@ -118,6 +121,10 @@ class RecurrentMatrixPanel(Panel):
         self.cursor.step_changed.connect(self._step_changed)
         self._step_changed(self.cursor.step)  # built after the cursor moved (a tab raised)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.summary_fold.watch()  # the summary folded to one line in a short dock
+
     # -- Panel hooks ---------------------------------------------------------------------------
     def reset(self, context: RunContext) -> None:
         super().reset(context)
@@ -135,7 +142,8 @@ class RecurrentMatrixPanel(Panel):
         self._radius_data, self._eigen_data = {}, {}
         self.eigen.show(None, None)
         self._set_log(False)
-        self.summary.setText("recurrent matrix: waiting for a recorded step")
+        self.summary_fold.reset()
+        self.summary_fold.set_text("recurrent matrix: waiting for a recorded step")
 
     def show_record(self, record: StepRecord, history: History) -> None:
         self._history = history
@@ -286,12 +294,12 @@ class RecurrentMatrixPanel(Panel):
         self._eigen_data = {}
         self.eigen.show(eigs, other_eigs)
         if eigs is None:
-            self.summary.setText(f"{self._label} {name} at step {record.step}: computing ρ …")
+            self.summary_fold.set_text(f"{self._label} {name} at step {record.step}: computing ρ …")
         else:
             self._eigen_data["main"] = eigs
             radius, sigma = record.spectral[name]
             slope = max_slope(self.context.spec, name) if self.context else 1.0
-            self.summary.setText(
+            self.summary_fold.set_text(
                 f"{self._label} {name} at step {record.step}: ρ = {radius:.4g}, "
                 f"σ_max = {sigma:.4g}; {self._verdict(radius, sigma, slope)}"
             )
