@@ -147,14 +147,12 @@ class PlotsSummaryFold(SummaryFold):
             return super()._whole_height()
         beside = [row.itemAt(i).widget() for i in range(row.count())]
         beside = [w for w in beside if w not in (self.whole, self.line) and w and w.isVisible()]
-        width = self._row_width() - sum(w.sizeHint().width() + row.spacing() for w in beside)
+        width = self.row_width() - sum(w.sizeHint().width() + row.spacing() for w in beside)
         heights = [w.sizeHint().height() for w in beside]
         return max([self.whole.heightForWidth(max(1, width)), *heights])
 
     def _others_height(self) -> int:
-        """As SummaryFold's, less the rows that hold the summary (``_whole_height`` counts
-        it) and the plots (the fold weighs their minimum, not their wish)."""
-        height = super()._others_height()
-        for row in {self._row(), self._holder(self.plot)} - {None}:
-            height -= row.sizeHint().height()
-        return height
+        """The rows but the summary's and the plots' (``_whole_height`` counts the first,
+        and the fold weighs the plots' minimum, not their wish)."""
+        rows = {self._row(), self._holder(self.plot)} - {None}
+        return self.rows_height((self.whole, self.line, self.plot, *rows), 2)

@@ -60,16 +60,17 @@ class RoomWatch(QObject):
         margins = self.panel.layout().contentsMargins()
         return max(1, self.panel.width() - margins.left() - margins.right())
 
-    def rows_height(self, leave_out: tuple[QWidget, ...], shown_left_out: int) -> int:
-        """The height of the panel's layout rows but ``leave_out`` (each row at its height
-        for the row width, or its minimum; a hidden one none), its margins, and the spacing
-        between all its shown rows, ``shown_left_out`` of the left-out ones among them."""
+    def rows_height(self, leave_out: tuple, shown_left_out: int) -> int:
+        """The height of the panel's layout rows but ``leave_out`` (widgets or row layouts;
+        each row at its height for the row width, or its minimum; a hidden one none), its
+        margins, and the spacing between all its shown rows, ``shown_left_out`` of the
+        left-out ones among them."""
         layout = self.panel.layout()
         margins = layout.contentsMargins()
         height, rows = margins.top() + margins.bottom(), shown_left_out
         for i in range(layout.count()):
             item = layout.itemAt(i)
-            if item.widget() in leave_out or item.isEmpty():
+            if item.widget() in leave_out or item.layout() in leave_out or item.isEmpty():
                 continue
             rows += 1
             if item.hasHeightForWidth():
