@@ -25,7 +25,7 @@ from rnnviz.ui.dock_tabs import (
     stack_columns,
 )
 from rnnviz.ui.dock_title import DockTitle, terse_tabs
-from rnnviz.ui.f11_hint import show_f11_hint, watch_scrolling
+from rnnviz.ui.f11_hint import show_f11_hint
 from rnnviz.ui.panel_help import PANEL_HELP
 from rnnviz.ui.panels import Panel
 
@@ -100,7 +100,6 @@ def panel_dock(window: QMainWindow, panel: Panel) -> QDockWidget:
     holder.setWidget(PanelHolder(panel))
     dock = make_dock(window, panel.key, panel.title, holder)
     dock.setTitleBarWidget(DockTitle(dock, PANEL_HELP.get(panel.key, "")))
-    watch_scrolling(window, dock, holder)  # a panel that scrolls: the status bar suggests F11
     return dock
 
 
