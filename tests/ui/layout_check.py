@@ -63,6 +63,16 @@ class Defect(NamedTuple):
         return f"{self.panel}: {self.widget} {self.kind} {self.size} -> {self.shown}"
 
 
+def dock_scroll_area(panel: QWidget):
+    """The scroll area of the dock that holds ``panel`` (a dock too short for it scrolls)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = panel.parentWidget()
+    while not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
 def visible_rect(widget: QWidget, top: QWidget) -> QRect:
     """The part of ``widget``'s rectangle (its own coordinates) inside every ancestor up to
     and including ``top``."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication
 
-from tests.ui.layout_check import settle, shown_window, visible_rect
+from tests.ui.layout_check import dock_scroll_area, settle, shown_window, visible_rect
 
 PRESETS = ("lecture_lstm", "copy_peephole_lstm", "sine_gru")
 
@@ -36,7 +36,7 @@ def boxes_outside(panel, shown: QRect) -> list[str]:
     """The boxes of the drawing not whole inside ``shown`` (the dock's scroll area's
     viewport, in its own pixels) or inside the drawing's view."""
     view = panel.view
-    scroll_viewport = scroll_area(panel).viewport()
+    scroll_viewport = dock_scroll_area(panel).viewport()
     found = []
     for key, box in panel.drawing.boxes.items():
         in_view = view.viewportTransform().mapRect(box.sceneBoundingRect()).toAlignedRect()
@@ -49,18 +49,11 @@ def boxes_outside(panel, shown: QRect) -> list[str]:
     return found
 
 
-def scroll_area(panel) -> QScrollArea:
-    parent = panel.parentWidget()
-    while not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    return parent
-
-
 @pytest.mark.parametrize("preset", PRESETS)
 def test_the_cell_drawing_is_whole_in_a_short_dock(qtbot, tmp_path, preset):
     window = shown_window(qtbot, tmp_path / "short.ini", preset, (1280, 720), 1.5)
     panel = cell_panel(qtbot, window)
-    area = scroll_area(panel)
+    area = dock_scroll_area(panel)
     assert not area.verticalScrollBar().isVisible(), (
         f"the cell dock scrolls: panel {panel.height()} px in {area.viewport().height()}"
     )
@@ -87,7 +80,7 @@ def test_the_equations_stay_where_the_dock_has_room(qtbot, tmp_path):
     panel = cell_panel(qtbot, window)
     assert panel.equations.isVisible() and "c' = g(z)" in panel.equations.text()
     assert not panel.fold.button.isVisible()
-    assert not scroll_area(panel).verticalScrollBar().isVisible()
+    assert not dock_scroll_area(panel).verticalScrollBar().isVisible()
 
 
 def test_the_cell_drawing_is_whole_after_larger_text_mid_session(qtbot, tmp_path):
@@ -97,7 +90,7 @@ def test_the_cell_drawing_is_whole_after_larger_text_mid_session(qtbot, tmp_path
     assert panel.equations.isVisible()  # room for them at text size 1.0
     window.set_text_size(1.5)
     window.show_panel("cell_diagram")
-    area = scroll_area(panel)
+    area = dock_scroll_area(panel)
     qtbot.waitUntil(lambda: not area.verticalScrollBar().isVisible(), timeout=10_000)
     settle(panel)
     assert not area.verticalScrollBar().isVisible()

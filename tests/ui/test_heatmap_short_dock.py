@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QScrollArea
 
-from tests.ui.layout_check import settle, shown_window, visible_rect
+from tests.ui.layout_check import dock_scroll_area, settle, shown_window, visible_rect
 
 PRESETS = ("lecture_lstm", "char_lstm", "slot_filling_bilstm")
 #: the least height of a heatmap's data area as seen: a row of cells one can click
@@ -27,13 +26,6 @@ def docked_panel(qtbot, tmp_path, preset, key, size=(1280, 720), scale=1.5):
     qtbot.waitUntil(lambda: panel.stack.steps > 0, timeout=60_000)
     settle(panel)
     return window, panel
-
-
-def dock_scroll_area(panel) -> QScrollArea:
-    parent = panel.parentWidget()
-    while not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    return parent
 
 
 def plots_outside_dock(stack, window) -> list[str]:

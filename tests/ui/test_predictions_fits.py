@@ -8,9 +8,8 @@ text 1.0, it is shown whole as before ("output = 0 0 0 0 0 7 0 0 6")."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QScrollArea
 
-from tests.ui.layout_check import settle, shown_window, visible_rect
+from tests.ui.layout_check import dock_scroll_area, settle, shown_window, visible_rect
 
 #: the least height of the plot as seen (its axes included)
 LEAST_PLOT = 120
@@ -27,13 +26,6 @@ def docked_predictions(qtbot, tmp_path, preset, size, scale):
     qtbot.waitUntil(lambda: panel.plot.isVisible())
     settle(panel)
     return window, panel
-
-
-def dock_scroll_area(panel) -> QScrollArea:
-    parent = panel.parentWidget()
-    while not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    return parent
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 import pytest
 
-from tests.ui.layout_check import settle, shown_window, visible_rect
-from tests.ui.test_predictions_fits import dock_scroll_area
+from tests.ui.layout_check import dock_scroll_area, settle, shown_window, visible_rect
 
 #: the least height of a plot's data area (its view box) as seen: the gradient norm's
 #: legend row (86 px for cliff) leaves its two plots ~45 px each
