@@ -119,13 +119,9 @@ class PlotsSummaryFold(SummaryFold):
         self.line.setText(text)
         self.refit()
 
-    def fit(self, width: int, height: int) -> None:
-        """Fold where the whole summary would leave the plots less than their minimum."""
-        if self.by_hand or height <= 0:
-            self._show(self._folded)
-            return
-        needs = self._others_height() + self._whole_height() + self.plot.minimumHeight()
-        self._show(needs > height)
+    def _least_plot(self) -> int:
+        """The plots' minimum height: the fold keeps them that."""
+        return self.plot.minimumHeight()
 
     def _row(self) -> QLayout | None:
         """The row the summary shares with the button and the step tag, if it does."""

@@ -79,14 +79,19 @@ class SummaryFold(RoomWatch):
             self.fit_room()
 
     def fit(self, width: int, height: int) -> None:
-        """Fold the summary if shown whole it would leave the plot less than LEAST_PLOT px
-        of ``height`` (unless shown or folded by hand)."""
+        """Fold the summary if shown whole it would leave the plot less than ``_least_plot``
+        px of ``height`` (unless shown or folded by hand)."""
         if self.by_hand or height <= 0:
             self._show(self._folded)
             return
-        # the rows but the summary and the plot (both shown: two more gaps between rows)
-        others = self.rows_height((self.whole, self.line, self.plot), 2)
-        self._show(others + self._whole_height() + LEAST_PLOT > height)
+        self._show(self._others_height() + self._whole_height() + self._least_plot() > height)
+
+    def _others_height(self) -> int:
+        """The rows but the summary and the plot (both shown: two more gaps between rows)."""
+        return self.rows_height((self.whole, self.line, self.plot), 2)
 
     def _whole_height(self) -> int:
         return self.whole.heightForWidth(self.row_width())
+
+    def _least_plot(self) -> int:
+        return LEAST_PLOT
