@@ -3,9 +3,14 @@
 A QHBoxLayout header (summary, combo boxes, buttons, the step tag) is as wide as all its
 widgets together: in a narrow dock the summary was squeezed to nothing and the buttons
 pushed out of sight behind a scroll bar ("t + 1" at 1280x720, "Animate step" at 1600x1000).
-A flow layout (superqt's) puts what does not fit on the next line; a summary wider than
-the whole row is given the row's width and wraps (superqt's flow lays every item out at its
-size hint, so a long summary ran past the dock's edge: the loss line at 1280x720).
+A flow layout (Qt's "Flow Layout" example) puts what does not fit on the next line; a
+summary wider than the whole row is given the row's width and wraps (a flow that lays every
+item out at its size hint, as superqt's QFlowLayout did, let a long summary run past the
+dock's edge: the loss line at 1280x720).
+
+Why not superqt's QFlowLayout: importing it imports the whole superqt package and qtpy,
+whose wrappers make PySide build its signature database, 100-160 ms of every start
+(issue 23, target 5) for a layout whose placement this class had replaced already.
 """
 
 from __future__ import annotations
@@ -13,25 +18,91 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QLayoutItem, QSizePolicy, QWidget
-from superqt import QFlowLayout
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 
-class HeaderRow(QFlowLayout):
+class HeaderRow(QLayout):
     """``addWidget(widget, stretch, alignment)`` like a QHBoxLayout's (the alignment is moot
     in a flow; a label with a stretch is a summary, which wraps); ``addStretch`` does
     nothing."""
 
-    # What superqt's methods read, also on the class: the cyclic garbage collector empties
-    # an instance's __dict__ before the wrapper's dealloc deletes a widget Python owns (a
-    # panel made alone in a test), and Qt then asks its layouts for their items
-    # ("'SurfaceControls' object has no attribute '_item_list'", a failure 1 run in ~20).
+    # Also on the class: the cyclic garbage collector empties an instance's __dict__ before
+    # the wrapper's dealloc deletes a widget Python owns (a panel made alone in a test), and
+    # Qt then asks its layouts for their items ("'SurfaceControls' object has no attribute
+    # '_item_list'", a failure 1 run in ~20).
     _item_list: tuple = ()
     _h_space = _v_space = -1
 
     def __init__(self) -> None:
         super().__init__()
+        self._item_list: list[QLayoutItem] = []
         self.setContentsMargins(0, 0, 0, 0)
+
+    # -- QLayout: the items, and sizes from the flow ----------------------------------------
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+        self._item_list.append(item)
+
+    def count(self) -> int:
+        return len(self._item_list)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._item_list[index] if 0 <= index < len(self._item_list) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._item_list.pop(index) if 0 <= index < len(self._item_list) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+        return Qt.Orientation.Horizontal
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return self._doLayout(QRect(0, 0, width, 0), test_only=True)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        super().setGeometry(rect)
+        self._doLayout(rect)
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+        """The largest item's minimum (the flow can put every item on a line of its own)."""
+        size = QSize()
+        for item in self._item_list:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.minimumSize()
+
+    def horizontalSpacing(self) -> int:  # noqa: N802 (Qt API)
+        """The spacing set, else the parent's style's (-1 without a parent)."""
+        return self._h_space if self._h_space >= 0 else self._style_spacing(True)
+
+    def verticalSpacing(self) -> int:  # noqa: N802 (Qt API)
+        return self._v_space if self._v_space >= 0 else self._style_spacing(False)
+
+    def _style_spacing(self, horizontal: bool) -> int:
+        parent = self.parent()
+        if not isinstance(parent, QWidget):
+            return -1
+        metric = QStyle.PixelMetric
+        pm = metric.PM_LayoutHorizontalSpacing if horizontal else metric.PM_LayoutVerticalSpacing
+        return parent.style().pixelMetric(pm, None, parent)
+
+    def setHorizontalSpacing(self, space: int) -> None:  # noqa: N802 (Qt API)
+        self._h_space = space
+
+    def setVerticalSpacing(self, space: int) -> None:  # noqa: N802 (Qt API)
+        self._v_space = space
 
     def addWidget(  # noqa: N802 (Qt name)
         self, widget: QWidget, stretch: int = 0, alignment: Qt.AlignmentFlag | None = None
@@ -50,8 +121,8 @@ class HeaderRow(QFlowLayout):
     def addStretch(self, stretch: int = 0) -> None:  # noqa: N802 (Qt name)
         pass
 
-    def _doLayout(self, rect: QRect, test_only: bool = False) -> int:  # noqa: N802 (superqt)
-        """superqt's flow, but no item wider than the row (a wrapping label then takes the
+    def _doLayout(self, rect: QRect, test_only: bool = False) -> int:  # noqa: N802
+        """The flow, but no item wider than the row (a wrapping label then takes the
         height its text needs at that width). Returns the height the items take."""
         left, top, right, bottom = self.getContentsMargins()
         area = rect.adjusted(left, top, -right, -bottom)
@@ -84,7 +155,7 @@ class HeaderRow(QFlowLayout):
         return corners, y + line_height
 
     def _spacing(self, orientation: Qt.Orientation) -> int:
-        """The spacing set, else the style's between two buttons (as superqt's flow)."""
+        """The spacing set, else the style's between two buttons (as Qt's flow example)."""
         horizontal = orientation == Qt.Orientation.Horizontal
         space = self.horizontalSpacing() if horizontal else self.verticalSpacing()
         if space >= 0:
