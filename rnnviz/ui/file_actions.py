@@ -26,12 +26,13 @@ def build_file_menu(window: MainWindow) -> FileActions:
     """Add New from preset, Open, Save, Save As, Open Recent and Export panel to the File
     menu (before its first entry, the screenshot)."""
     from rnnviz.ui.export_menu import export_panel_dialog
-    from rnnviz.ui.menus import fill_presets_menu
 
     file_menu = window.menuBar().actions()[0].menu()
     first = file_menu.actions()[0]
     new_menu = QMenu("&New from preset", window)
-    fill_presets_menu(new_menu, window.new_from_preset)
+    new_menu.setToolTipsVisible(True)
+    # the Presets menu's own actions (filled by build_menus): each preset file read once
+    new_menu.addActions(window.presets_menu.actions())
     file_menu.insertMenu(first, new_menu)
     actions = FileActions(window, file_menu, first)
     from rnnviz.ui.own_files_menu import install_own_files

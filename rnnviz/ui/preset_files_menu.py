@@ -72,11 +72,16 @@ def refresh_preset_menus(window: MainWindow) -> None:
     from rnnviz.ui.menus import fill_presets_menu
 
     file_menu = window.menuBar().actions()[0].menu()
-    menus = [window.presets_menu]
-    menus += [a.menu() for a in file_menu.actions() if a.menu() and a.text() == "&New from preset"]
-    for menu in menus:
+    new_menus = [
+        a.menu() for a in file_menu.actions() if a.menu() and a.text() == "&New from preset"
+    ]
+    # the Presets menu's actions are shared with New from preset (file_actions.py): taken
+    # out of that first, so that clearing the menu that owns them deletes them
+    for menu in [*new_menus, window.presets_menu]:
         menu.clear()
-        fill_presets_menu(menu, window.new_from_preset)
+    fill_presets_menu(window.presets_menu, window.new_from_preset)
+    for menu in new_menus:
+        menu.addActions(window.presets_menu.actions())
 
 
 def _stem(title: str) -> str:

@@ -18,6 +18,21 @@ def own_config(tmp_path, monkeypatch):
     return tmp_path / "config" / "rnnviz" / "presets"
 
 
+def new_from_preset_menu(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    return next(a.menu() for a in file_menu.actions() if a.text() == "&New from preset")
+
+
+def test_new_from_preset_lists_every_preset_and_opens_it(make_window, own_config):
+    from rnnviz.engine.presets import list_presets
+
+    window = make_window("lecture_lstm")
+    actions = new_from_preset_menu(window).actions()
+    assert [a.data() for a in actions] == list_presets()
+    next(a for a in actions if a.data() == "adding_rnn").trigger()
+    assert window.run_settings.task_kind == "adding"
+
+
 def test_save_settings_as_preset_then_open_it(make_window, qtbot, own_config, monkeypatch):
     own_config.mkdir(parents=True)
     (own_config / "broken.json").write_text('{"task": {"kind": "sine"}, "train": {"lr": -1}}')
@@ -40,6 +55,9 @@ def test_save_settings_as_preset_then_open_it(make_window, qtbot, own_config, mo
     assert "user:my_lecture" in window.statusBar().currentMessage()
     listed = [a for a in window.presets_menu.actions() if a.data() == "user:my_lecture"]
     assert len(listed) == 1 and listed[0].text().endswith("(yours)")
+    # File ▸ New from preset lists the same presets, the new one included, once each
+    presets = [(a.text(), a.data()) for a in window.presets_menu.actions()]
+    assert [(a.text(), a.data()) for a in new_from_preset_menu(window).actions()] == presets
 
     before = window.run_settings
     window.new_from_preset("adding_rnn")
