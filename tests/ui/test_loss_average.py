@@ -50,3 +50,28 @@ def test_the_average_is_a_trailing_mean_of_its_window(n, window):
     values = rng.lognormal(size=n)
     values[rng.random(n) < 0.1] = np.nan  # gaps (a non-positive loss on a log axis)
     np.testing.assert_allclose(smoothed(values), trailing_mean(values, window), rtol=1e-9)
+
+
+def index_formula(values: np.ndarray, window: int) -> np.ndarray:
+    """The cumulative-sum average as written before issue 23's rewrite (index arrays)."""
+    n = values.size
+    finite = np.isfinite(values)
+    csum = np.concatenate(([0.0], np.cumsum(np.where(finite, values, 0.0))))
+    ccount = np.concatenate(([0], np.cumsum(finite)))
+    lo, hi = np.maximum(np.arange(n) - window + 1, 0), np.arange(1, n + 1)
+    counts = ccount[hi] - ccount[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, (csum[hi] - csum[lo]) / counts, np.nan)
+
+
+@pytest.mark.parametrize("n", [1, MIN_WINDOW - 1, MIN_WINDOW, MIN_WINDOW + 1, 4000, 200_000])
+def test_the_faster_average_gives_the_same_numbers_bit_for_bit(n):
+    """Performance work must not change a number (issue 23): the slices give exactly what
+    the index arrays gave, gaps and a long run included."""
+    rng = np.random.default_rng(n)
+    values = rng.lognormal(size=n)
+    values[rng.random(n) < 0.1] = np.nan
+    values[n // 3 : n // 3 + 3 * MIN_WINDOW] = np.nan  # a gap longer than the window
+    got = smoothed(values)
+    want = index_formula(values, max(MIN_WINDOW, n // 100))
+    assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True)
