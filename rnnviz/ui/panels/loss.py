@@ -228,9 +228,8 @@ class LossPanel(Panel):
         metrics = {m: history.series(f"metric:{m}").copy() for m in history.metric_names()}
         n = min([steps.size, loss.size] + [v.size for v in metrics.values()])
         steps, loss = steps[:n], loss[:n]
+        # a loss that is not positive is not drawn (not on a log axis, nor on a linear one)
         shown = np.where(np.isfinite(loss) & (loss > 0), loss, np.nan)
-        if self.log_scale.isChecked():
-            shown = np.where(shown > 0, shown, np.nan)
         average = smoothed(shown)
         self.raw_curve.setData(steps, shown, connect="finite")
         self.smooth_curve.setData(steps, average, connect="finite")
