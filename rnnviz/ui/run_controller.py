@@ -194,11 +194,6 @@ class RunController(QObject):
         finally:
             self._restarting = False
 
-    @property
-    def restarting_run(self) -> bool:
-        """Inside ``restarting()``: the panels start again for the same run."""
-        return self._restarting
-
     def set_running(self, on: bool) -> None:
         """The Run button: run, or pause."""
         if on:

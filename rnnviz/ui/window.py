@@ -214,8 +214,7 @@ class MainWindow(WindowLayout, RunPassThroughs, QMainWindow):
         self.hide_banner()
         self.cursor.set_step(None)
         self.display.reset_panels()
-        if not self.run_control.restarting_run:  # a Reset keeps the panels, their titles
-            self.fit_tabs()  # another preset's panels in the tab groups
+        self.fit_tabs()  # another preset's panels in the tab groups
         self.transport.set_running(False)
         trainer = self.trainer
         self.status.show_record(trainer.history.last if trainer else None)
